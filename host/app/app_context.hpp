@@ -1,0 +1,29 @@
+// What request handlers may reach of the running server: the narrow
+// interface between handlers and the application (handlers never see the
+// ServerApplication). Thread-safety: fields are set before the listener
+// starts and only read afterwards; the registries are thread-safe.
+#pragma once
+
+#include <json/json.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "metrics/metrics_registry.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace orders::host::app {
+
+struct AppContext {
+  std::string config_path;
+  Json::Value config; // validated, defaults applied
+  metrics::MetricsRegistry metrics;
+  std::unique_ptr<plugins::PluginRegistry> plugins;
+  std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+};
+
+// Version of this build (from CMake's project version).
+const char *buildVersion();
+
+} // namespace orders::host::app

@@ -1,0 +1,215 @@
+#include "app/server_app.hpp"
+
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/app_context.hpp"
+#include "config/config_loader.hpp"
+#include "http/http_server.hpp"
+#include "http/routes.hpp"
+#include "log/logger.hpp"
+#include "orders/sdk/json.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace orders::host::app {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 64;  // EX_USAGE
+constexpr int kExitConfig = 78; // EX_CONFIG
+
+std::string defaultConfigPath() {
+  const char *env = std::getenv("ORDERS_CONFIG");
+  return env != nullptr && *env != '\0' ? env : "/etc/order-service/config.yaml";
+}
+
+std::vector<std::string> pluginPaths(const Json::Value &config) {
+  std::vector<std::string> out;
+  for (const Json::Value &p : config["plugin_paths"]) out.push_back(p.asString());
+  return out;
+}
+
+} // namespace
+
+ServerApp::ServerApp() { setUnixOptions(true); }
+
+void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
+  ServerApplication::defineOptions(options);
+  using Poco::Util::Option;
+  options.addOption(Option("config", "c", "config file (YAML or JSON); default $ORDERS_CONFIG or "
+                                          "/etc/order-service/config.yaml")
+                        .required(false)
+                        .repeatable(false)
+                        .argument("FILE"));
+  options.addOption(Option("check-config", "", "load the config and every plugin, report problems, exit"));
+  options.addOption(Option("list-plugins", "", "list plugins installed on plugin_paths, exit"));
+  options.addOption(Option("print-schemas", "", "print the config schema and every installed plugin's schema, exit"));
+  options.addOption(Option("migrate", "", "apply database migrations, exit"));
+  options.addOption(Option("help", "h", "show this help"));
+}
+
+void ServerApp::handleOption(const std::string &name, const std::string &value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "config") config_path_ = value;
+  else if (name == "check-config") mode_ = Mode::check_config;
+  else if (name == "list-plugins") mode_ = Mode::list_plugins;
+  else if (name == "print-schemas") mode_ = Mode::print_schemas;
+  else if (name == "migrate") mode_ = Mode::migrate;
+  else if (name == "help") {
+    mode_ = Mode::help;
+    stopOptionsProcessing();
+  }
+}
+
+int ServerApp::usage() {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[--config FILE] [--check-config | --list-plugins | --print-schemas | --migrate]");
+  help.setHeader("Order Service: the order core in one process, neighbours through plugins.");
+  help.format(std::cout);
+  return kExitOk;
+}
+
+int ServerApp::main(const std::vector<std::string> &args) {
+  if (!args.empty()) {
+    std::cerr << "unexpected argument '" << args.front() << "' (see --help)\n";
+    return kExitUsage;
+  }
+  if (config_path_.empty()) config_path_ = defaultConfigPath();
+  switch (mode_) {
+  case Mode::help: return usage();
+  case Mode::list_plugins: return listPlugins();
+  case Mode::print_schemas: return printSchemas();
+  case Mode::check_config: return checkConfig();
+  case Mode::migrate:
+    std::cerr << "--migrate: this build has no storage layer yet; nothing to migrate\n";
+    return kExitConfig;
+  case Mode::serve: return serve();
+  }
+  return kExitUsage;
+}
+
+int ServerApp::listPlugins() {
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return kExitConfig;
+  }
+  const auto found = plugins::scanInstalled(pluginPaths(config.value()));
+  if (found.empty()) std::cout << "no plugins found on plugin_paths\n";
+  for (const auto &p : found) {
+    if (!p.library) {
+      std::cout << "BROKEN  " << p.file << ": " << p.error << "\n";
+      continue;
+    }
+    const auto &d = p.library->descriptor();
+    std::cout << p.library->kindName() << "/" << p.library->name() << "  version " << p.library->version() << "  ABI "
+              << d.abi_major << "." << d.abi_minor << "  " << p.file;
+    if (!p.library->description().empty()) std::cout << "\n    " << p.library->description();
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+int ServerApp::printSchemas() {
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return kExitConfig;
+  }
+  Json::Value out(Json::objectValue);
+  out["config"] = config::configSchema();
+  out["plugins"] = Json::Value(Json::objectValue);
+  for (const auto &p : plugins::scanInstalled(pluginPaths(config.value()))) {
+    if (!p.library) continue;
+    try {
+      out["plugins"][p.library->kindName() + "/" + p.library->name()] = sdk::parseJson(p.library->configSchema());
+    } catch (const sdk::DecodeError &e) {
+      out["plugins"][p.library->kindName() + "/" + p.library->name()] = std::string("invalid schema: ") + e.what();
+    }
+  }
+  Json::StreamWriterBuilder pretty;
+  pretty["indentation"] = "  ";
+  pretty["emitUTF8"] = true;
+  std::cout << Json::writeString(pretty, out) << "\n";
+  return kExitOk;
+}
+
+int ServerApp::checkConfig() {
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return kExitConfig;
+  }
+  AppContext ctx;
+  auto secrets = std::make_shared<plugins::SecretStore>(config.value()["secrets"], config::processEnv());
+  auto registry = plugins::PluginRegistry::load(config.value(), config_path_, ctx.metrics, secrets);
+  if (!registry.ok()) {
+    std::cerr << registry.error().message << "\n";
+    return kExitConfig;
+  }
+  std::cout << config_path_ << ": OK (" << registry.value()->all().size() << " plugin instances)\n";
+  return kExitOk;
+}
+
+int ServerApp::serve() {
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    log::error("config rejected", {{"config", config_path_}, {"error", config.error().message}});
+    return kExitConfig;
+  }
+  AppContext ctx;
+  ctx.config_path = config_path_;
+  ctx.config = std::move(config).value();
+  log::Logger::instance().setLevel(log::levelFromName(ctx.config["log"]["level"].asString()));
+
+  auto secrets = std::make_shared<plugins::SecretStore>(ctx.config["secrets"], config::processEnv());
+  auto registry = plugins::PluginRegistry::load(ctx.config, config_path_, ctx.metrics, secrets);
+  if (!registry.ok()) {
+    log::error("plugins failed to load; not starting", {{"config", config_path_}});
+    return kExitConfig;
+  }
+  ctx.plugins = std::move(registry).value();
+  ctx.metrics.describe("orders_build_info", metrics::Type::gauge, "Build version and plugin ABI.");
+  ctx.metrics.set("orders_build_info",
+                  {{"version", buildVersion()},
+                   {"abi", std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR)}},
+                  1);
+
+  const Json::Value &h = ctx.config["http"];
+  http::ServerOptions options;
+  options.host = h["host"].asString();
+  options.port = static_cast<uint16_t>(h["port"].asUInt());
+  options.threads = h["threads"].asInt();
+  options.max_queued = h["max_queued"].asInt();
+  options.keep_alive = h["keep_alive"].asBool();
+  options.keep_alive_timeout_ms = h["keep_alive_timeout_ms"].asInt64();
+  options.max_keep_alive_requests = h["max_keep_alive_requests"].asInt();
+  options.max_body_bytes = h["max_body_bytes"].asUInt64();
+  options.access_log = ctx.config["log"]["access_log"].asBool();
+
+  http::HttpServer server(options, http::buildRoutes(ctx), ctx.metrics);
+  try {
+    server.start();
+  } catch (const std::exception &e) {
+    log::error("cannot listen", {{"address", options.host + ":" + std::to_string(options.port)}, {"error", e.what()}});
+    return kExitConfig;
+  }
+  log::info("listening", {{"address", options.host + ":" + std::to_string(server.port())},
+                          {"port", std::to_string(server.port())},
+                          {"config", config_path_},
+                          {"version", buildVersion()}});
+  waitForTerminationRequest();
+  log::info("shutting down: draining requests");
+  server.stop();
+  ctx.plugins.reset();
+  log::info("stopped");
+  return kExitOk;
+}
+
+} // namespace orders::host::app

@@ -1,0 +1,41 @@
+// The order-service executable: a Poco ServerApplication.
+//
+//   order-service --config FILE         run the server
+//   order-service --check-config        load config and every plugin, then exit
+//   order-service --list-plugins        installed plugins on plugin_paths
+//   order-service --print-schemas       config schema and each plugin's schema
+//   order-service --migrate             apply database migrations and exit
+//   order-service --help
+//
+// The config path defaults to $ORDERS_CONFIG, else
+// /etc/order-service/config.yaml.
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+
+namespace orders::host::app {
+
+class ServerApp : public Poco::Util::ServerApplication {
+public:
+  ServerApp();
+
+protected:
+  void defineOptions(Poco::Util::OptionSet &options) override;
+  void handleOption(const std::string &name, const std::string &value) override;
+  int main(const std::vector<std::string> &args) override;
+
+private:
+  enum class Mode { serve, check_config, list_plugins, print_schemas, migrate, help };
+  int listPlugins();
+  int printSchemas();
+  int checkConfig();
+  int serve();
+  int usage();
+
+  Mode mode_ = Mode::serve;
+  std::string config_path_;
+};
+
+} // namespace orders::host::app

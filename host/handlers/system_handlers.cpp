@@ -1,0 +1,82 @@
+#include "handlers/system_handlers.hpp"
+
+#include <ctime>
+
+#include "orders/sdk/abi.h"
+#include "plugins/circuit_breaker.hpp"
+
+namespace orders::host::handlers {
+
+namespace {
+std::string abiVersion() { return std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR); }
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+} // namespace
+
+http::Response health(const app::AppContext &, http::Request &) {
+  Json::Value body(Json::objectValue);
+  body["status"] = "ok";
+  return http::Response::json(200, body);
+}
+
+http::Response ready(app::AppContext &ctx, http::Request &) {
+  Json::Value checks(Json::objectValue);
+  bool all_ready = true;
+  if (ctx.plugins) {
+    for (const auto &instance : ctx.plugins->all()) {
+      Json::Value check(Json::objectValue);
+      const sdk::Status status = instance->ready();
+      check["status"] = status.ok() ? "ok" : "error";
+      if (!status.ok()) {
+        check["code"] = sdk::errorCodeName(status.error().code);
+        check["detail"] = status.error().message;
+        all_ready = false;
+      }
+      check["breaker"] = plugins::breakerStateName(instance->breakerState());
+      checks["plugin:" + instance->kind() + "/" + instance->id()] = check;
+    }
+  }
+  Json::Value body(Json::objectValue);
+  body["status"] = all_ready ? "ready" : "not_ready";
+  body["checks"] = checks;
+  return http::Response::json(all_ready ? 200 : 503, body);
+}
+
+http::Response info(const app::AppContext &ctx, http::Request &) {
+  Json::Value body(Json::objectValue);
+  body["name"] = ctx.config["service"]["name"];
+  body["environment"] = ctx.config["service"]["environment"];
+  body["version"] = app::buildVersion();
+  body["abiVersion"] = abiVersion();
+  body["startedAt"] = rfc3339(ctx.started_at);
+  Json::Value list(Json::arrayValue);
+  if (ctx.plugins) {
+    for (const auto &instance : ctx.plugins->all()) {
+      Json::Value p(Json::objectValue);
+      p["id"] = instance->id();
+      p["kind"] = instance->kind();
+      p["name"] = instance->name();
+      p["version"] = instance->version();
+      const auto &d = instance->library().descriptor();
+      p["abiVersion"] = std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor);
+      list.append(p);
+    }
+  }
+  body["plugins"] = list;
+  return http::Response::json(200, body);
+}
+
+http::Response metricsText(app::AppContext &ctx, http::Request &) {
+  const auto uptime = std::chrono::duration<double>(std::chrono::system_clock::now() - ctx.started_at).count();
+  ctx.metrics.set("orders_uptime_seconds", {}, uptime);
+  return http::Response::text(200, ctx.metrics.renderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+} // namespace orders::host::handlers

@@ -1,0 +1,215 @@
+#include "http/http_server.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Thread.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "http/api_error.hpp"
+#include "log/logger.hpp"
+#include "orders/sdk/json.hpp"
+
+namespace orders::host::http {
+
+namespace {
+
+std::string newRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+bool saneRequestId(const std::string &id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; });
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+class RouterHandler : public Poco::Net::HTTPRequestHandler {
+public:
+  RouterHandler(const Router &router, metrics::MetricsRegistry &metrics, const ServerOptions &options)
+      : router_(router), metrics_(metrics), options_(options) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest &raw, Poco::Net::HTTPServerResponse &out) override {
+    const auto started = std::chrono::steady_clock::now();
+    Request req;
+    req.method = raw.getMethod();
+    std::string route_label = "unmatched";
+    Response res;
+    try {
+      const std::string incoming_id = raw.get("X-Request-Id", "");
+      req.request_id = saneRequestId(incoming_id) ? incoming_id : newRequestId();
+      for (const auto &[k, v] : raw) req.headers[lower(k)] = v;
+      Poco::URI uri(raw.getURI());
+      req.path = uri.getPath();
+      req.query = uri.getRawQuery();
+      for (const auto &[k, v] : uri.getQueryParameters()) req.query_params.emplace(k, v);
+      res = dispatch(raw, req, route_label);
+    } catch (const ApiError &e) {
+      res = problem(e, req);
+    } catch (const std::exception &e) {
+      log::error("request failed", {{"request_id", req.request_id}, {"error", e.what()}});
+      res = problem(ApiError("internal", "internal error; see the server log for request " + req.request_id), req);
+    }
+    send(out, req, res);
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.increment("orders_http_requests_total",
+                       {{"route", route_label}, {"method", req.method}, {"status", std::to_string(res.status)}});
+    metrics_.observe("orders_http_request_duration_seconds", {{"route", route_label}}, seconds);
+    if (options_.access_log)
+      log::info("http", {{"request_id", req.request_id},
+                         {"method", req.method},
+                         {"path", req.path},
+                         {"route", route_label},
+                         {"status", std::to_string(res.status)},
+                         {"bytes", std::to_string(res.body.size())},
+                         {"duration_ms", std::to_string(seconds * 1000.0)}});
+  }
+
+private:
+  Response dispatch(Poco::Net::HTTPServerRequest &raw, Request &req, std::string &route_label) {
+    Router::Match m = router_.match(req.method, req.path);
+    if (m.route == nullptr) {
+      if (m.allowed.empty()) throw ApiError("not_found", "no route for " + req.path);
+      std::string allow;
+      for (const auto &a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      ApiError e("method_not_allowed", req.method + " is not allowed on " + req.path + "; allowed: " + allow);
+      e.headers.emplace_back("Allow", allow);
+      throw e;
+    }
+    route_label = m.route->pattern;
+    req.route = m.route->pattern;
+    req.params = std::move(m.params);
+    readBody(raw, req);
+    return m.route->handler(req);
+  }
+
+  void readBody(Poco::Net::HTTPServerRequest &raw, Request &req) {
+    const size_t limit = options_.max_body_bytes;
+    if (raw.hasContentLength() && raw.getContentLength64() > static_cast<Poco::Int64>(limit))
+      throw ApiError("payload_too_large", "request body of " + std::to_string(raw.getContentLength64()) +
+                                              " bytes exceeds the limit of " + std::to_string(limit) + " bytes");
+    if (!raw.hasContentLength() && !raw.getChunkedTransferEncoding()) return;
+    std::istream &in = raw.stream();
+    std::string body;
+    char buf[8192];
+    while (in) {
+      in.read(buf, sizeof buf);
+      body.append(buf, static_cast<size_t>(in.gcount()));
+      if (body.size() > limit)
+        throw ApiError("payload_too_large",
+                       "request body exceeds the limit of " + std::to_string(limit) + " bytes");
+    }
+    req.body = std::move(body);
+  }
+
+  static Response problem(const ApiError &e, const Request &req) {
+    Response r = Response::json(e.status(), problemJson(e, req.path, req.request_id));
+    r.content_type = "application/problem+json";
+    r.headers = e.headers;
+    return r;
+  }
+
+  static void send(Poco::Net::HTTPServerResponse &out, const Request &req, const Response &res) {
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status), httpReason(res.status));
+    out.set("X-Request-Id", req.request_id);
+    for (const auto &[k, v] : res.headers) out.set(k, v);
+    if (res.status == 204) {
+      out.setContentLength(0);
+      out.send();
+      return;
+    }
+    out.setContentType(res.content_type);
+    out.setContentLength64(static_cast<Poco::Int64>(res.body.size()));
+    std::ostream &os = out.send();
+    if (req.method != "HEAD") os.write(res.body.data(), static_cast<std::streamsize>(res.body.size()));
+  }
+
+  const Router &router_;
+  metrics::MetricsRegistry &metrics_;
+  const ServerOptions &options_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+  Factory(std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics, const ServerOptions &options)
+      : router_(std::move(router)), metrics_(metrics), options_(options) {}
+  Poco::Net::HTTPRequestHandler *createRequestHandler(const Poco::Net::HTTPServerRequest &) override {
+    return new RouterHandler(*router_, metrics_, options_); // Poco takes ownership
+  }
+
+private:
+  std::shared_ptr<const Router> router_;
+  metrics::MetricsRegistry &metrics_;
+  const ServerOptions &options_;
+};
+
+} // namespace
+
+HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics)
+    : options_(std::move(options)), router_(std::move(router)), metrics_(metrics) {
+  metrics_.describe("orders_http_requests_total", metrics::Type::counter, "HTTP requests by route, method and status.");
+  metrics_.describe("orders_http_request_duration_seconds", metrics::Type::histogram,
+                    "HTTP request latency by route.");
+}
+
+HttpServer::~HttpServer() { stop(0); }
+
+void HttpServer::start() {
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true, false);
+  socket.listen(std::max(64, options_.max_queued));
+  bound_port_ = socket.address().port();
+
+  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams());
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(options_.max_queued);
+  params->setKeepAlive(options_.keep_alive);
+  params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout_ms * 1000));
+  params->setMaxKeepAliveRequests(options_.max_keep_alive_requests);
+  params->setServerName("order-service");
+  params->setTimeout(Poco::Timespan(30, 0));
+
+  // A pool of our own so the thread count follows the config (Poco's default
+  // pool holds 16); +1 for the acceptor's dispatcher.
+  pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads + 1, 60);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, metrics_, options_), *pool_, socket, params);
+  server_->start();
+}
+
+void HttpServer::stop(int64_t drain_ms) {
+  if (!server_) return;
+  // Stop accepting; connections close after their current request.
+  server_->stopAll(false);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(drain_ms);
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (server_->currentConnections() > 0) server_->stopAll(true);
+  server_.reset();
+  pool_->joinAll();
+  pool_.reset();
+}
+
+uint16_t HttpServer::port() const { return bound_port_; }
+
+} // namespace orders::host::http

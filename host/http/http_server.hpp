@@ -1,0 +1,63 @@
+// The HTTP listener: Poco's HTTPServer in front of a Router.
+//
+// For every request: a request id (X-Request-Id if sane, else generated and
+// echoed), route matching (404/405 with Allow), the body-size limit (413
+// before reading an oversize body), the handler call with every exception
+// caught at this one place and turned into problem+json, metrics
+// (orders_http_requests_total{route,method,status},
+// orders_http_request_duration_seconds{route}) and a JSON access-log line.
+//
+// Thread-safety: Poco runs handlers on its pool; the router and metrics are
+// safe for concurrent use. stop() drains in-flight requests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/router.hpp"
+#include "metrics/metrics_registry.hpp"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+} // namespace Poco
+
+namespace orders::host::http {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;
+  int threads = 64;
+  int max_queued = 512;
+  bool keep_alive = true;
+  int64_t keep_alive_timeout_ms = 5000;
+  int max_keep_alive_requests = 0;
+  size_t max_body_bytes = 1 << 20;
+  bool access_log = true;
+};
+
+class HttpServer {
+public:
+  HttpServer(ServerOptions options, std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics);
+  ~HttpServer();
+  HttpServer(const HttpServer &) = delete;
+  HttpServer &operator=(const HttpServer &) = delete;
+
+  void start();
+  // Stops accepting, lets in-flight requests finish (up to `drain_ms`).
+  void stop(int64_t drain_ms = 10000);
+  uint16_t port() const;
+
+private:
+  ServerOptions options_;
+  std::shared_ptr<const Router> router_;
+  metrics::MetricsRegistry &metrics_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t bound_port_ = 0;
+};
+
+} // namespace orders::host::http

@@ -1,0 +1,68 @@
+#include "log/logger.hpp"
+
+#include <json/json.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "orders/sdk/json.hpp"
+
+namespace orders::host::log {
+
+Level levelFromName(std::string_view name) {
+  if (name == "debug") return Level::debug;
+  if (name == "warn") return Level::warn;
+  if (name == "error") return Level::error;
+  return Level::info;
+}
+
+const char *levelName(Level level) {
+  switch (level) {
+  case Level::debug: return "debug";
+  case Level::info: return "info";
+  case Level::warn: return "warn";
+  case Level::error: return "error";
+  }
+  return "info";
+}
+
+Logger &Logger::instance() {
+  static Logger logger;
+  return logger;
+}
+
+void Logger::setOutput(std::FILE *out) {
+  std::lock_guard lock(mutex_);
+  out_ = out;
+}
+
+namespace {
+std::string nowRfc3339Millis() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+  return buf;
+}
+} // namespace
+
+void Logger::write(Level level, std::string_view message, const Fields &fields) {
+  if (!enabled(level)) return;
+  Json::Value line(Json::objectValue);
+  line["ts"] = nowRfc3339Millis();
+  line["level"] = levelName(level);
+  line["msg"] = std::string(message);
+  for (const auto &[k, v] : fields) line[k] = v;
+  std::string text = sdk::writeJson(line);
+  text += '\n';
+  std::lock_guard lock(mutex_);
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fflush(out_);
+}
+
+} // namespace orders::host::log

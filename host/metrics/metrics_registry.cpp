@@ -1,0 +1,132 @@
+#include "metrics/metrics_registry.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace orders::host::metrics {
+
+namespace {
+std::string formatNumber(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+const char *typeName(Type t) {
+  switch (t) {
+  case Type::counter: return "counter";
+  case Type::gauge: return "gauge";
+  case Type::histogram: return "histogram";
+  }
+  return "untyped";
+}
+
+std::string escapeLabel(const std::string &v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+} // namespace
+
+std::string renderLabels(const Labels &labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += ',';
+    out += labels[i].first + "=\"" + escapeLabel(labels[i].second) + "\"";
+  }
+  return out + "}";
+}
+
+MetricsRegistry::MetricsRegistry()
+    : bucket_bounds_{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10} {}
+
+void MetricsRegistry::describe(const std::string &name, Type type, const std::string &help) {
+  std::lock_guard lock(mutex_);
+  Family &f = families_[name];
+  f.type = type;
+  f.help = help;
+}
+
+MetricsRegistry::Series &MetricsRegistry::seriesFor(const std::string &name, Type type, const Labels &labels) {
+  auto [it, inserted] = families_.try_emplace(name);
+  if (inserted) it->second.type = type;
+  auto &entry = it->second.series[renderLabels(labels)];
+  if (entry.first.empty() && !labels.empty()) entry.first = labels;
+  if (type == Type::histogram && entry.second.buckets.empty()) entry.second.buckets.assign(bucket_bounds_.size(), 0);
+  return entry.second;
+}
+
+void MetricsRegistry::increment(const std::string &name, const Labels &labels, double by) {
+  std::lock_guard lock(mutex_);
+  seriesFor(name, Type::counter, labels).value += by;
+}
+
+void MetricsRegistry::set(const std::string &name, const Labels &labels, double value) {
+  std::lock_guard lock(mutex_);
+  seriesFor(name, Type::gauge, labels).value = value;
+}
+
+void MetricsRegistry::observe(const std::string &name, const Labels &labels, double value) {
+  std::lock_guard lock(mutex_);
+  Series &s = seriesFor(name, Type::histogram, labels);
+  s.value += value;
+  s.count += 1;
+  for (size_t i = 0; i < bucket_bounds_.size(); ++i)
+    if (value <= bucket_bounds_[i]) {
+      s.buckets[i] += 1;
+      break;
+    }
+}
+
+double MetricsRegistry::value(const std::string &name, const Labels &labels) const {
+  std::lock_guard lock(mutex_);
+  auto f = families_.find(name);
+  if (f == families_.end()) return 0;
+  auto s = f->second.series.find(renderLabels(labels));
+  return s == f->second.series.end() ? 0 : s->second.second.value;
+}
+
+uint64_t MetricsRegistry::count(const std::string &name, const Labels &labels) const {
+  std::lock_guard lock(mutex_);
+  auto f = families_.find(name);
+  if (f == families_.end()) return 0;
+  auto s = f->second.series.find(renderLabels(labels));
+  return s == f->second.series.end() ? 0 : s->second.second.count;
+}
+
+std::string MetricsRegistry::renderPrometheus() const {
+  std::lock_guard lock(mutex_);
+  std::ostringstream out;
+  for (const auto &[name, family] : families_) {
+    if (!family.help.empty()) out << "# HELP " << name << ' ' << family.help << '\n';
+    out << "# TYPE " << name << ' ' << typeName(family.type) << '\n';
+    for (const auto &[key, entry] : family.series) {
+      const Labels &labels = entry.first;
+      const Series &s = entry.second;
+      if (family.type != Type::histogram) {
+        out << name << key << ' ' << formatNumber(s.value) << '\n';
+        continue;
+      }
+      uint64_t cumulative = 0;
+      for (size_t i = 0; i < bucket_bounds_.size(); ++i) {
+        cumulative += s.buckets[i];
+        Labels with_le = labels;
+        with_le.emplace_back("le", formatNumber(bucket_bounds_[i]));
+        out << name << "_bucket" << renderLabels(with_le) << ' ' << cumulative << '\n';
+      }
+      Labels inf = labels;
+      inf.emplace_back("le", "+Inf");
+      out << name << "_bucket" << renderLabels(inf) << ' ' << s.count << '\n';
+      out << name << "_sum" << key << ' ' << formatNumber(s.value) << '\n';
+      out << name << "_count" << key << ' ' << s.count << '\n';
+    }
+  }
+  return out.str();
+}
+
+} // namespace orders::host::metrics

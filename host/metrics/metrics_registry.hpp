@@ -1,0 +1,62 @@
+// In-process metrics, rendered as Prometheus text at GET /metrics.
+//
+// Families are created on first use with a type and help text; series are
+// keyed by their label set. Histograms use fixed latency buckets (seconds).
+// Thread-safe: one mutex; each update is a map lookup and an add.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace orders::host::metrics {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+enum class Type { counter, gauge, histogram };
+
+class MetricsRegistry {
+public:
+  MetricsRegistry();
+
+  // Declares a family (optional; undeclared families get an empty help).
+  void describe(const std::string &name, Type type, const std::string &help);
+
+  void increment(const std::string &name, const Labels &labels = {}, double by = 1.0);
+  void set(const std::string &name, const Labels &labels, double value);
+  void observe(const std::string &name, const Labels &labels, double value);
+
+  // Current value of a counter or gauge series (0 when absent); for tests
+  // and readiness reporting.
+  double value(const std::string &name, const Labels &labels = {}) const;
+  // Observation count of a histogram series.
+  uint64_t count(const std::string &name, const Labels &labels = {}) const;
+
+  std::string renderPrometheus() const;
+
+private:
+  struct Series {
+    double value = 0;                 // counter/gauge value, histogram sum
+    uint64_t count = 0;               // histogram observations
+    std::vector<uint64_t> buckets;    // histogram cumulative-ready counts
+  };
+  struct Family {
+    Type type = Type::counter;
+    std::string help;
+    std::map<std::string, std::pair<Labels, Series>> series; // key: rendered labels
+  };
+
+  Series &seriesFor(const std::string &name, Type type, const Labels &labels);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Family> families_;
+  std::vector<double> bucket_bounds_;
+};
+
+// Renders {a="x",b="y"} with Prometheus escaping; empty labels give "".
+std::string renderLabels(const Labels &labels);
+
+} // namespace orders::host::metrics

@@ -1,0 +1,164 @@
+#include "net/http_client.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <thread>
+
+namespace orders::host::net {
+
+namespace {
+
+Poco::Net::Context::Ptr clientTlsContext() {
+  static Poco::Net::Context::Ptr context = [] {
+    Poco::Net::initializeSSL();
+    return Poco::Net::Context::Ptr(
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
+                               true /* load the system CA store */));
+  }();
+  return context;
+}
+
+bool methodIsIdempotent(const std::string &m) {
+  return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+} // namespace
+
+HttpClient::HttpClient(OutboundOptions options) : options_(std::move(options)) {}
+HttpClient::~HttpClient() = default;
+
+std::unique_ptr<Poco::Net::HTTPClientSession> HttpClient::acquire(const Origin &origin, bool *reused) {
+  {
+    std::lock_guard lock(mutex_);
+    auto &pool = idle_[origin.key()];
+    if (!pool.empty()) {
+      auto s = std::move(pool.back());
+      pool.pop_back();
+      *reused = true;
+      return s;
+    }
+  }
+  *reused = false;
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+  if (origin.scheme == "https")
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(origin.host, origin.port, clientTlsContext());
+  else
+    session = std::make_unique<Poco::Net::HTTPClientSession>(origin.host, origin.port);
+  session->setKeepAlive(true);
+  // Below typical server idle timeouts so we rarely reuse a closed socket.
+  session->setKeepAliveTimeout(Poco::Timespan(4, 0));
+  return session;
+}
+
+void HttpClient::release(const Origin &origin, std::unique_ptr<Poco::Net::HTTPClientSession> session) {
+  std::lock_guard lock(mutex_);
+  auto &pool = idle_[origin.key()];
+  if (pool.size() < options_.max_idle_connections) pool.push_back(std::move(session));
+}
+
+sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const std::string &path_and_query,
+                                                   const sdk::HttpRequest &request, int64_t timeout_ms) {
+  const std::string what = request.method + " " + origin.key() + path_and_query;
+  // A reused keep-alive socket may have been closed by the peer; that
+  // failure says nothing about the peer, so it gets one fresh-socket retry.
+  for (int stale_retry = 0; stale_retry < 2; ++stale_retry) {
+    bool reused = false;
+    auto session = acquire(origin, &reused);
+    session->setTimeout(Poco::Timespan(timeout_ms * 1000));
+    try {
+      Poco::Net::HTTPRequest req(request.method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
+      req.setHost(origin.host, origin.port);
+      req.setKeepAlive(true);
+      for (const auto &[k, v] : options_.headers) req.set(k, v);
+      for (const auto &[k, v] : request.headers) req.set(k, v);
+      if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
+        req.setContentLength(static_cast<std::streamsize>(request.body.size()));
+      std::ostream &os = session->sendRequest(req);
+      os.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+
+      Poco::Net::HTTPResponse res;
+      std::istream &is = session->receiveResponse(res);
+      sdk::HttpResponse out;
+      out.status = res.getStatus();
+      for (const auto &[k, v] : res) out.headers[lower(k)] = v;
+      std::ostringstream body;
+      Poco::StreamCopier::copyStream(is, body);
+      out.body = body.str();
+      if (res.getKeepAlive()) release(origin, std::move(session));
+      return out;
+    } catch (const Poco::TimeoutException &) {
+      return sdk::timeoutError(what + ": no answer within " + std::to_string(timeout_ms) + " ms");
+    } catch (const Poco::Net::NoMessageException &) {
+      if (reused) continue;
+      return sdk::unavailable(what + ": connection closed without a response");
+    } catch (const Poco::Net::ConnectionRefusedException &) {
+      return sdk::unavailable(what + ": connection refused");
+    } catch (const Poco::Exception &e) {
+      if (reused) continue;
+      return sdk::unavailable(what + ": " + e.displayText());
+    } catch (const std::exception &e) {
+      return sdk::unavailable(what + ": " + e.what());
+    }
+  }
+  return sdk::unavailable(what + ": connection closed without a response");
+}
+
+sdk::Result<sdk::HttpResponse> HttpClient::send(const sdk::HttpRequest &request, Deadline deadline) {
+  Origin origin;
+  std::string path_and_query;
+  try {
+    Poco::URI uri(request.url);
+    origin.scheme = uri.getScheme();
+    origin.host = uri.getHost();
+    origin.port = uri.getPort();
+    path_and_query = uri.getPathAndQuery();
+  } catch (const Poco::Exception &e) {
+    return sdk::invalidArgument("bad URL '" + request.url + "': " + e.displayText());
+  }
+  if ((origin.scheme != "http" && origin.scheme != "https") || origin.host.empty())
+    return sdk::invalidArgument("bad URL '" + request.url + "': need http:// or https:// and a host");
+  if (path_and_query.empty()) path_and_query = "/";
+
+  const bool idempotent = request.idempotent || methodIsIdempotent(request.method);
+  const int attempts = 1 + (idempotent ? options_.retries : 0);
+  int64_t backoff_ms = options_.retry_backoff_ms;
+  const int64_t per_attempt_ms = request.timeoutMs.value_or(options_.timeout_ms);
+
+  sdk::Result<sdk::HttpResponse> last = sdk::unavailable("no attempt made");
+  for (int i = 0; i < attempts; ++i) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      if (i == 0) return sdk::timeoutError(request.method + " " + request.url + ": call budget exhausted");
+      break;
+    }
+    last = attempt(origin, path_and_query, request, std::min<int64_t>(per_attempt_ms, left));
+    const bool retry_status = last.ok() && (last->status == 502 || last->status == 503 || last->status == 504);
+    const bool transport = !last.ok() && last.error().retryable;
+    if (!(retry_status || transport) || i + 1 == attempts) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (now + std::chrono::milliseconds(backoff_ms) >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    backoff_ms *= 2;
+  }
+  return last;
+}
+
+} // namespace orders::host::net

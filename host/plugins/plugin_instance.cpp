@@ -1,0 +1,81 @@
+#include "plugins/plugin_instance.hpp"
+
+#include "log/logger.hpp"
+#include "orders/sdk/json.hpp"
+
+namespace orders::host::plugins {
+
+PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec,
+                               metrics::MetricsRegistry &metrics, std::unique_ptr<InstanceServices> services)
+    : library_(std::move(library)), spec_(std::move(spec)), metrics_(metrics), services_(std::move(services)),
+      breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms)) {}
+
+PluginInstance::~PluginInstance() {
+  if (handle_ != nullptr) library_->descriptor().destroy(handle_);
+}
+
+sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_ptr<PluginLibrary> library,
+                                                                    InstanceSpec spec,
+                                                                    metrics::MetricsRegistry &metrics,
+                                                                    std::shared_ptr<const SecretStore> secrets) {
+  auto services = std::make_unique<InstanceServices>(spec.id, spec.kind, metrics, spec.http, std::move(secrets),
+                                                     spec.timeout_ms);
+  std::unique_ptr<PluginInstance> instance(
+      new PluginInstance(std::move(library), std::move(spec), metrics, std::move(services)));
+  const std::string config_text = sdk::writeJson(instance->spec_.config);
+  sdk::SinkBuffer err;
+  const orders_status_t rc = [&] {
+    CallBudget budget(std::chrono::steady_clock::now() + std::chrono::milliseconds(instance->spec_.timeout_ms));
+    return instance->library_->descriptor().create(instance->services_->table(), sdk::bytesOf(instance->spec_.id),
+                                                   sdk::bytesOf(config_text), &instance->handle_, err.sink());
+  }();
+  const std::string label = "plugin " + instance->spec_.kind + "/" + instance->spec_.name + " (id " +
+                            instance->spec_.id + ")";
+  if (rc != ORDERS_OK) {
+    instance->handle_ = nullptr;
+    const sdk::Error e = err.errorFor(rc);
+    return sdk::Error{e.code, label + ": create() failed: " + sdk::errorCodeName(e.code) + ": " + e.message, false};
+  }
+  if (instance->handle_ == nullptr) return sdk::internalError(label + ": create() returned no instance");
+  metrics.set("orders_plugin_breaker_open", {{"instance", instance->spec_.id}}, 0);
+  return instance;
+}
+
+sdk::Status PluginInstance::ready() {
+  if (!library_->hasReady()) return sdk::Status();
+  sdk::SinkBuffer sink;
+  CallBudget budget(std::chrono::steady_clock::now() + std::chrono::milliseconds(spec_.timeout_ms));
+  const orders_status_t rc = library_->descriptor().ready(handle_, sink.sink());
+  if (rc != ORDERS_OK) return sink.errorFor(rc);
+  return sdk::Status();
+}
+
+sdk::Error PluginInstance::refused(const char *method) {
+  metrics_.increment("orders_plugin_calls_total",
+                     {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", "breaker_open"}});
+  return sdk::Error{sdk::ErrorCode::unavailable,
+                    "plugin " + spec_.id + " is failing; circuit breaker open, " + method + " not attempted", true};
+}
+
+void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_point started,
+                            const sdk::Error *error) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Only transport-like failures count against the breaker; a business
+  // error is a healthy answer.
+  if (error != nullptr && error->retryable) breaker_.onFailure();
+  else breaker_.onSuccess();
+  const char *outcome = error == nullptr ? "ok" : sdk::errorCodeName(error->code);
+  metrics_.increment("orders_plugin_calls_total",
+                     {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", outcome}});
+  metrics_.observe("orders_plugin_call_duration_seconds", {{"instance", spec_.id}, {"method", method}}, seconds);
+  metrics_.set("orders_plugin_breaker_open", {{"instance", spec_.id}},
+               breaker_.state() == CircuitBreaker::State::open ? 1 : 0);
+  if (error != nullptr)
+    log::warn("plugin call failed", {{"plugin", spec_.id},
+                                     {"method", method},
+                                     {"code", sdk::errorCodeName(error->code)},
+                                     {"error", error->message}});
+}
+
+} // namespace orders::host::plugins

@@ -1,0 +1,92 @@
+// One running plugin instance: its library, handle, host services, circuit
+// breaker, call budget and call metrics.
+//
+// call() is how the host invokes any method slot: the breaker may refuse
+// at once (unavailable, retryable), the call gets a deadline of timeout_ms
+// that caps host HTTP made inside it, and every call is counted
+// (orders_plugin_calls_total{instance,kind,method,outcome}) and timed
+// (orders_plugin_call_duration_seconds{instance,method}).
+//
+// Lifetime: destroy() runs in the destructor, before the library handle is
+// released. Thread-safety: call() may run concurrently (plugins are
+// required to be thread-safe per instance).
+#pragma once
+
+#include <json/json.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "metrics/metrics_registry.hpp"
+#include "orders/sdk/client.hpp"
+#include "plugins/circuit_breaker.hpp"
+#include "plugins/host_services.hpp"
+#include "plugins/plugin_library.hpp"
+
+namespace orders::host::plugins {
+
+struct InstanceSpec {
+  std::string kind;
+  std::string name;
+  std::string id;
+  std::string pointer; // JSON pointer of this instance in the config file
+  Json::Value config;  // validated, defaults applied
+  int64_t timeout_ms = 10000;
+  int breaker_failure_threshold = 5;
+  int64_t breaker_open_ms = 30000;
+  net::OutboundOptions http;
+};
+
+class PluginInstance {
+public:
+  // Runs create(); on failure the message names the instance.
+  static sdk::Result<std::unique_ptr<PluginInstance>> create(std::shared_ptr<PluginLibrary> library, InstanceSpec spec,
+                                                             metrics::MetricsRegistry &metrics,
+                                                             std::shared_ptr<const SecretStore> secrets);
+  ~PluginInstance();
+  PluginInstance(const PluginInstance &) = delete;
+  PluginInstance &operator=(const PluginInstance &) = delete;
+
+  const std::string &id() const { return spec_.id; }
+  const std::string &kind() const { return spec_.kind; }
+  const std::string &name() const { return spec_.name; }
+  std::string version() const { return library_->version(); }
+  const PluginLibrary &library() const { return *library_; }
+  CircuitBreaker::State breakerState() const { return breaker_.state(); }
+
+  // The kind's method table, e.g. methods<orders_payment_v1_t>().
+  template <class Table> const Table &methods() const {
+    return *static_cast<const Table *>(library_->descriptor().methods);
+  }
+
+  template <class Resp, class Req>
+  sdk::Result<Resp> call(const char *method, orders_method_fn fn, const Req &request, std::string_view payload = {}) {
+    if (!breaker_.allow()) return refused(method);
+    const auto started = std::chrono::steady_clock::now();
+    sdk::Result<Resp> result = [&] {
+      CallBudget budget(started + std::chrono::milliseconds(spec_.timeout_ms));
+      return sdk::invoke<Resp>(fn, handle_, request, payload);
+    }();
+    finish(method, started, result.ok() ? nullptr : &result.error());
+    return result;
+  }
+
+  // Readiness probe; ready when the plugin offers no probe.
+  sdk::Status ready();
+
+private:
+  PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec, metrics::MetricsRegistry &metrics,
+                 std::unique_ptr<InstanceServices> services);
+  sdk::Error refused(const char *method);
+  void finish(const char *method, std::chrono::steady_clock::time_point started, const sdk::Error *error);
+
+  std::shared_ptr<PluginLibrary> library_; // declared first: released last
+  InstanceSpec spec_;
+  metrics::MetricsRegistry &metrics_;
+  std::unique_ptr<InstanceServices> services_;
+  CircuitBreaker breaker_;
+  orders_instance_t *handle_ = nullptr;
+};
+
+} // namespace orders::host::plugins

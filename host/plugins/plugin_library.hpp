@@ -1,0 +1,45 @@
+// An opened plugin library whose descriptor passed every ABI check.
+//
+// open() runs the first half of the load pipeline (DESIGN.md section 3):
+// open the file, find `orders_plugin_descriptor_v1`, call it, check the
+// descriptor is non-null, its ABI version and struct size, a known kind,
+// and a method table large enough for that kind. Every failure is one
+// message starting with the caller's label ("plugin payment/xendit: ...").
+//
+// Lifetime: the library stays mapped while any shared_ptr to it lives;
+// every PluginInstance holds one, so no object a plugin created can outlive
+// its code. Thread-safety: immutable after open().
+#pragma once
+
+#include <boost/dll/shared_library.hpp>
+
+#include <memory>
+#include <string>
+
+#include "orders/sdk/abi.h"
+#include "orders/sdk/result.hpp"
+
+namespace orders::host::plugins {
+
+class PluginLibrary {
+public:
+  static sdk::Result<std::shared_ptr<PluginLibrary>> open(const std::string &file, const std::string &label);
+
+  const orders_plugin_descriptor_t &descriptor() const { return *descriptor_; }
+  const std::string &file() const { return file_; }
+  std::string name() const;
+  std::string version() const;
+  std::string kindName() const;
+  std::string description() const; // "" when the plugin predates ABI 1.1
+  std::string configSchema() const;
+  // True when the descriptor has the 1.1 `ready` slot and it is set.
+  bool hasReady() const;
+
+private:
+  PluginLibrary() = default;
+  boost::dll::shared_library library_;
+  const orders_plugin_descriptor_t *descriptor_ = nullptr;
+  std::string file_;
+};
+
+} // namespace orders::host::plugins

@@ -1,0 +1,42 @@
+// orders/sdk/client.hpp - the calling side of a plugin method slot.
+//
+// The host (and sdk/testing) call plugin methods through the C function
+// table; `invoke` encodes the request, supplies a sink, and decodes the
+// result into a Result<Resp>. An absent slot is `unsupported`; a result the
+// plugin encoded wrongly is `internal` naming the field.
+//
+// Thread-safety: stateless.
+#ifndef ORDERS_SDK_CLIENT_HPP
+#define ORDERS_SDK_CLIENT_HPP
+
+#include <string_view>
+
+#include "orders/sdk/messages.hpp"
+#include "orders/sdk/sink.hpp"
+
+namespace orders::sdk {
+
+template <class Resp, class Req>
+Result<Resp> invoke(orders_method_fn fn, orders_instance_t *instance, const Req &request,
+                    std::string_view payload = {}) {
+  if (fn == nullptr) return unsupported("the plugin does not offer this method");
+  SinkBuffer sink;
+  const std::string req = encode(request);
+  const orders_status_t rc = fn(instance, bytesOf(req), bytesOf(payload), sink.sink());
+  if (rc != ORDERS_OK) return sink.errorFor(rc);
+  if (sink.failed()) return sink.errorFor(ORDERS_ERR_INTERNAL); // reported failure yet returned OK
+  if constexpr (std::is_same_v<Resp, Document>) {
+    auto doc = decode<Document>(sink.meta());
+    if (!doc.ok()) return internalError("plugin returned a bad document: " + doc.error().message);
+    doc.value().bytes = std::move(sink.body());
+    return doc;
+  } else {
+    auto out = decode<Resp>(sink.body());
+    if (!out.ok()) return internalError("plugin returned a bad result: " + out.error().message);
+    return out;
+  }
+}
+
+} // namespace orders::sdk
+
+#endif

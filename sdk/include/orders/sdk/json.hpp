@@ -1,0 +1,245 @@
+// orders/sdk/json.hpp - JSON text <-> SDK value types, with JsonCpp.
+//
+// Every SDK value type lists its fields once in a `visit` member:
+//
+//   struct Money {
+//     int64_t amountMinor = 0;
+//     std::string currency;
+//     template <class V> void visit(V &v) { v("amountMinor", amountMinor); v("currency", currency); }
+//   };
+//
+// and `toJson`/`fromJson` walk that list. Non-optional fields are required
+// when decoding; std::optional fields may be absent or null. Unknown fields
+// are ignored (a newer host may send more), wrong types are errors naming
+// the JSON pointer of the field ("/items/1/quantity: expected integer").
+//
+// Thread-safety: free functions on values; no shared state.
+#ifndef ORDERS_SDK_JSON_HPP
+#define ORDERS_SDK_JSON_HPP
+
+#include <json/json.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "orders/sdk/result.hpp"
+
+namespace orders::sdk {
+
+// Thrown inside codecs only; `decode()` and the trampolines turn it into an
+// invalid_argument Error. Never crosses the ABI.
+class DecodeError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Strict parse: one JSON value, no trailing data, no duplicate keys, no
+// comments. Throws DecodeError with JsonCpp's message.
+inline Json::Value parseJson(std::string_view text) {
+  Json::CharReaderBuilder builder;
+  Json::CharReaderBuilder::strictMode(&builder.settings_);
+  builder["rejectDupKeys"] = true;
+  builder["failIfExtra"] = true;
+  builder["allowSpecialFloats"] = false;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value root;
+  std::string errors;
+  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors)) {
+    while (!errors.empty() && (errors.back() == '\n' || errors.back() == ' '))
+      errors.pop_back();
+    throw DecodeError("malformed JSON: " + errors);
+  }
+  return root;
+}
+
+// Compact UTF-8 JSON text.
+inline std::string writeJson(const Json::Value &value) {
+  Json::StreamWriterBuilder builder;
+  builder["indentation"] = "";
+  builder["emitUTF8"] = true;
+  return Json::writeString(builder, value);
+}
+
+namespace detail {
+
+inline std::string childPointer(const std::string &parent, std::string_view key) {
+  std::string out = parent + "/";
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+template <class T, class = void> struct HasVisit : std::false_type {};
+template <class T>
+struct HasVisit<T, std::void_t<decltype(std::declval<T &>().visit(std::declval<int &>()))>>
+    : std::true_type {};
+
+template <class T> struct IsOptional : std::false_type {};
+template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
+
+[[noreturn]] inline void typeError(const std::string &path, const char *expected) {
+  throw DecodeError((path.empty() ? std::string("/") : path) + ": expected " + expected);
+}
+
+// Value codecs for leaf types, containers and visited structs.
+template <class T> Json::Value encodeValue(const T &v);
+template <class T> void decodeValue(const Json::Value &j, const std::string &path, T &out);
+template <class T> Json::Value encodeContainer(const std::vector<T> &v);
+template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m);
+template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::vector<T> &out);
+template <class T>
+void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out);
+
+struct Encoder {
+  Json::Value *obj;
+  template <class T> void operator()(const char *name, const T &field) {
+    if constexpr (IsOptional<T>::value) {
+      if (field) (*obj)[name] = encodeValue(*field);
+    } else {
+      (*obj)[name] = encodeValue(field);
+    }
+  }
+};
+
+struct Decoder {
+  const Json::Value *obj;
+  const std::string *path;
+  template <class T> void operator()(const char *name, T &field) {
+    const std::string child = childPointer(*path, name);
+    const Json::Value *member = obj->find(name, name + std::char_traits<char>::length(name));
+    if constexpr (IsOptional<T>::value) {
+      if (member == nullptr || member->isNull()) {
+        field.reset();
+        return;
+      }
+      typename T::value_type inner{};
+      decodeValue(*member, child, inner);
+      field = std::move(inner);
+    } else {
+      if (member == nullptr) throw DecodeError(child + ": is required");
+      decodeValue(*member, child, field);
+    }
+  }
+};
+
+template <class T> Json::Value encodeValue(const T &v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return Json::Value(v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return Json::Value(v);
+  } else if constexpr (std::is_integral_v<T>) {
+    return Json::Value(static_cast<Json::Int64>(v));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return Json::Value(static_cast<double>(v));
+  } else if constexpr (std::is_same_v<T, Json::Value>) {
+    return v;
+  } else if constexpr (HasVisit<T>::value) {
+    Json::Value obj(Json::objectValue);
+    Encoder enc{&obj};
+    const_cast<T &>(v).visit(enc); // visit only reads through the encoder
+    return obj;
+  } else {
+    return encodeContainer(v);
+  }
+}
+
+template <class T> Json::Value encodeContainer(const std::vector<T> &v) {
+  Json::Value arr(Json::arrayValue);
+  for (const auto &e : v) arr.append(encodeValue(e));
+  return arr;
+}
+template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m) {
+  Json::Value obj(Json::objectValue);
+  for (const auto &[k, e] : m) obj[k] = encodeValue(e);
+  return obj;
+}
+
+template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::vector<T> &out) {
+  if (!j.isArray()) typeError(path, "array");
+  out.clear();
+  out.reserve(j.size());
+  for (Json::ArrayIndex i = 0; i < j.size(); ++i) {
+    T e{};
+    decodeValue(j[i], path + "/" + std::to_string(i), e);
+    out.push_back(std::move(e));
+  }
+}
+template <class T>
+void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out) {
+  if (!j.isObject()) typeError(path, "object");
+  out.clear();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    T e{};
+    decodeValue(*it, childPointer(path, it.name()), e);
+    out.emplace(it.name(), std::move(e));
+  }
+}
+
+template <class T> void decodeValue(const Json::Value &j, const std::string &path, T &out) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!j.isString()) typeError(path, "string");
+    out = j.asString();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!j.isBool()) typeError(path, "boolean");
+    out = j.asBool();
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!j.isIntegral() || (j.isDouble() && !j.isInt64())) typeError(path, "integer");
+    if (!j.isInt64()) typeError(path, "integer in 64-bit range");
+    const Json::Int64 v = j.asInt64();
+    if (v < static_cast<Json::Int64>(std::numeric_limits<T>::min()) ||
+        (v > 0 && static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max())))
+      typeError(path, "integer in range");
+    out = static_cast<T>(v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!j.isNumeric()) typeError(path, "number");
+    out = static_cast<T>(j.asDouble());
+  } else if constexpr (std::is_same_v<T, Json::Value>) {
+    out = j;
+  } else if constexpr (HasVisit<T>::value) {
+    if (!j.isObject()) typeError(path, "object");
+    Decoder dec{&j, &path};
+    out.visit(dec);
+  } else {
+    decodeContainer(j, path, out);
+  }
+}
+
+} // namespace detail
+
+// Encodes any visited value type (or container of them) to a Json::Value.
+template <class T> Json::Value toJson(const T &value) { return detail::encodeValue(value); }
+
+// Decodes, throwing DecodeError naming the field's JSON pointer.
+template <class T> T fromJsonOrThrow(const Json::Value &json) {
+  T out{};
+  detail::decodeValue(json, std::string(), out);
+  return out;
+}
+
+// Decodes JSON text into T; malformed text or a bad field is invalid_argument.
+template <class T> Result<T> decode(std::string_view text) {
+  try {
+    return fromJsonOrThrow<T>(text.empty() ? Json::Value(Json::objectValue) : parseJson(text));
+  } catch (const DecodeError &e) {
+    return invalidArgument(e.what());
+  }
+}
+
+// Encodes T as compact JSON text.
+template <class T> std::string encode(const T &value) { return writeJson(toJson(value)); }
+
+} // namespace orders::sdk
+
+#endif

@@ -1,0 +1,305 @@
+// orders/sdk/messages.hpp - requests and responses of each plugin kind.
+//
+// One struct per method argument and result named in abi.h's method tables.
+// Their JSON shapes are published in schemas/data/plugin-messages.v1.schema.json.
+//
+// Thread-safety: plain values.
+#ifndef ORDERS_SDK_MESSAGES_HPP
+#define ORDERS_SDK_MESSAGES_HPP
+
+#include "orders/sdk/types.hpp"
+
+namespace orders::sdk {
+
+// ---- inventory --------------------------------------------------------
+struct StockLine {
+  std::string productId;
+  std::optional<std::string> variantId;
+  std::optional<std::string> sellerId;
+  int64_t quantity = 0;
+  std::optional<std::string> reservationId; // a soft reservation made earlier
+  template <class V> void visit(V &v) {
+    v("productId", productId);
+    v("variantId", variantId);
+    v("sellerId", sellerId);
+    v("quantity", quantity);
+    v("reservationId", reservationId);
+  }
+};
+
+struct ReserveRequest {
+  std::string reference;      // checkout or order id the stock is held for
+  std::string idempotencyKey; // same key => same reservation
+  int64_t ttlSeconds = 0;     // 0: the provider's default
+  std::vector<StockLine> lines;
+  template <class V> void visit(V &v) {
+    v("reference", reference);
+    v("idempotencyKey", idempotencyKey);
+    v("ttlSeconds", ttlSeconds);
+    v("lines", lines);
+  }
+};
+
+struct Shortage {
+  std::string productId;
+  std::optional<std::string> variantId;
+  int64_t requested = 0;
+  int64_t available = 0;
+  template <class V> void visit(V &v) {
+    v("productId", productId);
+    v("variantId", variantId);
+    v("requested", requested);
+    v("available", available);
+  }
+};
+
+// Out of stock is an outcome (reserved=false + shortages), not an error.
+struct ReserveOutcome {
+  bool reserved = false;
+  std::optional<std::string> reservationId;
+  std::optional<std::string> expiresAt;
+  std::vector<Shortage> shortages;
+  template <class V> void visit(V &v) {
+    v("reserved", reserved);
+    v("reservationId", reservationId);
+    v("expiresAt", expiresAt);
+    v("shortages", shortages);
+  }
+};
+
+struct ReservationRef {
+  std::string reservationId;
+  std::string reference;
+  std::vector<StockLine> lines;
+  template <class V> void visit(V &v) {
+    v("reservationId", reservationId);
+    v("reference", reference);
+    v("lines", lines);
+  }
+};
+
+// ---- catalog ------------------------------------------------------------
+struct ProductRef {
+  std::string productId;
+  std::optional<std::string> variantId;
+  template <class V> void visit(V &v) {
+    v("productId", productId);
+    v("variantId", variantId);
+  }
+};
+
+struct LookupRequest {
+  std::vector<ProductRef> items;
+  template <class V> void visit(V &v) { v("items", items); }
+};
+
+struct Product {
+  std::string productId;
+  std::optional<std::string> variantId;
+  std::string title;
+  Money unitPrice;
+  std::optional<std::string> sellerId; // absent: house brand
+  std::optional<std::string> imageUrl;
+  Attributes attributes;
+  template <class V> void visit(V &v) {
+    v("productId", productId);
+    v("variantId", variantId);
+    v("title", title);
+    v("unitPrice", unitPrice);
+    v("sellerId", sellerId);
+    v("imageUrl", imageUrl);
+    v("attributes", attributes);
+  }
+};
+
+// Products not known to the catalog are simply absent from `products`.
+struct LookupResult {
+  std::vector<Product> products;
+  template <class V> void visit(V &v) { v("products", products); }
+};
+
+// ---- cart ---------------------------------------------------------------
+struct CartRef {
+  std::string userId;
+  std::optional<std::string> email;
+  template <class V> void visit(V &v) {
+    v("userId", userId);
+    v("email", email);
+  }
+};
+
+struct Cart {
+  std::vector<StockLine> lines;
+  template <class V> void visit(V &v) { v("lines", lines); }
+};
+
+// ---- payment ------------------------------------------------------------
+struct PaymentRequest {
+  std::string orderId;
+  std::string orderNumber;
+  int64_t attempt = 1;
+  std::string idempotencyKey; // derived from order id and attempt
+  Money amount;
+  std::optional<Party> customer;
+  std::optional<std::string> description;
+  std::vector<LineItem> items;
+  template <class V> void visit(V &v) {
+    v("orderId", orderId);
+    v("orderNumber", orderNumber);
+    v("attempt", attempt);
+    v("idempotencyKey", idempotencyKey);
+    v("amount", amount);
+    v("customer", customer);
+    v("description", description);
+    v("items", items);
+  }
+};
+
+struct PaymentResult {
+  std::string reference;
+  std::string status; // pending | captured | failed | cancelled | refunded
+  std::optional<std::string> redirectUrl;
+  std::optional<std::string> expiresAt;
+  template <class V> void visit(V &v) {
+    v("reference", reference);
+    v("status", status);
+    v("redirectUrl", redirectUrl);
+    v("expiresAt", expiresAt);
+  }
+};
+
+struct PaymentRef {
+  std::string reference;
+  std::string orderId;
+  template <class V> void visit(V &v) {
+    v("reference", reference);
+    v("orderId", orderId);
+  }
+};
+
+struct RefundRequest {
+  std::string reference;
+  std::string orderId;
+  Money amount;
+  std::optional<std::string> reason;
+  std::string idempotencyKey;
+  template <class V> void visit(V &v) {
+    v("reference", reference);
+    v("orderId", orderId);
+    v("amount", amount);
+    v("reason", reason);
+    v("idempotencyKey", idempotencyKey);
+  }
+};
+
+// A webhook or Kafka message handed to a plugin; its body is the payload.
+struct InboundMessage {
+  std::string source; // "webhook" or "kafka"
+  std::optional<std::string> topic;
+  std::optional<std::string> key;
+  std::map<std::string, std::string> headers; // lower-case names
+  template <class V> void visit(V &v) {
+    v("source", source);
+    v("topic", topic);
+    v("key", key);
+    v("headers", headers);
+  }
+};
+
+// outcome "event": `event` is set; "ignored": not for us (reason says why).
+// A message the plugin cannot understand is an invalid_argument error.
+struct ParsedEvent {
+  std::string outcome;
+  std::optional<PaymentEvent> event;
+  std::optional<std::string> reason;
+  template <class V> void visit(V &v) {
+    v("outcome", outcome);
+    v("event", event);
+    v("reason", reason);
+  }
+};
+
+// ---- shipping -----------------------------------------------------------
+struct ShipmentRequest {
+  std::string orderId;
+  std::string orderNumber;
+  std::optional<std::string> sellerId;
+  Address address;
+  std::vector<LineItem> lines;
+  std::string idempotencyKey;
+  template <class V> void visit(V &v) {
+    v("orderId", orderId);
+    v("orderNumber", orderNumber);
+    v("sellerId", sellerId);
+    v("address", address);
+    v("lines", lines);
+    v("idempotencyKey", idempotencyKey);
+  }
+};
+
+struct ShipmentRef {
+  std::string reference;
+  std::string orderId;
+  template <class V> void visit(V &v) {
+    v("reference", reference);
+    v("orderId", orderId);
+  }
+};
+
+struct Quote {
+  Money amount;
+  std::optional<std::string> service;
+  template <class V> void visit(V &v) {
+    v("amount", amount);
+    v("service", service);
+  }
+};
+
+// A tracking update from a logistics provider's callback.
+struct ShipmentUpdate {
+  std::string outcome; // "event" or "ignored"
+  std::optional<std::string> eventId;
+  std::optional<std::string> reference;
+  std::optional<std::string> orderId;
+  std::optional<std::string> status; // shipped | delivered | ...
+  std::optional<std::string> carrier;
+  std::optional<std::string> trackingNumber;
+  template <class V> void visit(V &v) {
+    v("outcome", outcome);
+    v("eventId", eventId);
+    v("reference", reference);
+    v("orderId", orderId);
+    v("status", status);
+    v("carrier", carrier);
+    v("trackingNumber", trackingNumber);
+  }
+};
+
+// ---- invoice and notifier -----------------------------------------------
+struct InvoiceRequest {
+  OrderSnapshot order;
+  std::string invoiceNumber;
+  std::string issuedAt;
+  std::optional<Party> seller;
+  template <class V> void visit(V &v) {
+    v("order", order);
+    v("invoiceNumber", invoiceNumber);
+    v("issuedAt", issuedAt);
+    v("seller", seller);
+  }
+};
+
+struct Notification {
+  std::string event; // e.g. "order.paid"
+  OrderSnapshot order;
+  std::optional<Party> recipient;
+  template <class V> void visit(V &v) {
+    v("event", event);
+    v("order", order);
+    v("recipient", recipient);
+  }
+};
+
+} // namespace orders::sdk
+
+#endif
