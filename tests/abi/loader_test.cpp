@@ -1,0 +1,250 @@
+// The plugin load pipeline, one fixture library per failure path, each
+// asserted by its exact message.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <thread>
+
+#include "config/config_loader.hpp"
+#include "config/schema_validator.hpp"
+#include "orders/sdk/json.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "../support/http_peer.hpp"
+
+using namespace orders::host;
+
+namespace {
+
+const std::string kDir = ORDERS_FIXTURE_DIR;
+
+std::string lib(const std::string &name) { return kDir + "/orders-catalog-" + name + ".so"; }
+
+// A validated config with the given catalog instances (YAML/JSON text).
+Json::Value configWith(const std::string &catalog_entries) {
+  const std::string text = "plugin_paths: [\"" + kDir + "\"]\nplugins:\n  catalog: " + catalog_entries + "\n";
+  auto parsed = config::parseConfigText(text, "test.yaml", [](const std::string &) { return std::nullopt; });
+  CPPUNIT_ASSERT_MESSAGE(parsed.ok() ? "" : parsed.error().message, parsed.ok());
+  Json::Value doc = parsed.value();
+  auto v = config::SchemaValidator::compile(config::configSchema());
+  const auto violations = v.value()->validate(doc);
+  CPPUNIT_ASSERT_MESSAGE(config::formatViolations("test.yaml: ", violations), violations.empty());
+  v.value()->applyDefaults(doc);
+  return doc;
+}
+
+struct Loaded {
+  orders::sdk::Result<std::unique_ptr<plugins::PluginRegistry>> registry;
+  std::string message() const { return registry.ok() ? "" : registry.error().message; }
+};
+
+Loaded load(const Json::Value &config, metrics::MetricsRegistry &metrics) {
+  auto secrets = std::make_shared<plugins::SecretStore>(Json::Value(Json::objectValue),
+                                                        [](const std::string &) { return std::nullopt; });
+  return Loaded{plugins::PluginRegistry::load(config, "test.yaml", metrics, secrets)};
+}
+
+std::string loadError(const std::string &entries) {
+  metrics::MetricsRegistry metrics;
+  Loaded l = load(configWith(entries), metrics);
+  CPPUNIT_ASSERT_MESSAGE("expected the load to fail", !l.registry.ok());
+  return l.message();
+}
+
+std::string byPath(const std::string &name, const std::string &extra = "") {
+  return "[{name: " + name + ", path: \"" + lib(name) + "\"" + extra + "}]";
+}
+
+} // namespace
+
+class LoaderTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(LoaderTest);
+  CPPUNIT_TEST(goodPluginLoadsFromSearchPathWithDefaultsApplied);
+  CPPUNIT_TEST(missingFileIsReportedWithSearchedPaths);
+  CPPUNIT_TEST(missingExplicitFileIsReported);
+  CPPUNIT_TEST(missingEntrySymbolIsReported);
+  CPPUNIT_TEST(nullDescriptorIsReported);
+  CPPUNIT_TEST(structTooSmallIsReported);
+  CPPUNIT_TEST(structTooLargeIsReported);
+  CPPUNIT_TEST(abiMajorMismatchIsReported);
+  CPPUNIT_TEST(newerMinorIsReported);
+  CPPUNIT_TEST(unknownKindIsReported);
+  CPPUNIT_TEST(duplicateInstanceIdIsReported);
+  CPPUNIT_TEST(unknownConfigKeyIsReportedWithPointer);
+  CPPUNIT_TEST(wrongConfigTypeIsReportedWithPointer);
+  CPPUNIT_TEST(createReturningErrorIsReported);
+  CPPUNIT_TEST(createThrowingIsReported);
+  CPPUNIT_TEST(olderMinorPluginLoadsAndIsNotAskedForNewFields);
+  CPPUNIT_TEST(everyFailureIsReportedNotJustTheFirst);
+  CPPUNIT_TEST(exceptionInPluginMethodBecomesInternalError);
+  CPPUNIT_TEST(breakerOpensOnFailingPeerAndClosesAfterRecovery);
+  CPPUNIT_TEST(libraryOutlivesRegistryHandleUntilLastInstanceGoes);
+  CPPUNIT_TEST_SUITE_END();
+
+public:
+  void goodPluginLoadsFromSearchPathWithDefaultsApplied() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith("[{name: good, id: first}, {name: good, id: second, config: {greeting: hi}}]"), metrics);
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+    CPPUNIT_ASSERT_EQUAL(size_t(2), l.registry.value()->all().size());
+    auto *first = l.registry.value()->find("catalog", "first");
+    CPPUNIT_ASSERT(first != nullptr);
+    orders::sdk::LookupRequest req;
+    req.items.push_back({"p1", std::nullopt});
+    auto res = first->call<orders::sdk::LookupResult>("lookup", first->methods<orders_catalog_v1_t>().lookup, req);
+    CPPUNIT_ASSERT(res.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("hello p1"), res->products.at(0).title); // schema default
+    auto *second = l.registry.value()->find("catalog", "second");
+    res = second->call<orders::sdk::LookupResult>("lookup", second->methods<orders_catalog_v1_t>().lookup, req);
+    CPPUNIT_ASSERT_EQUAL(std::string("hi p1"), res->products.at(0).title);
+    CPPUNIT_ASSERT_EQUAL(1.0, metrics.value("orders_plugin_calls_total", {{"instance", "first"},
+                                                                          {"kind", "catalog"},
+                                                                          {"method", "lookup"},
+                                                                          {"outcome", "ok"}}));
+  }
+
+  void missingFileIsReportedWithSearchedPaths() {
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/absent: orders-catalog-absent.so not found in plugin_paths [" + kDir + "]",
+                         loadError("[{name: absent}]"));
+  }
+
+  void missingExplicitFileIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/absent: /nonexistent/orders-catalog-absent.so does not exist"),
+                         loadError("[{name: absent, path: /nonexistent/orders-catalog-absent.so}]"));
+  }
+
+  void missingEntrySymbolIsReported() {
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/no-entry: " + lib("no-entry") + " does not export orders_plugin_descriptor_v1",
+                         loadError(byPath("no-entry")));
+  }
+
+  void nullDescriptorIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/null-descriptor: orders_plugin_descriptor_v1() returned NULL"),
+                         loadError(byPath("null-descriptor")));
+  }
+
+  void structTooSmallIsReported() {
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.1 requires (" +
+                             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
+                         loadError(byPath("struct-too-small")));
+  }
+
+  void structTooLargeIsReported() {
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-large: descriptor struct_size " +
+                             std::to_string(sizeof(orders_plugin_descriptor_t) + 16) + " is larger than ABI 1.1 defines (" +
+                             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
+                         loadError(byPath("struct-too-large")));
+  }
+
+  void abiMajorMismatchIsReported() {
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("plugin catalog/abi-major: built for ABI 2.1, host speaks ABI 1.1 (major versions differ)"),
+        loadError(byPath("abi-major")));
+  }
+
+  void newerMinorIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/newer-minor: built for ABI 1.2, newer than the host's ABI 1.1"),
+                         loadError(byPath("newer-minor")));
+  }
+
+  void unknownKindIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/unknown-kind: unknown plugin kind 99"),
+                         loadError(byPath("unknown-kind")));
+  }
+
+  void duplicateInstanceIdIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("test.yaml: /plugins/catalog/1/id: duplicate instance id 'cat' (already used at "
+                                     "/plugins/catalog/0)"),
+                         loadError("[{name: good, id: cat}, {name: good, id: cat}]"));
+  }
+
+  void unknownConfigKeyIsReportedWithPointer() {
+    CPPUNIT_ASSERT_EQUAL(std::string("test.yaml: /plugins/catalog/0/config/colour: unknown key"),
+                         loadError("[{name: good, config: {colour: blue}}]"));
+  }
+
+  void wrongConfigTypeIsReportedWithPointer() {
+    CPPUNIT_ASSERT_EQUAL(std::string("test.yaml: /plugins/catalog/0/config/limit: must be of type integer"),
+                         loadError("[{name: good, config: {limit: \"ten\"}}]"));
+    CPPUNIT_ASSERT_EQUAL(std::string("test.yaml: /plugins/catalog/0/config/limit: must be >= 1"),
+                         loadError("[{name: good, config: {limit: 0}}]"));
+  }
+
+  void createReturningErrorIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/create-error (id create-error): create() failed: "
+                                     "invalid_argument: fixture refuses to start: api_key is missing"),
+                         loadError(byPath("create-error")));
+  }
+
+  void createThrowingIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/create-throws (id create-throws): create() failed: internal: "
+                                     "plugin threw: fixture exploded in its constructor"),
+                         loadError(byPath("create-throws")));
+  }
+
+  void olderMinorPluginLoadsAndIsNotAskedForNewFields() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith(byPath("older-minor")), metrics);
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+    auto *p = l.registry.value()->find("catalog", "older-minor");
+    CPPUNIT_ASSERT_EQUAL(std::string(""), p->library().description()); // not read beyond struct_size
+    CPPUNIT_ASSERT(!p->library().hasReady());
+    CPPUNIT_ASSERT(p->ready().ok());
+  }
+
+  void everyFailureIsReportedNotJustTheFirst() {
+    const std::string message = loadError("[{name: absent}, {name: good, config: {colour: 1}}]");
+    CPPUNIT_ASSERT(message.find("orders-catalog-absent.so not found") != std::string::npos);
+    CPPUNIT_ASSERT(message.find("/plugins/catalog/1/config/colour: unknown key") != std::string::npos);
+  }
+
+  void exceptionInPluginMethodBecomesInternalError() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith("[{name: good}]"), metrics);
+    auto *p = l.registry.value()->find("catalog", "good");
+    orders::sdk::LookupRequest req;
+    req.items.push_back({"boom", std::nullopt});
+    auto res = p->call<orders::sdk::LookupResult>("lookup", p->methods<orders_catalog_v1_t>().lookup, req);
+    CPPUNIT_ASSERT(!res.ok());
+    CPPUNIT_ASSERT(res.error().code == orders::sdk::ErrorCode::internal);
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin threw: lookup blew up"), res.error().message);
+  }
+
+  void breakerOpensOnFailingPeerAndClosesAfterRecovery() {
+    orders::testing::HttpPeer peer;
+    peer.on("GET", "/products/p1", {503, "{}"});
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith("[{name: good, breaker: {failure_threshold: 3, open_ms: 200}, "
+                               "http: {retries: 0}, config: {peer_url: \"" +
+                               peer.baseUrl() + "\"}}]"),
+                    metrics);
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+    auto *p = l.registry.value()->find("catalog", "good");
+    orders::sdk::LookupRequest req;
+    req.items.push_back({"p1", std::nullopt});
+    auto call = [&] {
+      return p->call<orders::sdk::LookupResult>("lookup", p->methods<orders_catalog_v1_t>().lookup, req);
+    };
+    for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT(call().error().code == orders::sdk::ErrorCode::unavailable);
+    CPPUNIT_ASSERT_EQUAL(size_t(3), peer.count("GET", "/products/p1"));
+    auto refused = call();
+    CPPUNIT_ASSERT(refused.error().message.find("circuit breaker open") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(size_t(3), peer.count("GET", "/products/p1")); // not attempted
+    CPPUNIT_ASSERT_EQUAL(1.0, metrics.value("orders_plugin_breaker_open", {{"instance", "good"}}));
+
+    peer.on("GET", "/products/p1", {200, "{}"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(250)); // let open_ms pass
+    CPPUNIT_ASSERT(call().ok());                                 // trial call closes it
+    CPPUNIT_ASSERT(p->breakerState() == plugins::CircuitBreaker::State::closed);
+    CPPUNIT_ASSERT(call().ok());
+  }
+
+  void libraryOutlivesRegistryHandleUntilLastInstanceGoes() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith("[{name: good, id: a}, {name: good, id: b}]"), metrics);
+    const auto &all = l.registry.value()->all();
+    // Both instances share one library handle (opened once).
+    CPPUNIT_ASSERT(&all[0]->library() == &all[1]->library());
+    l.registry.value().reset(); // destroys instances, then unmaps: must not crash
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(LoaderTest);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# order-service --check-config accepts every file under config/ and rejects
+# a broken one with a message naming the file, the pointer and the rule.
+set -u
+bin=$1 src=$2 plugins=$3
+export ORDERS_PLUGIN_DIR=$plugins
+fail=0
+for f in "$src"/config/*.yaml "$src"/config/*.json; do
+  [ -e "$f" ] || continue
+  if out=$("$bin" --check-config --config "$f" 2>&1); then
+    echo "ok: $f"
+  else
+    echo "FAIL: $f was rejected:"; echo "$out"; fail=1
+  fi
+done
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sed -e 's/^  port: .*/  port: 70000/' "$src/config/embedded.yaml" > "$tmp/broken.yaml"
+if out=$("$bin" --check-config --config "$tmp/broken.yaml" 2>&1); then
+  echo "FAIL: a config with port 70000 was accepted"; fail=1
+elif ! grep -qx "$tmp/broken.yaml: /http/port: must be <= 65535" <<<"$out"; then
+  echo "FAIL: unexpected message for the broken config:"; echo "$out"; fail=1
+else
+  echo "ok: broken config rejected: $out"
+fi
+
+cat > "$tmp/bad-plugin.yaml" <<YAML
+plugin_paths: ["$plugins"]
+plugins:
+  catalog:
+    - name: static
+      config: { products: [ { id: p1, title: T, priceMinor: -5, currency: USD } ] }
+YAML
+if out=$("$bin" --check-config --config "$tmp/bad-plugin.yaml" 2>&1); then
+  echo "FAIL: a negative price was accepted"; fail=1
+elif ! grep -qx "$tmp/bad-plugin.yaml: /plugins/catalog/0/config/products/0/priceMinor: must be >= 0" <<<"$out"; then
+  echo "FAIL: unexpected message for the bad plugin config:"; echo "$out"; fail=1
+else
+  echo "ok: bad plugin config rejected"
+fi
+
+if ! "$bin" --list-plugins --config "$src/config/embedded.yaml" 2>/dev/null | grep -q '^catalog/static  version'; then
+  echo "FAIL: --list-plugins does not show catalog/static"; fail=1
+else
+  echo "ok: --list-plugins"
+fi
+if ! "$bin" --print-schemas --config "$src/config/embedded.yaml" 2>/dev/null | grep -q '"catalog/static"'; then
+  echo "FAIL: --print-schemas does not show catalog/static"; fail=1
+else
+  echo "ok: --print-schemas"
+fi
+exit $fail

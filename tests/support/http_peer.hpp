@@ -1,0 +1,66 @@
+// A real HTTP peer for tests: a Poco server on 127.0.0.1:0 that records
+// every request and answers from a script (per method + path: status,
+// headers, body, optional delay). Stands in for Catalog, Inventory,
+// Shipping, Xendit... in integration tests.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace orders::testing {
+
+struct PeerRequest {
+  std::string method;
+  std::string uri;
+  std::map<std::string, std::string> headers; // lower-case names
+  std::string body;
+};
+
+struct PeerReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::map<std::string, std::string> headers;
+  std::chrono::milliseconds delay{0};
+};
+
+class HttpPeer {
+public:
+  HttpPeer();
+  ~HttpPeer();
+
+  uint16_t port() const { return port_; }
+  std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // Replies for method + path (query ignored), used in order; the last repeats.
+  void on(const std::string &method, const std::string &path, PeerReply reply);
+  void then(const std::string &method, const std::string &path, PeerReply reply);
+
+  std::vector<PeerRequest> requests() const;
+  size_t count(const std::string &method, const std::string &path) const;
+
+  // Called by the handler.
+  PeerReply answer(const PeerRequest &request);
+
+private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::deque<PeerReply>> script_;
+  std::vector<PeerRequest> requests_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t port_ = 0;
+};
+
+// A free TCP port on 127.0.0.1 that nothing listens on right now.
+uint16_t unusedPort();
+
+} // namespace orders::testing

@@ -1,0 +1,63 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "plugins/circuit_breaker.hpp"
+
+using orders::host::plugins::CircuitBreaker;
+using namespace std::chrono;
+
+class CircuitBreakerTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(CircuitBreakerTest);
+  CPPUNIT_TEST(opensAfterThresholdConsecutiveFailures);
+  CPPUNIT_TEST(successResetsTheFailureCount);
+  CPPUNIT_TEST(letsOneTrialCallThroughAfterOpenPeriod);
+  CPPUNIT_TEST(failedTrialReopens);
+  CPPUNIT_TEST_SUITE_END();
+
+  steady_clock::time_point now_{};
+  CircuitBreaker make(int threshold) {
+    return CircuitBreaker(threshold, milliseconds(1000), [this] { return now_; });
+  }
+
+public:
+  void opensAfterThresholdConsecutiveFailures() {
+    auto b = make(3);
+    for (int i = 0; i < 2; ++i) {
+      CPPUNIT_ASSERT(b.allow());
+      b.onFailure();
+    }
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::closed);
+    b.onFailure();
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::open);
+    CPPUNIT_ASSERT(!b.allow());
+  }
+  void successResetsTheFailureCount() {
+    auto b = make(2);
+    b.onFailure();
+    b.onSuccess();
+    b.onFailure();
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::closed);
+  }
+  void letsOneTrialCallThroughAfterOpenPeriod() {
+    auto b = make(1);
+    b.onFailure();
+    now_ += milliseconds(999);
+    CPPUNIT_ASSERT(!b.allow());
+    now_ += milliseconds(2);
+    CPPUNIT_ASSERT(b.allow());  // the trial
+    CPPUNIT_ASSERT(!b.allow()); // only one at a time
+    b.onSuccess();
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::closed);
+    CPPUNIT_ASSERT(b.allow());
+  }
+  void failedTrialReopens() {
+    auto b = make(5);
+    for (int i = 0; i < 5; ++i) b.onFailure();
+    now_ += milliseconds(1001);
+    CPPUNIT_ASSERT(b.allow());
+    b.onFailure(); // one failure in half-open is enough
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::open);
+    CPPUNIT_ASSERT(!b.allow());
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CircuitBreakerTest);

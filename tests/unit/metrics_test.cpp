@@ -1,0 +1,49 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "metrics/metrics_registry.hpp"
+
+using namespace orders::host::metrics;
+
+class MetricsTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(MetricsTest);
+  CPPUNIT_TEST(countersAddPerLabelSet);
+  CPPUNIT_TEST(histogramRendersCumulativeBuckets);
+  CPPUNIT_TEST(labelValuesAreEscaped);
+  CPPUNIT_TEST_SUITE_END();
+
+public:
+  void countersAddPerLabelSet() {
+    MetricsRegistry m;
+    m.increment("x_total", {{"a", "1"}});
+    m.increment("x_total", {{"a", "1"}}, 2);
+    m.increment("x_total", {{"a", "2"}});
+    CPPUNIT_ASSERT_EQUAL(3.0, m.value("x_total", {{"a", "1"}}));
+    CPPUNIT_ASSERT_EQUAL(1.0, m.value("x_total", {{"a", "2"}}));
+    const std::string text = m.renderPrometheus();
+    CPPUNIT_ASSERT(text.find("# TYPE x_total counter\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("x_total{a=\"1\"} 3\n") != std::string::npos);
+  }
+  void histogramRendersCumulativeBuckets() {
+    MetricsRegistry m;
+    m.describe("lat_seconds", Type::histogram, "Latency.");
+    m.observe("lat_seconds", {}, 0.0007);
+    m.observe("lat_seconds", {}, 0.02);
+    m.observe("lat_seconds", {}, 50);
+    const std::string text = m.renderPrometheus();
+    CPPUNIT_ASSERT(text.find("# HELP lat_seconds Latency.\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"0.0005\"} 0\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"0.001\"} 1\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"0.025\"} 2\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"10\"} 2\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"+Inf\"} 3\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_count 3\n") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(3), m.count("lat_seconds"));
+  }
+  void labelValuesAreEscaped() {
+    MetricsRegistry m;
+    m.increment("y_total", {{"path", "a\"b\\c\nd"}});
+    CPPUNIT_ASSERT(m.renderPrometheus().find("y_total{path=\"a\\\"b\\\\c\\nd\"} 1") != std::string::npos);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(MetricsTest);
