@@ -28,7 +28,7 @@ pg_temp_start() {
     start >/dev/null || { cat "$PG_TEMP_DIR/data/server.log" >&2; return 1; }
   "${as_pg[@]}" psql -h "$PG_TEMP_DIR/data" -p "$PG_TEMP_PORT" -U postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE orders LOGIN PASSWORD 'orders'" -c "CREATE DATABASE orders OWNER orders" \
-    -c "ALTER ROLE orders SET timezone TO 'UTC'" >/dev/null
+    -c "ALTER ROLE orders SET timezone TO 'UTC'" -c "ALTER ROLE orders CREATEDB" >/dev/null
   export ORDERS_TEST_PG_URL="postgresql://orders:orders@127.0.0.1:$PG_TEMP_PORT/orders"
   export ORDERS_TEST_PG_DSN="host=127.0.0.1 port=$PG_TEMP_PORT user=orders password=orders dbname=orders"
   export ORDERS_TEST_PG_ADMIN="psql -h $PG_TEMP_DIR/data -p $PG_TEMP_PORT -U postgres"

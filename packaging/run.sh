@@ -7,4 +7,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/packaging/build.sh"
 build_dir=${ORDERS_BUILD_DIR:-$root/build}
 export ORDERS_PLUGIN_DIR=${ORDERS_PLUGIN_DIR:-$build_dir/plugins-out}
+export ORDERS_DATA_DIR=${ORDERS_DATA_DIR:-$root/.data}
+mkdir -p "$ORDERS_DATA_DIR"
 exec "$build_dir/host/order-service" --config "${ORDERS_CONFIG:-$root/config/embedded.yaml}"

@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "auth/authenticator.hpp"
+#include "core/order_core.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "plugins/plugin_registry.hpp"
 
@@ -20,6 +22,8 @@ struct AppContext {
   Json::Value config; // validated, defaults applied
   metrics::MetricsRegistry metrics;
   std::unique_ptr<plugins::PluginRegistry> plugins;
+  std::unique_ptr<auth::Authenticator> auth;
+  std::unique_ptr<core::OrderCore> core; // declared after plugins: destroyed before them
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
 };
 

@@ -14,6 +14,7 @@
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "storage/migrations.hpp"
 
 namespace orders::host::app {
 
@@ -86,9 +87,7 @@ int ServerApp::main(const std::vector<std::string> &args) {
   case Mode::list_plugins: return listPlugins();
   case Mode::print_schemas: return printSchemas();
   case Mode::check_config: return checkConfig();
-  case Mode::migrate:
-    std::cerr << "--migrate: this build has no storage layer yet; nothing to migrate\n";
-    return kExitConfig;
+  case Mode::migrate: return migrate();
   case Mode::serve: return serve();
   }
   return kExitUsage;
@@ -153,7 +152,39 @@ int ServerApp::checkConfig() {
     std::cerr << registry.error().message << "\n";
     return kExitConfig;
   }
+  auto core_plugins = core::CorePlugins::select(*registry.value(), config.value()["checkout"]);
+  if (!core_plugins.ok()) {
+    std::cerr << config_path_ << ": " << core_plugins.error().message << "\n";
+    return kExitConfig;
+  }
+  auto authenticator = auth::Authenticator::fromConfig(config.value()["auth"], *secrets);
+  if (!authenticator.ok()) {
+    std::cerr << config_path_ << ": " << authenticator.error().message << "\n";
+    return kExitConfig;
+  }
   std::cout << config_path_ << ": OK (" << registry.value()->all().size() << " plugin instances)\n";
+  return kExitOk;
+}
+
+int ServerApp::migrate() {
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return kExitConfig;
+  }
+  const Json::Value &db = config.value()["database"];
+  auto opened = storage::Database::open(db["url"].asString(), 2);
+  if (!opened.ok()) {
+    std::cerr << config_path_ << ": /database/url: " << opened.error().message << "\n";
+    return kExitConfig;
+  }
+  auto report = storage::migrate(*opened.value());
+  if (!report.ok()) {
+    std::cerr << report.error().message << "\n";
+    return 1;
+  }
+  for (const auto &m : report->applied) std::cout << "applied " << m << "\n";
+  std::cout << opened.value()->engineName() << " schema at version " << report->current_version << "\n";
   return kExitOk;
 }
 
@@ -175,6 +206,20 @@ int ServerApp::serve() {
     return kExitConfig;
   }
   ctx.plugins = std::move(registry).value();
+  auto authenticator = auth::Authenticator::fromConfig(ctx.config["auth"], *secrets);
+  if (!authenticator.ok()) {
+    log::error("auth config rejected", {{"error", authenticator.error().message}});
+    return kExitConfig;
+  }
+  ctx.auth = std::move(authenticator).value();
+  auto order_core = core::OrderCore::create(ctx.config, *ctx.plugins);
+  if (!order_core.ok()) {
+    log::error("order core failed to start", {{"error", order_core.error().message}});
+    return kExitConfig;
+  }
+  ctx.core = std::move(order_core).value();
+  ctx.core->sweepOnce(); // recover what a previous process left behind before taking traffic
+  ctx.core->startSweeper();
   ctx.metrics.describe("orders_build_info", metrics::Type::gauge, "Build version and plugin ABI.");
   ctx.metrics.set("orders_build_info",
                   {{"version", buildVersion()},
@@ -207,6 +252,8 @@ int ServerApp::serve() {
   waitForTerminationRequest();
   log::info("shutting down: draining requests");
   server.stop();
+  ctx.core->stopSweeper();
+  ctx.core.reset();
   ctx.plugins.reset();
   log::info("stopped");
   return kExitOk;

@@ -31,6 +31,7 @@ private:
   int listPlugins();
   int printSchemas();
   int checkConfig();
+  int migrate();
   int serve();
   int usage();
 

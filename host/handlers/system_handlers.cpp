@@ -1,5 +1,7 @@
 #include "handlers/system_handlers.hpp"
 
+#include <Poco/Data/Session.h>
+
 #include <ctime>
 
 #include "orders/sdk/abi.h"
@@ -42,6 +44,21 @@ http::Response ready(app::AppContext &ctx, http::Request &) {
       check["breaker"] = plugins::breakerStateName(instance->breakerState());
       checks["plugin:" + instance->kind() + "/" + instance->id()] = check;
     }
+  }
+  if (ctx.core) {
+    Json::Value check(Json::objectValue);
+    try {
+      auto lease = ctx.core->db().lease();
+      int one = 0;
+      **lease << "SELECT 1", Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
+      check["status"] = "ok";
+    } catch (const std::exception &e) {
+      check["status"] = "error";
+      check["detail"] = e.what();
+      all_ready = false;
+    }
+    check["engine"] = ctx.core->db().engineName();
+    checks["database"] = check;
   }
   Json::Value body(Json::objectValue);
   body["status"] = all_ready ? "ready" : "not_ready";

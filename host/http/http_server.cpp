@@ -18,6 +18,7 @@
 #include <random>
 #include <thread>
 
+#include "core/domain_error.hpp"
 #include "http/api_error.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
@@ -66,6 +67,8 @@ public:
       res = dispatch(raw, req, route_label);
     } catch (const ApiError &e) {
       res = problem(e, req);
+    } catch (const core::DomainError &e) {
+      res = problem(toApiError(e.error()), req);
     } catch (const std::exception &e) {
       log::error("request failed", {{"request_id", req.request_id}, {"error", e.what()}});
       res = problem(ApiError("internal", "internal error; see the server log for request " + req.request_id), req);

@@ -1,0 +1,48 @@
+// Helpers shared by the auth schemes (internal to host/auth): SHA-256 and
+// HMAC-SHA256 on Poco Foundation, hex and base64url encodings, secrets looked
+// up by the name a config key holds, and safe quoting of caller-supplied text
+// in error messages.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <json/json.h>
+
+#include <string>
+#include <string_view>
+
+#include "auth/authenticator.hpp"
+#include "orders/sdk/result.hpp"
+#include "plugins/secret_store.hpp"
+
+namespace orders::host::auth {
+
+// Raw digests: 32 bytes held in a std::string (bytes, not text).
+std::string sha256(std::string_view data);
+std::string hmacSha256(const std::string &key, std::string_view data);
+
+// Lower-case hex of bytes.
+std::string hexLower(std::string_view bytes);
+// RFC 4648 base64url without padding (the JWS encoding).
+std::string base64UrlNoPad(std::string_view bytes);
+
+std::string lowerAscii(std::string_view text);
+std::string upperAscii(std::string_view text);
+// `text` trimmed of spaces and tabs at both ends.
+std::string_view trimSpaces(std::string_view text);
+
+// For error messages: `text` in single quotes, at most 40 characters, every
+// byte outside printable ASCII replaced by '?'.
+std::string safeQuote(std::string_view text);
+
+// Resolves the secret whose name is `section[key]`. `where` is the config path
+// of the section ("auth.jwt"). invalid_argument naming "<where>.<key>" when
+// the name is empty, the secret is unknown, or its value is empty.
+sdk::Result<std::string> resolveSecret(const plugins::SecretStore &secrets, const Json::Value &section,
+                                       const std::string &key, const std::string &where);
+
+// The role named by `section[key]`; invalid_argument naming "<where>.<key>"
+// when unknown.
+sdk::Result<Role> roleSetting(const Json::Value &section, const std::string &key, const std::string &where);
+
+} // namespace orders::host::auth

@@ -1,0 +1,417 @@
+#include "core/checkout_service.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "log/logger.hpp"
+#include "orders/sdk/json.hpp"
+#include "storage/checkout_repository.hpp"
+#include "storage/order_repository.hpp"
+#include "storage/payment_repository.hpp"
+
+namespace orders::host::core {
+
+void crashPoint(const char *step) {
+  static const char *target = std::getenv("ORDERS_TEST_CRASH_AFTER");
+  if (target != nullptr && std::string(target) == step) {
+    log::warn("ORDERS_TEST_CRASH_AFTER reached: killing the process", {{"step", step}});
+    std::raise(SIGKILL);
+  }
+}
+
+namespace {
+
+std::string productKey(const std::string &product, const std::optional<std::string> &variant) {
+  return variant ? product + "\n" + *variant : product;
+}
+
+sdk::Party customerOf(const CheckoutRequest &r) {
+  sdk::Party p;
+  p.id = r.user_id;
+  p.email = r.email;
+  if (r.customer.isObject()) {
+    if (r.customer["name"].isString()) p.name = r.customer["name"].asString();
+    if (r.customer["email"].isString()) p.email = r.customer["email"].asString();
+    if (r.customer["phone"].isString()) p.phone = r.customer["phone"].asString();
+  }
+  return p;
+}
+
+std::vector<sdk::LineItem> lineItems(const Order &o) {
+  std::vector<sdk::LineItem> out;
+  for (const OrderItem &i : o.items) {
+    sdk::LineItem li;
+    li.productId = i.product_id;
+    li.variantId = i.variant_id;
+    li.sellerId = i.seller_id;
+    li.title = i.title;
+    li.quantity = i.quantity;
+    li.unitPrice = sdk::Money{i.unit_price_minor, o.currency};
+    li.lineTotal = sdk::Money{i.line_total_minor, o.currency};
+    for (const std::string &k : i.attributes.getMemberNames())
+      if (i.attributes[k].isString()) li.attributes[k] = i.attributes[k].asString();
+    out.push_back(std::move(li));
+  }
+  return out;
+}
+
+std::vector<sdk::StockLine> stockLines(const Order &o, const std::vector<CheckoutLine> &requested) {
+  std::map<std::string, std::optional<std::string>> soft; // product key -> soft reservation id
+  for (const auto &l : requested) soft[productKey(l.product_id, l.variant_id)] = l.reservation_id;
+  std::vector<sdk::StockLine> out;
+  for (const OrderItem &i : o.items)
+    out.push_back(
+        sdk::StockLine{i.product_id, i.variant_id, i.seller_id, i.quantity, soft[productKey(i.product_id, i.variant_id)]});
+  return out;
+}
+
+} // namespace
+
+CheckoutService::CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler,
+                                 PaymentReactor &reactor, CheckoutOptions options)
+    : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), options_(std::move(options)) {}
+
+void CheckoutService::step(const std::string &checkout_id, const std::string &name) {
+  storage::CheckoutRepository repo(db_);
+  db_.transaction([&](Poco::Data::Session &s) { repo.step(s, checkout_id, name, "done"); });
+  crashPoint(name.c_str());
+}
+
+sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const CheckoutRequest &request) {
+  std::vector<CheckoutLine> lines = request.items;
+  if (lines.empty()) {
+    if (plugins_.cart == nullptr)
+      return sdk::invalidArgument("/items: required (no cart plugin is configured to take the cart from)");
+    auto cart = loadCart(*plugins_.cart, sdk::CartRef{request.user_id, request.email});
+    if (!cart.ok()) return cart.error();
+    for (const auto &l : cart->lines) lines.push_back({l.productId, l.variantId, l.quantity, l.reservationId});
+    if (lines.empty()) return sdk::invalidArgument("the cart of user " + request.user_id + " is empty");
+  }
+  if (static_cast<int>(lines.size()) > options_.max_lines)
+    return sdk::invalidArgument("/items: at most " + std::to_string(options_.max_lines) + " lines");
+  // Merge repeated products so stock and prices are per product.
+  std::vector<CheckoutLine> merged;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto &l = lines[i];
+    if (l.quantity <= 0 || l.quantity > options_.max_quantity)
+      return sdk::invalidArgument("/items/" + std::to_string(i) + "/quantity: must be between 1 and " +
+                                  std::to_string(options_.max_quantity));
+    const std::string key = productKey(l.product_id, l.variant_id);
+    auto [it, inserted] = index.emplace(key, merged.size());
+    if (inserted) merged.push_back(l);
+    else merged[it->second].quantity += l.quantity;
+  }
+  return merged;
+}
+
+sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutRequest &request,
+                                                               const std::vector<CheckoutLine> &lines,
+                                                               const std::string &checkout_id) {
+  sdk::LookupRequest lookup_request;
+  for (const auto &l : lines) lookup_request.items.push_back({l.product_id, l.variant_id});
+  auto found = lookup(*plugins_.catalog, lookup_request);
+  if (!found.ok()) return found.error();
+  std::map<std::string, sdk::Product> products;
+  for (auto &p : found->products) products[productKey(p.productId, p.variantId)] = p;
+
+  // Group key: seller id ("" = house brand) or one group for the checkout.
+  std::map<std::string, std::vector<std::pair<CheckoutLine, sdk::Product>>> groups;
+  std::vector<std::string> unknown;
+  for (const auto &l : lines) {
+    auto it = products.find(productKey(l.product_id, l.variant_id));
+    if (it == products.end()) {
+      unknown.push_back(l.product_id + (l.variant_id ? "/" + *l.variant_id : ""));
+      continue;
+    }
+    const std::string group = options_.split == "orders_per_seller" ? it->second.sellerId.value_or("") : "*";
+    groups[group].emplace_back(l, it->second);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto &u : unknown) list += (list.empty() ? "" : ", ") + u;
+    return sdk::notFound("unknown products: " + list);
+  }
+
+  const int64_t now = nowMs();
+  std::vector<Order> orders;
+  for (auto &[group, entries] : groups) {
+    Order o;
+    o.id = newId();
+    o.order_number = newOrderNumber(now);
+    o.checkout_id = checkout_id;
+    o.user_id = request.user_id;
+    if (group != "*" && !group.empty()) o.seller_id = group;
+    if (group == "*") { // one order: it has a seller only if every line shares it
+      std::set<std::string> sellers;
+      for (auto &e : entries) sellers.insert(e.second.sellerId.value_or(""));
+      if (sellers.size() == 1 && !sellers.begin()->empty()) o.seller_id = *sellers.begin();
+    }
+    o.status = OrderStatus::pending;
+    o.currency = entries.front().second.unitPrice.currency;
+    o.shipping_address = request.shipping_address;
+    sdk::Party customer = customerOf(request);
+    o.customer = sdk::toJson(customer);
+    o.payment_instance = plugins_.payment->id();
+    if (plugins_.shipping) o.shipping_instance = plugins_.shipping->id();
+    o.created_at_ms = o.updated_at_ms = now;
+    int line_no = 0;
+    for (auto &[line, product] : entries) {
+      if (product.unitPrice.currency != o.currency)
+        return sdk::invalidArgument("products in one order must share a currency: " + product.productId + " is in " +
+                                    product.unitPrice.currency + ", others in " + o.currency);
+      if (product.unitPrice.amountMinor < 0)
+        return sdk::internalError("catalog returned a negative price for " + product.productId);
+      if (product.unitPrice.amountMinor > std::numeric_limits<int64_t>::max() / line.quantity)
+        return sdk::invalidArgument("line total of " + product.productId + " overflows");
+      OrderItem item;
+      item.line_no = ++line_no;
+      item.product_id = product.productId;
+      item.variant_id = product.variantId;
+      item.seller_id = product.sellerId;
+      item.title = product.title;
+      item.quantity = line.quantity;
+      item.unit_price_minor = product.unitPrice.amountMinor;
+      item.line_total_minor = product.unitPrice.amountMinor * line.quantity;
+      for (const auto &[k, v] : product.attributes) item.attributes[k] = v;
+      item.image_url = product.imageUrl;
+      o.subtotal_minor += item.line_total_minor;
+      o.items.push_back(std::move(item));
+    }
+    o.total_minor = o.subtotal_minor + o.shipping_minor;
+    orders.push_back(std::move(o));
+  }
+  return orders;
+}
+
+sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std::string &checkout_id,
+                                                                      const std::vector<Order> &orders,
+                                                                      const std::vector<CheckoutLine> &lines) {
+  storage::ReservationRepository repo;
+  std::vector<sdk::Shortage> shortages;
+  for (const Order &o : orders) {
+    Reservation r;
+    r.id = newId();
+    r.checkout_id = checkout_id;
+    r.order_id = o.id;
+    r.provider = plugins_.inventory->id();
+    r.idempotency_key = "checkout:" + checkout_id + ":order:" + o.id;
+    r.status = "reserving";
+    const auto stock = stockLines(o, lines);
+    r.lines = sdk::toJson(stock);
+    db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, r); });
+
+    sdk::ReserveRequest req{o.id, r.idempotency_key, options_.reservation_ttl_seconds, stock};
+    auto outcome = reserve(*plugins_.inventory, req);
+    if (!outcome.ok()) return outcome.error();
+    if (!outcome->reserved || !outcome->reservationId) {
+      db_.transaction([&](Poco::Data::Session &s) { repo.setStatus(s, r.id, "released"); });
+      shortages.insert(shortages.end(), outcome->shortages.begin(), outcome->shortages.end());
+      if (shortages.empty()) return sdk::internalError("inventory refused the reservation without naming a product");
+      return shortages;
+    }
+    db_.transaction(
+        [&](Poco::Data::Session &s) { repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt); });
+  }
+  return shortages;
+}
+
+sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::vector<Order> &orders) {
+  storage::OrderRepository order_repo(db_);
+  storage::PaymentRepository payment_repo(db_);
+  storage::CheckoutRepository checkout_repo(db_);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db_.transaction([&](Poco::Data::Session &s) {
+        for (const Order &o : orders) {
+          order_repo.insert(s, o, "user:" + o.user_id);
+          Payment p;
+          p.id = newId();
+          p.order_id = o.id;
+          p.attempt = 1;
+          p.provider = plugins_.payment->id();
+          p.idempotency_key = "order:" + o.id + ":attempt:1";
+          p.status = "creating";
+          p.amount_minor = o.total_minor;
+          p.currency = o.currency;
+          p.created_at_ms = p.updated_at_ms = nowMs();
+          payment_repo.insert(s, p);
+        }
+        checkout_repo.step(s, checkout_id, "orders_written", "done");
+      });
+      crashPoint("orders_written");
+      return sdk::Status();
+    } catch (const std::exception &e) {
+      if (attempt < 3 && storage::Database::isUniqueViolation(e)) { // order number collision: draw again
+        for (Order &o : orders) o.order_number = newOrderNumber(o.created_at_ms);
+        continue;
+      }
+      throw;
+    }
+  }
+}
+
+sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders) {
+  storage::OrderRepository order_repo(db_);
+  storage::PaymentRepository payment_repo(db_);
+  storage::ReservationRepository reservation_repo;
+  for (Order &o : orders) {
+    std::optional<Payment> payment;
+    {
+      auto lease = db_.lease();
+      payment = payment_repo.latest(**lease, o.id);
+    }
+    sdk::PaymentRequest req;
+    req.orderId = o.id;
+    req.orderNumber = o.order_number;
+    req.attempt = payment->attempt;
+    req.idempotencyKey = payment->idempotency_key;
+    req.amount = sdk::Money{o.total_minor, o.currency};
+    req.customer = customerOf(request);
+    req.description = "Order " + o.order_number;
+    req.items = lineItems(o);
+    auto result = createPayment(*plugins_.payment, req);
+    if (!result.ok()) return result.error();
+
+    const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
+    db_.transaction([&](Poco::Data::Session &s) {
+      auto locked = order_repo.find(s, o.id, true);
+      payment->reference = result->reference;
+      payment->redirect_url = result->redirectUrl;
+      payment->expires_at = result->expiresAt;
+      payment->status = status == "failed" ? "failed" : "pending";
+      payment_repo.update(s, *payment);
+      if (status == "failed") {
+        order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment->provider,
+                              "payment declined at creation");
+        for (auto &r : reservation_repo.forOrder(s, o.id))
+          if (r.status == "held") reservation_repo.setStatus(s, r.id, "release_pending");
+      } else {
+        order_repo.transition(s, *locked, OrderStatus::awaiting_payment, "payment:" + payment->provider,
+                              "payment " + result->reference + " created");
+      }
+      o = *locked;
+    });
+    if (status == "failed") reconciler_.runForOrder(o.id);
+    if (result->status == "captured") { // synchronous capture (seed 001): apply like any paid event
+      sdk::PaymentEvent paid;
+      paid.source = payment->provider;
+      paid.eventId = "capture:" + payment->id;
+      paid.type = "paid";
+      paid.orderId = o.id;
+      paid.paymentReference = result->reference;
+      paid.amount = sdk::Money{o.total_minor, o.currency};
+      auto applied = reactor_.apply(paid, "payment:" + payment->provider);
+      if (!applied.ok()) return applied.error();
+    }
+  }
+  return sdk::Status();
+}
+
+sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
+  if (plugins_.shipping == nullptr) return sdk::Status();
+  storage::ShipmentRepository repo;
+  storage::OrderRepository order_repo(db_);
+  for (const Order &o : orders) {
+    // One shipment per seller of the order (one when split per seller).
+    std::map<std::string, std::vector<sdk::LineItem>> by_seller;
+    for (const auto &li : lineItems(o)) by_seller[li.sellerId.value_or("")].push_back(li);
+    for (auto &[seller, items] : by_seller) {
+      Shipment sh;
+      sh.id = newId();
+      sh.order_id = o.id;
+      if (!seller.empty()) sh.seller_id = seller;
+      sh.provider = plugins_.shipping->id();
+      sh.status = "creating";
+      sh.created_at_ms = sh.updated_at_ms = nowMs();
+      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, sh); });
+      sdk::ShipmentRequest req;
+      req.orderId = o.id;
+      req.orderNumber = o.order_number;
+      req.sellerId = sh.seller_id;
+      if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
+      req.lines = items;
+      req.idempotencyKey = "order:" + o.id + ":shipment:" + (seller.empty() ? "house" : seller);
+      auto created = createShipment(*plugins_.shipping, req);
+      if (!created.ok()) return created.error();
+      bool paid = false;
+      db_.transaction([&](Poco::Data::Session &s) {
+        auto current = order_repo.find(s, o.id, true);
+        paid = current->status == OrderStatus::paid;
+        sh.reference = created->reference;
+        sh.carrier = created->carrier;
+        sh.tracking_number = created->trackingNumber;
+        sh.status = paid ? "confirm_pending" : "draft"; // paid already (synchronous capture)
+        repo.update(s, sh);
+      });
+      if (paid) reconciler_.runForOrder(o.id);
+    }
+  }
+  return sdk::Status();
+}
+
+sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &request, const std::string &checkout_id) {
+  storage::CheckoutRepository checkouts(db_);
+  CheckoutOutcome outcome;
+  outcome.checkout_id = checkout_id;
+  db_.transaction([&](Poco::Data::Session &s) {
+    Json::Value req(Json::objectValue);
+    req["userId"] = request.user_id;
+    req["lineCount"] = static_cast<Json::UInt64>(request.items.size());
+    checkouts.create(s, storage::CheckoutRecord{checkout_id, request.user_id, "running", sdk::writeJson(req),
+                                                std::nullopt, nowMs() + options_.lease_ms});
+    checkouts.step(s, checkout_id, "started", "done");
+  });
+  crashPoint("started");
+
+  auto fail = [&](const sdk::Error &e) -> sdk::Error {
+    compensate(checkout_id, e.message);
+    return e;
+  };
+  try {
+    auto lines = loadLines(request);
+    if (!lines.ok()) return fail(lines.error());
+    auto orders = priceAndSplit(request, lines.value(), checkout_id);
+    if (!orders.ok()) return fail(orders.error());
+    step(checkout_id, "priced");
+
+    auto shortages = reserveStock(checkout_id, orders.value(), lines.value());
+    if (!shortages.ok()) return fail(shortages.error());
+    if (!shortages->empty()) {
+      compensate(checkout_id, "out of stock");
+      outcome.shortages = shortages.value();
+      return outcome;
+    }
+    step(checkout_id, "reserved");
+
+    if (auto s = writeOrders(checkout_id, orders.value()); !s.ok()) return fail(s.error());
+    if (auto s = createPayments(request, orders.value()); !s.ok()) return fail(s.error());
+    step(checkout_id, "payments_created");
+    if (auto s = createShipments(orders.value()); !s.ok()) return fail(s.error());
+    step(checkout_id, "shipments_created");
+
+    if (plugins_.cart != nullptr && options_.clear_cart && request.items.empty()) {
+      auto cleared = clearCart(*plugins_.cart, sdk::CartRef{request.user_id, request.email});
+      if (!cleared.ok()) log::warn("cart not cleared (best effort)", {{"user", request.user_id}});
+    }
+    db_.transaction([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
+    crashPoint("completed");
+
+    storage::OrderRepository order_repo(db_);
+    storage::PaymentRepository payment_repo(db_);
+    auto lease = db_.lease();
+    for (const Order &o : orders.value()) {
+      outcome.orders.push_back(*order_repo.find(**lease, o.id));
+      outcome.payments.push_back(payment_repo.latest(**lease, o.id).value_or(Payment{}));
+    }
+    return outcome;
+  } catch (const std::exception &e) {
+    log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", e.what()}});
+    return fail(sdk::internalError(std::string("checkout failed: ") + e.what()));
+  }
+}
+
+} // namespace orders::host::core

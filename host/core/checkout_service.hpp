@@ -1,0 +1,105 @@
+// Checkout: a saga with a durable step log.
+//
+//   started -> priced -> reserved -> orders_written -> payments_created
+//           -> shipments_created -> completed
+//
+// Lines come from the request or the cart plugin; prices, titles and
+// sellers from the catalog plugin (client prices are never read); lines are
+// split into one order per seller (checkout.split = orders_per_seller) or
+// one order with a shipment per seller (shipments_per_seller). Before each
+// plugin call the intent is written (a reservation "reserving", a payment or
+// shipment "creating") with an idempotency key derived from the checkout and
+// order, so after a crash the recovery sweep can ask the provider again
+// with the same key and undo exactly what was done. Any failure compensates
+// everything (stock released, shipments cancelled, payments voided or
+// refunded, orders cancelled) and the caller gets a clear error.
+//
+// Out of stock is an outcome (CheckoutOutcome::shortages), not an error.
+#pragma once
+
+#include <json/json.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/core_plugins.hpp"
+#include "core/order.hpp"
+#include "core/payment_reactor.hpp"
+#include "core/reconciler.hpp"
+#include "storage/database.hpp"
+
+namespace orders::host::core {
+
+struct CheckoutOptions {
+  std::string split = "orders_per_seller"; // | shipments_per_seller
+  int64_t reservation_ttl_seconds = 900;
+  int64_t lease_ms = 120000; // a running checkout older than this is presumed dead
+  int max_lines = 100;
+  int64_t max_quantity = 10000;
+  bool clear_cart = true;
+};
+
+struct CheckoutLine {
+  std::string product_id;
+  std::optional<std::string> variant_id;
+  int64_t quantity = 0;
+  std::optional<std::string> reservation_id;
+};
+
+struct CheckoutRequest {
+  std::string user_id;
+  std::optional<std::string> email;
+  std::vector<CheckoutLine> items; // empty: take the cart
+  Json::Value shipping_address;    // null when none
+  Json::Value customer;            // null when none
+};
+
+struct CheckoutOutcome {
+  std::string checkout_id;
+  std::vector<Order> orders;
+  std::vector<Payment> payments; // latest per order, same order as `orders`
+  std::vector<sdk::Shortage> shortages; // non-empty: nothing was created
+};
+
+class CheckoutService {
+public:
+  CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
+                  CheckoutOptions options);
+
+  sdk::Result<CheckoutOutcome> checkout(const CheckoutRequest &request, const std::string &checkout_id);
+
+  // Undoes whatever a checkout did; idempotent; used on failure and by
+  // the recovery sweep.
+  void compensate(const std::string &checkout_id, const std::string &reason);
+  // Compensates running checkouts whose lease expired; returns how many.
+  int recoverStale();
+
+  const CheckoutOptions &options() const { return options_; }
+
+private:
+  struct Context;
+  sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
+  sdk::Result<std::vector<Order>> priceAndSplit(const CheckoutRequest &request, const std::vector<CheckoutLine> &lines,
+                                                const std::string &checkout_id);
+  sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id,
+                                                       const std::vector<Order> &orders,
+                                                       const std::vector<CheckoutLine> &lines);
+  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders);
+  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders);
+  sdk::Status createShipments(const std::vector<Order> &orders);
+  void step(const std::string &checkout_id, const std::string &name);
+
+  storage::Database &db_;
+  const CorePlugins &plugins_;
+  Reconciler &reconciler_;
+  PaymentReactor &reactor_;
+  CheckoutOptions options_;
+};
+
+// Test hook: when $ORDERS_TEST_CRASH_AFTER names a saga step, the process
+// kills itself with SIGKILL right after that step is durable. Used by the
+// crash-consistency tests; unset in production.
+void crashPoint(const char *step);
+
+} // namespace orders::host::core

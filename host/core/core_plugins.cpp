@@ -1,0 +1,101 @@
+#include "core/core_plugins.hpp"
+
+namespace orders::host::core {
+
+namespace {
+sdk::Result<plugins::PluginInstance *> pick(const plugins::PluginRegistry &registry, const Json::Value &checkout,
+                                            const std::string &kind, const std::string &key, bool required) {
+  if (checkout.isMember(key)) {
+    const std::string id = checkout[key].asString();
+    if (auto *p = registry.find(kind, id)) return p;
+    return sdk::invalidArgument("/checkout/" + key + ": no " + kind + " plugin instance with id '" + id + "'");
+  }
+  auto all = registry.ofKind(kind);
+  if (all.empty()) {
+    if (required) return sdk::invalidArgument("/plugins/" + kind + ": the order core needs one " + kind + " plugin");
+    return static_cast<plugins::PluginInstance *>(nullptr);
+  }
+  return all.front();
+}
+
+} // namespace
+
+sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &registry, const Json::Value &checkout) {
+  CorePlugins out;
+  out.registry = &registry;
+  auto catalog = pick(registry, checkout, "catalog", "catalog", true);
+  if (!catalog.ok()) return catalog.error();
+  auto inventory = pick(registry, checkout, "inventory", "inventory", true);
+  if (!inventory.ok()) return inventory.error();
+  auto payment = pick(registry, checkout, "payment", "payment", true);
+  if (!payment.ok()) return payment.error();
+  auto shipping = pick(registry, checkout, "shipping", "shipping", false);
+  if (!shipping.ok()) return shipping.error();
+  auto cart = pick(registry, checkout, "cart", "cart", false);
+  if (!cart.ok()) return cart.error();
+  out.catalog = catalog.value();
+  out.inventory = inventory.value();
+  out.payment = payment.value();
+  out.shipping = shipping.value();
+  out.cart = cart.value();
+  out.notifiers = registry.ofKind("notifier");
+  return out;
+}
+
+plugins::PluginInstance *CorePlugins::paymentById(const std::string &id) const { return registry->find("payment", id); }
+plugins::PluginInstance *CorePlugins::shippingById(const std::string &id) const {
+  return registry->find("shipping", id);
+}
+plugins::PluginInstance *CorePlugins::inventoryById(const std::string &id) const {
+  return registry->find("inventory", id);
+}
+
+sdk::Result<sdk::LookupResult> lookup(plugins::PluginInstance &p, const sdk::LookupRequest &r) {
+  return p.call<sdk::LookupResult>("lookup", p.methods<orders_catalog_v1_t>().lookup, r);
+}
+sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::ReserveRequest &r) {
+  return p.call<sdk::ReserveOutcome>("reserve", p.methods<orders_inventory_v1_t>().reserve, r);
+}
+sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
+  return p.call<sdk::Empty>("commit", p.methods<orders_inventory_v1_t>().commit, r);
+}
+sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
+  return p.call<sdk::Empty>("release", p.methods<orders_inventory_v1_t>().release, r);
+}
+sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r) {
+  return p.call<sdk::Cart>("load", p.methods<orders_cart_v1_t>().load, r);
+}
+sdk::Result<sdk::Empty> clearCart(plugins::PluginInstance &p, const sdk::CartRef &r) {
+  return p.call<sdk::Empty>("clear", p.methods<orders_cart_v1_t>().clear, r);
+}
+sdk::Result<sdk::PaymentResult> createPayment(plugins::PluginInstance &p, const sdk::PaymentRequest &r) {
+  return p.call<sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, r);
+}
+sdk::Result<sdk::PaymentResult> refundPayment(plugins::PluginInstance &p, const sdk::RefundRequest &r) {
+  return p.call<sdk::PaymentResult>("refund", p.methods<orders_payment_v1_t>().refund, r);
+}
+sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const sdk::PaymentRef &r) {
+  return p.call<sdk::PaymentResult>("cancel", p.methods<orders_payment_v1_t>().cancel, r);
+}
+sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                  std::string_view body) {
+  return p.call<sdk::ParsedEvent>("parse_webhook", p.methods<orders_payment_v1_t>().parse_webhook, m, body);
+}
+sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r) {
+  return p.call<sdk::Shipment>("create_shipment", p.methods<orders_shipping_v1_t>().create_shipment, r);
+}
+sdk::Result<sdk::Shipment> confirmShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r) {
+  return p.call<sdk::Shipment>("confirm_shipment", p.methods<orders_shipping_v1_t>().confirm_shipment, r);
+}
+sdk::Result<sdk::Shipment> cancelShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r) {
+  return p.call<sdk::Shipment>("cancel_shipment", p.methods<orders_shipping_v1_t>().cancel_shipment, r);
+}
+sdk::Result<sdk::ShipmentUpdate> parseShippingWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                      std::string_view body) {
+  return p.call<sdk::ShipmentUpdate>("parse_webhook", p.methods<orders_shipping_v1_t>().parse_webhook, m, body);
+}
+sdk::Result<sdk::Empty> notify(plugins::PluginInstance &p, const sdk::Notification &n) {
+  return p.call<sdk::Empty>("notify", p.methods<orders_notifier_v1_t>().notify, n);
+}
+
+} // namespace orders::host::core

@@ -1,0 +1,50 @@
+// The plugin instances the order core uses, picked from the registry by the
+// config's `checkout` section, with typed calls over their C method tables.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "orders/sdk/messages.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace orders::host::core {
+
+struct CorePlugins {
+  plugins::PluginInstance *catalog = nullptr;   // required
+  plugins::PluginInstance *inventory = nullptr; // required
+  plugins::PluginInstance *payment = nullptr;   // required
+  plugins::PluginInstance *shipping = nullptr;  // optional: no shipments without it
+  plugins::PluginInstance *cart = nullptr;      // optional: request items only without it
+  std::vector<plugins::PluginInstance *> notifiers;
+  const plugins::PluginRegistry *registry = nullptr;
+
+  // Picks instances by the ids in `checkout` (or the first of each kind).
+  // invalid_argument naming the config key when a required one is missing.
+  static sdk::Result<CorePlugins> select(const plugins::PluginRegistry &registry, const Json::Value &checkout);
+
+  plugins::PluginInstance *paymentById(const std::string &id) const;
+  plugins::PluginInstance *shippingById(const std::string &id) const;
+  plugins::PluginInstance *inventoryById(const std::string &id) const;
+};
+
+// ---- typed calls ---------------------------------------------------------
+sdk::Result<sdk::LookupResult> lookup(plugins::PluginInstance &p, const sdk::LookupRequest &r);
+sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::ReserveRequest &r);
+sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
+sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
+sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r);
+sdk::Result<sdk::Empty> clearCart(plugins::PluginInstance &p, const sdk::CartRef &r);
+sdk::Result<sdk::PaymentResult> createPayment(plugins::PluginInstance &p, const sdk::PaymentRequest &r);
+sdk::Result<sdk::PaymentResult> refundPayment(plugins::PluginInstance &p, const sdk::RefundRequest &r);
+sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const sdk::PaymentRef &r);
+sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                  std::string_view body);
+sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r);
+sdk::Result<sdk::Shipment> confirmShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r);
+sdk::Result<sdk::Shipment> cancelShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r);
+sdk::Result<sdk::ShipmentUpdate> parseShippingWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                      std::string_view body);
+sdk::Result<sdk::Empty> notify(plugins::PluginInstance &p, const sdk::Notification &n);
+
+} // namespace orders::host::core

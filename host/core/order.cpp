@@ -1,0 +1,44 @@
+#include "core/order.hpp"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <chrono>
+#include <ctime>
+#include <random>
+
+namespace orders::host::core {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string newId() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+
+std::string newOrderNumber(int64_t now_ms) {
+  // ORD-YYYYMMDD-XXXXXXXX: readable on the phone, 32^8 per day; the unique
+  // index catches the (rare) collision and the writer retries.
+  static const char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[16];
+  std::strftime(date, sizeof date, "%Y%m%d", &tm);
+  std::string out = std::string("ORD-") + date + "-";
+  for (int i = 0; i < 8; ++i) out += kAlphabet[rng() % 32];
+  return out;
+}
+
+std::string rfc3339(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+} // namespace orders::host::core

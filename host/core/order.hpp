@@ -1,0 +1,107 @@
+// The order core's records, as stored and as the API shows them.
+#pragma once
+
+#include <json/json.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/order_status.hpp"
+
+namespace orders::host::core {
+
+struct OrderItem {
+  int line_no = 0;
+  std::string product_id;
+  std::optional<std::string> variant_id;
+  std::optional<std::string> seller_id;
+  std::string title;
+  int64_t quantity = 0;
+  int64_t unit_price_minor = 0;
+  int64_t line_total_minor = 0;
+  Json::Value attributes{Json::objectValue};
+  std::optional<std::string> image_url;
+};
+
+struct Order {
+  std::string id;
+  std::string order_number;
+  std::string checkout_id;
+  std::string user_id;
+  std::optional<std::string> seller_id; // absent: house brand
+  OrderStatus status = OrderStatus::pending;
+  std::string currency;
+  int64_t subtotal_minor = 0;
+  int64_t shipping_minor = 0;
+  int64_t total_minor = 0;
+  Json::Value shipping_address; // null when none
+  Json::Value customer;         // null when none
+  std::optional<std::string> payment_instance;
+  std::optional<std::string> shipping_instance;
+  bool refund_required = false;
+  int64_t version = 1;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  std::vector<OrderItem> items;
+};
+
+struct Payment {
+  std::string id;
+  std::string order_id;
+  int attempt = 1;
+  std::string provider; // payment plugin instance id
+  std::string idempotency_key;
+  std::optional<std::string> reference;
+  std::string status; // creating | pending | captured | failed | expired | cancelled | refunded
+  int64_t amount_minor = 0;
+  std::string currency;
+  std::optional<std::string> redirect_url;
+  std::optional<std::string> expires_at;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+struct Shipment {
+  std::string id;
+  std::string order_id;
+  std::optional<std::string> seller_id;
+  std::string provider; // shipping plugin instance id
+  std::optional<std::string> reference;
+  std::string status; // creating | draft | confirmed | shipped | delivered | cancelled
+  std::optional<std::string> carrier;
+  std::optional<std::string> tracking_number;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+// Stock held for a checkout by one inventory instance. `status` is where the
+// provider is (held, committed, released) or where it must be brought by the
+// reconciler (commit_pending, release_pending) after a DB decision.
+struct Reservation {
+  std::string id;
+  std::string checkout_id;
+  std::optional<std::string> order_id;
+  std::string provider;
+  std::optional<std::string> reservation_id;
+  std::string idempotency_key;
+  std::string status;
+  Json::Value lines{Json::arrayValue}; // StockLine[]
+  std::optional<std::string> expires_at;
+};
+
+struct HistoryEntry {
+  std::optional<std::string> from_status;
+  std::string to_status;
+  std::string actor;
+  std::optional<std::string> reason;
+  int64_t at_ms = 0;
+};
+
+int64_t nowMs();
+std::string newId();
+std::string newOrderNumber(int64_t now_ms);
+std::string rfc3339(int64_t ms);
+
+} // namespace orders::host::core

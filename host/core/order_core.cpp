@@ -1,0 +1,86 @@
+#include "core/order_core.hpp"
+
+#include "log/logger.hpp"
+#include "storage/migrations.hpp"
+
+namespace orders::host::core {
+
+sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &config,
+                                                          const plugins::PluginRegistry &registry) {
+  std::unique_ptr<OrderCore> core(new OrderCore());
+  const Json::Value &db = config["database"];
+  auto opened = storage::Database::open(db["url"].asString(), db["pool_size"].asInt());
+  if (!opened.ok()) return sdk::Error{opened.error().code, "/database/url: " + opened.error().message, false};
+  core->db_ = std::move(opened).value();
+  if (db["migrate_on_start"].asBool()) {
+    auto migrated = storage::migrate(*core->db_);
+    if (!migrated.ok()) return migrated.error();
+  }
+  const Json::Value &checkout = config["checkout"];
+  auto selected = CorePlugins::select(registry, checkout);
+  if (!selected.ok()) return selected.error();
+  core->plugins_ = selected.value();
+
+  CheckoutOptions options;
+  options.split = checkout["split"].asString();
+  options.reservation_ttl_seconds = checkout["reservation_ttl_seconds"].asInt64();
+  options.lease_ms = checkout["lease_seconds"].asInt64() * 1000;
+  options.max_lines = checkout["max_lines"].asInt();
+  options.clear_cart = checkout["clear_cart"].asBool();
+  SweepOptions sweep;
+  sweep.payment_timeout_ms = checkout["payment_timeout_seconds"].asInt64() * 1000;
+  sweep.auto_complete_after_ms = config["orders"]["auto_complete_after_seconds"].asInt64() * 1000;
+  core->sweep_interval_ms_ = config["orders"]["sweep_interval_ms"].asInt64();
+  core->idempotency_ttl_ms_ = config["orders"]["idempotency_ttl_seconds"].asInt64() * 1000;
+  core->require_idempotency_key_ = checkout["require_idempotency_key"].asBool();
+
+  core->reconciler_ = std::make_unique<Reconciler>(*core->db_, core->plugins_);
+  core->reactor_ = std::make_unique<PaymentReactor>(*core->db_, *core->reconciler_);
+  core->checkout_ =
+      std::make_unique<CheckoutService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_, options);
+  core->orders_ = std::make_unique<OrderService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_,
+                                                 *core->checkout_, sweep);
+  core->idempotency_ = std::make_unique<storage::IdempotencyRepository>(*core->db_);
+  return core;
+}
+
+OrderCore::~OrderCore() { stopSweeper(); }
+
+void OrderCore::sweepOnce() {
+  auto guarded = [](const char *what, auto &&fn) {
+    try {
+      const int n = fn();
+      if (n > 0) log::info("sweep", {{"what", what}, {"count", std::to_string(n)}});
+    } catch (const std::exception &e) {
+      log::error("sweep failed", {{"what", what}, {"error", e.what()}});
+    }
+  };
+  guarded("recovered_checkouts", [&] { return checkout_->recoverStale(); });
+  guarded("settled_side_effects", [&] { return reconciler_->sweep(); });
+  guarded("auto_completed", [&] { return orders_->autoComplete(); });
+  guarded("expired_unpaid", [&] { return orders_->expireUnpaid(); });
+  guarded("purged_idempotency_keys", [&] { return idempotency_->purge(nowMs() - idempotency_ttl_ms_); });
+}
+
+void OrderCore::startSweeper() {
+  sweeper_ = std::thread([this] {
+    std::unique_lock lock(sweeper_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      sweepOnce();
+      lock.lock();
+      sweeper_wake_.wait_for(lock, std::chrono::milliseconds(sweep_interval_ms_), [this] { return stopping_; });
+    }
+  });
+}
+
+void OrderCore::stopSweeper() {
+  {
+    std::lock_guard lock(sweeper_mutex_);
+    stopping_ = true;
+  }
+  sweeper_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+} // namespace orders::host::core

@@ -1,0 +1,62 @@
+// The order core assembled: database, chosen plugins, services, and the
+// background sweeper (checkout recovery, side-effect reconciliation,
+// auto-complete, payment timeout). One per process; replicas share only the
+// database.
+#pragma once
+
+#include <json/json.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/checkout_service.hpp"
+#include "core/order_service.hpp"
+#include "storage/database.hpp"
+#include "storage/idempotency_repository.hpp"
+
+namespace orders::host::core {
+
+class OrderCore {
+public:
+  // `config` is the validated server config. Opens the database, applies
+  // migrations, picks plugins. Errors name the config key.
+  static sdk::Result<std::unique_ptr<OrderCore>> create(const Json::Value &config,
+                                                        const plugins::PluginRegistry &registry);
+  ~OrderCore();
+
+  storage::Database &db() { return *db_; }
+  CheckoutService &checkout() { return *checkout_; }
+  OrderService &orders() { return *orders_; }
+  PaymentReactor &payments() { return *reactor_; }
+  storage::IdempotencyRepository &idempotency() { return *idempotency_; }
+  const CorePlugins &plugins() const { return plugins_; }
+  bool requireIdempotencyKey() const { return require_idempotency_key_; }
+
+  // One pass of every sweep (also run by the background thread).
+  void sweepOnce();
+  void startSweeper();
+  void stopSweeper();
+
+private:
+  OrderCore() = default;
+  std::unique_ptr<storage::Database> db_;
+  CorePlugins plugins_;
+  std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<PaymentReactor> reactor_;
+  std::unique_ptr<CheckoutService> checkout_;
+  std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<storage::IdempotencyRepository> idempotency_;
+  bool require_idempotency_key_ = false;
+  int64_t sweep_interval_ms_ = 5000;
+  int64_t idempotency_ttl_ms_ = 24LL * 3600 * 1000;
+
+  std::thread sweeper_;
+  std::mutex sweeper_mutex_;
+  std::condition_variable sweeper_wake_;
+  bool stopping_ = false;
+};
+
+} // namespace orders::host::core

@@ -1,0 +1,68 @@
+// Everything done to existing orders: reading (with visibility rules applied
+// by the caller), status changes by admins, internal services and
+// providers, cancellation, retrying a failed payment, shipping cost, and the
+// timed sweeps (auto-complete, payment timeout).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/checkout_service.hpp"
+#include "core/core_plugins.hpp"
+#include "core/payment_reactor.hpp"
+#include "core/reconciler.hpp"
+#include "storage/order_repository.hpp"
+
+namespace orders::host::core {
+
+struct OrderView {
+  Order order;
+  std::vector<Payment> payments;
+  std::vector<Shipment> shipments;
+};
+
+struct SweepOptions {
+  int64_t auto_complete_after_ms = 7LL * 24 * 3600 * 1000;
+  int64_t payment_timeout_ms = 24LL * 3600 * 1000;
+};
+
+class OrderService {
+public:
+  OrderService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
+               CheckoutService &checkout, SweepOptions sweep);
+
+  std::optional<OrderView> get(const std::string &id);
+  std::optional<OrderView> getByNumber(const std::string &number);
+  std::vector<Order> list(const storage::OrderFilter &filter);
+  std::vector<HistoryEntry> history(const std::string &id);
+
+  // Admin/internal status change. "paid" goes through the payment inbox
+  // (event id = `event_id`), "cancelled" through cancel(); others are plain
+  // transitions (shipped/delivered also move the shipments).
+  sdk::Result<OrderView> changeStatus(const std::string &id, OrderStatus to, const std::string &actor,
+                                      const std::string &reason, const std::string &event_id);
+  // Cancels, releasing stock, cancelling shipments, voiding or refunding.
+  sdk::Result<OrderView> cancel(const std::string &id, const std::string &actor, const std::string &reason);
+  // New payment attempt for a payment_failed order (stock is reserved again).
+  sdk::Result<OrderView> retryPayment(const std::string &id, const std::string &actor);
+  sdk::Result<OrderView> setShippingCost(const std::string &id, int64_t shipping_minor, const std::string &actor);
+  // Applies a shipment tracking update from a shipping provider.
+  sdk::Result<OrderView> applyShipmentUpdate(const std::string &provider, const sdk::ShipmentUpdate &update);
+
+  // Timed work; each returns how many orders it moved.
+  int autoComplete();
+  int expireUnpaid();
+
+private:
+  sdk::Result<OrderView> view(const std::string &id);
+
+  storage::Database &db_;
+  const CorePlugins &plugins_;
+  Reconciler &reconciler_;
+  PaymentReactor &reactor_;
+  CheckoutService &checkout_;
+  SweepOptions sweep_;
+};
+
+} // namespace orders::host::core

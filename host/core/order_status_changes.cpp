@@ -1,0 +1,143 @@
+// OrderService: status changes from admins, internal services and shipping
+// providers, and the timed sweeps.
+#include "core/order_service.hpp"
+#include "log/logger.hpp"
+#include "storage/idempotency_repository.hpp"
+#include "storage/payment_repository.hpp"
+
+namespace orders::host::core {
+
+sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderStatus to, const std::string &actor,
+                                                  const std::string &reason, const std::string &event_id) {
+  if (to == OrderStatus::cancelled) return cancel(id, actor, reason.empty() ? "cancelled by " + actor : reason);
+  storage::OrderRepository orders(db_);
+  std::optional<Order> current;
+  {
+    auto lease = db_.lease();
+    current = orders.find(**lease, id);
+  }
+  if (!current) return sdk::notFound("order " + id + " does not exist");
+  if (to == OrderStatus::paid) {
+    // The seed-004 payments-service path: same inbox, same effects as a webhook.
+    if (current->status != OrderStatus::paid && !canTransition(current->status, OrderStatus::paid))
+      throw storage::TransitionError(current->status, to);
+    sdk::PaymentEvent paid;
+    paid.source = actor;
+    paid.eventId = event_id;
+    paid.type = "paid";
+    paid.orderId = id;
+    auto applied = reactor_.apply(paid, actor);
+    if (!applied.ok()) return applied.error();
+    return view(id);
+  }
+
+  storage::PaymentRepository payments(db_);
+  storage::ShipmentRepository shipments;
+  storage::ReservationRepository reservations;
+  db_.transaction([&](Poco::Data::Session &s) {
+    auto o = orders.find(s, id, true);
+    orders.transition(s, *o, to, actor, reason.empty() ? "set by " + actor : reason);
+    if (to == OrderStatus::shipped || to == OrderStatus::delivered) {
+      for (Shipment sh : shipments.forOrder(s, id))
+        if (sh.status != "cancelled" && sh.status != "cancel_pending") {
+          sh.status = statusName(to);
+          shipments.update(s, sh);
+        }
+    } else if (to == OrderStatus::refunded) {
+      for (Payment &p : payments.forOrder(s, id))
+        if (p.status == "captured") {
+          p.status = "refund_pending";
+          payments.update(s, p);
+        }
+    } else if (to == OrderStatus::payment_failed) {
+      for (const Reservation &r : reservations.forOrder(s, id))
+        if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
+    }
+  });
+  reconciler_.runForOrder(id);
+  return view(id);
+}
+
+sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &provider,
+                                                         const sdk::ShipmentUpdate &update) {
+  if (!update.reference && !update.orderId) return sdk::invalidArgument("shipment update names no shipment or order");
+  const std::string status = update.status.value_or("");
+  if (status != "shipped" && status != "delivered")
+    return sdk::invalidArgument("shipment status '" + status + "' is not shipped or delivered");
+  storage::OrderRepository orders(db_);
+  storage::ShipmentRepository shipments;
+  storage::InboxRepository inbox;
+  std::string order_id = update.orderId.value_or("");
+  bool found = true;
+  db_.transaction([&](Poco::Data::Session &s) {
+    std::optional<Shipment> shipment;
+    if (update.reference) shipment = shipments.byReference(s, provider, *update.reference);
+    if (shipment) order_id = shipment->order_id;
+    auto o = orders.find(s, order_id, true);
+    if (!o) {
+      found = false;
+      return;
+    }
+    const std::string event_id = update.eventId.value_or(update.reference.value_or("") + ":" + status);
+    if (!inbox.record(s, "shipping:" + provider, event_id, o->id, status, "applied", sdk::encode(update))) return;
+    if (shipment) {
+      shipment->status = status;
+      if (update.carrier) shipment->carrier = update.carrier;
+      if (update.trackingNumber) shipment->tracking_number = update.trackingNumber;
+      shipments.update(s, *shipment);
+    }
+    const OrderStatus to = status == "shipped" ? OrderStatus::shipped : OrderStatus::delivered;
+    bool all_delivered = true;
+    for (const Shipment &sh : shipments.forOrder(s, o->id))
+      if (sh.status != "delivered" && sh.status != "cancelled") all_delivered = false;
+    if (to == OrderStatus::delivered && !all_delivered) return; // wait for the other sellers' parcels
+    if (to == OrderStatus::delivered && o->status != OrderStatus::shipped && canTransition(o->status, OrderStatus::shipped))
+      orders.transition(s, *o, OrderStatus::shipped, "shipping:" + provider, "tracking " + event_id);
+    if (canTransition(o->status, to))
+      orders.transition(s, *o, to, "shipping:" + provider, "tracking " + event_id);
+  });
+  if (!found) return sdk::notFound("no order for shipment " + update.reference.value_or(order_id));
+  return view(order_id);
+}
+
+int OrderService::autoComplete() {
+  std::vector<std::string> ids;
+  {
+    auto lease = db_.lease();
+    ids = storage::OrderRepository(db_).idsInStatusSince(**lease, OrderStatus::delivered,
+                                                          nowMs() - sweep_.auto_complete_after_ms, 200);
+  }
+  int moved = 0;
+  storage::OrderRepository orders(db_);
+  for (const auto &id : ids) {
+    db_.transaction([&](Poco::Data::Session &s) {
+      auto o = orders.find(s, id, true);
+      if (o && o->status == OrderStatus::delivered) {
+        orders.transition(s, *o, OrderStatus::completed, "system", "auto-complete after delivery");
+        ++moved;
+      }
+    });
+  }
+  return moved;
+}
+
+int OrderService::expireUnpaid() {
+  std::vector<std::string> ids;
+  {
+    auto lease = db_.lease();
+    storage::OrderRepository repo(db_);
+    const int64_t before = nowMs() - sweep_.payment_timeout_ms;
+    ids = repo.idsInStatusSince(**lease, OrderStatus::awaiting_payment, before, 200);
+    for (auto &id : repo.idsInStatusSince(**lease, OrderStatus::payment_failed, before, 200)) ids.push_back(id);
+  }
+  int moved = 0;
+  for (const auto &id : ids) {
+    try {
+      if (cancel(id, "system", "payment timeout").ok()) ++moved;
+    } catch (const storage::TransitionError &) { // paid meanwhile
+    }
+  }
+  return moved;
+}
+
+} // namespace orders::host::core

@@ -1,0 +1,94 @@
+// POST /api/orders (buyer checkout) and POST /internal/orders (a service
+// creating the order for a user from cart data).
+#include "core/order.hpp"
+#include "handlers/order_handlers.hpp"
+#include "handlers/request_support.hpp"
+#include "http/api_schemas.hpp"
+#include "http/json_body.hpp"
+
+namespace orders::host::handlers {
+
+namespace {
+
+core::CheckoutRequest requestFrom(const Json::Value &body, const std::string &user_id,
+                                  std::optional<std::string> email) {
+  core::CheckoutRequest r;
+  r.user_id = user_id;
+  r.email = std::move(email);
+  for (const Json::Value &item : body["items"]) {
+    core::CheckoutLine line;
+    line.product_id = item["productId"].asString();
+    if (item.isMember("variantId")) line.variant_id = item["variantId"].asString();
+    line.quantity = item["quantity"].asInt64();
+    if (item.isMember("reservationId")) line.reservation_id = item["reservationId"].asString();
+    r.items.push_back(std::move(line));
+  }
+  r.shipping_address = body.isMember("shippingAddress") ? body["shippingAddress"] : Json::Value(Json::nullValue);
+  r.customer = body.isMember("customer") ? body["customer"] : Json::Value(Json::nullValue);
+  if (r.customer.isObject() && r.customer["email"].isString() && !r.email) r.email = r.customer["email"].asString();
+  return r;
+}
+
+http::Response run(app::AppContext &ctx, const http::Request &req, const auth::Principal &p, const Json::Value &body,
+                   const core::CheckoutRequest &request) {
+  return idempotent(ctx, req, p, &body, ctx.core->requireIdempotencyKey(), [&] {
+    const std::string checkout_id = core::newId();
+    auto outcome = ctx.core->checkout().checkout(request, checkout_id);
+    if (!outcome.ok()) raise(outcome.error());
+    if (!outcome->shortages.empty()) {
+      std::vector<http::FieldError> errors;
+      std::string detail = "out of stock:";
+      for (const auto &s : outcome->shortages) {
+        const std::string name = s.productId + (s.variantId ? "/" + *s.variantId : "");
+        std::string pointer = "/items"; // lines taken from the cart have no index in the body
+        for (Json::ArrayIndex i = 0; i < body["items"].size(); ++i) {
+          const Json::Value &item = body["items"][i];
+          if (item["productId"].asString() == s.productId &&
+              (!s.variantId || item["variantId"].asString() == *s.variantId)) {
+            pointer = "/items/" + std::to_string(i);
+            break;
+          }
+        }
+        errors.push_back({pointer, name + ": requested " + std::to_string(s.requested) + ", available " +
+                                       std::to_string(s.available)});
+        detail += " " + name + " (requested " + std::to_string(s.requested) + ", available " +
+                  std::to_string(s.available) + ")";
+      }
+      http::ApiError e("out_of_stock", detail, errors);
+      http::Response r = http::Response::json(409, http::problemJson(e, req.path, req.request_id));
+      r.content_type = "application/problem+json";
+      return r;
+    }
+    Json::Value out(Json::objectValue);
+    out["checkoutId"] = outcome->checkout_id;
+    Json::Value orders(Json::arrayValue);
+    for (size_t i = 0; i < outcome->orders.size(); ++i) {
+      core::OrderView view{outcome->orders[i], {outcome->payments[i]}, {}};
+      if (auto full = ctx.core->orders().get(outcome->orders[i].id)) view = *full;
+      orders.append(orderViewJson(view));
+    }
+    out["orders"] = orders;
+    http::Response r = http::Response::json(201, out);
+    return r;
+  });
+}
+
+} // namespace
+
+http::Response checkout(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  requireRole(p, {auth::Role::buyer, auth::Role::admin});
+  const Json::Value body = http::parseJsonBody(req, &http::apiSchema("checkout.request"));
+  return run(ctx, req, p, body, requestFrom(body, p.subject, p.email));
+}
+
+http::Response internalCreateOrder(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  requireRole(p, {auth::Role::internal, auth::Role::admin});
+  const Json::Value body = http::parseJsonBody(req, &http::apiSchema("internal-order.request"));
+  std::optional<std::string> email;
+  if (body["email"].isString()) email = body["email"].asString();
+  return run(ctx, req, p, body, requestFrom(body, body["userId"].asString(), email));
+}
+
+} // namespace orders::host::handlers

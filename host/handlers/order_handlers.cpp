@@ -1,0 +1,224 @@
+// Reading and changing orders.
+#include "handlers/order_handlers.hpp"
+
+#include <Poco/DateTimeParser.h>
+
+#include <set>
+
+#include "handlers/request_support.hpp"
+#include "http/api_schemas.hpp"
+#include "http/json_body.hpp"
+#include "orders/sdk/json.hpp"
+#include "storage/order_repository.hpp"
+
+namespace orders::host::handlers {
+
+namespace {
+
+int64_t parseTime(const std::string &name, const std::string &text) {
+  Poco::DateTime dt;
+  int tzd = 0;
+  if (!Poco::DateTimeParser::tryParse(text, dt, tzd))
+    throw http::ApiError("invalid_argument", name + ": expected an RFC 3339 date-time, got '" + text + "'",
+                         {{"/" + name, "must be an RFC 3339 date-time"}});
+  return dt.timestamp().epochMicroseconds() / 1000 - static_cast<int64_t>(tzd) * 1000;
+}
+
+std::optional<std::string> query(const http::Request &req, const std::string &name) {
+  auto it = req.query_params.find(name);
+  if (it == req.query_params.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+storage::OrderFilter filterFrom(const http::Request &req) {
+  static const std::set<std::string> kKnown = {"userId",    "sellerId", "status", "createdFrom",
+                                               "createdTo", "cursor",   "limit"};
+  for (const auto &[k, v] : req.query_params)
+    if (!kKnown.count(k)) throw http::ApiError("invalid_argument", "unknown query parameter " + k, {{"/" + k, "unknown parameter"}});
+  storage::OrderFilter f;
+  f.user_id = query(req, "userId");
+  f.seller_id = query(req, "sellerId");
+  f.status = query(req, "status");
+  if (f.status && !core::statusFromName(*f.status))
+    throw http::ApiError("invalid_argument", "status: unknown status " + *f.status, {{"/status", "unknown status"}});
+  if (auto v = query(req, "createdFrom")) f.created_from_ms = parseTime("createdFrom", *v);
+  if (auto v = query(req, "createdTo")) f.created_to_ms = parseTime("createdTo", *v);
+  if (auto v = query(req, "limit")) {
+    try {
+      f.limit = std::stoi(*v);
+    } catch (...) {
+      f.limit = -1;
+    }
+    if (f.limit < 1 || f.limit > 100)
+      throw http::ApiError("invalid_argument", "limit: must be 1..100", {{"/limit", "must be between 1 and 100"}});
+  }
+  if (auto v = query(req, "cursor")) {
+    const auto dot = v->find('.');
+    try {
+      if (dot == std::string::npos) throw std::invalid_argument("no dot");
+      f.after = std::make_pair(std::stoll(v->substr(0, dot)), v->substr(dot + 1));
+    } catch (...) {
+      throw http::ApiError("invalid_argument", "cursor: not a cursor returned by this API", {{"/cursor", "invalid"}});
+    }
+  }
+  return f;
+}
+
+http::Response page(app::AppContext &ctx, const storage::OrderFilter &filter) {
+  storage::OrderFilter probe = filter;
+  probe.limit = filter.limit + 1; // one more tells whether a next page exists
+  auto rows = ctx.core->orders().list(probe);
+  Json::Value items(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(filter.limit); ++i)
+    items.append(storage::orderJson(rows[i]));
+  Json::Value out(Json::objectValue);
+  out["items"] = items;
+  if (rows.size() > static_cast<size_t>(filter.limit)) {
+    const auto &last = rows[filter.limit - 1];
+    out["nextCursor"] = std::to_string(last.created_at_ms) + "." + last.id;
+  } else {
+    out["nextCursor"] = Json::Value(Json::nullValue);
+  }
+  return http::Response::json(200, out);
+}
+
+std::string actorOf(const auth::Principal &p) { return std::string(auth::roleName(p.role)) + ":" + p.subject; }
+
+} // namespace
+
+http::Response listOrders(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  storage::OrderFilter f = filterFrom(req);
+  // Buyers see their own orders, sellers those of their seller id, whatever they ask.
+  if (p.role == auth::Role::buyer) {
+    if (f.user_id && *f.user_id != p.subject) throw http::ApiError("forbidden", "buyers can list only their own orders");
+    f.user_id = p.subject;
+  } else if (p.role == auth::Role::seller) {
+    const std::string seller = p.seller_id.value_or(p.subject);
+    if (f.seller_id && *f.seller_id != seller) throw http::ApiError("forbidden", "sellers can list only their orders");
+    f.seller_id = seller;
+  }
+  return page(ctx, f);
+}
+
+http::Response adminListOrders(app::AppContext &ctx, http::Request &req) {
+  requireRole(requirePrincipal(ctx, req), {auth::Role::admin});
+  return page(ctx, filterFrom(req));
+}
+
+http::Response getOrder(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  return http::Response::json(200, orderViewJson(visibleOrder(ctx, p, req.param("id"))));
+}
+
+http::Response adminGetOrder(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  requireRole(p, {auth::Role::admin});
+  core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  Json::Value out = orderViewJson(view);
+  Json::Value payments(Json::arrayValue);
+  for (const auto &pay : view.payments) payments.append(paymentJson(pay));
+  out["payments"] = payments;
+  return http::Response::json(200, out);
+}
+
+http::Response getOrderByNumber(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  auto view = ctx.core->orders().getByNumber(req.param("orderNumber"));
+  if (!view || !maySee(p, view->order))
+    throw http::ApiError("not_found", "order " + req.param("orderNumber") + " not found");
+  return http::Response::json(200, orderViewJson(*view));
+}
+
+http::Response orderHistory(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  Json::Value items(Json::arrayValue);
+  for (const auto &h : ctx.core->orders().history(view.order.id)) {
+    Json::Value e(Json::objectValue);
+    e["fromStatus"] = h.from_status ? Json::Value(*h.from_status) : Json::Value(Json::nullValue);
+    e["toStatus"] = h.to_status;
+    e["actor"] = h.actor;
+    e["reason"] = h.reason ? Json::Value(*h.reason) : Json::Value(Json::nullValue);
+    e["at"] = core::rfc3339(h.at_ms);
+    items.append(e);
+  }
+  Json::Value out(Json::objectValue);
+  out["orderId"] = view.order.id;
+  out["items"] = items;
+  return http::Response::json(200, out);
+}
+
+http::Response orderInvoice(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  (void)view;
+  throw http::ApiError("unsupported", "no invoice plugin is configured on this server");
+}
+
+http::Response retryPayment(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  if (p.role != auth::Role::admin && view.order.user_id != p.subject)
+    throw http::ApiError("forbidden", "only the buyer may retry the payment");
+  Json::Value body(Json::objectValue);
+  if (!req.body.empty()) body = http::parseJsonBody(req, &http::apiSchema("retry-payment.request"));
+  return idempotent(ctx, req, p, &body, false, [&] {
+    auto result = ctx.core->orders().retryPayment(view.order.id, actorOf(p));
+    if (!result.ok()) raise(result.error());
+    return http::Response::json(200, orderViewJson(result.value()));
+  });
+}
+
+http::Response cancelOrder(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  Json::Value body(Json::objectValue);
+  if (!req.body.empty()) body = http::parseJsonBody(req, &http::apiSchema("cancel.request"));
+  if (p.role == auth::Role::seller) throw http::ApiError("forbidden", "sellers cannot cancel orders");
+  const std::string reason = body["reason"].isString() ? body["reason"].asString() : "cancelled by " + actorOf(p);
+  return idempotent(ctx, req, p, &body, false, [&] {
+    if (p.role == auth::Role::buyer && !core::buyerMayCancel(view.order.status))
+      throw http::ApiError("conflict", std::string("a buyer can cancel only before shipping; the order is ") +
+                                           core::statusName(view.order.status));
+    auto result = ctx.core->orders().cancel(view.order.id, actorOf(p), reason);
+    if (!result.ok()) raise(result.error());
+    return http::Response::json(200, orderViewJson(result.value()));
+  });
+}
+
+http::Response setStatus(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  requireRole(p, {auth::Role::admin, auth::Role::internal});
+  const Json::Value body = http::parseJsonBody(req, &http::apiSchema("status.request"));
+  std::string name = body.isMember("newStatus") ? body["newStatus"].asString() : body["status"].asString();
+  auto to = core::statusFromName(name);
+  if (!to)
+    throw http::ApiError("invalid_argument", "newStatus: unknown status '" + name + "'",
+                         {{"/newStatus", "must be a canonical status"}});
+  const std::string id = visibleOrder(ctx, p, req.param("id")).order.id;
+  const std::string reason = body["reason"].isString() ? body["reason"].asString() : "";
+  return idempotent(ctx, req, p, &body, false, [&] {
+    // A payments service retrying its "paid" call sends the same key: the inbox dedupes on it.
+    std::string event_id = req.header("idempotency-key");
+    if (event_id.empty()) event_id = body["idempotencyKey"].isString() ? body["idempotencyKey"].asString()
+                                                                        : "status:" + id + ":" + name;
+    auto result = ctx.core->orders().changeStatus(id, *to, actorOf(p), reason, event_id);
+    if (!result.ok()) raise(result.error());
+    return http::Response::json(200, orderViewJson(result.value()));
+  });
+}
+
+http::Response setShippingCost(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  requireRole(p, {auth::Role::admin, auth::Role::internal});
+  const Json::Value body = http::parseJsonBody(req, &http::apiSchema("shipping-cost.request"));
+  const std::string id = visibleOrder(ctx, p, req.param("id")).order.id;
+  return idempotent(ctx, req, p, &body, false, [&] {
+    auto result = ctx.core->orders().setShippingCost(id, body["shippingMinor"].asInt64(), actorOf(p));
+    if (!result.ok()) raise(result.error());
+    return http::Response::json(200, orderViewJson(result.value()));
+  });
+}
+
+} // namespace orders::host::handlers

@@ -1,0 +1,126 @@
+#include "handlers/request_support.hpp"
+
+#include <Poco/Crypto/DigestEngine.h>
+
+#include "orders/sdk/json.hpp"
+#include "storage/order_repository.hpp"
+
+namespace orders::host::handlers {
+
+auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req) {
+  if (!ctx.auth) throw http::ApiError("unauthenticated", "no authentication scheme is configured");
+  auth::AuthRequest a;
+  a.method = req.method;
+  a.path_and_query = req.path + (req.query.empty() ? "" : "?" + req.query);
+  a.headers = req.headers;
+  a.body = req.body;
+  auto result = ctx.auth->authenticate(a);
+  if (!result.ok()) throw http::ApiError("unauthenticated", result.error().message);
+  if (!result.value()) throw http::ApiError("unauthenticated", "credentials required");
+  return *result.value();
+}
+
+void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> roles) {
+  for (auth::Role r : roles)
+    if (p.role == r) return;
+  throw http::ApiError("forbidden", std::string("role ") + auth::roleName(p.role) + " may not do this");
+}
+
+bool maySee(const auth::Principal &p, const core::Order &order) {
+  switch (p.role) {
+  case auth::Role::admin:
+  case auth::Role::internal: return true;
+  case auth::Role::buyer: return order.user_id == p.subject;
+  case auth::Role::seller: return order.seller_id && *order.seller_id == p.seller_id.value_or(p.subject);
+  }
+  return false;
+}
+
+core::OrderView visibleOrder(app::AppContext &ctx, const auth::Principal &p, const std::string &id) {
+  auto view = ctx.core->orders().get(id);
+  if (!view || !maySee(p, view->order)) throw http::ApiError("not_found", "order " + id + " not found");
+  return *view;
+}
+
+Json::Value paymentJson(const core::Payment &p) {
+  Json::Value j(Json::objectValue);
+  j["provider"] = p.provider;
+  j["attempt"] = p.attempt;
+  j["reference"] = p.reference ? Json::Value(*p.reference) : Json::Value(Json::nullValue);
+  j["status"] = p.status;
+  j["amountMinor"] = static_cast<Json::Int64>(p.amount_minor);
+  j["currency"] = p.currency;
+  if (p.redirect_url) j["redirectUrl"] = *p.redirect_url;
+  if (p.expires_at) j["expiresAt"] = *p.expires_at;
+  return j;
+}
+
+Json::Value orderViewJson(const core::OrderView &view) {
+  Json::Value j = storage::orderJson(view.order);
+  j["payment"] = view.payments.empty() ? Json::Value(Json::nullValue) : paymentJson(view.payments.back());
+  Json::Value shipments(Json::arrayValue);
+  for (const core::Shipment &s : view.shipments) {
+    Json::Value sj(Json::objectValue);
+    sj["id"] = s.id;
+    sj["sellerId"] = s.seller_id ? Json::Value(*s.seller_id) : Json::Value(Json::nullValue);
+    sj["provider"] = s.provider;
+    sj["reference"] = s.reference ? Json::Value(*s.reference) : Json::Value(Json::nullValue);
+    sj["status"] = s.status;
+    if (s.carrier) sj["carrier"] = *s.carrier;
+    if (s.tracking_number) sj["trackingNumber"] = *s.tracking_number;
+    shipments.append(sj);
+  }
+  j["shipments"] = shipments;
+  return j;
+}
+
+void raise(const sdk::Error &error) { throw http::toApiError(error); }
+
+namespace {
+std::string sha256Hex(const std::string &text) {
+  Poco::Crypto::DigestEngine sha("SHA256");
+  sha.update(text);
+  return Poco::Crypto::DigestEngine::digestToHex(sha.digest());
+}
+} // namespace
+
+http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
+                          const Json::Value *body, bool required, const std::function<http::Response()> &work) {
+  std::string key = req.header("idempotency-key");
+  if (key.empty() && body != nullptr && (*body)["idempotencyKey"].isString()) key = (*body)["idempotencyKey"].asString();
+  if (key.empty()) {
+    if (required) throw http::ApiError("invalid_argument", "an Idempotency-Key header or idempotencyKey is required");
+    return work();
+  }
+  if (key.size() > 200) throw http::ApiError("invalid_argument", "Idempotency-Key: at most 200 characters");
+  const std::string scope = std::string(auth::roleName(p.role)) + ":" + p.subject;
+  const std::string hash = sha256Hex(req.method + "\n" + req.path + "\n" + req.body);
+  auto &repo = ctx.core->idempotency();
+  auto begun = repo.begin(scope, key, hash);
+  using Kind = storage::IdempotencyBegin::Kind;
+  if (begun.kind == Kind::mismatch)
+    throw http::ApiError("idempotency_mismatch", "Idempotency-Key " + key + " was used with another request");
+  if (begun.kind == Kind::in_progress)
+    throw http::ApiError("conflict", "a request with Idempotency-Key " + key + " is still in progress");
+  if (begun.kind == Kind::replay) {
+    http::Response r;
+    r.status = begun.response->status;
+    r.body = begun.response->body;
+    r.content_type = begun.response->content_type;
+    r.headers.emplace_back("Idempotent-Replayed", "true");
+    return r;
+  }
+  http::Response response;
+  try {
+    response = work();
+  } catch (...) {
+    repo.abandon(scope, key); // failed before any lasting side effect: the client may retry
+    throw;
+  }
+  if (response.status >= 200 && response.status < 300)
+    repo.complete(scope, key, storage::StoredResponse{response.status, response.body, response.content_type});
+  else repo.abandon(scope, key);
+  return response;
+}
+
+} // namespace orders::host::handlers

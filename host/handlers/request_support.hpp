@@ -1,0 +1,40 @@
+// What every order handler needs: who is calling (auth), may they (roles,
+// ownership), the order as JSON, and idempotent execution of state changes.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <string>
+
+#include "app/app_context.hpp"
+#include "auth/authenticator.hpp"
+#include "core/order_service.hpp"
+#include "http/api_error.hpp"
+#include "http/request.hpp"
+
+namespace orders::host::handlers {
+
+// The caller, or 401 (no or bad credentials).
+auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req);
+// 403 unless the principal has one of `roles`.
+void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> roles);
+// True when `p` may see `order` (owner, its seller, admin, internal).
+bool maySee(const auth::Principal &p, const core::Order &order);
+// The order (404 when absent or not visible to `p`: no existence leak).
+core::OrderView visibleOrder(app::AppContext &ctx, const auth::Principal &p, const std::string &id);
+
+Json::Value orderViewJson(const core::OrderView &view);
+Json::Value paymentJson(const core::Payment &p);
+
+// Throws the ApiError for a failed core call.
+[[noreturn]] void raise(const sdk::Error &error);
+
+// Runs `work` at most once per (principal, Idempotency-Key or body
+// idempotencyKey). Replays return the stored response with
+// `Idempotent-Replayed: true`; same key + other body is 422; same key while
+// the first runs is 409. Error responses are not stored (every failure path
+// of the core leaves no side effect behind), so the client may retry.
+http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
+                          const Json::Value *body, bool required, const std::function<http::Response()> &work);
+
+} // namespace orders::host::handlers

@@ -1,0 +1,12 @@
+# cmake -DSCHEMA_DIR=schemas/api -DOUTPUT=api_schemas_embedded.cpp -P gen_api_schemas.cmake
+file(GLOB files RELATIVE "${SCHEMA_DIR}" "${SCHEMA_DIR}/*.schema.json")
+list(SORT files)
+set(body "// Generated from schemas/api; do not edit.\n#include <map>\n#include <string>\n\nnamespace orders::host::http {\nconst std::map<std::string, const char *> &embeddedApiSchemas() {\n  static const std::map<std::string, const char *> all = {\n")
+foreach(rel IN LISTS files)
+  string(REPLACE ".schema.json" "" name "${rel}")
+  file(READ "${SCHEMA_DIR}/${rel}" text)
+  string(APPEND body "      {\"${name}\", R\"__schema__(${text})__schema__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n} // namespace orders::host::http\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

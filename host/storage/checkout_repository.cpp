@@ -1,0 +1,88 @@
+#include "storage/checkout_repository.hpp"
+
+#include <Poco/Data/Statement.h>
+
+#include "core/order.hpp"
+#include "storage/rows.hpp"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace orders::host::storage {
+
+namespace {
+CheckoutRecord readCheckout(Rows &r) {
+  return CheckoutRecord{r.str("id"), r.str("user_id"), r.str("status"), r.str("request"), r.optStr("error"),
+                        r.i64("lease_until_ms")};
+}
+} // namespace
+
+void CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in) {
+  CheckoutRecord c = in;
+  int64_t at = core::nowMs();
+  s << "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
+       "VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
+      use(c.id), use(c.user_id), use(c.status), use(c.request), use(c.lease_until_ms), use(at), use(at), now;
+}
+
+void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step,
+                              const std::string &state, const std::string &detail) {
+  std::string id = checkout_id, st = step, state_copy = state, d = detail;
+  int64_t at = core::nowMs();
+  Statement update(s);
+  update << "UPDATE checkout_steps SET state = $1, detail = $2, at_ms = $3 WHERE checkout_id = $4 AND step = $5",
+      use(state_copy), use(d), use(at), use(id), use(st);
+  if (update.execute() == 0)
+    s << "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5)", use(id),
+        use(st), use(state_copy), use(d), use(at), now;
+  s << "UPDATE checkouts SET updated_at_ms = $1 WHERE id = $2", use(at), use(id), now;
+}
+
+void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
+                                const std::optional<std::string> &error) {
+  std::string id = checkout_id, st = status;
+  Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
+  int64_t at = core::nowMs();
+  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4", use(st), use(err), use(at),
+      use(id), now;
+}
+
+std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
+  std::string key = id;
+  Statement st(s);
+  st << "SELECT id, user_id, status, request, error, lease_until_ms FROM checkouts WHERE id = $1"
+     << (lock ? db_.forUpdate() : ""),
+      use(key);
+  st.execute();
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  return readCheckout(r);
+}
+
+std::vector<std::string> CheckoutRepository::steps(Poco::Data::Session &s, const std::string &checkout_id) {
+  std::string id = checkout_id;
+  std::vector<std::string> out;
+  Statement st(s);
+  st << "SELECT step FROM checkout_steps WHERE checkout_id = $1 AND state = 'done' ORDER BY at_ms", use(id), into(out);
+  st.execute();
+  return out;
+}
+
+std::vector<CheckoutRecord> CheckoutRepository::claimStale(Poco::Data::Session &s, int64_t now_ms,
+                                                           int64_t new_lease_ms, int limit) {
+  Statement st(s);
+  st << "SELECT id, user_id, status, request, error, lease_until_ms FROM checkouts WHERE status = 'running' AND "
+        "lease_until_ms < $1 ORDER BY lease_until_ms LIMIT " +
+            std::to_string(limit) + db_.forUpdateSkipLocked(),
+      use(now_ms);
+  st.execute();
+  std::vector<CheckoutRecord> out;
+  for (Rows r(st); r.valid(); r.next()) out.push_back(readCheckout(r));
+  for (auto &c : out) {
+    s << "UPDATE checkouts SET lease_until_ms = $1 WHERE id = $2", use(new_lease_ms), use(c.id), now;
+    c.lease_until_ms = new_lease_ms;
+  }
+  return out;
+}
+
+} // namespace orders::host::storage

@@ -1,0 +1,91 @@
+#include "storage/idempotency_repository.hpp"
+
+#include <Poco/Data/Statement.h>
+
+#include "core/order.hpp"
+#include "storage/rows.hpp"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace orders::host::storage {
+
+IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const std::string &key,
+                                              const std::string &request_hash) {
+  std::string sc = scope, k = key, h = request_hash, state = "in_progress";
+  int64_t at = core::nowMs();
+  IdempotencyBegin out;
+  db_.transaction([&](Poco::Data::Session &s) {
+    // ON CONFLICT DO NOTHING exists in both engines (PostgreSQL 9.5+, SQLite 3.24+).
+    Statement insert(s);
+    insert << "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, updated_at_ms) "
+              "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        use(sc), use(k), use(h), use(state), use(at), use(at);
+    if (insert.execute() == 1) {
+      out.kind = IdempotencyBegin::Kind::owner;
+      return;
+    }
+    Statement st(s);
+    st << "SELECT request_hash, state, response_status, response_body, response_type FROM idempotency_keys "
+          "WHERE scope = $1 AND idem_key = $2",
+        use(sc), use(k);
+    st.execute();
+    Rows r(st);
+    if (!r.valid()) { // deleted in between (abandoned): the caller may retry
+      out.kind = IdempotencyBegin::Kind::in_progress;
+      return;
+    }
+    if (r.str("request_hash") != request_hash) out.kind = IdempotencyBegin::Kind::mismatch;
+    else if (r.str("state") != "done") out.kind = IdempotencyBegin::Kind::in_progress;
+    else {
+      out.kind = IdempotencyBegin::Kind::replay;
+      out.response = StoredResponse{static_cast<int>(r.i64("response_status")), r.str("response_body"),
+                                    r.str("response_type")};
+    }
+  });
+  return out;
+}
+
+void IdempotencyRepository::complete(const std::string &scope, const std::string &key,
+                                     const StoredResponse &response) {
+  std::string sc = scope, k = key, body = response.body, type = response.content_type;
+  int status = response.status;
+  int64_t at = core::nowMs();
+  db_.transaction([&](Poco::Data::Session &s) {
+    s << "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, response_type = $3, "
+         "updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6",
+        use(status), use(body), use(type), use(at), use(sc), use(k), now;
+  });
+}
+
+void IdempotencyRepository::abandon(const std::string &scope, const std::string &key) {
+  std::string sc = scope, k = key;
+  db_.transaction([&](Poco::Data::Session &s) {
+    s << "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress'", use(sc), use(k),
+        now;
+  });
+}
+
+int IdempotencyRepository::purge(int64_t before_ms) {
+  int count = 0;
+  db_.transaction([&](Poco::Data::Session &s) {
+    Statement st(s);
+    st << "DELETE FROM idempotency_keys WHERE state = 'done' AND updated_at_ms < $1", use(before_ms);
+    count = static_cast<int>(st.execute());
+  });
+  return count;
+}
+
+bool InboxRepository::record(Poco::Data::Session &s, const std::string &source, const std::string &event_id,
+                             const std::string &order_id, const std::string &event_type, const std::string &outcome,
+                             const std::string &payload) {
+  std::string src = source, id = event_id, order = order_id, type = event_type, out = outcome, body = payload;
+  int64_t at = core::nowMs();
+  Statement insert(s);
+  insert << "INSERT INTO processed_events (source, event_id, order_id, event_type, outcome, payload, processed_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+      use(src), use(id), use(order), use(type), use(out), use(body), use(at);
+  return insert.execute() == 1;
+}
+
+} // namespace orders::host::storage

@@ -1,0 +1,333 @@
+#include "storage/order_repository.hpp"
+
+#include <Poco/Data/Statement.h>
+
+#include "orders/sdk/json.hpp"
+#include "storage/rows.hpp"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace orders::host::storage {
+
+namespace {
+
+const char *kOrderColumns =
+    "id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, "
+    "total_minor, shipping_address, customer, payment_instance, shipping_instance, refund_required, version, "
+    "created_at_ms, updated_at_ms";
+
+Poco::Nullable<std::string> nullable(const std::optional<std::string> &v) {
+  return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
+}
+Poco::Nullable<std::string> nullableJson(const Json::Value &v) {
+  return v.isNull() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(sdk::writeJson(v));
+}
+Json::Value parseOrNull(const std::optional<std::string> &text) {
+  if (!text || text->empty()) return Json::Value(Json::nullValue);
+  return sdk::parseJson(*text);
+}
+
+core::Order readOrder(Rows &r) {
+  core::Order o;
+  o.id = r.str("id");
+  o.order_number = r.str("order_number");
+  o.checkout_id = r.str("checkout_id");
+  o.user_id = r.str("user_id");
+  o.seller_id = r.optStr("seller_id");
+  o.status = core::statusFromName(r.str("status")).value_or(core::OrderStatus::pending);
+  o.currency = r.str("currency");
+  o.subtotal_minor = r.i64("subtotal_minor");
+  o.shipping_minor = r.i64("shipping_minor");
+  o.total_minor = r.i64("total_minor");
+  o.shipping_address = parseOrNull(r.optStr("shipping_address"));
+  o.customer = parseOrNull(r.optStr("customer"));
+  o.payment_instance = r.optStr("payment_instance");
+  o.shipping_instance = r.optStr("shipping_instance");
+  o.refund_required = r.i64("refund_required") != 0;
+  o.version = r.i64("version");
+  o.created_at_ms = r.i64("created_at_ms");
+  o.updated_at_ms = r.i64("updated_at_ms");
+  return o;
+}
+
+} // namespace
+
+Json::Value orderJson(const core::Order &o) {
+  Json::Value j(Json::objectValue);
+  j["id"] = o.id;
+  j["orderNumber"] = o.order_number;
+  j["checkoutId"] = o.checkout_id;
+  j["userId"] = o.user_id;
+  j["sellerId"] = o.seller_id ? Json::Value(*o.seller_id) : Json::Value(Json::nullValue);
+  j["status"] = core::statusName(o.status);
+  j["currency"] = o.currency;
+  j["subtotalMinor"] = static_cast<Json::Int64>(o.subtotal_minor);
+  j["shippingMinor"] = static_cast<Json::Int64>(o.shipping_minor);
+  j["totalMinor"] = static_cast<Json::Int64>(o.total_minor);
+  j["shippingAddress"] = o.shipping_address;
+  j["customer"] = o.customer;
+  j["refundRequired"] = o.refund_required;
+  j["version"] = static_cast<Json::Int64>(o.version);
+  j["createdAt"] = core::rfc3339(o.created_at_ms);
+  j["updatedAt"] = core::rfc3339(o.updated_at_ms);
+  Json::Value items(Json::arrayValue);
+  for (const core::OrderItem &i : o.items) {
+    Json::Value it(Json::objectValue);
+    it["productId"] = i.product_id;
+    if (i.variant_id) it["variantId"] = *i.variant_id;
+    it["sellerId"] = i.seller_id ? Json::Value(*i.seller_id) : Json::Value(Json::nullValue);
+    it["title"] = i.title;
+    it["quantity"] = static_cast<Json::Int64>(i.quantity);
+    it["unitPriceMinor"] = static_cast<Json::Int64>(i.unit_price_minor);
+    it["lineTotalMinor"] = static_cast<Json::Int64>(i.line_total_minor);
+    it["currency"] = o.currency;
+    it["attributes"] = i.attributes;
+    if (i.image_url) it["imageUrl"] = *i.image_url;
+    items.append(it);
+  }
+  j["items"] = items;
+  return j;
+}
+
+void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const std::string &actor) {
+  std::string status = core::statusName(o.status);
+  auto seller = nullable(o.seller_id);
+  auto address = nullableJson(o.shipping_address);
+  auto customer = nullableJson(o.customer);
+  auto pay = nullable(o.payment_instance);
+  auto ship = nullable(o.shipping_instance);
+  int refund = o.refund_required ? 1 : 0;
+  core::Order copy = o;
+  s << "INSERT INTO orders (" << kOrderColumns
+    << ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)",
+      use(copy.id), use(copy.order_number), use(copy.checkout_id), use(copy.user_id), use(seller), use(status),
+      use(copy.currency), use(copy.subtotal_minor), use(copy.shipping_minor), use(copy.total_minor), use(address),
+      use(customer), use(pay), use(ship), use(refund), use(copy.version), use(copy.created_at_ms),
+      use(copy.updated_at_ms), now;
+  for (core::OrderItem item : o.items) {
+    auto variant = nullable(item.variant_id);
+    auto item_seller = nullable(item.seller_id);
+    auto image = nullable(item.image_url);
+    std::string attrs = sdk::writeJson(item.attributes);
+    s << "INSERT INTO order_items (order_id, line_no, product_id, variant_id, seller_id, title, quantity, "
+         "unit_price_minor, line_total_minor, attributes, image_url) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        use(copy.id), use(item.line_no), use(item.product_id), use(variant), use(item_seller), use(item.title),
+        use(item.quantity), use(item.unit_price_minor), use(item.line_total_minor), use(attrs), use(image), now;
+  }
+  std::string actor_copy = actor;
+  std::string reason = "checkout " + o.checkout_id;
+  s << "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+       "VALUES ($1, NULL, $2, $3, $4, $5)",
+      use(copy.id), use(status), use(actor_copy), use(reason), use(copy.created_at_ms), now;
+  appendEvent(s, "order.created", o);
+}
+
+std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, const std::string &order_id) {
+  std::string id = order_id;
+  Statement st(s);
+  st << "SELECT line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, line_total_minor, "
+        "attributes, image_url FROM order_items WHERE order_id = $1 ORDER BY line_no",
+      use(id);
+  st.execute();
+  std::vector<core::OrderItem> out;
+  for (Rows r(st); r.valid(); r.next()) {
+    core::OrderItem i;
+    i.line_no = static_cast<int>(r.i64("line_no"));
+    i.product_id = r.str("product_id");
+    i.variant_id = r.optStr("variant_id");
+    i.seller_id = r.optStr("seller_id");
+    i.title = r.str("title");
+    i.quantity = r.i64("quantity");
+    i.unit_price_minor = r.i64("unit_price_minor");
+    i.line_total_minor = r.i64("line_total_minor");
+    i.attributes = parseOrNull(r.optStr("attributes"));
+    if (i.attributes.isNull()) i.attributes = Json::Value(Json::objectValue);
+    i.image_url = r.optStr("image_url");
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
+  std::string key = id;
+  Statement st(s);
+  st << "SELECT " << kOrderColumns << " FROM orders WHERE id = $1" << (lock ? db_.forUpdate() : ""), use(key);
+  st.execute();
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  core::Order o = readOrder(r);
+  o.items = items(s, o.id);
+  return o;
+}
+
+std::optional<core::Order> OrderRepository::findByNumber(Poco::Data::Session &s, const std::string &number) {
+  std::string key = number;
+  std::string id;
+  Statement st(s);
+  st << "SELECT id FROM orders WHERE order_number = $1", use(key), into(id);
+  if (st.execute() == 0) return std::nullopt;
+  return find(s, id);
+}
+
+std::vector<core::Order> OrderRepository::findByCheckout(Poco::Data::Session &s, const std::string &checkout_id) {
+  std::string key = checkout_id;
+  Statement st(s);
+  st << "SELECT " << kOrderColumns << " FROM orders WHERE checkout_id = $1 ORDER BY created_at_ms, id", use(key);
+  st.execute();
+  std::vector<core::Order> out;
+  for (Rows r(st); r.valid(); r.next()) out.push_back(readOrder(r));
+  for (auto &o : out) o.items = items(s, o.id);
+  return out;
+}
+
+std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const OrderFilter &f) {
+  // Built from fixed fragments; every value is a bound parameter.
+  std::string sql = std::string("SELECT ") + kOrderColumns + " FROM orders WHERE 1=1";
+  Statement st(s);
+  int n = 0;
+  auto next = [&n] { return "$" + std::to_string(++n); };
+  if (f.user_id) sql += " AND user_id = " + next();
+  if (f.seller_id) sql += " AND seller_id = " + next();
+  if (f.status) sql += " AND status = " + next();
+  if (f.created_from_ms) sql += " AND created_at_ms >= " + next();
+  if (f.created_to_ms) sql += " AND created_at_ms < " + next();
+  if (f.after) {
+    const std::string a = next(), b = next(), c = next();
+    sql += " AND (created_at_ms < " + a + " OR (created_at_ms = " + b + " AND id < " + c + "))";
+  }
+  sql += " ORDER BY created_at_ms DESC, id DESC LIMIT " + std::to_string(f.limit);
+  st << sql;
+  if (f.user_id) st, bind(*f.user_id);
+  if (f.seller_id) st, bind(*f.seller_id);
+  if (f.status) st, bind(*f.status);
+  if (f.created_from_ms) st, bind(static_cast<Poco::Int64>(*f.created_from_ms));
+  if (f.created_to_ms) st, bind(static_cast<Poco::Int64>(*f.created_to_ms));
+  if (f.after) {
+    st, bind(static_cast<Poco::Int64>(f.after->first)), bind(static_cast<Poco::Int64>(f.after->first)),
+        bind(f.after->second);
+  }
+  st.execute();
+  std::vector<core::Order> out;
+  for (Rows r(st); r.valid(); r.next()) out.push_back(readOrder(r));
+  for (auto &o : out) o.items = items(s, o.id);
+  return out;
+}
+
+std::vector<std::string> OrderRepository::idsInStatusSince(Poco::Data::Session &s, core::OrderStatus status,
+                                                           int64_t before_ms, int limit) {
+  std::string name = core::statusName(status);
+  std::vector<std::string> ids;
+  Statement st(s);
+  st << "SELECT id FROM orders WHERE status = $1 AND updated_at_ms < $2 ORDER BY updated_at_ms LIMIT " +
+            std::to_string(limit),
+      use(name), use(before_ms), into(ids);
+  st.execute();
+  return ids;
+}
+
+void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, core::OrderStatus to,
+                                 const std::string &actor, const std::string &reason) {
+  if (!core::canTransition(order.status, to)) throw TransitionError(order.status, to);
+  const core::OrderStatus from = order.status;
+  std::string from_name = core::statusName(from), to_name = core::statusName(to);
+  int64_t at = core::nowMs();
+  int64_t expected = order.version;
+  std::string id = order.id;
+  Statement update(s);
+  update << "UPDATE orders SET status = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3 AND version = $4",
+      use(to_name), use(at), use(id), use(expected);
+  if (update.execute() != 1)
+    throw std::runtime_error("order " + order.id + " changed concurrently (version " + std::to_string(expected) + ")");
+  order.status = to;
+  order.version += 1;
+  order.updated_at_ms = at;
+  std::string who = actor, why = reason;
+  s << "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+       "VALUES ($1, $2, $3, $4, $5, $6)",
+      use(id), use(from_name), use(to_name), use(who), use(why), use(at), now;
+  Json::Value extra(Json::objectValue);
+  extra["fromStatus"] = from_name;
+  extra["toStatus"] = to_name;
+  extra["actor"] = actor;
+  extra["reason"] = reason;
+  appendEvent(s, core::eventTypeFor(to), order, extra);
+}
+
+void OrderRepository::setShipping(Poco::Data::Session &s, core::Order &order, int64_t shipping_minor,
+                                  const std::string &actor) {
+  int64_t total = order.subtotal_minor + shipping_minor;
+  int64_t at = core::nowMs();
+  int64_t expected = order.version;
+  std::string id = order.id;
+  Statement update(s);
+  update << "UPDATE orders SET shipping_minor = $1, total_minor = $2, version = version + 1, updated_at_ms = $3 "
+            "WHERE id = $4 AND version = $5",
+      use(shipping_minor), use(total), use(at), use(id), use(expected);
+  if (update.execute() != 1) throw std::runtime_error("order " + order.id + " changed concurrently");
+  const int64_t previous = order.shipping_minor;
+  order.shipping_minor = shipping_minor;
+  order.total_minor = total;
+  order.version += 1;
+  order.updated_at_ms = at;
+  Json::Value extra(Json::objectValue);
+  extra["previousShippingMinor"] = static_cast<Json::Int64>(previous);
+  extra["actor"] = actor;
+  appendEvent(s, "order.updated", order, extra);
+}
+
+void OrderRepository::setRefundRequired(Poco::Data::Session &s, core::Order &order, bool required) {
+  int flag = required ? 1 : 0;
+  int64_t at = core::nowMs();
+  std::string id = order.id;
+  s << "UPDATE orders SET refund_required = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3", use(flag),
+      use(at), use(id), now;
+  order.refund_required = required;
+  order.version += 1;
+  order.updated_at_ms = at;
+}
+
+void OrderRepository::setInstances(Poco::Data::Session &s, const core::Order &order) {
+  auto pay = nullable(order.payment_instance);
+  auto ship = nullable(order.shipping_instance);
+  std::string id = order.id;
+  s << "UPDATE orders SET payment_instance = $1, shipping_instance = $2 WHERE id = $3", use(pay), use(ship), use(id),
+      now;
+}
+
+std::vector<core::HistoryEntry> OrderRepository::history(Poco::Data::Session &s, const std::string &order_id) {
+  std::string id = order_id;
+  Statement st(s);
+  st << "SELECT from_status, to_status, actor, reason, created_at_ms FROM order_history WHERE order_id = $1 "
+        "ORDER BY id",
+      use(id);
+  st.execute();
+  std::vector<core::HistoryEntry> out;
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back({r.optStr("from_status"), r.str("to_status"), r.str("actor"), r.optStr("reason"),
+                   r.i64("created_at_ms")});
+  return out;
+}
+
+void OrderRepository::appendEvent(Poco::Data::Session &s, const std::string &type, const core::Order &order,
+                                  const Json::Value &extra) {
+  Json::Value data = orderJson(order);
+  for (const std::string &k : extra.getMemberNames()) data[k] = extra[k];
+  Json::Value envelope(Json::objectValue);
+  std::string event_id = core::newId();
+  int64_t at = core::nowMs();
+  envelope["id"] = event_id;
+  envelope["type"] = type;
+  envelope["version"] = 1;
+  envelope["occurredAt"] = core::rfc3339(at);
+  envelope["orderId"] = order.id;
+  envelope["sequence"] = static_cast<Json::Int64>(order.version);
+  envelope["data"] = data;
+  std::string payload = sdk::writeJson(envelope);
+  std::string type_copy = type, aggregate = order.id;
+  s << "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
+       "VALUES ($1, $2, $3, $4, $5)",
+      use(event_id), use(type_copy), use(aggregate), use(payload), use(at), now;
+}
+
+} // namespace orders::host::storage

@@ -1,0 +1,87 @@
+// orders, order_items, order_history and the outbox rows their changes
+// write. Every function works inside the caller's transaction (a Session
+// from Database::transaction), so a status change, its history row and its
+// outbox event commit together or not at all.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/domain_error.hpp"
+#include "core/order.hpp"
+#include "storage/database.hpp"
+
+namespace orders::host::storage {
+
+// An illegal move in the transition table; the API answers 409 naming both.
+class TransitionError : public core::DomainError {
+public:
+  TransitionError(core::OrderStatus from, core::OrderStatus to)
+      : core::DomainError(sdk::conflict(std::string("cannot move an order from ") + core::statusName(from) + " to " +
+                                        core::statusName(to))),
+        from_(from), to_(to) {}
+  core::OrderStatus from() const { return from_; }
+  core::OrderStatus to() const { return to_; }
+
+private:
+  core::OrderStatus from_, to_;
+};
+
+struct OrderFilter {
+  std::optional<std::string> user_id;
+  std::optional<std::string> seller_id;
+  std::optional<std::string> status;
+  std::optional<int64_t> created_from_ms;
+  std::optional<int64_t> created_to_ms;
+  // Keyset cursor: rows strictly after (created_at_ms, id) in (desc, desc) order.
+  std::optional<std::pair<int64_t, std::string>> after;
+  int limit = 20;
+};
+
+class OrderRepository {
+public:
+  explicit OrderRepository(Database &db) : db_(db) {}
+
+  // Inserts the order and its items, a history row (-> pending) and the
+  // `order.created` outbox event.
+  void insert(Poco::Data::Session &s, const core::Order &order, const std::string &actor);
+
+  // `lock`: SELECT ... FOR UPDATE on PostgreSQL (SQLite's write transaction
+  // already excludes other writers).
+  std::optional<core::Order> find(Poco::Data::Session &s, const std::string &id, bool lock = false);
+  std::optional<core::Order> findByNumber(Poco::Data::Session &s, const std::string &number);
+  std::vector<core::Order> findByCheckout(Poco::Data::Session &s, const std::string &checkout_id);
+  std::vector<core::Order> list(Poco::Data::Session &s, const OrderFilter &filter);
+  // Ids of orders in `status` last updated before `before_ms` (sweeps).
+  std::vector<std::string> idsInStatusSince(Poco::Data::Session &s, core::OrderStatus status, int64_t before_ms,
+                                            int limit);
+
+  // Moves `order` to `to` (TransitionError when the table forbids it),
+  // bumping its version, and writes history + one outbox event. `order` is
+  // updated in place. The caller must hold the row lock (find(..., true)).
+  void transition(Poco::Data::Session &s, core::Order &order, core::OrderStatus to, const std::string &actor,
+                  const std::string &reason);
+  void setShipping(Poco::Data::Session &s, core::Order &order, int64_t shipping_minor, const std::string &actor);
+  void setRefundRequired(Poco::Data::Session &s, core::Order &order, bool required);
+  void setInstances(Poco::Data::Session &s, const core::Order &order);
+
+  std::vector<core::HistoryEntry> history(Poco::Data::Session &s, const std::string &order_id);
+
+  // Appends an outbox row for `order` (canonical envelope data: the order
+  // snapshot plus `extra` members).
+  void appendEvent(Poco::Data::Session &s, const std::string &type, const core::Order &order,
+                   const Json::Value &extra = Json::Value(Json::objectValue));
+
+private:
+  std::vector<core::OrderItem> items(Poco::Data::Session &s, const std::string &order_id);
+  Database &db_;
+};
+
+// The order as the canonical API and events show it (camelCase, *Minor).
+Json::Value orderJson(const core::Order &order);
+
+} // namespace orders::host::storage

@@ -1,0 +1,54 @@
+// payments, shipments and reservations: the records of what the core asked
+// plugins to do, written in the same transactions as the order changes that
+// need them. Each works inside the caller's transaction.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <optional>
+#include <vector>
+
+#include "core/order.hpp"
+#include "storage/database.hpp"
+
+namespace orders::host::storage {
+
+class PaymentRepository {
+public:
+  explicit PaymentRepository(Database &db) : db_(db) {}
+  void insert(Poco::Data::Session &s, const core::Payment &p);
+  void update(Poco::Data::Session &s, const core::Payment &p); // reference, status, redirect, expiry
+  std::optional<core::Payment> latest(Poco::Data::Session &s, const std::string &order_id);
+  std::vector<core::Payment> forOrder(Poco::Data::Session &s, const std::string &order_id);
+  // Payments in refund_pending / void_pending (for the reconciler).
+  std::vector<core::Payment> pending(Poco::Data::Session &s, int limit);
+
+private:
+  Database &db_;
+};
+
+class ShipmentRepository {
+public:
+  void insert(Poco::Data::Session &s, const core::Shipment &sh);
+  void update(Poco::Data::Session &s, const core::Shipment &sh);
+  std::vector<core::Shipment> forOrder(Poco::Data::Session &s, const std::string &order_id);
+  std::optional<core::Shipment> byReference(Poco::Data::Session &s, const std::string &provider,
+                                            const std::string &reference);
+  // Shipments in confirm_pending / cancel_pending (for the reconciler).
+  std::vector<core::Shipment> pending(Poco::Data::Session &s, int limit);
+};
+
+class ReservationRepository {
+public:
+  void insert(Poco::Data::Session &s, const core::Reservation &r);
+  void setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status);
+  void attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id);
+  void setProviderId(Poco::Data::Session &s, const std::string &id, const std::string &reservation_id,
+                     const std::optional<std::string> &expires_at);
+  std::vector<core::Reservation> forCheckout(Poco::Data::Session &s, const std::string &checkout_id);
+  std::vector<core::Reservation> forOrder(Poco::Data::Session &s, const std::string &order_id);
+  // Rows whose status is one of the *_pending states (for the reconciler).
+  std::vector<core::Reservation> pending(Poco::Data::Session &s, int limit);
+};
+
+} // namespace orders::host::storage

@@ -1,0 +1,56 @@
+// inventory/local: the statements behind StockStore, each on one session.
+//
+// One dialect serves SQLite and PostgreSQL: $n placeholders whose first uses
+// appear in numeric order (SQLite numbers named parameters by first
+// appearance), CAST around integer parameters (PostgreSQL receives them
+// untyped), INSERT ... ON CONFLICT DO NOTHING, and SAVEPOINT. Every write
+// function runs one transaction of its own (BEGIN IMMEDIATE on SQLite) and
+// rolls it back when it throws.
+//
+// Errors are exceptions here: Poco::Exception from the database, and
+// sdk::DecodeError for a stored reservation whose lines are not valid JSON.
+// StockStore turns both into Result errors; nothing else calls these.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "stock_store.hpp"
+
+namespace orders::plugins::inventory::sql {
+
+// A session pool for `connector` ("sqlite" or "postgresql"); new SQLite
+// sessions get busy_timeout and WAL.
+std::unique_ptr<Poco::Data::SessionPool> makePool(const std::string &connector, const std::string &connection,
+                                                  int pool_size);
+
+// True for failures a fresh attempt usually gets past: a PostgreSQL deadlock
+// victim, a SQLite lock wait that ran out.
+bool isTransient(const std::string &message);
+
+// Creates the tables when missing; conflict when the stored schema version is
+// newer than this code's. PostgreSQL callers serialise on an advisory lock.
+sdk::Result<bool> createSchema(Poco::Data::Session &session, bool sqlite);
+
+// Inserts the keys that have no row yet; answers how many were inserted.
+int64_t seed(Poco::Data::Session &session, bool sqlite, const Units &on_hand);
+
+std::optional<Reservation> findByIdempotencyKey(Poco::Data::Session &session, const std::string &key);
+
+// Expires overdue holds, then holds `demand` all or nothing and inserts
+// `candidate` when it was held (see StockStore::reserve).
+ReserveResult hold(Poco::Data::Session &session, bool sqlite, const Reservation &candidate, const Units &demand);
+
+// See StockStore::settle.
+sdk::Result<std::string> settle(Poco::Data::Session &session, bool sqlite, const std::string &id, Settlement how,
+                                int64_t now_ms);
+
+// Releases the held reservations of `reference`; answers how many.
+int64_t releaseByReference(Poco::Data::Session &session, bool sqlite, const std::string &reference);
+
+// `SELECT 1` answered a row.
+bool ping(Poco::Data::Session &session);
+
+} // namespace orders::plugins::inventory::sql

@@ -1,0 +1,114 @@
+// inventory/local: the plugin's own tables behind a pool of database sessions.
+//
+// StockStore owns three tables (created at open(), versioned by the row in
+// inventory_schema):
+//   inventory_stock(product_key, on_hand, reserved)      units per product key
+//   inventory_reservations(id, reference, idempotency_key, status, lines,
+//                          created_at_ms, expires_at_ms)  one row per hold
+// and keeps `0 <= reserved <= on_hand` with conditional updates backed by
+// CHECK constraints. Every write runs in one transaction: on SQLite it starts
+// with BEGIN IMMEDIATE so writers queue on the file lock (busy_timeout)
+// instead of failing on a lock upgrade; on PostgreSQL rows are locked in
+// product-key order so concurrent writers do not deadlock.
+//
+// Thread-safety: every method may be called concurrently; each call borrows
+// one pooled session for its duration (waiting up to 10 s for a free one).
+// Database failures come back as `unavailable` errors carrying the
+// database's message; no exception escapes.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "orders/sdk/result.hpp"
+
+namespace Poco::Data {
+class Session;
+class SessionPool;
+} // namespace Poco::Data
+
+namespace orders::plugins::inventory {
+
+// Units per product key, ordered by key (the order rows are locked in).
+using Units = std::map<std::string, int64_t>;
+
+// The inventory_stock key: productId, or productId + ":" + variantId.
+std::string productKey(const std::string &product_id, const std::optional<std::string> &variant_id);
+
+// One row of inventory_reservations.
+struct Reservation {
+  std::string id;
+  std::string reference;
+  std::string idempotencyKey;
+  std::string status;    // held | committed | released | expired
+  std::string linesJson; // the StockLine[] of the reserve() request, as JSON
+  int64_t createdAtMs = 0;
+  int64_t expiresAtMs = 0;
+};
+
+struct ReserveResult {
+  bool reserved = false; // `reservation` is set: a new hold, or a replay
+  bool replayed = false; // the idempotency key was seen before
+  Reservation reservation;
+  Units shortages; // when !reserved: product key -> units available now
+};
+
+enum class Settlement { commit, release };
+
+class StockStore {
+public:
+  // `connector` is "sqlite" or "postgresql" and `connection` its connection
+  // string (see orders::dburl). Creates the tables when missing; fails when
+  // the database is unreachable or its schema is newer than this code.
+  static sdk::Result<std::unique_ptr<StockStore>> open(const std::string &connector, const std::string &connection,
+                                                       int pool_size);
+  // Prefer open(), which also creates the tables; this only takes the pool.
+  StockStore(std::unique_ptr<Poco::Data::SessionPool> pool, bool sqlite, int pool_size);
+  ~StockStore();
+  StockStore(const StockStore &) = delete;
+  StockStore &operator=(const StockStore &) = delete;
+
+  // Inserts on_hand for each key that has no row yet; existing rows keep
+  // their stock. Returns how many rows were inserted.
+  sdk::Result<int64_t> seed(const Units &on_hand);
+
+  // In one transaction: expires held reservations whose expiry is before
+  // candidate.createdAtMs (returning their units), then holds `demand`. All
+  // or nothing: when a key lacks units, no line is held and `shortages` names
+  // every key that cannot be met. A known idempotency key replays the stored
+  // reservation whatever its status.
+  sdk::Result<ReserveResult> reserve(const Reservation &candidate, const Units &demand);
+
+  // Moves a held reservation to committed (on_hand and reserved drop) or
+  // released (reserved drops) and answers the reservation's final status; a
+  // reservation no longer held is left as it is. Committing a hold past its
+  // expiry expires it instead. not_found for an unknown id.
+  sdk::Result<std::string> settle(const std::string &id, Settlement how, int64_t now_ms);
+
+  // Releases every held reservation made for `reference`; answers how many.
+  sdk::Result<int64_t> releaseHeldByReference(const std::string &reference);
+
+  // `SELECT 1` on a pooled session.
+  sdk::Status ping();
+
+private:
+  class Lease;
+  template <class T, class Work> sdk::Result<T> run(Work &&work);
+  void acquireSlot();
+  void releaseSlot() noexcept;
+
+  std::unique_ptr<Poco::Data::SessionPool> pool_;
+  const bool sqlite_;
+  const int pool_size_;
+  // Poco's pool throws when exhausted; callers beyond pool_size_ wait here.
+  std::mutex slots_mutex_;
+  std::condition_variable slots_freed_;
+  int free_slots_;
+};
+
+} // namespace orders::plugins::inventory

@@ -1,0 +1,156 @@
+// payment/manual: payments settled outside any gateway (cash on delivery, a
+// bank transfer confirmed by staff). Nothing is called out; staff tooling
+// reports the outcome by webhook or Kafka message.
+#include <ctime>
+
+#include "constant_time.hpp"
+#include "orders/sdk/plugin.hpp"
+#include "orders_payment_manual_config_schema.hpp"
+
+namespace orders::plugins::payment {
+
+using namespace orders::sdk;
+
+namespace {
+
+// The validated config; the schema supplies every default.
+struct ManualPaymentConfig {
+  bool auto_capture = false;
+  std::optional<std::string> webhook_secret; // the NAME of a host secret
+  int64_t payment_window_seconds = 0;
+  template <class V> void visit(V &v) {
+    v("auto_capture", auto_capture);
+    v("webhook_secret", webhook_secret);
+    v("payment_window_seconds", payment_window_seconds);
+  }
+};
+
+// What staff tooling posts (webhook) or publishes (Kafka).
+struct PaymentNotice {
+  std::string eventId;
+  std::string orderId;
+  std::string status;
+  int64_t amountMinor = 0;
+  std::string currency;
+  std::optional<std::string> reference;
+  std::optional<std::string> occurredAt;
+  template <class V> void visit(V &v) {
+    v("eventId", eventId);
+    v("orderId", orderId);
+    v("status", status);
+    v("amountMinor", amountMinor);
+    v("currency", currency);
+    v("reference", reference);
+    v("occurredAt", occurredAt);
+  }
+};
+
+bool isPaymentEventType(const std::string &status) {
+  return status == "paid" || status == "failed" || status == "expired" || status == "refunded";
+}
+
+std::string rfc3339Utc(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  char text[32] = "1970-01-01T00:00:00Z";
+  if (::gmtime_r(&seconds, &utc) != nullptr) std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+} // namespace
+
+class ManualPayment final : public PaymentProvider {
+public:
+  ManualPayment(Host host, std::string source, bool auto_capture, int64_t window_seconds,
+                std::optional<std::string> webhook_secret)
+      : host_(host), source_(std::move(source)), auto_capture_(auto_capture), window_seconds_(window_seconds),
+        webhook_secret_(std::move(webhook_secret)) {}
+
+  static Result<std::unique_ptr<ManualPayment>> create(PluginContext ctx) {
+    auto config = fromJsonOrThrow<ManualPaymentConfig>(ctx.config);
+    std::optional<std::string> secret;
+    if (config.webhook_secret) {
+      const std::string &name = *config.webhook_secret;
+      auto resolved = ctx.host.secret(name);
+      if (!resolved.ok())
+        return invalidArgument("webhook_secret: cannot resolve secret '" + name + "': " + resolved.error().message);
+      // An empty secret would accept an empty header: refuse rather than open the webhook.
+      if (resolved.value().empty()) return invalidArgument("webhook_secret: secret '" + name + "' is empty");
+      secret = std::move(resolved).value();
+    }
+    if (config.auto_capture)
+      ctx.host.warn("auto_capture is on: every payment is captured at once without any money moving (demos only)");
+    return std::make_unique<ManualPayment>(ctx.host, ctx.instanceId, config.auto_capture, config.payment_window_seconds,
+                                           std::move(secret));
+  }
+
+  Result<PaymentResult> createPayment(const PaymentRequest &request) override {
+    if (request.amount.amountMinor <= 0) return invalidArgument("/amount/amountMinor: must be > 0");
+    PaymentResult out;
+    // Derived only from the request so that a retry with the same idempotency key gets the same payment.
+    out.reference = "man_" + request.orderId + "_" + std::to_string(request.attempt);
+    out.status = auto_capture_ ? "captured" : "pending";
+    // A captured payment cannot lapse, so only a pending one carries a deadline.
+    if (!auto_capture_) out.expiresAt = rfc3339Utc(host_.nowUnixMs() + window_seconds_ * 1000);
+    return out;
+  }
+
+  Result<PaymentResult> refund(const RefundRequest &request) override {
+    if (request.amount.amountMinor <= 0) return invalidArgument("/amount/amountMinor: must be > 0");
+    return PaymentResult{request.reference, "refunded", std::nullopt, std::nullopt};
+  }
+
+  Result<PaymentResult> cancel(const PaymentRef &payment) override {
+    return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+  }
+
+  Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {
+    if (!webhook_secret_) return unauthenticated("webhooks are disabled: set webhook_secret");
+    auto header = message.headers.find("x-webhook-secret");
+    if (header == message.headers.end() || !orders::common::constantTimeEquals(header->second, *webhook_secret_))
+      return unauthenticated("missing or wrong x-webhook-secret");
+    return translate(body);
+  }
+
+  // Kafka is inside the trust boundary: no secret is checked.
+  Result<ParsedEvent> parseEvent(const InboundMessage &, std::string_view value) override { return translate(value); }
+
+private:
+  Result<ParsedEvent> translate(std::string_view payload) const {
+    auto decoded = decode<PaymentNotice>(payload);
+    if (!decoded.ok()) return decoded.error();
+    PaymentNotice notice = std::move(decoded).value();
+    // eventId is half of the host's dedupe key and orderId finds the order: empty ones would misfile the event.
+    if (notice.eventId.empty()) return invalidArgument("/eventId: must not be empty");
+    if (notice.orderId.empty()) return invalidArgument("/orderId: must not be empty");
+    ParsedEvent out;
+    if (!isPaymentEventType(notice.status)) {
+      out.outcome = "ignored";
+      out.reason = "status '" + notice.status + "' is not one of paid, failed, expired, refunded";
+      return out;
+    }
+    PaymentEvent event;
+    event.source = source_;
+    event.eventId = std::move(notice.eventId);
+    event.type = std::move(notice.status);
+    event.orderId = std::move(notice.orderId);
+    event.paymentReference = std::move(notice.reference);
+    event.amount = Money{notice.amountMinor, std::move(notice.currency)};
+    event.occurredAt = std::move(notice.occurredAt);
+    out.outcome = "event";
+    out.event = std::move(event);
+    return out;
+  }
+
+  // All immutable after create(): safe to read from concurrent calls.
+  Host host_;
+  std::string source_;
+  bool auto_capture_;
+  int64_t window_seconds_;
+  std::optional<std::string> webhook_secret_; // the resolved value, not the name
+};
+
+} // namespace orders::plugins::payment
+
+ORDERS_PLUGIN(orders::plugins::payment::ManualPayment, "manual", "1.0.0",
+              "Payments settled outside a gateway (cash on delivery, bank transfer), confirmed by staff", kConfigSchema)
