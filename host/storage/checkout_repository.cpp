@@ -38,6 +38,12 @@ void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkou
   s << "UPDATE checkouts SET updated_at_ms = $1 WHERE id = $2", use(at), use(id), now;
 }
 
+void CheckoutRepository::renewLease(Poco::Data::Session &s, const std::string &checkout_id, int64_t lease_until_ms) {
+  std::string id = checkout_id;
+  s << "UPDATE checkouts SET lease_until_ms = $1 WHERE id = $2 AND status = 'running'", use(lease_until_ms), use(id),
+      now;
+}
+
 void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
                                 const std::optional<std::string> &error) {
   std::string id = checkout_id, st = status;

@@ -29,6 +29,8 @@ public:
   // Records that `step` reached `state` ("done", "failed", ...).
   void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, const std::string &state,
             const std::string &detail = "");
+  // Extends a running checkout's lease (a heartbeat at every saga step).
+  void renewLease(Poco::Data::Session &s, const std::string &checkout_id, int64_t lease_until_ms);
   void finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
               const std::optional<std::string> &error);
   std::optional<CheckoutRecord> find(Poco::Data::Session &s, const std::string &id, bool lock = false);

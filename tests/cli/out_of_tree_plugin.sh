@@ -2,7 +2,7 @@
 # An integrator's path: install the SDK into a prefix, build the example
 # plugin out of tree against it (C++17), and have the host load it.
 set -euo pipefail
-build=$1 src=$2 bin=$3
+build=$1 src=$2 bin=$3 in_tree=$4
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 cmake -S "$src/sdk/examples/notifier-webhook" -B "$tmp/plugin" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
@@ -10,10 +10,13 @@ cmake -S "$src/sdk/examples/notifier-webhook" -B "$tmp/plugin" -DCMAKE_PREFIX_PA
 cmake --build "$tmp/plugin" >/dev/null
 test -f "$tmp/plugin/orders-notifier-webhook.so"
 cat > "$tmp/config.yaml" <<YAML
-plugin_paths: ["$tmp/plugin"]
+plugin_paths: ["$tmp/plugin", "$in_tree"]
 secrets:
   hook_token: { value: "t0ken" }
 plugins:
+  catalog: [ { name: static } ]
+  inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db" } } ]
+  payment: [ { name: manual } ]
   notifier:
     - name: webhook
       config: { url: "http://127.0.0.1:9/hook", token_secret: hook_token }

@@ -127,6 +127,7 @@ public:
       {
         ServerOptions o;
         o.env["ORDERS_TEST_CRASH_AFTER"] = step;
+        o.lease_seconds = 2; // so the revived server may take the dead checkout over soon
         ServerProcess doomed(db, o);
         CPPUNIT_ASSERT_MESSAGE(doomed.log(), doomed.waitReady());
         Reply r = doomed.as("u-crash", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}, {"sku-beans", 1}}));
@@ -135,7 +136,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(std::string("step ") + step + " did not kill the server", doomed.waitExit());
       }
       ServerOptions o;
-      o.lease_seconds = 1; // the dead checkout's lease ends quickly
+      o.lease_seconds = 2;
       ServerProcess revived(db, o);
       CPPUNIT_ASSERT_MESSAGE(revived.log(), revived.waitReady());
       auto settled = [&] {
