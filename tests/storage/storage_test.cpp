@@ -1,0 +1,315 @@
+// The repository layer against both engines: SQLite in a temp file and the
+// throw-away PostgreSQL of packaging/test.sh (a fresh database per test).
+#include <Poco/Data/Session.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "core/order.hpp"
+#include "storage/database.hpp"
+#include "storage/idempotency_repository.hpp"
+#include "storage/migrations.hpp"
+#include "storage/order_repository.hpp"
+#include "storage/outbox_repository.hpp"
+
+using namespace orders::host;
+using namespace Poco::Data::Keywords;
+
+namespace {
+const char *env(const char *n) {
+  const char *v = std::getenv(n);
+  return v && *v ? v : nullptr;
+}
+
+core::Order sampleOrder(const std::string &user, int64_t created_ms) {
+  core::Order o;
+  o.id = core::newId();
+  o.order_number = core::newOrderNumber(created_ms);
+  o.checkout_id = "chk-" + o.id;
+  o.user_id = user;
+  o.seller_id = "s1";
+  o.currency = "IDR";
+  core::OrderItem item;
+  item.line_no = 1;
+  item.product_id = "p1";
+  item.title = "Kopi — 250 g";
+  item.quantity = 3;
+  item.unit_price_minor = 150000;
+  item.line_total_minor = 450000;
+  o.items.push_back(item);
+  o.subtotal_minor = o.total_minor = 450000;
+  o.created_at_ms = o.updated_at_ms = created_ms;
+  return o;
+}
+} // namespace
+
+class StorageBase : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(StorageBase);
+  CPPUNIT_TEST(migrationsApplyOnceAndRecordVersions);
+  CPPUNIT_TEST(failedMigrationLeavesDatabaseUnchanged);
+  CPPUNIT_TEST(orderRoundTripsWithItemsAndSnapshots);
+  CPPUNIT_TEST(transitionWritesHistoryAndOutboxTogether);
+  CPPUNIT_TEST(illegalTransitionWritesNothing);
+  CPPUNIT_TEST(rolledBackTransactionLeavesNoTrace);
+  CPPUNIT_TEST(concurrentTransitionsLoseNoWrite);
+  CPPUNIT_TEST(listPaginatesByCreatedThenId);
+  CPPUNIT_TEST(idempotencyKeyHasOneOwner);
+  CPPUNIT_TEST(inboxRecordsEachEventOnce);
+  CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+protected:
+  virtual bool postgres() const = 0;
+  std::unique_ptr<storage::Database> db_;
+  std::string dir_, pg_name_;
+
+  bool skip() const {
+    if (postgres() && !env("ORDERS_TEST_PG_URL")) {
+      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
+      return true;
+    }
+    return false;
+  }
+
+public:
+  void setUp() override {
+    if (skip()) return;
+    char tmpl[] = "/tmp/orders-storage-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    std::string url = "sqlite://" + dir_ + "/orders.db";
+    if (postgres()) {
+      static std::mt19937_64 rng{std::random_device{}()};
+      pg_name_ = "st_" + std::to_string(rng() % 1000000000);
+      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
+      CPPUNIT_ASSERT(admin.ok());
+      auto lease = admin.value()->lease();
+      **lease << "CREATE DATABASE " + pg_name_, now;
+      url = std::string(env("ORDERS_TEST_PG_URL"));
+      url = url.substr(0, url.rfind('/') + 1) + pg_name_;
+    }
+    auto opened = storage::Database::open(url, 8);
+    CPPUNIT_ASSERT_MESSAGE(opened.ok() ? "" : opened.error().message, opened.ok());
+    db_ = std::move(opened).value();
+    auto migrated = storage::migrate(*db_);
+    CPPUNIT_ASSERT_MESSAGE(migrated.ok() ? "" : migrated.error().message, migrated.ok());
+  }
+
+  void tearDown() override {
+    db_.reset();
+    if (!pg_name_.empty()) {
+      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
+      auto lease = admin.value()->lease();
+      **lease << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)", now;
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  int64_t count(const std::string &sql) {
+    auto lease = db_->lease();
+    Poco::Int64 n = 0;
+    **lease << sql, into(n), now;
+    return n;
+  }
+
+  void migrationsApplyOnceAndRecordVersions() {
+    if (skip()) return;
+    auto again = storage::migrate(*db_);
+    CPPUNIT_ASSERT(again.ok());
+    CPPUNIT_ASSERT(again->applied.empty());
+    CPPUNIT_ASSERT_EQUAL(1, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM schema_migrations"));
+  }
+
+  void failedMigrationLeavesDatabaseUnchanged() {
+    if (skip()) return;
+    const char *engine = postgres() ? "postgres" : "sqlite";
+    std::vector<storage::Migration> broken = {
+        {engine, 2, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
+    auto r = storage::migrate(*db_, broken);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(r.error().message.find("migration failed") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 2"));
+    bool table_exists = true;
+    try {
+      count("SELECT COUNT(*) FROM half_done");
+    } catch (const std::exception &) {
+      table_exists = false;
+    }
+    CPPUNIT_ASSERT_MESSAGE("the failed migration's CREATE TABLE must be rolled back", !table_exists);
+  }
+
+  void orderRoundTripsWithItemsAndSnapshots() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u1", 1790000000123);
+    o.shipping_address["city"] = "Jakarta";
+    o.customer["name"] = "Ana";
+    db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "user:u1"); });
+    auto lease = db_->lease();
+    auto back = repo.find(**lease, o.id);
+    CPPUNIT_ASSERT(back.has_value());
+    CPPUNIT_ASSERT_EQUAL(o.order_number, back->order_number);
+    CPPUNIT_ASSERT_EQUAL(int64_t(450000), back->total_minor);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1790000000123), back->created_at_ms);
+    CPPUNIT_ASSERT_EQUAL(std::string("Kopi — 250 g"), back->items.at(0).title);
+    CPPUNIT_ASSERT_EQUAL(std::string("Jakarta"), back->shipping_address["city"].asString());
+    CPPUNIT_ASSERT(!back->items.at(0).variant_id.has_value());
+    CPPUNIT_ASSERT(repo.findByNumber(**lease, o.order_number).has_value());
+    CPPUNIT_ASSERT(!repo.find(**lease, "nope").has_value());
+  }
+
+  void transitionWritesHistoryAndOutboxTogether() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u1", core::nowMs());
+    db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "user:u1"); });
+    db_->transaction([&](Poco::Data::Session &s) {
+      auto locked = repo.find(s, o.id, true);
+      repo.transition(s, *locked, core::OrderStatus::awaiting_payment, "test", "payment created");
+    });
+    auto lease = db_->lease();
+    auto history = repo.history(**lease, o.id);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), history.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("awaiting_payment"), history[1].to_status);
+    CPPUNIT_ASSERT_EQUAL(std::string("pending"), history[1].from_status.value());
+    auto events = storage::OutboxRepository().page(**lease, 0, 10, true, o.id);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), events.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("order.created"), events[0].event_type);
+    CPPUNIT_ASSERT_EQUAL(std::string("order.status_changed"), events[1].event_type);
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), repo.find(**lease, o.id)->version);
+  }
+
+  void illegalTransitionWritesNothing() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u1", core::nowMs());
+    db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "user:u1"); });
+    try {
+      db_->transaction([&](Poco::Data::Session &s) {
+        auto locked = repo.find(s, o.id, true);
+        repo.transition(s, *locked, core::OrderStatus::delivered, "test", "");
+      });
+      CPPUNIT_FAIL("expected a TransitionError");
+    } catch (const storage::TransitionError &e) {
+      CPPUNIT_ASSERT_EQUAL(std::string("cannot move an order from pending to delivered"), std::string(e.what()));
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM order_history"));
+  }
+
+  void rolledBackTransactionLeavesNoTrace() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u1", core::nowMs());
+    CPPUNIT_ASSERT_THROW(db_->transaction([&](Poco::Data::Session &s) {
+                           repo.insert(s, o, "user:u1");
+                           throw std::runtime_error("crash after the insert");
+                         }),
+                         std::runtime_error);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM orders"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM service_outbox"));
+  }
+
+  void concurrentTransitionsLoseNoWrite() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    // 8 orders; 8 threads each try to move every order pending -> awaiting_payment.
+    std::vector<core::Order> orders;
+    for (int i = 0; i < 8; ++i) orders.push_back(sampleOrder("u1", core::nowMs()));
+    db_->transaction([&](Poco::Data::Session &s) {
+      for (auto &o : orders) repo.insert(s, o, "user:u1");
+    });
+    std::atomic<int> moved{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&] {
+        for (const auto &o : orders) {
+          try {
+            db_->transaction([&](Poco::Data::Session &s) {
+              auto locked = repo.find(s, o.id, true);
+              repo.transition(s, *locked, core::OrderStatus::awaiting_payment, "t", "");
+            });
+            ++moved;
+          } catch (const storage::TransitionError &) {
+            ++refused;
+          }
+        }
+      });
+    for (auto &t : threads) t.join();
+    CPPUNIT_ASSERT_EQUAL(8, moved.load());
+    CPPUNIT_ASSERT_EQUAL(56, refused.load());
+    CPPUNIT_ASSERT_EQUAL(int64_t(16), count("SELECT COUNT(*) FROM order_history"));
+  }
+
+  void listPaginatesByCreatedThenId() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    db_->transaction([&](Poco::Data::Session &s) {
+      for (int i = 0; i < 5; ++i) repo.insert(s, sampleOrder("u1", 1000 + (i / 2)), "user:u1"); // ties on time
+      repo.insert(s, sampleOrder("u2", 5000), "user:u2");
+    });
+    std::set<std::string> seen;
+    storage::OrderFilter f;
+    f.user_id = "u1";
+    f.limit = 2;
+    auto lease = db_->lease();
+    for (int page = 0; page < 5; ++page) {
+      auto rows = repo.list(**lease, f);
+      for (auto &r : rows) CPPUNIT_ASSERT(seen.insert(r.id).second);
+      if (rows.size() < 2) break;
+      f.after = std::make_pair(rows.back().created_at_ms, rows.back().id);
+    }
+    CPPUNIT_ASSERT_EQUAL(size_t(5), seen.size());
+    storage::OrderFilter window;
+    window.created_from_ms = 1001;
+    window.created_to_ms = 1002;
+    CPPUNIT_ASSERT_EQUAL(size_t(2), repo.list(**lease, window).size());
+  }
+
+  void idempotencyKeyHasOneOwner() {
+    if (skip()) return;
+    storage::IdempotencyRepository repo(*db_);
+    using Kind = storage::IdempotencyBegin::Kind;
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1").kind == Kind::owner);
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1").kind == Kind::in_progress);
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h2").kind == Kind::mismatch);
+    CPPUNIT_ASSERT(repo.begin("u2", "k", "h2").kind == Kind::owner);
+    repo.complete("u1", "k", storage::StoredResponse{201, "{\"ok\":1}", "application/json"});
+    auto replay = repo.begin("u1", "k", "h1");
+    CPPUNIT_ASSERT(replay.kind == Kind::replay);
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":1}"), replay.response->body);
+    repo.abandon("u2", "k");
+    CPPUNIT_ASSERT(repo.begin("u2", "k", "h3").kind == Kind::owner);
+  }
+
+  void inboxRecordsEachEventOnce() {
+    if (skip()) return;
+    storage::InboxRepository inbox;
+    bool first = false, second = false, other = false;
+    db_->transaction([&](Poco::Data::Session &s) { first = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
+    db_->transaction([&](Poco::Data::Session &s) { second = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
+    db_->transaction([&](Poco::Data::Session &s) { other = inbox.record(s, "kafka", "e1", "o1", "paid", "applied", "{}"); });
+    CPPUNIT_ASSERT(first);
+    CPPUNIT_ASSERT(!second);
+    CPPUNIT_ASSERT(other);
+  }
+};
+
+class SqliteStorageTest : public StorageBase {
+  CPPUNIT_TEST_SUB_SUITE(SqliteStorageTest, StorageBase);
+  CPPUNIT_TEST_SUITE_END();
+  bool postgres() const override { return false; }
+};
+
+class PostgresStorageTest : public StorageBase {
+  CPPUNIT_TEST_SUB_SUITE(PostgresStorageTest, StorageBase);
+  CPPUNIT_TEST_SUITE_END();
+  bool postgres() const override { return true; }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SqliteStorageTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(PostgresStorageTest);
