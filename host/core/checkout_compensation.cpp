@@ -23,6 +23,8 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
   std::vector<Order> created;
   {
     auto lease = db_.lease();
+    auto record = checkouts.find(**lease, checkout_id);
+    if (record && record->status != "running") return; // completed or already compensated: nothing to undo
     held = reservations.forCheckout(**lease, checkout_id);
     created = orders.findByCheckout(**lease, checkout_id);
   }

@@ -287,6 +287,10 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
       payment->expires_at = result->expiresAt;
       payment->status = status == "failed" ? "failed" : "pending";
       payment_repo.update(s, *payment);
+      if (locked->status != OrderStatus::pending) { // an event got here first (paid, failed): it decided
+        o = *locked;
+        return;
+      }
       if (status == "failed") {
         order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment->provider,
                               "payment declined at creation");

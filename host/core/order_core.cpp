@@ -1,5 +1,7 @@
 #include "core/order_core.hpp"
 
+#include <algorithm>
+
 #include "log/logger.hpp"
 #include "storage/migrations.hpp"
 
@@ -23,7 +25,10 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
 
   CheckoutOptions options;
   options.split = checkout["split"].asString();
-  options.reservation_ttl_seconds = checkout["reservation_ttl_seconds"].asInt64();
+  // Stock must stay held for as long as the order may still be paid; a hold
+  // that expired before a late payment would let the same units sell twice.
+  options.reservation_ttl_seconds = std::max(checkout["reservation_ttl_seconds"].asInt64(),
+                                             checkout["payment_timeout_seconds"].asInt64() + 300);
   options.lease_ms = checkout["lease_seconds"].asInt64() * 1000;
   options.max_lines = checkout["max_lines"].asInt();
   options.clear_cart = checkout["clear_cart"].asBool();

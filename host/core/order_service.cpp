@@ -128,7 +128,8 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
   r.checkout_id = o->checkout_id;
   r.order_id = o->id;
   r.provider = plugins_.inventory->id();
-  r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
+  // Unique per call: a retry that found no stock must not block the next one.
+  r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
   r.status = "reserving";
   std::vector<sdk::StockLine> lines;
   for (const OrderItem &i : o->items) lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
@@ -142,8 +143,13 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     held->reserved = true;
   }
   if (!held.ok() || !held->reserved) {
-    db_.transaction([&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, "released"); });
-    if (!held.ok()) return held.error();
+    // A failed call may still have reserved: release by the order reference.
+    db_.transaction(
+        [&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending"); });
+    if (!held.ok()) {
+      reconciler_.runForOrder(id);
+      return held.error();
+    }
     std::string names;
     for (const auto &sh : held->shortages) names += (names.empty() ? "" : ", ") + sh.productId;
     return sdk::conflict("out of stock: " + names);

@@ -69,13 +69,17 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
     out = ApplyOutcome{};
     auto order_id = resolveOrderId(s, event);
     if (!order_id) {
-      out.outcome = inbox.record(s, event.source, event.eventId, "", event.type, "unknown_order", payload)
-                        ? "unknown_order"
-                        : "duplicate";
+      // Not recorded: the order (or the payment reference) may not be stored
+      // yet, and the provider's redelivery must then still apply.
+      out.outcome = "unknown_order";
       return;
     }
     auto order = orders.find(s, *order_id, true);
     out.order_id = order->id;
+    auto payment = paymentFor(payments, s, *order, event);
+    const auto all_payments = payments.forOrder(s, order->id);
+    // Is the event about the attempt the order is waiting for?
+    const bool about_latest = !payment || all_payments.empty() || payment->id == all_payments.back().id;
 
     // Decide first (nothing written yet), then record, then apply.
     enum class Action { none, pay, fail, refund_flag, refunded } action = Action::none;
@@ -90,11 +94,16 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
       } else if (order->status == OrderStatus::cancelled || order->status == OrderStatus::payment_failed) {
         action = Action::refund_flag;
         outcome = "refund_flagged";
+      } else if (payment && payment->status != "captured" && payment->status != "refunded" &&
+                 payment->status != "refund_pending") {
+        action = Action::refund_flag; // paid twice (another attempt was captured): give this one back
+        outcome = "refund_flagged";
       } else {
         outcome = "already_paid";
       }
     } else if (event.type == "failed" || event.type == "expired") {
-      if (order->status == OrderStatus::pending || order->status == OrderStatus::awaiting_payment) {
+      // A late failure of an older attempt must not fail the one now pending.
+      if ((order->status == OrderStatus::pending || order->status == OrderStatus::awaiting_payment) && about_latest) {
         action = Action::fail;
         outcome = "applied";
       }
@@ -110,7 +119,6 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
       return;
     }
     out.outcome = outcome;
-    auto payment = paymentFor(payments, s, *order, event);
     const std::string reason = event.type + " (" + event.source + " " + event.eventId + ")";
     switch (action) {
     case Action::pay:

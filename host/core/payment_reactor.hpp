@@ -20,7 +20,8 @@
 namespace orders::host::core {
 
 struct ApplyOutcome {
-  // applied | duplicate | ignored | amount_mismatch | refund_flagged | unknown_order
+  // applied | duplicate | ignored | already_paid | amount_mismatch | refund_flagged |
+  // unknown_order (not recorded: a redelivery may apply once the order exists)
   std::string outcome;
   std::optional<std::string> order_id;
   std::optional<std::string> order_status;

@@ -36,6 +36,8 @@ http::Response paymentWebhook(app::AppContext &ctx, http::Request &req) {
   if (event.source.empty()) event.source = p->id();
   auto applied = ctx.core->payments().apply(event, "payment:" + p->id());
   if (!applied.ok()) raise(applied.error());
+  if (applied->outcome == "unknown_order") // non-2xx so the provider delivers it again later
+    throw http::ApiError("not_found", "no order for payment event " + event.eventId + " (yet)");
   return http::Response::json(200, answer(applied->outcome, applied->order_id));
 }
 

@@ -49,8 +49,8 @@ void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &check
   std::string id = checkout_id, st = status;
   Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
   int64_t at = core::nowMs();
-  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4", use(st), use(err), use(at),
-      use(id), now;
+  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
+      use(st), use(err), use(at), use(id), now;
 }
 
 std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {

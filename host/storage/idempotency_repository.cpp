@@ -10,6 +10,11 @@ using Poco::Data::Statement;
 
 namespace orders::host::storage {
 
+namespace {
+// Longer than any request may run (checkout lease included).
+constexpr int64_t kStaleMs = 15 * 60 * 1000;
+} // namespace
+
 IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const std::string &key,
                                               const std::string &request_hash) {
   std::string sc = scope, k = key, h = request_hash, state = "in_progress";
@@ -36,7 +41,15 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
       return;
     }
     if (r.str("request_hash") != request_hash) out.kind = IdempotencyBegin::Kind::mismatch;
-    else if (r.str("state") != "done") out.kind = IdempotencyBegin::Kind::in_progress;
+    else if (r.str("state") != "done") {
+      // An owner that died never finishes: after kStaleMs the key is taken over.
+      Statement take(s);
+      int64_t stale_before = at - kStaleMs;
+      take << "UPDATE idempotency_keys SET updated_at_ms = $1 WHERE scope = $2 AND idem_key = $3 AND "
+              "state = 'in_progress' AND updated_at_ms < $4",
+          use(at), use(sc), use(k), use(stale_before);
+      out.kind = take.execute() == 1 ? IdempotencyBegin::Kind::owner : IdempotencyBegin::Kind::in_progress;
+    }
     else {
       out.kind = IdempotencyBegin::Kind::replay;
       out.response = StoredResponse{static_cast<int>(r.i64("response_status")), r.str("response_body"),
@@ -70,7 +83,10 @@ int IdempotencyRepository::purge(int64_t before_ms) {
   int count = 0;
   db_.transaction([&](Poco::Data::Session &s) {
     Statement st(s);
-    st << "DELETE FROM idempotency_keys WHERE state = 'done' AND updated_at_ms < $1", use(before_ms);
+    int64_t stale_before = core::nowMs() - kStaleMs;
+    st << "DELETE FROM idempotency_keys WHERE (state = 'done' AND updated_at_ms < $1) OR "
+          "(state = 'in_progress' AND updated_at_ms < $2)",
+        use(before_ms), use(stale_before);
     count = static_cast<int>(st.execute());
   });
   return count;
