@@ -31,7 +31,8 @@ std::string defaultConfigPath() {
 
 std::vector<std::string> pluginPaths(const Json::Value &config) {
   std::vector<std::string> out;
-  for (const Json::Value &p : config["plugin_paths"]) out.push_back(p.asString());
+  for (const Json::Value &p : config["plugin_paths"])
+    out.push_back(p.asString());
   return out;
 }
 
@@ -42,8 +43,9 @@ ServerApp::ServerApp() { setUnixOptions(true); }
 void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
   ServerApplication::defineOptions(options);
   using Poco::Util::Option;
-  options.addOption(Option("config", "c", "config file (YAML or JSON); default $ORDERS_CONFIG or "
-                                          "/etc/order-service/config.yaml")
+  options.addOption(Option("config", "c",
+                           "config file (YAML or JSON); default $ORDERS_CONFIG or "
+                           "/etc/order-service/config.yaml")
                         .required(false)
                         .repeatable(false)
                         .argument("FILE"));
@@ -56,11 +58,16 @@ void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
 
 void ServerApp::handleOption(const std::string &name, const std::string &value) {
   ServerApplication::handleOption(name, value);
-  if (name == "config") config_path_ = value;
-  else if (name == "check-config") mode_ = Mode::check_config;
-  else if (name == "list-plugins") mode_ = Mode::list_plugins;
-  else if (name == "print-schemas") mode_ = Mode::print_schemas;
-  else if (name == "migrate") mode_ = Mode::migrate;
+  if (name == "config")
+    config_path_ = value;
+  else if (name == "check-config")
+    mode_ = Mode::check_config;
+  else if (name == "list-plugins")
+    mode_ = Mode::list_plugins;
+  else if (name == "print-schemas")
+    mode_ = Mode::print_schemas;
+  else if (name == "migrate")
+    mode_ = Mode::migrate;
   else if (name == "help") {
     mode_ = Mode::help;
     stopOptionsProcessing();
@@ -183,7 +190,8 @@ int ServerApp::migrate() {
     std::cerr << report.error().message << "\n";
     return 1;
   }
-  for (const auto &m : report->applied) std::cout << "applied " << m << "\n";
+  for (const auto &m : report->applied)
+    std::cout << "applied " << m << "\n";
   std::cout << opened.value()->engineName() << " schema at version " << report->current_version << "\n";
   return kExitOk;
 }
@@ -221,10 +229,10 @@ int ServerApp::serve() {
   ctx.core->sweepOnce(); // recover what a previous process left behind before taking traffic
   ctx.core->startSweeper();
   ctx.metrics.describe("orders_build_info", metrics::Type::gauge, "Build version and plugin ABI.");
-  ctx.metrics.set("orders_build_info",
-                  {{"version", buildVersion()},
-                   {"abi", std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR)}},
-                  1);
+  ctx.metrics.set(
+      "orders_build_info",
+      {{"version", buildVersion()}, {"abi", std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR)}},
+      1);
 
   const Json::Value &h = ctx.config["http"];
   http::ServerOptions options;

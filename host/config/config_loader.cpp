@@ -48,8 +48,7 @@ Json::Value convert(const YAML::Node &node, const std::string &pointer, const En
   case YAML::NodeType::Undefined: return Json::Value(Json::nullValue);
   case YAML::NodeType::Scalar: {
     auto substituted = substituteEnv(node.Scalar(), env);
-    if (!substituted.ok())
-      throw ConvertError{(pointer.empty() ? "/" : pointer) + ": " + substituted.error().message};
+    if (!substituted.ok()) throw ConvertError{(pointer.empty() ? "/" : pointer) + ": " + substituted.error().message};
     // Quoted scalars carry the "!" tag; they are strings whatever they hold.
     if (node.Tag() == "!") return Json::Value(substituted.value());
     return typedScalar(substituted.value());
@@ -57,7 +56,8 @@ Json::Value convert(const YAML::Node &node, const std::string &pointer, const En
   case YAML::NodeType::Sequence: {
     Json::Value arr(Json::arrayValue);
     Json::ArrayIndex i = 0;
-    for (const YAML::Node &item : node) arr.append(convert(item, pointer + "/" + std::to_string(i++), env));
+    for (const YAML::Node &item : node)
+      arr.append(convert(item, pointer + "/" + std::to_string(i++), env));
     return arr;
   }
   case YAML::NodeType::Map: {
@@ -65,8 +65,7 @@ Json::Value convert(const YAML::Node &node, const std::string &pointer, const En
     for (const auto &kv : node) {
       if (!kv.first.IsScalar()) throw ConvertError{(pointer.empty() ? "/" : pointer) + ": keys must be strings"};
       const std::string key = kv.first.Scalar();
-      if (obj.isMember(key))
-        throw ConvertError{pointer + "/" + key + ": duplicate key (" + where(kv.first) + ")"};
+      if (obj.isMember(key)) throw ConvertError{pointer + "/" + key + ": duplicate key (" + where(kv.first) + ")"};
       obj[key] = convert(kv.second, pointer + "/" + key, env);
     }
     return obj;

@@ -23,8 +23,7 @@ const Json::Value &configSchema();
 // every scalar. Plain scalars are typed after substitution (8080 -> integer,
 // true -> boolean, null/~ -> null); quoted scalars stay strings. Duplicate
 // keys are errors. `source_name` prefixes error messages.
-sdk::Result<Json::Value> parseConfigText(const std::string &text, const std::string &source_name,
-                                         const EnvLookup &env);
+sdk::Result<Json::Value> parseConfigText(const std::string &text, const std::string &source_name, const EnvLookup &env);
 
 // Reads, parses, validates and applies defaults.
 sdk::Result<Json::Value> loadConfigFile(const std::string &path, const EnvLookup &env = processEnv());

@@ -19,9 +19,12 @@ namespace {
 std::string escapeToken(const std::string &t) {
   std::string out;
   for (char c : t) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -80,10 +83,14 @@ const Json::Value *schemaAt(const Json::Value &root, const std::string &pointer)
   for (const std::string &t : splitPointer(pointer)) {
     if (node == nullptr || !node->isObject()) return nullptr;
     const Json::Value &props = (*node)["properties"];
-    if (props.isObject() && props.isMember(t)) node = &props[t];
-    else if ((*node)["items"].isObject()) node = &(*node)["items"];
-    else if ((*node)["additionalProperties"].isObject()) node = &(*node)["additionalProperties"];
-    else return nullptr;
+    if (props.isObject() && props.isMember(t))
+      node = &props[t];
+    else if ((*node)["items"].isObject())
+      node = &(*node)["items"];
+    else if ((*node)["additionalProperties"].isObject())
+      node = &(*node)["additionalProperties"];
+    else
+      return nullptr;
     node = resolveRef(root, node);
   }
   return node;
@@ -92,7 +99,8 @@ const Json::Value *schemaAt(const Json::Value &root, const std::string &pointer)
 std::string trimNumber(const std::string &n) {
   if (n.find('.') == std::string::npos) return n;
   std::string out = n;
-  while (!out.empty() && out.back() == '0') out.pop_back();
+  while (!out.empty() && out.back() == '0')
+    out.pop_back();
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
@@ -108,7 +116,8 @@ std::string joinValues(const Json::Value &values) {
 
 Violation translate(const Json::Value &schema, std::string pointer, const std::string &description) {
   static const std::regex kCompare("Expected number (greater|less) than( or equal to)? ([-0-9.eE+]+)");
-  static const std::regex kUnknown("could not be validated using 'properties' or 'additionalProperties' constraints: '(.*)'\\.");
+  static const std::regex kUnknown(
+      "could not be validated using 'properties' or 'additionalProperties' constraints: '(.*)'\\.");
   static const std::regex kRequired("Missing required property '(.*)'\\.");
   std::smatch m;
   if (std::regex_search(description, m, kCompare)) {
@@ -156,7 +165,8 @@ void defaultsInto(const Json::Value &root, const Json::Value *schema, Json::Valu
         if (!props.isObject() || !props.isMember(key)) defaultsInto(root, &extra, doc[key]);
     }
   } else if (doc.isArray() && (*schema)["items"].isObject()) {
-    for (Json::Value &item : doc) defaultsInto(root, &(*schema)["items"], item);
+    for (Json::Value &item : doc)
+      defaultsInto(root, &(*schema)["items"], item);
   }
 }
 
@@ -205,7 +215,9 @@ std::vector<Violation> SchemaValidator::validate(const Json::Value &document) co
   return out;
 }
 
-void SchemaValidator::applyDefaults(Json::Value &document) const { defaultsInto(schema_json_, &schema_json_, document); }
+void SchemaValidator::applyDefaults(Json::Value &document) const {
+  defaultsInto(schema_json_, &schema_json_, document);
+}
 
 std::string formatViolations(const std::string &prefix, const std::vector<Violation> &violations) {
   std::string out;

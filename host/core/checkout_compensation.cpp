@@ -38,7 +38,8 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
       sdk::ReserveRequest req{r.order_id.value_or(checkout_id), r.idempotency_key, options_.reservation_ttl_seconds,
                               sdk::fromJsonOrThrow<std::vector<sdk::StockLine>>(r.lines)};
       auto again = reserve(*p, req);
-      if (!again.ok()) next = "release_pending"; // try again later (reservationId still unknown)
+      if (!again.ok())
+        next = "release_pending"; // try again later (reservationId still unknown)
       else if (again->reserved && again->reservationId) {
         db_.transaction([&](Poco::Data::Session &s) {
           reservations.setProviderId(s, r.id, *again->reservationId, again->expiresAt);
@@ -91,9 +92,14 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
       if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
       for (const OrderItem &i : o.items)
         if (i.seller_id == sh.seller_id)
-          req.lines.push_back(sdk::LineItem{i.product_id, i.variant_id, i.seller_id, i.title, i.quantity,
+          req.lines.push_back(sdk::LineItem{i.product_id,
+                                            i.variant_id,
+                                            i.seller_id,
+                                            i.title,
+                                            i.quantity,
                                             sdk::Money{i.unit_price_minor, o.currency},
-                                            sdk::Money{i.line_total_minor, o.currency}, {}});
+                                            sdk::Money{i.line_total_minor, o.currency},
+                                            {}});
       req.idempotencyKey = "order:" + o.id + ":shipment:" + sh.seller_id.value_or("house");
       auto again = createShipment(*provider, req);
       if (again.ok()) sh.reference = again->reference;
@@ -107,9 +113,12 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
       if (canTransition(locked->status, OrderStatus::cancelled))
         orders.transition(s, *locked, OrderStatus::cancelled, "system", "checkout failed: " + reason);
       for (Payment &p : payments.forOrder(s, o.id)) {
-        if (p.status == "pending") p.status = "void_pending";
-        else if (p.status == "captured") p.status = "refund_pending";
-        else continue;
+        if (p.status == "pending")
+          p.status = "void_pending";
+        else if (p.status == "captured")
+          p.status = "refund_pending";
+        else
+          continue;
         payments.update(s, p);
       }
       for (Shipment sh : shipments.forOrder(s, o.id)) {
@@ -127,7 +136,8 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
     checkouts.finish(s, checkout_id, "compensated", reason);
   });
   // Settle what is pending now: per order, then the checkout's own rows.
-  for (const Order &o : created) reconciler_.runForOrder(o.id);
+  for (const Order &o : created)
+    reconciler_.runForOrder(o.id);
   reconciler_.runForCheckout(checkout_id);
   log::warn("checkout compensated", {{"checkout", checkout_id}, {"reason", reason}});
 }
@@ -136,8 +146,7 @@ int CheckoutService::recoverStale() {
   storage::CheckoutRepository checkouts(db_);
   std::vector<storage::CheckoutRecord> stale;
   const int64_t now = nowMs();
-  db_.transaction(
-      [&](Poco::Data::Session &s) { stale = checkouts.claimStale(s, now, now + options_.lease_ms, 50); });
+  db_.transaction([&](Poco::Data::Session &s) { stale = checkouts.claimStale(s, now, now + options_.lease_ms, 50); });
   for (const auto &c : stale) {
     log::warn("recovering an abandoned checkout", {{"checkout", c.id}});
     try {

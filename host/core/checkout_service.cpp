@@ -60,11 +60,12 @@ std::vector<sdk::LineItem> lineItems(const Order &o) {
 
 std::vector<sdk::StockLine> stockLines(const Order &o, const std::vector<CheckoutLine> &requested) {
   std::map<std::string, std::optional<std::string>> soft; // product key -> soft reservation id
-  for (const auto &l : requested) soft[productKey(l.product_id, l.variant_id)] = l.reservation_id;
+  for (const auto &l : requested)
+    soft[productKey(l.product_id, l.variant_id)] = l.reservation_id;
   std::vector<sdk::StockLine> out;
   for (const OrderItem &i : o.items)
-    out.push_back(
-        sdk::StockLine{i.product_id, i.variant_id, i.seller_id, i.quantity, soft[productKey(i.product_id, i.variant_id)]});
+    out.push_back(sdk::StockLine{i.product_id, i.variant_id, i.seller_id, i.quantity,
+                                 soft[productKey(i.product_id, i.variant_id)]});
   return out;
 }
 
@@ -90,7 +91,8 @@ sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const Checkout
       return sdk::invalidArgument("/items: required (no cart plugin is configured to take the cart from)");
     auto cart = loadCart(*plugins_.cart, sdk::CartRef{request.user_id, request.email});
     if (!cart.ok()) return cart.error();
-    for (const auto &l : cart->lines) lines.push_back({l.productId, l.variantId, l.quantity, l.reservationId});
+    for (const auto &l : cart->lines)
+      lines.push_back({l.productId, l.variantId, l.quantity, l.reservationId});
     if (lines.empty()) return sdk::invalidArgument("the cart of user " + request.user_id + " is empty");
   }
   if (static_cast<int>(lines.size()) > options_.max_lines)
@@ -105,8 +107,10 @@ sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const Checkout
                                   std::to_string(options_.max_quantity));
     const std::string key = productKey(l.product_id, l.variant_id);
     auto [it, inserted] = index.emplace(key, merged.size());
-    if (inserted) merged.push_back(l);
-    else merged[it->second].quantity += l.quantity;
+    if (inserted)
+      merged.push_back(l);
+    else
+      merged[it->second].quantity += l.quantity;
   }
   return merged;
 }
@@ -115,11 +119,13 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
                                                                const std::vector<CheckoutLine> &lines,
                                                                const std::string &checkout_id) {
   sdk::LookupRequest lookup_request;
-  for (const auto &l : lines) lookup_request.items.push_back({l.product_id, l.variant_id});
+  for (const auto &l : lines)
+    lookup_request.items.push_back({l.product_id, l.variant_id});
   auto found = lookup(*plugins_.catalog, lookup_request);
   if (!found.ok()) return found.error();
   std::map<std::string, sdk::Product> products;
-  for (auto &p : found->products) products[productKey(p.productId, p.variantId)] = p;
+  for (auto &p : found->products)
+    products[productKey(p.productId, p.variantId)] = p;
 
   // Group key: seller id ("" = house brand) or one group for the checkout.
   std::map<std::string, std::vector<std::pair<CheckoutLine, sdk::Product>>> groups;
@@ -135,7 +141,8 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
   }
   if (!unknown.empty()) {
     std::string list;
-    for (const auto &u : unknown) list += (list.empty() ? "" : ", ") + u;
+    for (const auto &u : unknown)
+      list += (list.empty() ? "" : ", ") + u;
     return sdk::notFound("unknown products: " + list);
   }
 
@@ -150,7 +157,8 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
     if (group != "*" && !group.empty()) o.seller_id = group;
     if (group == "*") { // one order: it has a seller only if every line shares it
       std::set<std::string> sellers;
-      for (auto &e : entries) sellers.insert(e.second.sellerId.value_or(""));
+      for (auto &e : entries)
+        sellers.insert(e.second.sellerId.value_or(""));
       if (sellers.size() == 1 && !sellers.begin()->empty()) o.seller_id = *sellers.begin();
     }
     o.status = OrderStatus::pending;
@@ -179,7 +187,8 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
       item.quantity = line.quantity;
       item.unit_price_minor = product.unitPrice.amountMinor;
       item.line_total_minor = product.unitPrice.amountMinor * line.quantity;
-      for (const auto &[k, v] : product.attributes) item.attributes[k] = v;
+      for (const auto &[k, v] : product.attributes)
+        item.attributes[k] = v;
       item.image_url = product.imageUrl;
       o.subtotal_minor += item.line_total_minor;
       o.items.push_back(std::move(item));
@@ -249,7 +258,8 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
       return sdk::Status();
     } catch (const std::exception &e) {
       if (attempt < 3 && storage::Database::isUniqueViolation(e)) { // order number collision: draw again
-        for (Order &o : orders) o.order_number = newOrderNumber(o.created_at_ms);
+        for (Order &o : orders)
+          o.order_number = newOrderNumber(o.created_at_ms);
         continue;
       }
       throw;
@@ -325,7 +335,8 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
   for (const Order &o : orders) {
     // One shipment per seller of the order (one when split per seller).
     std::map<std::string, std::vector<sdk::LineItem>> by_seller;
-    for (const auto &li : lineItems(o)) by_seller[li.sellerId.value_or("")].push_back(li);
+    for (const auto &li : lineItems(o))
+      by_seller[li.sellerId.value_or("")].push_back(li);
     for (auto &[seller, items] : by_seller) {
       Shipment sh;
       sh.id = newId();

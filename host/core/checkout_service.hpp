@@ -58,7 +58,7 @@ struct CheckoutRequest {
 struct CheckoutOutcome {
   std::string checkout_id;
   std::vector<Order> orders;
-  std::vector<Payment> payments; // latest per order, same order as `orders`
+  std::vector<Payment> payments;        // latest per order, same order as `orders`
   std::vector<sdk::Shortage> shortages; // non-empty: nothing was created
 };
 
@@ -82,8 +82,7 @@ private:
   sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
   sdk::Result<std::vector<Order>> priceAndSplit(const CheckoutRequest &request, const std::vector<CheckoutLine> &lines,
                                                 const std::string &checkout_id);
-  sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id,
-                                                       const std::vector<Order> &orders,
+  sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id, const std::vector<Order> &orders,
                                                        const std::vector<CheckoutLine> &lines);
   sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders);
   sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders);

@@ -26,7 +26,8 @@ std::string newOrderNumber(int64_t now_ms) {
   char date[16];
   std::strftime(date, sizeof date, "%Y%m%d", &tm);
   std::string out = std::string("ORD-") + date + "-";
-  for (int i = 0; i < 8; ++i) out += kAlphabet[rng() % 32];
+  for (int i = 0; i < 8; ++i)
+    out += kAlphabet[rng() % 32];
   return out;
 }
 

@@ -27,8 +27,8 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   options.split = checkout["split"].asString();
   // Stock must stay held for as long as the order may still be paid; a hold
   // that expired before a late payment would let the same units sell twice.
-  options.reservation_ttl_seconds = std::max(checkout["reservation_ttl_seconds"].asInt64(),
-                                             checkout["payment_timeout_seconds"].asInt64() + 300);
+  options.reservation_ttl_seconds =
+      std::max(checkout["reservation_ttl_seconds"].asInt64(), checkout["payment_timeout_seconds"].asInt64() + 300);
   options.lease_ms = checkout["lease_seconds"].asInt64() * 1000;
   options.max_lines = checkout["max_lines"].asInt();
   options.clear_cart = checkout["clear_cart"].asBool();

@@ -60,9 +60,12 @@ sdk::Result<OrderView> OrderService::cancel(const std::string &id, const std::st
     }
     orders.transition(s, *o, OrderStatus::cancelled, actor, reason); // throws TransitionError (409)
     for (Payment &p : payments.forOrder(s, id)) {
-      if (p.status == "pending" || p.status == "creating") p.status = "void_pending";
-      else if (p.status == "captured") p.status = "refund_pending";
-      else continue;
+      if (p.status == "pending" || p.status == "creating")
+        p.status = "void_pending";
+      else if (p.status == "captured")
+        p.status = "refund_pending";
+      else
+        continue;
       payments.update(s, p);
     }
     for (Shipment sh : shipments.forOrder(s, id))
@@ -132,7 +135,8 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
   r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
   r.status = "reserving";
   std::vector<sdk::StockLine> lines;
-  for (const OrderItem &i : o->items) lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
+  for (const OrderItem &i : o->items)
+    lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
   r.lines = sdk::toJson(lines);
   sdk::Result<sdk::ReserveOutcome> held = sdk::ReserveOutcome{};
   if (!stock_held) {
@@ -151,7 +155,8 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
       return held.error();
     }
     std::string names;
-    for (const auto &sh : held->shortages) names += (names.empty() ? "" : ", ") + sh.productId;
+    for (const auto &sh : held->shortages)
+      names += (names.empty() ? "" : ", ") + sh.productId;
     return sdk::conflict("out of stock: " + names);
   }
   attempt.id = newId();
@@ -185,12 +190,19 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     if (attempt.status == "pending")
       orders.transition(s, *locked, OrderStatus::awaiting_payment, actor,
                         "payment attempt " + std::to_string(attempt.attempt));
-    else if (!stock_held) reservations.setStatus(s, r.id, "release_pending");
+    else if (!stock_held)
+      reservations.setStatus(s, r.id, "release_pending");
   });
   reconciler_.runForOrder(id);
   if (result->status == "captured") {
-    sdk::PaymentEvent paid{attempt.provider, "capture:" + attempt.id, "paid", o->id, {}, result->reference,
-                           sdk::Money{o->total_minor, o->currency}, {}};
+    sdk::PaymentEvent paid{attempt.provider,
+                           "capture:" + attempt.id,
+                           "paid",
+                           o->id,
+                           {},
+                           result->reference,
+                           sdk::Money{o->total_minor, o->currency},
+                           {}};
     auto applied = reactor_.apply(paid, actor);
     if (!applied.ok()) return applied.error();
   }

@@ -29,8 +29,8 @@ const std::map<S, std::set<S>> &transitions() {
 } // namespace
 
 const std::vector<OrderStatus> &allStatuses() {
-  static const std::vector<OrderStatus> all = {S::pending,  S::awaiting_payment, S::payment_failed, S::paid,
-                                               S::processing, S::shipped,        S::delivered,      S::completed,
+  static const std::vector<OrderStatus> all = {S::pending,    S::awaiting_payment, S::payment_failed, S::paid,
+                                               S::processing, S::shipped,          S::delivered,      S::completed,
                                                S::cancelled,  S::refunded};
   return all;
 }
@@ -76,8 +76,7 @@ const char *eventTypeFor(OrderStatus to) {
 }
 
 bool buyerMayCancel(OrderStatus s) {
-  return s == S::pending || s == S::awaiting_payment || s == S::payment_failed || s == S::paid ||
-         s == S::processing;
+  return s == S::pending || s == S::awaiting_payment || s == S::payment_failed || s == S::paid || s == S::processing;
 }
 
 bool awaitingPayment(OrderStatus s) { return s == S::pending || s == S::awaiting_payment || s == S::payment_failed; }

@@ -91,10 +91,10 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
     for (const Shipment &sh : shipments.forOrder(s, o->id))
       if (sh.status != "delivered" && sh.status != "cancelled") all_delivered = false;
     if (to == OrderStatus::delivered && !all_delivered) return; // wait for the other sellers' parcels
-    if (to == OrderStatus::delivered && o->status != OrderStatus::shipped && canTransition(o->status, OrderStatus::shipped))
+    if (to == OrderStatus::delivered && o->status != OrderStatus::shipped &&
+        canTransition(o->status, OrderStatus::shipped))
       orders.transition(s, *o, OrderStatus::shipped, "shipping:" + provider, "tracking " + event_id);
-    if (canTransition(o->status, to))
-      orders.transition(s, *o, to, "shipping:" + provider, "tracking " + event_id);
+    if (canTransition(o->status, to)) orders.transition(s, *o, to, "shipping:" + provider, "tracking " + event_id);
   });
   if (!found) return sdk::notFound("no order for shipment " + update.reference.value_or(order_id));
   return view(order_id);
@@ -105,7 +105,7 @@ int OrderService::autoComplete() {
   {
     auto lease = db_.lease();
     ids = storage::OrderRepository(db_).idsInStatusSince(**lease, OrderStatus::delivered,
-                                                          nowMs() - sweep_.auto_complete_after_ms, 200);
+                                                         nowMs() - sweep_.auto_complete_after_ms, 200);
   }
   int moved = 0;
   storage::OrderRepository orders(db_);
@@ -128,7 +128,8 @@ int OrderService::expireUnpaid() {
     storage::OrderRepository repo(db_);
     const int64_t before = nowMs() - sweep_.payment_timeout_ms;
     ids = repo.idsInStatusSince(**lease, OrderStatus::awaiting_payment, before, 200);
-    for (auto &id : repo.idsInStatusSince(**lease, OrderStatus::payment_failed, before, 200)) ids.push_back(id);
+    for (auto &id : repo.idsInStatusSince(**lease, OrderStatus::payment_failed, before, 200))
+      ids.push_back(id);
   }
   int moved = 0;
   for (const auto &id : ids) {

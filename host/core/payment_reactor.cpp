@@ -84,10 +84,11 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
     // Decide first (nothing written yet), then record, then apply.
     enum class Action { none, pay, fail, refund_flag, refunded } action = Action::none;
     std::string outcome = "ignored";
-    const bool amount_ok = !event.amount || (event.amount->amountMinor == order->total_minor &&
-                                             event.amount->currency == order->currency);
+    const bool amount_ok =
+        !event.amount || (event.amount->amountMinor == order->total_minor && event.amount->currency == order->currency);
     if (event.type == "paid") {
-      if (!amount_ok) outcome = "amount_mismatch";
+      if (!amount_ok)
+        outcome = "amount_mismatch";
       else if (order->status == OrderStatus::pending || order->status == OrderStatus::awaiting_payment) {
         action = Action::pay;
         outcome = "applied";
@@ -124,9 +125,12 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
     case Action::pay:
       orders.transition(s, *order, OrderStatus::paid, actor, reason);
       for (auto &p : payments.forOrder(s, order->id)) {
-        if (payment && p.id == payment->id) p.status = "captured";
-        else if (p.status == "pending") p.status = "void_pending"; // another attempt was paid
-        else continue;
+        if (payment && p.id == payment->id)
+          p.status = "captured";
+        else if (p.status == "pending")
+          p.status = "void_pending"; // another attempt was paid
+        else
+          continue;
         payments.update(s, p);
       }
       for (auto &r : reservations.forOrder(s, order->id))

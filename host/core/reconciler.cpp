@@ -24,14 +24,16 @@ void warn(const std::string &what, const std::string &id, const sdk::Error &e) {
 bool Reconciler::settleReservation(const Reservation &r) {
   plugins::PluginInstance *p = plugins_.inventoryById(r.provider);
   if (p == nullptr) {
-    log::error("reservation names an inventory instance that is not configured", {{"id", r.id}, {"provider", r.provider}});
+    log::error("reservation names an inventory instance that is not configured",
+               {{"id", r.id}, {"provider", r.provider}});
     return false;
   }
   storage::ReservationRepository repo;
   const bool commit = r.status == "commit_pending";
   auto result = commit ? commitStock(*p, refOf(r)) : releaseStock(*p, refOf(r));
   std::string next;
-  if (result.ok()) next = commit ? "committed" : "released";
+  if (result.ok())
+    next = commit ? "committed" : "released";
   else if (!result.error().retryable && result.error().code == sdk::ErrorCode::conflict)
     next = commit ? "commit_failed" : "release_failed"; // needs a human: logged below
   else {
@@ -120,9 +122,12 @@ void Reconciler::runForOrder(const std::string &order_id) {
     for (auto &p : pr.forOrder(**lease, order_id))
       if (p.status == "refund_pending" || p.status == "void_pending") payments.push_back(p);
   }
-  for (const auto &r : reservations) settleReservation(r);
-  for (const auto &s : shipments) settleShipment(s);
-  for (const auto &p : payments) settlePayment(p);
+  for (const auto &r : reservations)
+    settleReservation(r);
+  for (const auto &s : shipments)
+    settleShipment(s);
+  for (const auto &p : payments)
+    settlePayment(p);
 }
 
 void Reconciler::runForCheckout(const std::string &checkout_id) {
@@ -132,7 +137,8 @@ void Reconciler::runForCheckout(const std::string &checkout_id) {
     for (auto &r : storage::ReservationRepository().forCheckout(**lease, checkout_id))
       if (r.status == "commit_pending" || r.status == "release_pending") reservations.push_back(r);
   }
-  for (const auto &r : reservations) settleReservation(r);
+  for (const auto &r : reservations)
+    settleReservation(r);
 }
 
 int Reconciler::sweep(int limit) {
@@ -146,9 +152,12 @@ int Reconciler::sweep(int limit) {
     payments = storage::PaymentRepository(db_).pending(**lease, limit);
   }
   int settled = 0;
-  for (const auto &r : reservations) settled += settleReservation(r) ? 1 : 0;
-  for (const auto &s : shipments) settled += settleShipment(s) ? 1 : 0;
-  for (const auto &p : payments) settled += settlePayment(p) ? 1 : 0;
+  for (const auto &r : reservations)
+    settled += settleReservation(r) ? 1 : 0;
+  for (const auto &s : shipments)
+    settled += settleShipment(s) ? 1 : 0;
+  for (const auto &p : payments)
+    settled += settlePayment(p) ? 1 : 0;
   return settled;
 }
 

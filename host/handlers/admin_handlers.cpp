@@ -44,8 +44,8 @@ http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
   }
   Json::Value out(Json::objectValue);
   out["items"] = items;
-  out["nextAfter"] = rows.size() == static_cast<size_t>(limit) ? Json::Value(static_cast<Json::Int64>(rows.back().id))
-                                                               : Json::Value();
+  out["nextAfter"] =
+      rows.size() == static_cast<size_t>(limit) ? Json::Value(static_cast<Json::Int64>(rows.back().id)) : Json::Value();
   return http::Response::json(200, out);
 }
 
@@ -58,10 +58,14 @@ http::Response apiDocsPage(app::AppContext &, http::Request &) {
   std::string spec = embeddedOpenApi();
   std::string escaped;
   for (char c : spec) {
-    if (c == '<') escaped += "&lt;";
-    else if (c == '>') escaped += "&gt;";
-    else if (c == '&') escaped += "&amp;";
-    else escaped += c;
+    if (c == '<')
+      escaped += "&lt;";
+    else if (c == '>')
+      escaped += "&gt;";
+    else if (c == '&')
+      escaped += "&amp;";
+    else
+      escaped += c;
   }
   return http::Response::text(200,
                               "<!doctype html><html><head><meta charset=\"utf-8\"><title>Order Service API</title>"

@@ -34,7 +34,8 @@ storage::OrderFilter filterFrom(const http::Request &req) {
   static const std::set<std::string> kKnown = {"userId",    "sellerId", "status", "createdFrom",
                                                "createdTo", "cursor",   "limit"};
   for (const auto &[k, v] : req.query_params)
-    if (!kKnown.count(k)) throw http::ApiError("invalid_argument", "unknown query parameter " + k, {{"/" + k, "unknown parameter"}});
+    if (!kKnown.count(k))
+      throw http::ApiError("invalid_argument", "unknown query parameter " + k, {{"/" + k, "unknown parameter"}});
   storage::OrderFilter f;
   f.user_id = query(req, "userId");
   f.seller_id = query(req, "sellerId");
@@ -91,7 +92,8 @@ http::Response listOrders(app::AppContext &ctx, http::Request &req) {
   storage::OrderFilter f = filterFrom(req);
   // Buyers see their own orders, sellers those of their seller id, whatever they ask.
   if (p.role == auth::Role::buyer) {
-    if (f.user_id && *f.user_id != p.subject) throw http::ApiError("forbidden", "buyers can list only their own orders");
+    if (f.user_id && *f.user_id != p.subject)
+      throw http::ApiError("forbidden", "buyers can list only their own orders");
     f.user_id = p.subject;
   } else if (p.role == auth::Role::seller) {
     const std::string seller = p.seller_id.value_or(p.subject);
@@ -117,7 +119,8 @@ http::Response adminGetOrder(app::AppContext &ctx, http::Request &req) {
   core::OrderView view = visibleOrder(ctx, p, req.param("id"));
   Json::Value out = orderViewJson(view);
   Json::Value payments(Json::arrayValue);
-  for (const auto &pay : view.payments) payments.append(paymentJson(pay));
+  for (const auto &pay : view.payments)
+    payments.append(paymentJson(pay));
   out["payments"] = payments;
   return http::Response::json(200, out);
 }
@@ -201,8 +204,8 @@ http::Response setStatus(app::AppContext &ctx, http::Request &req) {
   return idempotent(ctx, req, p, &body, false, [&] {
     // A payments service retrying its "paid" call sends the same key: the inbox dedupes on it.
     std::string event_id = req.header("idempotency-key");
-    if (event_id.empty()) event_id = body["idempotencyKey"].isString() ? body["idempotencyKey"].asString()
-                                                                        : "status:" + id + ":" + name;
+    if (event_id.empty())
+      event_id = body["idempotencyKey"].isString() ? body["idempotencyKey"].asString() : "status:" + id + ":" + name;
     auto result = ctx.core->orders().changeStatus(id, *to, actorOf(p), reason, event_id);
     if (!result.ok()) raise(result.error());
     return http::Response::json(200, orderViewJson(result.value()));

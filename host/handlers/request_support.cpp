@@ -87,7 +87,8 @@ std::string sha256Hex(const std::string &text) {
 http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
                           const Json::Value *body, bool required, const std::function<http::Response()> &work) {
   std::string key = req.header("idempotency-key");
-  if (key.empty() && body != nullptr && (*body)["idempotencyKey"].isString()) key = (*body)["idempotencyKey"].asString();
+  if (key.empty() && body != nullptr && (*body)["idempotencyKey"].isString())
+    key = (*body)["idempotencyKey"].asString();
   if (key.empty()) {
     if (required) throw http::ApiError("invalid_argument", "an Idempotency-Key header or idempotencyKey is required");
     return work();
@@ -119,7 +120,8 @@ http::Response idempotent(app::AppContext &ctx, const http::Request &req, const 
   }
   if (response.status >= 200 && response.status < 300)
     repo.complete(scope, key, storage::StoredResponse{response.status, response.body, response.content_type});
-  else repo.abandon(scope, key);
+  else
+    repo.abandon(scope, key);
   return response;
 }
 

@@ -6,11 +6,12 @@ namespace orders::host::http {
 
 int httpStatusFor(std::string_view code) {
   static const std::map<std::string_view, int> kStatus = {
-      {"invalid_argument", 400},      {"unauthenticated", 401},       {"forbidden", 403},
-      {"not_found", 404},             {"method_not_allowed", 405},    {"conflict", 409},              {"out_of_stock", 409},
-      {"payload_too_large", 413},     {"unsupported_media_type", 415}, {"rejected", 422},
-      {"idempotency_mismatch", 422},  {"too_many_requests", 429},     {"internal", 500},
-      {"unsupported", 501},           {"unavailable", 503},           {"timeout", 504},
+      {"invalid_argument", 400}, {"unauthenticated", 401},      {"forbidden", 403},
+      {"not_found", 404},        {"method_not_allowed", 405},   {"conflict", 409},
+      {"out_of_stock", 409},     {"payload_too_large", 413},    {"unsupported_media_type", 415},
+      {"rejected", 422},         {"idempotency_mismatch", 422}, {"too_many_requests", 429},
+      {"internal", 500},         {"unsupported", 501},          {"unavailable", 503},
+      {"timeout", 504},
   };
   auto it = kStatus.find(code);
   return it == kStatus.end() ? 500 : it->second;

@@ -59,11 +59,13 @@ public:
     try {
       const std::string incoming_id = raw.get("X-Request-Id", "");
       req.request_id = saneRequestId(incoming_id) ? incoming_id : newRequestId();
-      for (const auto &[k, v] : raw) req.headers[lower(k)] = v;
+      for (const auto &[k, v] : raw)
+        req.headers[lower(k)] = v;
       Poco::URI uri(raw.getURI());
       req.path = uri.getPath();
       req.query = uri.getRawQuery();
-      for (const auto &[k, v] : uri.getQueryParameters()) req.query_params.emplace(k, v);
+      for (const auto &[k, v] : uri.getQueryParameters())
+        req.query_params.emplace(k, v);
       res = dispatch(raw, req, route_label);
     } catch (const ApiError &e) {
       res = problem(e, req);
@@ -95,7 +97,8 @@ private:
     if (m.route == nullptr) {
       if (m.allowed.empty()) throw ApiError("not_found", "no route for " + req.path);
       std::string allow;
-      for (const auto &a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      for (const auto &a : m.allowed)
+        allow += (allow.empty() ? "" : ", ") + a;
       ApiError e("method_not_allowed", req.method + " is not allowed on " + req.path + "; allowed: " + allow);
       e.headers.emplace_back("Allow", allow);
       throw e;
@@ -120,8 +123,7 @@ private:
       in.read(buf, sizeof buf);
       body.append(buf, static_cast<size_t>(in.gcount()));
       if (body.size() > limit)
-        throw ApiError("payload_too_large",
-                       "request body exceeds the limit of " + std::to_string(limit) + " bytes");
+        throw ApiError("payload_too_large", "request body exceeds the limit of " + std::to_string(limit) + " bytes");
     }
     req.body = std::move(body);
   }
@@ -136,7 +138,8 @@ private:
   static void send(Poco::Net::HTTPServerResponse &out, const Request &req, const Response &res) {
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status), httpReason(res.status));
     out.set("X-Request-Id", req.request_id);
-    for (const auto &[k, v] : res.headers) out.set(k, v);
+    for (const auto &[k, v] : res.headers)
+      out.set(k, v);
     if (res.status == 204) {
       out.setContentLength(0);
       out.send();
@@ -172,8 +175,7 @@ private:
 HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics)
     : options_(std::move(options)), router_(std::move(router)), metrics_(metrics) {
   metrics_.describe("orders_http_requests_total", metrics::Type::counter, "HTTP requests by route, method and status.");
-  metrics_.describe("orders_http_request_duration_seconds", metrics::Type::histogram,
-                    "HTTP request latency by route.");
+  metrics_.describe("orders_http_request_duration_seconds", metrics::Type::histogram, "HTTP request latency by route.");
 }
 
 HttpServer::~HttpServer() { stop(0); }

@@ -13,8 +13,8 @@ namespace orders::host::http {
 
 struct Request {
   std::string method;
-  std::string path;  // decoded path, no query
-  std::string query; // raw query string
+  std::string path;                           // decoded path, no query
+  std::string query;                          // raw query string
   std::map<std::string, std::string> headers; // lower-case names
   std::map<std::string, std::string> params;  // from the route pattern
   std::map<std::string, std::string> query_params;

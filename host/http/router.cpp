@@ -49,9 +49,12 @@ Router::Match Router::match(const std::string &method, const std::string &path) 
     bool ok = true;
     for (size_t i = 0; i < segments.size() && ok; ++i) {
       const std::string &p = r.segments[i];
-      if (!p.empty() && p[0] == ':') params[p.substr(1)] = segments[i];
-      else if (p == segments[i]) ++literals;
-      else ok = false;
+      if (!p.empty() && p[0] == ':')
+        params[p.substr(1)] = segments[i];
+      else if (p == segments[i])
+        ++literals;
+      else
+        ok = false;
     }
     if (!ok) continue;
     if (r.method != method) {

@@ -57,7 +57,8 @@ void Logger::write(Level level, std::string_view message, const Fields &fields) 
   line["ts"] = nowRfc3339Millis();
   line["level"] = levelName(level);
   line["msg"] = std::string(message);
-  for (const auto &[k, v] : fields) line[k] = v;
+  for (const auto &[k, v] : fields)
+    line[k] = v;
   std::string text = sdk::writeJson(line);
   text += '\n';
   std::lock_guard lock(mutex_);

@@ -39,9 +39,9 @@ public:
 
 private:
   struct Series {
-    double value = 0;                 // counter/gauge value, histogram sum
-    uint64_t count = 0;               // histogram observations
-    std::vector<uint64_t> buckets;    // histogram cumulative-ready counts
+    double value = 0;              // counter/gauge value, histogram sum
+    uint64_t count = 0;            // histogram observations
+    std::vector<uint64_t> buckets; // histogram cumulative-ready counts
   };
   struct Family {
     Type type = Type::counter;

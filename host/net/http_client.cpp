@@ -23,9 +23,9 @@ namespace {
 Poco::Net::Context::Ptr clientTlsContext() {
   static Poco::Net::Context::Ptr context = [] {
     Poco::Net::initializeSSL();
-    return Poco::Net::Context::Ptr(
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
-                               true /* load the system CA store */));
+    return Poco::Net::Context::Ptr(new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                          Poco::Net::Context::VERIFY_RELAXED, 9,
+                                                          true /* load the system CA store */));
   }();
   return context;
 }
@@ -86,8 +86,10 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       Poco::Net::HTTPRequest req(request.method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
       req.setHost(origin.host, origin.port);
       req.setKeepAlive(true);
-      for (const auto &[k, v] : options_.headers) req.set(k, v);
-      for (const auto &[k, v] : request.headers) req.set(k, v);
+      for (const auto &[k, v] : options_.headers)
+        req.set(k, v);
+      for (const auto &[k, v] : request.headers)
+        req.set(k, v);
       if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
       std::ostream &os = session->sendRequest(req);
@@ -97,7 +99,8 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       std::istream &is = session->receiveResponse(res);
       sdk::HttpResponse out;
       out.status = res.getStatus();
-      for (const auto &[k, v] : res) out.headers[lower(k)] = v;
+      for (const auto &[k, v] : res)
+        out.headers[lower(k)] = v;
       std::ostringstream body;
       Poco::StreamCopier::copyStream(is, body);
       out.body = body.str();

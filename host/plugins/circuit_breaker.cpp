@@ -3,7 +3,8 @@
 namespace orders::host::plugins {
 
 CircuitBreaker::CircuitBreaker(int failure_threshold, std::chrono::milliseconds open_for, Clock clock)
-    : failure_threshold_(failure_threshold < 1 ? 1 : failure_threshold), open_for_(open_for), clock_(std::move(clock)) {}
+    : failure_threshold_(failure_threshold < 1 ? 1 : failure_threshold), open_for_(open_for), clock_(std::move(clock)) {
+}
 
 bool CircuitBreaker::allow() {
   std::lock_guard lock(mutex_);

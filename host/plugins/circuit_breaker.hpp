@@ -20,8 +20,9 @@ public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   enum class State { closed, open, half_open };
 
-  CircuitBreaker(int failure_threshold, std::chrono::milliseconds open_for,
-                 Clock clock = [] { return std::chrono::steady_clock::now(); });
+  CircuitBreaker(
+      int failure_threshold, std::chrono::milliseconds open_for,
+      Clock clock = [] { return std::chrono::steady_clock::now(); });
 
   // True when a call may proceed now. In half-open, only one caller gets true
   // until that trial call reports back.

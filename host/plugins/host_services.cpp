@@ -47,7 +47,8 @@ void InstanceServices::metricThunk(void *ctx, int32_t type, orders_bytes_t name,
     static const std::regex kName("[a-zA-Z_][a-zA-Z0-9_]*");
     const std::string metric(sdk::viewOf(name));
     if (!std::regex_match(metric, kName)) {
-      log::warn("plugin reported a metric with an invalid name", {{"plugin", self(ctx)->instance_id_}, {"name", metric}});
+      log::warn("plugin reported a metric with an invalid name",
+                {{"plugin", self(ctx)->instance_id_}, {"name", metric}});
       return;
     }
     metrics::Labels l{{"instance", self(ctx)->instance_id_}};
@@ -59,9 +60,12 @@ void InstanceServices::metricThunk(void *ctx, int32_t type, orders_bytes_t name,
     }
     const std::string full = "orders_plugin_" + metric;
     auto &m = self(ctx)->metrics_;
-    if (type == ORDERS_METRIC_GAUGE) m.set(full, l, value);
-    else if (type == ORDERS_METRIC_HISTOGRAM) m.observe(full, l, value);
-    else m.increment(full, l, value);
+    if (type == ORDERS_METRIC_GAUGE)
+      m.set(full, l, value);
+    else if (type == ORDERS_METRIC_HISTOGRAM)
+      m.observe(full, l, value);
+    else
+      m.increment(full, l, value);
   } catch (...) {
   }
 }

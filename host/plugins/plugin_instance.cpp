@@ -18,8 +18,8 @@ sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_
                                                                     InstanceSpec spec,
                                                                     metrics::MetricsRegistry &metrics,
                                                                     std::shared_ptr<const SecretStore> secrets) {
-  auto services = std::make_unique<InstanceServices>(spec.id, spec.kind, metrics, spec.http, std::move(secrets),
-                                                     spec.timeout_ms);
+  auto services =
+      std::make_unique<InstanceServices>(spec.id, spec.kind, metrics, spec.http, std::move(secrets), spec.timeout_ms);
   std::unique_ptr<PluginInstance> instance(
       new PluginInstance(std::move(library), std::move(spec), metrics, std::move(services)));
   const std::string config_text = sdk::writeJson(instance->spec_.config);
@@ -29,8 +29,8 @@ sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_
     return instance->library_->descriptor().create(instance->services_->table(), sdk::bytesOf(instance->spec_.id),
                                                    sdk::bytesOf(config_text), &instance->handle_, err.sink());
   }();
-  const std::string label = "plugin " + instance->spec_.kind + "/" + instance->spec_.name + " (id " +
-                            instance->spec_.id + ")";
+  const std::string label =
+      "plugin " + instance->spec_.kind + "/" + instance->spec_.name + " (id " + instance->spec_.id + ")";
   if (rc != ORDERS_OK) {
     instance->handle_ = nullptr;
     const sdk::Error e = err.errorFor(rc);
@@ -59,12 +59,13 @@ sdk::Error PluginInstance::refused(const char *method) {
 
 void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_point started,
                             const sdk::Error *error) {
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Only transport-like failures count against the breaker; a business
   // error is a healthy answer.
-  if (error != nullptr && error->retryable) breaker_.onFailure();
-  else breaker_.onSuccess();
+  if (error != nullptr && error->retryable)
+    breaker_.onFailure();
+  else
+    breaker_.onSuccess();
   const char *outcome = error == nullptr ? "ok" : sdk::errorCodeName(error->code);
   metrics_.increment("orders_plugin_calls_total",
                      {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", outcome}});

@@ -21,7 +21,8 @@ namespace {
 
 std::vector<std::string> stringList(const Json::Value &v) {
   std::vector<std::string> out;
-  for (const Json::Value &e : v) out.push_back(e.asString());
+  for (const Json::Value &e : v)
+    out.push_back(e.asString());
   return out;
 }
 
@@ -34,14 +35,15 @@ sdk::Result<std::string> resolveFile(const InstanceSpec &spec, const Json::Value
     if (fs::exists(candidate)) return candidate.string();
   }
   std::string searched;
-  for (const std::string &dir : paths) searched += (searched.empty() ? "" : ", ") + dir;
+  for (const std::string &dir : paths)
+    searched += (searched.empty() ? "" : ", ") + dir;
   return sdk::notFound(label + ": " + file + " not found in plugin_paths [" + searched + "]");
 }
 
 // The plugin's schema with unknown keys forbidden at the top level unless
 // the plugin said otherwise.
 sdk::Result<std::shared_ptr<const config::SchemaValidator>> pluginValidator(const PluginLibrary &lib,
-                                                                              const std::string &label) {
+                                                                            const std::string &label) {
   Json::Value schema;
   try {
     schema = sdk::parseJson(lib.configSchema());
@@ -69,16 +71,17 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
   spec.http.retries = http["retries"].asInt();
   spec.http.retry_backoff_ms = http["retry_backoff_ms"].asInt64();
   spec.http.max_idle_connections = http["max_idle_connections"].asUInt();
-  for (const std::string &h : http["headers"].getMemberNames()) spec.http.headers[h] = http["headers"][h].asString();
+  for (const std::string &h : http["headers"].getMemberNames())
+    spec.http.headers[h] = http["headers"][h].asString();
   return spec;
 }
 
 } // namespace
 
 sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Value &config,
-                                                                   const std::string &source_name,
-                                                                   metrics::MetricsRegistry &metrics,
-                                                                   std::shared_ptr<const SecretStore> secrets) {
+                                                                  const std::string &source_name,
+                                                                  metrics::MetricsRegistry &metrics,
+                                                                  std::shared_ptr<const SecretStore> secrets) {
   auto registry = std::make_unique<PluginRegistry>();
   const std::vector<std::string> paths = stringList(config["plugin_paths"]);
   std::vector<std::string> failures;
@@ -113,7 +116,8 @@ sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Va
         library = opened.value();
       }
       if (library->kindName() != kind) {
-        fail(label + ": " + file.value() + " is a " + library->kindName() + " plugin, configured under plugins." + kind);
+        fail(label + ": " + file.value() + " is a " + library->kindName() + " plugin, configured under plugins." +
+             kind);
         continue;
       }
       if (library->name() != spec.name) {
@@ -152,7 +156,8 @@ sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Va
   }
   if (!failures.empty()) {
     std::string joined;
-    for (const std::string &f : failures) joined += (joined.empty() ? "" : "\n") + f;
+    for (const std::string &f : failures)
+      joined += (joined.empty() ? "" : "\n") + f;
     return sdk::invalidArgument(joined);
   }
   return registry;
@@ -186,8 +191,10 @@ std::vector<InstalledPlugin> scanInstalled(const std::vector<std::string> &paths
       if (!seen.insert(f.filename().string()).second) continue; // earlier path wins
       InstalledPlugin p{f.string(), nullptr, ""};
       auto lib = PluginLibrary::open(f.string(), "plugin " + f.filename().string());
-      if (lib.ok()) p.library = lib.value();
-      else p.error = lib.error().message;
+      if (lib.ok())
+        p.library = lib.value();
+      else
+        p.error = lib.error().message;
       out.push_back(std::move(p));
     }
   }

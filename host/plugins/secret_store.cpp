@@ -20,7 +20,8 @@ sdk::Result<std::string> SecretStore::get(const std::string &name) const {
       std::ostringstream buf;
       buf << in.rdbuf();
       std::string value = buf.str();
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
+        value.pop_back();
       return value;
     }
     env_name = spec["env"].asString();

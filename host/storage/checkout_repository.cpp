@@ -12,8 +12,8 @@ namespace orders::host::storage {
 
 namespace {
 CheckoutRecord readCheckout(Rows &r) {
-  return CheckoutRecord{r.str("id"), r.str("user_id"), r.str("status"), r.str("request"), r.optStr("error"),
-                        r.i64("lease_until_ms")};
+  return CheckoutRecord{r.str("id"),      r.str("user_id"),  r.str("status"),
+                        r.str("request"), r.optStr("error"), r.i64("lease_until_ms")};
 }
 } // namespace
 
@@ -49,8 +49,8 @@ void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &check
   std::string id = checkout_id, st = status;
   Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
   int64_t at = core::nowMs();
-  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
-      use(st), use(err), use(at), use(id), now;
+  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'", use(st),
+      use(err), use(at), use(id), now;
 }
 
 std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
@@ -74,8 +74,8 @@ std::vector<std::string> CheckoutRepository::steps(Poco::Data::Session &s, const
   return out;
 }
 
-std::vector<CheckoutRecord> CheckoutRepository::claimStale(Poco::Data::Session &s, int64_t now_ms,
-                                                           int64_t new_lease_ms, int limit) {
+std::vector<CheckoutRecord> CheckoutRepository::claimStale(Poco::Data::Session &s, int64_t now_ms, int64_t new_lease_ms,
+                                                           int limit) {
   Statement st(s);
   st << "SELECT id, user_id, status, request, error, lease_until_ms FROM checkouts WHERE status = 'running' AND "
         "lease_until_ms < $1 ORDER BY lease_until_ms LIMIT " +
@@ -83,7 +83,8 @@ std::vector<CheckoutRecord> CheckoutRepository::claimStale(Poco::Data::Session &
       use(now_ms);
   st.execute();
   std::vector<CheckoutRecord> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readCheckout(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readCheckout(r));
   for (auto &c : out) {
     s << "UPDATE checkouts SET lease_until_ms = $1 WHERE id = $2", use(new_lease_ms), use(c.id), now;
     c.lease_until_ms = new_lease_ms;

@@ -93,18 +93,24 @@ void Database::transaction(const std::function<void(Poco::Data::Session &)> &wor
     Poco::Data::Session &session = **s;
     bool open = false;
     try {
-      if (engine_ == Engine::sqlite) session << "BEGIN IMMEDIATE", now;
-      else session.begin();
+      if (engine_ == Engine::sqlite)
+        session << "BEGIN IMMEDIATE", now;
+      else
+        session.begin();
       open = true;
       work(session);
-      if (engine_ == Engine::sqlite) session << "COMMIT", now;
-      else session.commit();
+      if (engine_ == Engine::sqlite)
+        session << "COMMIT", now;
+      else
+        session.commit();
       return;
     } catch (const std::exception &e) {
       if (open) {
         try {
-          if (engine_ == Engine::sqlite) session << "ROLLBACK", now;
-          else session.rollback();
+          if (engine_ == Engine::sqlite)
+            session << "ROLLBACK", now;
+          else
+            session.rollback();
         } catch (...) {
         }
       }

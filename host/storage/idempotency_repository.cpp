@@ -40,7 +40,8 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
       out.kind = IdempotencyBegin::Kind::in_progress;
       return;
     }
-    if (r.str("request_hash") != request_hash) out.kind = IdempotencyBegin::Kind::mismatch;
+    if (r.str("request_hash") != request_hash)
+      out.kind = IdempotencyBegin::Kind::mismatch;
     else if (r.str("state") != "done") {
       // An owner that died never finishes: after kStaleMs the key is taken over.
       Statement take(s);
@@ -49,18 +50,16 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
               "state = 'in_progress' AND updated_at_ms < $4",
           use(at), use(sc), use(k), use(stale_before);
       out.kind = take.execute() == 1 ? IdempotencyBegin::Kind::owner : IdempotencyBegin::Kind::in_progress;
-    }
-    else {
+    } else {
       out.kind = IdempotencyBegin::Kind::replay;
-      out.response = StoredResponse{static_cast<int>(r.i64("response_status")), r.str("response_body"),
-                                    r.str("response_type")};
+      out.response =
+          StoredResponse{static_cast<int>(r.i64("response_status")), r.str("response_body"), r.str("response_type")};
     }
   });
   return out;
 }
 
-void IdempotencyRepository::complete(const std::string &scope, const std::string &key,
-                                     const StoredResponse &response) {
+void IdempotencyRepository::complete(const std::string &scope, const std::string &key, const StoredResponse &response) {
   std::string sc = scope, k = key, body = response.body, type = response.content_type;
   int status = response.status;
   int64_t at = core::nowMs();

@@ -62,7 +62,8 @@ sdk::Result<MigrationReport> migrate(Database &db, const std::vector<Migration> 
         int version = m.version;
         s << "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", use(version), into(count), now;
         if (count > 0) return;
-        for (const std::string &stmt : statements(m.sql)) s << stmt, now;
+        for (const std::string &stmt : statements(m.sql))
+          s << stmt, now;
         std::string name = m.name;
         int64_t at = nowMs();
         s << "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", use(version),

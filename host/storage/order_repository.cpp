@@ -176,8 +176,10 @@ std::vector<core::Order> OrderRepository::findByCheckout(Poco::Data::Session &s,
   st << "SELECT " << kOrderColumns << " FROM orders WHERE checkout_id = $1 ORDER BY created_at_ms, id", use(key);
   st.execute();
   std::vector<core::Order> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readOrder(r));
-  for (auto &o : out) o.items = items(s, o.id);
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readOrder(r));
+  for (auto &o : out)
+    o.items = items(s, o.id);
   return out;
 }
 
@@ -209,8 +211,10 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
   }
   st.execute();
   std::vector<core::Order> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readOrder(r));
-  for (auto &o : out) o.items = items(s, o.id);
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readOrder(r));
+  for (auto &o : out)
+    o.items = items(s, o.id);
   return out;
 }
 
@@ -304,15 +308,16 @@ std::vector<core::HistoryEntry> OrderRepository::history(Poco::Data::Session &s,
   st.execute();
   std::vector<core::HistoryEntry> out;
   for (Rows r(st); r.valid(); r.next())
-    out.push_back({r.optStr("from_status"), r.str("to_status"), r.str("actor"), r.optStr("reason"),
-                   r.i64("created_at_ms")});
+    out.push_back(
+        {r.optStr("from_status"), r.str("to_status"), r.str("actor"), r.optStr("reason"), r.i64("created_at_ms")});
   return out;
 }
 
 void OrderRepository::appendEvent(Poco::Data::Session &s, const std::string &type, const core::Order &order,
                                   const Json::Value &extra) {
   Json::Value data = orderJson(order);
-  for (const std::string &k : extra.getMemberNames()) data[k] = extra[k];
+  for (const std::string &k : extra.getMemberNames())
+    data[k] = extra[k];
   Json::Value envelope(Json::objectValue);
   std::string event_id = core::newId();
   int64_t at = core::nowMs();

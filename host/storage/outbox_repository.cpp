@@ -21,8 +21,8 @@ std::vector<OutboxRow> OutboxRepository::page(Poco::Data::Session &s, int64_t af
   st.execute();
   std::vector<OutboxRow> out;
   for (Rows r(st); r.valid(); r.next()) {
-    OutboxRow row{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"), r.str("payload"),
-                  r.i64("created_at_ms"), std::nullopt};
+    OutboxRow row{r.i64("id"),      r.str("event_id"),      r.str("event_type"), r.str("aggregate_id"),
+                  r.str("payload"), r.i64("created_at_ms"), std::nullopt};
     if (r.optStr("published_at_ms")) row.published_at_ms = r.i64("published_at_ms");
     out.push_back(std::move(row));
   }

@@ -102,7 +102,8 @@ std::vector<core::Payment> PaymentRepository::forOrder(Poco::Data::Session &s, c
   st << "SELECT " << kPaymentColumns << " FROM payments WHERE order_id = $1 ORDER BY attempt", use(id);
   st.execute();
   std::vector<core::Payment> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readPayment(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readPayment(r));
   return out;
 }
 
@@ -113,7 +114,8 @@ std::vector<core::Payment> PaymentRepository::pending(Poco::Data::Session &s, in
             std::to_string(limit);
   st.execute();
   std::vector<core::Payment> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readPayment(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readPayment(r));
   return out;
 }
 
@@ -124,7 +126,8 @@ std::vector<core::Shipment> ShipmentRepository::pending(Poco::Data::Session &s, 
             std::to_string(limit);
   st.execute();
   std::vector<core::Shipment> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readShipment(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readShipment(r));
   return out;
 }
 
@@ -152,7 +155,8 @@ std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s,
   st << "SELECT " << kShipmentColumns << " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id", use(id);
   st.execute();
   std::vector<core::Shipment> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readShipment(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readShipment(r));
   return out;
 }
 
@@ -208,7 +212,8 @@ std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Se
       use(id);
   st.execute();
   std::vector<core::Reservation> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readReservation(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readReservation(r));
   return out;
 }
 
@@ -219,7 +224,8 @@ std::vector<core::Reservation> ReservationRepository::forOrder(Poco::Data::Sessi
       use(id);
   st.execute();
   std::vector<core::Reservation> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readReservation(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readReservation(r));
   return out;
 }
 
@@ -230,7 +236,8 @@ std::vector<core::Reservation> ReservationRepository::pending(Poco::Data::Sessio
             std::to_string(limit);
   st.execute();
   std::vector<core::Reservation> out;
-  for (Rows r(st); r.valid(); r.next()) out.push_back(readReservation(r));
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readReservation(r));
   return out;
 }
 

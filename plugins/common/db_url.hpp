@@ -48,8 +48,10 @@ inline sdk::Result<Target> parse(std::string_view url) {
     return Target{"sqlite", path};
   }
   std::string_view rest;
-  if (startsWith("postgresql://")) rest = url.substr(13);
-  else if (startsWith("postgres://")) rest = url.substr(11);
+  if (startsWith("postgresql://"))
+    rest = url.substr(13);
+  else if (startsWith("postgres://"))
+    rest = url.substr(11);
   else
     return sdk::invalidArgument("database url '" + std::string(url) +
                                 "': expected postgresql://user:pass@host:port/db or sqlite:///path");
@@ -70,7 +72,8 @@ inline sdk::Result<Target> parse(std::string_view url) {
     db = rest.substr(slash + 1);
   }
   std::string host(hostport), port;
-  if (auto colon = hostport.rfind(':'); colon != std::string_view::npos && hostport.find(']') == std::string_view::npos) {
+  if (auto colon = hostport.rfind(':');
+      colon != std::string_view::npos && hostport.find(']') == std::string_view::npos) {
     host = std::string(hostport.substr(0, colon));
     port = std::string(hostport.substr(colon + 1));
   }
@@ -86,7 +89,8 @@ inline sdk::Result<Target> parse(std::string_view url) {
     if (value.empty()) return sdk::Status();
     for (char c : value)
       if (std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '"' || c == '\\')
-        return sdk::invalidArgument("database url: " + key + " contains a space, quote or backslash, which the "
+        return sdk::invalidArgument("database url: " + key +
+                                    " contains a space, quote or backslash, which the "
                                     "PostgreSQL connector cannot pass");
     dsn += (dsn.empty() ? "" : " ") + key + "=" + value;
     return sdk::Status();

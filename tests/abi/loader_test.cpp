@@ -4,11 +4,11 @@
 
 #include <thread>
 
+#include "../support/http_peer.hpp"
 #include "config/config_loader.hpp"
 #include "config/schema_validator.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "../support/http_peer.hpp"
 
 using namespace orders::host;
 
@@ -95,10 +95,9 @@ public:
     auto *second = l.registry.value()->find("catalog", "second");
     res = second->call<orders::sdk::LookupResult>("lookup", second->methods<orders_catalog_v1_t>().lookup, req);
     CPPUNIT_ASSERT_EQUAL(std::string("hi p1"), res->products.at(0).title);
-    CPPUNIT_ASSERT_EQUAL(1.0, metrics.value("orders_plugin_calls_total", {{"instance", "first"},
-                                                                          {"kind", "catalog"},
-                                                                          {"method", "lookup"},
-                                                                          {"outcome", "ok"}}));
+    CPPUNIT_ASSERT_EQUAL(
+        1.0, metrics.value("orders_plugin_calls_total",
+                           {{"instance", "first"}, {"kind", "catalog"}, {"method", "lookup"}, {"outcome", "ok"}}));
   }
 
   void missingFileIsReportedWithSearchedPaths() {
@@ -122,15 +121,17 @@ public:
   }
 
   void structTooSmallIsReported() {
-    CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.1 requires (" +
-                             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
-                         loadError(byPath("struct-too-small")));
+    CPPUNIT_ASSERT_EQUAL(
+        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.1 requires (" +
+            std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
+        loadError(byPath("struct-too-small")));
   }
 
   void structTooLargeIsReported() {
     CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-large: descriptor struct_size " +
-                             std::to_string(sizeof(orders_plugin_descriptor_t) + 16) + " is larger than ABI 1.1 defines (" +
-                             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
+                             std::to_string(sizeof(orders_plugin_descriptor_t) + 16) +
+                             " is larger than ABI 1.1 defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
+                             ")",
                          loadError(byPath("struct-too-large")));
   }
 
@@ -223,7 +224,8 @@ public:
     auto call = [&] {
       return p->call<orders::sdk::LookupResult>("lookup", p->methods<orders_catalog_v1_t>().lookup, req);
     };
-    for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT(call().error().code == orders::sdk::ErrorCode::unavailable);
+    for (int i = 0; i < 3; ++i)
+      CPPUNIT_ASSERT(call().error().code == orders::sdk::ErrorCode::unavailable);
     CPPUNIT_ASSERT_EQUAL(size_t(3), peer.count("GET", "/products/p1"));
     auto refused = call();
     CPPUNIT_ASSERT(refused.error().message.find("circuit breaker open") != std::string::npos);

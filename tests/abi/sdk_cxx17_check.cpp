@@ -10,9 +10,9 @@
 #include "orders/sdk/plugin.hpp"
 #include "orders/sdk/result.hpp"
 #include "orders/sdk/sink.hpp"
-#include "orders/sdk/types.hpp"
 #include "orders/sdk/testing/fake_host.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
+#include "orders/sdk/types.hpp"
 
 int main() {
   static_assert(__cplusplus == 201703L, "this check must build as C++17");

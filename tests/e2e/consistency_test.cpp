@@ -46,22 +46,27 @@ public:
     for (int c = 0; c < kClients; ++c)
       threads.emplace_back([&, c] {
         for (int i = 0; i < kEach; ++i) {
-          Reply r = server.as("buyer-" + std::to_string(c), "buyer", "POST", "/api/orders",
-                              checkoutBody({{"sku-mug", 1}}));
-          if (r.status == 201) ++created;
-          else if (r.status == 409 && r.json()["code"].asString() == "out_of_stock") ++out_of_stock;
+          Reply r =
+              server.as("buyer-" + std::to_string(c), "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+          if (r.status == 201)
+            ++created;
+          else if (r.status == 409 && r.json()["code"].asString() == "out_of_stock")
+            ++out_of_stock;
           else {
             std::cerr << "unexpected " << r.status << " " << r.body << "\n";
             ++other;
           }
         }
       });
-    for (auto &t : threads) t.join();
+    for (auto &t : threads)
+      t.join();
     CPPUNIT_ASSERT_EQUAL(0, other.load());
     CPPUNIT_ASSERT_EQUAL(10, created.load());
     CPPUNIT_ASSERT_EQUAL(190, out_of_stock.load());
-    CPPUNIT_ASSERT_EQUAL(int64_t(10), db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
-    CPPUNIT_ASSERT_EQUAL(int64_t(10), db.scalar("SELECT on_hand FROM inventory_stock WHERE product_key='sku-mug'", true));
+    CPPUNIT_ASSERT_EQUAL(int64_t(10),
+                         db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
+    CPPUNIT_ASSERT_EQUAL(int64_t(10),
+                         db.scalar("SELECT on_hand FROM inventory_stock WHERE product_key='sku-mug'", true));
     CPPUNIT_ASSERT_EQUAL(int64_t(10), db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'awaiting_payment'"));
     CPPUNIT_ASSERT_EQUAL(int64_t(0), db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending'"));
   }
@@ -106,17 +111,17 @@ public:
     TestDatabase db(engine());
     ServerProcess server(db);
     CPPUNIT_ASSERT(server.waitReady());
-    CPPUNIT_ASSERT_EQUAL(201, server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}),
-                                       {{"Idempotency-Key", "k"}})
-                                  .status);
-    Reply other = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}}),
-                            {{"Idempotency-Key", "k"}});
+    CPPUNIT_ASSERT_EQUAL(
+        201, server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}), {{"Idempotency-Key", "k"}})
+                 .status);
+    Reply other =
+        server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}}), {{"Idempotency-Key", "k"}});
     CPPUNIT_ASSERT_EQUAL(422, other.status);
     CPPUNIT_ASSERT_EQUAL(std::string("idempotency_mismatch"), other.json()["code"].asString());
     // Keys are per caller: another buyer may use the same one.
-    CPPUNIT_ASSERT_EQUAL(201, server.as("u2", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}}),
-                                       {{"Idempotency-Key", "k"}})
-                                  .status);
+    CPPUNIT_ASSERT_EQUAL(
+        201, server.as("u2", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}}), {{"Idempotency-Key", "k"}})
+                 .status);
   }
 
   void crashAfterEachSagaStepLeavesNothingBehind() {
@@ -130,7 +135,8 @@ public:
         o.lease_seconds = 2; // so the revived server may take the dead checkout over soon
         ServerProcess doomed(db, o);
         CPPUNIT_ASSERT_MESSAGE(doomed.log(), doomed.waitReady());
-        Reply r = doomed.as("u-crash", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}, {"sku-beans", 1}}));
+        Reply r =
+            doomed.as("u-crash", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 2}, {"sku-beans", 1}}));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string("step ") + step + ": the request should die with the process", 0,
                                      r.status);
         CPPUNIT_ASSERT_MESSAGE(std::string("step ") + step + " did not kill the server", doomed.waitExit());

@@ -13,8 +13,8 @@ using namespace orders::e2e;
 
 namespace {
 
-std::string webhook(const std::string &order_id, const std::string &event_id, const std::string &status,
-                    int64_t amount, const std::string &currency = "USD") {
+std::string webhook(const std::string &order_id, const std::string &event_id, const std::string &status, int64_t amount,
+                    const std::string &currency = "USD") {
   Json::Value b(Json::objectValue);
   b["eventId"] = event_id;
   b["orderId"] = order_id;
@@ -149,16 +149,18 @@ public:
     Reply history = server_->as("u1", "buyer", "GET", "/api/orders/" + id + "/history");
     std::vector<std::string> to;
     const Json::Value items = history.json()["items"];
-    for (const Json::Value &h : items) to.push_back(h["toStatus"].asString());
-    const std::vector<std::string> expected = {"pending", "awaiting_payment", "paid", "processing",
+    for (const Json::Value &h : items)
+      to.push_back(h["toStatus"].asString());
+    const std::vector<std::string> expected = {"pending", "awaiting_payment", "paid",     "processing",
                                                "shipped", "delivered",        "completed"};
     CPPUNIT_ASSERT(expected == to);
     Reply outbox = admin("GET", "/api/admin/outbox?orderId=" + id);
     std::vector<std::string> types;
     const Json::Value events = outbox.json()["items"];
-    for (const Json::Value &e : events) types.push_back(e["type"].asString());
-    const std::vector<std::string> expected_types = {"order.created",  "order.status_changed", "order.paid",
-                                                     "order.status_changed", "order.shipped", "order.delivered",
+    for (const Json::Value &e : events)
+      types.push_back(e["type"].asString());
+    const std::vector<std::string> expected_types = {"order.created",        "order.status_changed", "order.paid",
+                                                     "order.status_changed", "order.shipped",        "order.delivered",
                                                      "order.completed"};
     CPPUNIT_ASSERT(expected_types == types);
   }
@@ -219,7 +221,8 @@ public:
                          server_->request("POST", "/hooks/payment/manual", body, kHook).json()["status"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("duplicate"),
                          server_->request("POST", "/hooks/payment/manual", body, kHook).json()["status"].asString());
-    CPPUNIT_ASSERT_EQUAL(3u, server_->as("u1", "buyer", "GET", "/api/orders/" + id + "/history").json()["items"].size());
+    CPPUNIT_ASSERT_EQUAL(3u,
+                         server_->as("u1", "buyer", "GET", "/api/orders/" + id + "/history").json()["items"].size());
     CPPUNIT_ASSERT_EQUAL(int64_t(99), onHand("sku-mug"));
     Reply bad = server_->request("POST", "/hooks/payment/manual", body, {{"x-webhook-secret", "wrong"}});
     CPPUNIT_ASSERT_EQUAL(401, bad.status);
@@ -278,12 +281,14 @@ public:
   void validationErrorsNameEveryField() {
     if (skip()) return;
     start();
-    Reply r = server_->as("u1", "buyer", "POST", "/api/orders",
-                          R"({"items":[{"productId":"sku-mug","quantity":0,"priceMinor":1}],"shippingAddress":{"line1":"x","city":"y","country":"ireland"}})");
+    Reply r = server_->as(
+        "u1", "buyer", "POST", "/api/orders",
+        R"({"items":[{"productId":"sku-mug","quantity":0,"priceMinor":1}],"shippingAddress":{"line1":"x","city":"y","country":"ireland"}})");
     CPPUNIT_ASSERT_EQUAL(400, r.status);
     std::set<std::string> pointers;
     const Json::Value errors = r.json()["errors"];
-    for (const Json::Value &e : errors) pointers.insert(e["pointer"].asString());
+    for (const Json::Value &e : errors)
+      pointers.insert(e["pointer"].asString());
     CPPUNIT_ASSERT(pointers.count("/items/0/quantity"));
     CPPUNIT_ASSERT(pointers.count("/items/0/priceMinor"));
     CPPUNIT_ASSERT(pointers.count("/shippingAddress/country"));
@@ -300,14 +305,15 @@ public:
   void listFiltersAndPaginatesWithCursor() {
     if (skip()) return;
     start();
-    for (int i = 0; i < 5; ++i) checkout("u-list", {{"sku-tee", 1}});
+    for (int i = 0; i < 5; ++i)
+      checkout("u-list", {{"sku-tee", 1}});
     checkout("u-other", {{"sku-tee", 1}});
     std::set<std::string> seen;
     std::string cursor;
     int pages = 0;
     do {
-      Reply page = server_->as("u-list", "buyer", "GET",
-                               "/api/orders?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      Reply page =
+          server_->as("u-list", "buyer", "GET", "/api/orders?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor));
       CPPUNIT_ASSERT_EQUAL_MESSAGE(page.body, 200, page.status);
       const Json::Value p = page.json();
       for (const Json::Value &o : p["items"]) {
@@ -344,9 +350,8 @@ public:
     if (skip()) return;
     start();
     CPPUNIT_ASSERT_EQUAL(401, server_->request("GET", "/api/orders").status);
-    CPPUNIT_ASSERT_EQUAL(401, server_->request("GET", "/api/orders", "",
-                                               {{"x-gateway-key", "nope"}, {"x-user-id", "u1"}})
-                                  .status);
+    CPPUNIT_ASSERT_EQUAL(
+        401, server_->request("GET", "/api/orders", "", {{"x-gateway-key", "nope"}, {"x-user-id", "u1"}}).status);
     CPPUNIT_ASSERT_EQUAL(200, server_->request("GET", "/health").status);
   }
 

@@ -109,7 +109,8 @@ int64_t TestDatabase::scalar(const std::string &sql, bool inventory) const {
   std::unique_ptr<Poco::Data::Session> s;
   if (engine_ == Engine::sqlite)
     s = std::make_unique<Poco::Data::Session>("sqlite", dir_ + (inventory ? "/inventory.db" : "/orders.db"));
-  else s = std::make_unique<Poco::Data::Session>("postgresql", dsnFor(inventory ? pg_name_ + "_inv" : pg_name_));
+  else
+    s = std::make_unique<Poco::Data::Session>("postgresql", dsnFor(inventory ? pg_name_ + "_inv" : pg_name_));
   Poco::Nullable<Poco::Int64> value;
   *s << sql, into(value), now;
   return value.isNull() ? 0 : value.value();
@@ -120,42 +121,43 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
   port_ = freePort();
   log_path_ = dir_ + "/server-" + std::to_string(port_) + ".log";
   const std::string config = dir_ + "/config-" + std::to_string(port_) + ".yaml";
-  std::ofstream(config) << "service: { name: order-service-e2e }\n"
-                        << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96 }\n"
-                        << "log: { level: info, access_log: false }\n"
-                        << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
-                        << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"
-                        << "secrets:\n  GATEWAY_KEY: { value: test-gateway-key }\n"
-                        << "  INTERNAL_TOKEN: { value: test-internal-token }\n"
-                        << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
-                        << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
-                        << "database: { url: \"" << db.ordersUrl() << "\", pool_size: 24 }\n"
-                        << "checkout: { split: orders_per_seller, lease_seconds: " << o.lease_seconds
-                        << ", payment_timeout_seconds: " << o.payment_timeout_seconds
-                        << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << " }\n"
-                        << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
-                        << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << " }\n"
-                        << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"]\n"
-                        << "plugins:\n"
-                        << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
-                        << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
-                        << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
-                        << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD }\n"
-                        << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
-                        << "        database_url: \"" << db.inventoryUrl() << "\"\n"
-                        << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans
-                        << ", sku-tee: 1000 }\n"
-                        << "  payment:\n    - name: manual\n      id: manual\n"
-                        << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
-                        << "  shipping:\n    - name: manual\n      id: ship\n"
-                        << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"
-                        << o.extra_yaml;
+  std::ofstream(config)
+      << "service: { name: order-service-e2e }\n"
+      << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96 }\n"
+      << "log: { level: info, access_log: false }\n"
+      << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
+      << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"
+      << "secrets:\n  GATEWAY_KEY: { value: test-gateway-key }\n"
+      << "  INTERNAL_TOKEN: { value: test-internal-token }\n"
+      << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
+      << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
+      << "database: { url: \"" << db.ordersUrl() << "\", pool_size: 24 }\n"
+      << "checkout: { split: orders_per_seller, lease_seconds: " << o.lease_seconds
+      << ", payment_timeout_seconds: " << o.payment_timeout_seconds
+      << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << " }\n"
+      << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
+      << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << " }\n"
+      << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"]\n"
+      << "plugins:\n"
+      << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
+      << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
+      << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
+      << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD }\n"
+      << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
+      << "        database_url: \"" << db.inventoryUrl() << "\"\n"
+      << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
+      << "  payment:\n    - name: manual\n      id: manual\n"
+      << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
+      << "  shipping:\n    - name: manual\n      id: ship\n"
+      << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"
+      << o.extra_yaml;
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    for (const auto &[k, v] : o.env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto &[k, v] : o.env)
+      setenv(k.c_str(), v.c_str(), 1);
     execl(ORDERS_SERVER_BINARY, ORDERS_SERVER_BINARY, "--config", config.c_str(), static_cast<char *>(nullptr));
     _exit(127);
   }
@@ -217,7 +219,8 @@ Reply ServerProcess::request(const std::string &method, const std::string &path,
     Poco::Net::HTTPClientSession s("127.0.0.1", port_);
     s.setTimeout(Poco::Timespan(60, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto &[k, v] : headers) req.set(k, v);
+    for (const auto &[k, v] : headers)
+      req.set(k, v);
     if (!body.empty() || method == "POST" || method == "PUT") {
       req.setContentType("application/json");
       req.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -228,7 +231,8 @@ Reply ServerProcess::request(const std::string &method, const std::string &path,
     r.status = res.getStatus();
     for (const auto &[k, v] : res) {
       std::string lower = k;
-      for (char &c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char &c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       r.headers[lower] = v;
     }
     std::ostringstream out;

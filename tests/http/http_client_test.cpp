@@ -115,7 +115,8 @@ public:
     HttpPeer peer;
     peer.on("GET", "/p", {200, "ok"});
     net::HttpClient client(fastRetries());
-    for (int i = 0; i < 20; ++i) CPPUNIT_ASSERT(client.send(request("GET", peer.baseUrl() + "/p"), in(5000)).ok());
+    for (int i = 0; i < 20; ++i)
+      CPPUNIT_ASSERT(client.send(request("GET", peer.baseUrl() + "/p"), in(5000)).ok());
     CPPUNIT_ASSERT_EQUAL(size_t(20), peer.count("GET", "/p"));
   }
 };

@@ -34,11 +34,14 @@ Reply send(uint16_t port, const std::string &method, const std::string &path, co
   Poco::Net::HTTPClientSession s("127.0.0.1", port);
   s.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto &[k, v] : headers) req.set(k, v);
+  for (const auto &[k, v] : headers)
+    req.set(k, v);
   if (!body.empty()) {
     req.setContentType(content_type);
-    if (chunked) req.setChunkedTransferEncoding(true);
-    else req.setContentLength(static_cast<std::streamsize>(body.size()));
+    if (chunked)
+      req.setChunkedTransferEncoding(true);
+    else
+      req.setContentLength(static_cast<std::streamsize>(body.size()));
   }
   s.sendRequest(req) << body;
   Poco::Net::HTTPResponse res;
@@ -46,7 +49,8 @@ Reply send(uint16_t port, const std::string &method, const std::string &path, co
   Reply r;
   r.status = res.getStatus();
   r.content_type = res.getContentType();
-  for (const auto &[k, v] : res) r.headers[k] = v;
+  for (const auto &[k, v] : res)
+    r.headers[k] = v;
   std::ostringstream out;
   Poco::StreamCopier::copyStream(is, out);
   r.body = out.str();
@@ -166,7 +170,8 @@ public:
     CPPUNIT_ASSERT_EQUAL(400, r.status);
     std::map<std::string, std::string> errors;
     const Json::Value problem = r.json();
-    for (const Json::Value &e : problem["errors"]) errors[e["pointer"].asString()] = e["message"].asString();
+    for (const Json::Value &e : problem["errors"])
+      errors[e["pointer"].asString()] = e["message"].asString();
     CPPUNIT_ASSERT_EQUAL(std::string("must be of type string"), errors["/productId"]);
     CPPUNIT_ASSERT_EQUAL(std::string("must be >= 1"), errors["/quantity"]);
     CPPUNIT_ASSERT_EQUAL(std::string("unknown key"), errors["/colour"]);
@@ -191,18 +196,21 @@ public:
     CPPUNIT_ASSERT_EQUAL(size_t(16), bad.headers["X-Request-Id"].size());
   }
   void metricsCountRequestsByRouteAndStatus() {
-    for (int i = 0; i < 3; ++i) send(server_->port(), "GET", "/items/" + std::to_string(i));
+    for (int i = 0; i < 3; ++i)
+      send(server_->port(), "GET", "/items/" + std::to_string(i));
     send(server_->port(), "GET", "/nothing");
     CPPUNIT_ASSERT_EQUAL(3.0, metrics_->value("orders_http_requests_total",
                                               {{"route", "/items/:id"}, {"method", "GET"}, {"status", "200"}}));
     CPPUNIT_ASSERT_EQUAL(1.0, metrics_->value("orders_http_requests_total",
                                               {{"route", "unmatched"}, {"method", "GET"}, {"status", "404"}}));
-    CPPUNIT_ASSERT_EQUAL(uint64_t(3), metrics_->count("orders_http_request_duration_seconds", {{"route", "/items/:id"}}));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(3),
+                         metrics_->count("orders_http_request_duration_seconds", {{"route", "/items/:id"}}));
   }
   void stopDrainsInFlightRequests() {
     const uint16_t port = server_->port();
     auto pending = std::async(std::launch::async, [port] { return send(port, "GET", "/slow"); });
-    while (!slow_started_) std::this_thread::yield();
+    while (!slow_started_)
+      std::this_thread::yield();
     server_->stop();
     Reply r = pending.get();
     CPPUNIT_ASSERT_EQUAL(200, r.status);

@@ -34,8 +34,8 @@ public:
     o.items.push_back(li);
     o.subtotalMinor = 300000;
     o.totalMinor = 300000;
-    o.shippingAddress = Address{std::string("Ana"), "Jl. Sudirman 1", std::nullopt, "Jakarta", std::nullopt,
-                                std::string("10210"), "ID", std::nullopt};
+    o.shippingAddress = Address{std::string("Ana"), "Jl. Sudirman 1",     std::nullopt, "Jakarta",
+                                std::nullopt,       std::string("10210"), "ID",         std::nullopt};
     o.createdAt = "2026-11-22T10:00:00Z";
     auto back = decode<OrderSnapshot>(encode(o));
     CPPUNIT_ASSERT_MESSAGE(back.ok() ? "" : back.error().message, back.ok());

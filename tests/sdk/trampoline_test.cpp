@@ -122,7 +122,8 @@ public:
     PluginHarness h(orders_plugin_descriptor_v1());
     CPPUNIT_ASSERT(h.create("{}").ok());
     SinkBuffer sink;
-    const std::string bad = R"({"orderId":"o","orderNumber":"n","attempt":1,"idempotencyKey":"k","amount":{"amountMinor":"x","currency":"USD"}})";
+    const std::string bad =
+        R"({"orderId":"o","orderNumber":"n","attempt":1,"idempotencyKey":"k","amount":{"amountMinor":"x","currency":"USD"}})";
     const orders_status_t rc =
         h.table<orders_payment_v1_t>()->create_payment(h.instance(), bytesOf(bad), bytesOf(""), sink.sink());
     CPPUNIT_ASSERT_EQUAL(ORDERS_ERR_INVALID_ARGUMENT, rc);

@@ -206,9 +206,9 @@ public:
     storage::OrderRepository repo(*db_);
     core::Order o = sampleOrder("u1", core::nowMs());
     CPPUNIT_ASSERT_THROW(db_->transaction([&](Poco::Data::Session &s) {
-                           repo.insert(s, o, "user:u1");
-                           throw std::runtime_error("crash after the insert");
-                         }),
+      repo.insert(s, o, "user:u1");
+      throw std::runtime_error("crash after the insert");
+    }),
                          std::runtime_error);
     CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM orders"));
     CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM service_outbox"));
@@ -219,9 +219,11 @@ public:
     storage::OrderRepository repo(*db_);
     // 8 orders; 8 threads each try to move every order pending -> awaiting_payment.
     std::vector<core::Order> orders;
-    for (int i = 0; i < 8; ++i) orders.push_back(sampleOrder("u1", core::nowMs()));
+    for (int i = 0; i < 8; ++i)
+      orders.push_back(sampleOrder("u1", core::nowMs()));
     db_->transaction([&](Poco::Data::Session &s) {
-      for (auto &o : orders) repo.insert(s, o, "user:u1");
+      for (auto &o : orders)
+        repo.insert(s, o, "user:u1");
     });
     std::atomic<int> moved{0}, refused{0};
     std::vector<std::thread> threads;
@@ -239,7 +241,8 @@ public:
           }
         }
       });
-    for (auto &t : threads) t.join();
+    for (auto &t : threads)
+      t.join();
     CPPUNIT_ASSERT_EQUAL(8, moved.load());
     CPPUNIT_ASSERT_EQUAL(56, refused.load());
     CPPUNIT_ASSERT_EQUAL(int64_t(16), count("SELECT COUNT(*) FROM order_history"));
@@ -249,7 +252,8 @@ public:
     if (skip()) return;
     storage::OrderRepository repo(*db_);
     db_->transaction([&](Poco::Data::Session &s) {
-      for (int i = 0; i < 5; ++i) repo.insert(s, sampleOrder("u1", 1000 + (i / 2)), "user:u1"); // ties on time
+      for (int i = 0; i < 5; ++i)
+        repo.insert(s, sampleOrder("u1", 1000 + (i / 2)), "user:u1"); // ties on time
       repo.insert(s, sampleOrder("u2", 5000), "user:u2");
     });
     std::set<std::string> seen;
@@ -259,7 +263,8 @@ public:
     auto lease = db_->lease();
     for (int page = 0; page < 5; ++page) {
       auto rows = repo.list(**lease, f);
-      for (auto &r : rows) CPPUNIT_ASSERT(seen.insert(r.id).second);
+      for (auto &r : rows)
+        CPPUNIT_ASSERT(seen.insert(r.id).second);
       if (rows.size() < 2) break;
       f.after = std::make_pair(rows.back().created_at_ms, rows.back().id);
     }
@@ -290,9 +295,12 @@ public:
     if (skip()) return;
     storage::InboxRepository inbox;
     bool first = false, second = false, other = false;
-    db_->transaction([&](Poco::Data::Session &s) { first = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
-    db_->transaction([&](Poco::Data::Session &s) { second = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
-    db_->transaction([&](Poco::Data::Session &s) { other = inbox.record(s, "kafka", "e1", "o1", "paid", "applied", "{}"); });
+    db_->transaction(
+        [&](Poco::Data::Session &s) { first = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
+    db_->transaction(
+        [&](Poco::Data::Session &s) { second = inbox.record(s, "xendit", "e1", "o1", "paid", "applied", "{}"); });
+    db_->transaction(
+        [&](Poco::Data::Session &s) { other = inbox.record(s, "kafka", "e1", "o1", "paid", "applied", "{}"); });
     CPPUNIT_ASSERT(first);
     CPPUNIT_ASSERT(!second);
     CPPUNIT_ASSERT(other);

@@ -20,7 +20,8 @@ int main(int argc, char **argv) {
   runner.addTest(CppUnit::TestFactoryRegistry::getRegistry().makeTest());
   try {
     if (argc > 1) {
-      for (int i = 1; i < argc; ++i) runner.run(controller, argv[i]);
+      for (int i = 1; i < argc; ++i)
+        runner.run(controller, argv[i]);
     } else {
       runner.run(controller);
     }

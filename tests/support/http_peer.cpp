@@ -29,7 +29,8 @@ public:
     PeerRequest r;
     r.method = req.getMethod();
     r.uri = req.getURI();
-    for (const auto &[k, v] : req) r.headers[lower(k)] = v;
+    for (const auto &[k, v] : req)
+      r.headers[lower(k)] = v;
     std::ostringstream body;
     Poco::StreamCopier::copyStream(req.stream(), body);
     r.body = body.str();
@@ -37,7 +38,8 @@ public:
     if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
     res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
-    for (const auto &[k, v] : reply.headers) res.set(k, v);
+    for (const auto &[k, v] : reply.headers)
+      res.set(k, v);
     res.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
     res.send() << reply.body;
   }

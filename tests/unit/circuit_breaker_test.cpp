@@ -51,7 +51,8 @@ public:
   }
   void failedTrialReopens() {
     auto b = make(5);
-    for (int i = 0; i < 5; ++i) b.onFailure();
+    for (int i = 0; i < 5; ++i)
+      b.onFailure();
     now_ += milliseconds(1001);
     CPPUNIT_ASSERT(b.allow());
     b.onFailure(); // one failure in half-open is enough

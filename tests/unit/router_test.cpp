@@ -61,7 +61,9 @@ public:
     CPPUNIT_ASSERT(m.route == nullptr);
     CPPUNIT_ASSERT(m.allowed.empty());
   }
-  void trailingSlashIsTheSamePath() { CPPUNIT_ASSERT_EQUAL(std::string("health"), run(router_.match("GET", "/health/"))); }
+  void trailingSlashIsTheSamePath() {
+    CPPUNIT_ASSERT_EQUAL(std::string("health"), run(router_.match("GET", "/health/")));
+  }
   void errorCodesMapToStatusesInOnePlace() {
     CPPUNIT_ASSERT_EQUAL(400, httpStatusFor("invalid_argument"));
     CPPUNIT_ASSERT_EQUAL(401, httpStatusFor("unauthenticated"));

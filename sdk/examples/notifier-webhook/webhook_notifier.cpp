@@ -3,8 +3,8 @@
 // (timeouts, retries, breaker, metrics).
 #include <set>
 
-#include "orders/sdk/plugin.hpp"
 #include "notifier_webhook_config_schema.hpp"
+#include "orders/sdk/plugin.hpp"
 
 namespace {
 
@@ -15,7 +15,8 @@ public:
   static Result<std::unique_ptr<WebhookNotifier>> create(PluginContext ctx) {
     auto n = std::make_unique<WebhookNotifier>(ctx.host);
     n->url_ = ctx.config["url"].asString();
-    for (const Json::Value &e : ctx.config["events"]) n->events_.insert(e.asString());
+    for (const Json::Value &e : ctx.config["events"])
+      n->events_.insert(e.asString());
     if (ctx.config.isMember("token_secret")) {
       auto token = ctx.host.secret(ctx.config["token_secret"].asString());
       if (!token.ok()) return invalidArgument("token_secret: " + token.error().message);
@@ -50,5 +51,4 @@ private:
 
 } // namespace
 
-ORDERS_PLUGIN(WebhookNotifier, "webhook", "0.1.0", "POSTs order notifications to a URL (SDK example)",
-              kConfigSchema)
+ORDERS_PLUGIN(WebhookNotifier, "webhook", "0.1.0", "POSTs order notifications to a URL (SDK example)", kConfigSchema)

@@ -106,8 +106,7 @@ typedef struct orders_sink {
   uint32_t struct_size;
   void *ctx; /* opaque to the callee */
   void (*append)(void *ctx, int32_t part, orders_bytes_t bytes);
-  void (*fail)(void *ctx, orders_status_t code, int32_t retryable,
-               orders_bytes_t message);
+  void (*fail)(void *ctx, orders_status_t code, int32_t retryable, orders_bytes_t message);
 } orders_sink_t;
 
 /* An instance created by a plugin. Opaque to the host; destroyed with the
@@ -119,9 +118,7 @@ typedef struct orders_instance orders_instance_t;
  * raw bytes that must not be re-encoded (a webhook body, a Kafka value,
  * an HTTP request body); the result goes to `out`. Returns ORDERS_OK or an
  * error code (then `out->fail` should have been called with details). */
-typedef orders_status_t (*orders_method_fn)(orders_instance_t *self,
-                                            orders_bytes_t request,
-                                            orders_bytes_t payload,
+typedef orders_status_t (*orders_method_fn)(orders_instance_t *self, orders_bytes_t request, orders_bytes_t payload,
                                             const orders_sink_t *out);
 
 /* ---- host services ------------------------------------------------------
@@ -138,8 +135,7 @@ typedef struct orders_host_services {
   /* Records a metric sample. `name` is a Prometheus metric name (the host
    * prefixes it with "orders_plugin_"); `labels` is a JSON object of string
    * values or empty. */
-  void (*metric)(void *ctx, int32_t type, orders_bytes_t name, double value,
-                 orders_bytes_t labels);
+  void (*metric)(void *ctx, int32_t type, orders_bytes_t name, double value, orders_bytes_t labels);
 
   /* Outbound HTTP done by the host (timeouts, retries with backoff when
    * flagged idempotent, connection reuse, TLS, outbound auth configured for
@@ -147,8 +143,7 @@ typedef struct orders_host_services {
    * "timeoutMs"?, "idempotent"?}; `payload` is the request body. On success
    * `out` gets META {"status":int,"headers":{...}} and BODY (any HTTP status
    * is success; transport failures are UNAVAILABLE or TIMEOUT). */
-  orders_status_t (*http)(void *ctx, orders_bytes_t request,
-                          orders_bytes_t payload, const orders_sink_t *out);
+  orders_status_t (*http)(void *ctx, orders_bytes_t request, orders_bytes_t payload, const orders_sink_t *out);
 
   /* Wall-clock time, milliseconds since the Unix epoch (UTC). */
   int64_t (*now_unix_ms)(void *ctx);
@@ -156,8 +151,7 @@ typedef struct orders_host_services {
   /* Looks up a secret by name (configured in the host's `secrets` section,
    * else the environment variable of that name). The value goes to `out`'s
    * BODY. NOT_FOUND when absent. Never logged by the host. */
-  orders_status_t (*secret)(void *ctx, orders_bytes_t name,
-                            const orders_sink_t *out);
+  orders_status_t (*secret)(void *ctx, orders_bytes_t name, const orders_sink_t *out);
 } orders_host_services_t;
 
 /* ---- per-kind method tables ---------------------------------------------
@@ -170,7 +164,7 @@ typedef struct orders_host_services {
 
 typedef struct orders_inventory_v1 {
   uint32_t struct_size;
-  uint32_t capabilities; /* ORDERS_INVENTORY_* flags */
+  uint32_t capabilities;    /* ORDERS_INVENTORY_* flags */
   orders_method_fn reserve; /* ReserveRequest -> ReserveOutcome */
   orders_method_fn commit;  /* ReservationRef -> {} */
   orders_method_fn release; /* ReservationRef -> {} */
@@ -234,10 +228,8 @@ typedef struct orders_plugin_descriptor {
    * `default`s filled in by the host. On success stores the
    * handle in *out_instance and returns ORDERS_OK; on failure calls
    * err->fail and returns its code. */
-  orders_status_t (*create)(const orders_host_services_t *host,
-                            orders_bytes_t instance_id, orders_bytes_t config,
-                            orders_instance_t **out_instance,
-                            const orders_sink_t *err);
+  orders_status_t (*create)(const orders_host_services_t *host, orders_bytes_t instance_id, orders_bytes_t config,
+                            orders_instance_t **out_instance, const orders_sink_t *err);
   /* Destroys an instance; no method of it is called afterwards. */
   void (*destroy)(orders_instance_t *self);
   /* The kind's method table (orders_<kind>_v1_t), static storage. */
@@ -250,8 +242,7 @@ typedef struct orders_plugin_descriptor {
 } orders_plugin_descriptor_t;
 
 /* Smallest descriptor a 1.0 plugin can have (up to and including methods). */
-#define ORDERS_DESCRIPTOR_V1_0_SIZE \
-  (offsetof(orders_plugin_descriptor_t, methods) + sizeof(const void *))
+#define ORDERS_DESCRIPTOR_V1_0_SIZE (offsetof(orders_plugin_descriptor_t, methods) + sizeof(const void *))
 
 /* The entry symbol's type. Must return the same pointer on every call. */
 typedef const orders_plugin_descriptor_t *(*orders_entry_fn)(void);

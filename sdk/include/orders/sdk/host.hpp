@@ -23,7 +23,7 @@ namespace orders::sdk {
 
 // True when `table` (of type T, written by a peer) is large enough to hold
 // `member`. Use before touching any field added after 1.0.
-#define ORDERS_HAS_MEMBER(T, table, member)                                                        \
+#define ORDERS_HAS_MEMBER(T, table, member)                                                                            \
   ((table) != nullptr && (table)->struct_size >= offsetof(T, member) + sizeof(((T *)nullptr)->member))
 
 enum class LogLevel : int32_t {
@@ -120,7 +120,8 @@ public:
   const orders_host_services_t *services() const noexcept { return services_; }
 
 private:
-  void metric(int32_t type, std::string_view name, double value, const std::map<std::string, std::string> &labels) const {
+  void metric(int32_t type, std::string_view name, double value,
+              const std::map<std::string, std::string> &labels) const {
     if (services_ == nullptr || services_->metric == nullptr) return;
     const std::string labels_json = labels.empty() ? std::string() : encode(labels);
     services_->metric(services_->ctx, type, bytesOf(name), value, bytesOf(labels_json));

@@ -74,17 +74,19 @@ namespace detail {
 inline std::string childPointer(const std::string &parent, std::string_view key) {
   std::string out = parent + "/";
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
 
 template <class T, class = void> struct HasVisit : std::false_type {};
 template <class T>
-struct HasVisit<T, std::void_t<decltype(std::declval<T &>().visit(std::declval<int &>()))>>
-    : std::true_type {};
+struct HasVisit<T, std::void_t<decltype(std::declval<T &>().visit(std::declval<int &>()))>> : std::true_type {};
 
 template <class T> struct IsOptional : std::false_type {};
 template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
@@ -99,8 +101,7 @@ template <class T> void decodeValue(const Json::Value &j, const std::string &pat
 template <class T> Json::Value encodeContainer(const std::vector<T> &v);
 template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m);
 template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::vector<T> &out);
-template <class T>
-void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out);
+template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out);
 
 struct Encoder {
   Json::Value *obj;
@@ -157,12 +158,14 @@ template <class T> Json::Value encodeValue(const T &v) {
 
 template <class T> Json::Value encodeContainer(const std::vector<T> &v) {
   Json::Value arr(Json::arrayValue);
-  for (const auto &e : v) arr.append(encodeValue(e));
+  for (const auto &e : v)
+    arr.append(encodeValue(e));
   return arr;
 }
 template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m) {
   Json::Value obj(Json::objectValue);
-  for (const auto &[k, e] : m) obj[k] = encodeValue(e);
+  for (const auto &[k, e] : m)
+    obj[k] = encodeValue(e);
   return obj;
 }
 
@@ -176,8 +179,7 @@ template <class T> void decodeContainer(const Json::Value &j, const std::string 
     out.push_back(std::move(e));
   }
 }
-template <class T>
-void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out) {
+template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out) {
   if (!j.isObject()) typeError(path, "object");
   out.clear();
   for (auto it = j.begin(); it != j.end(); ++it) {

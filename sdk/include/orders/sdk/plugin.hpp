@@ -55,7 +55,8 @@ inline void writeResult(const orders_sink_t *out, const Document &doc) {
 }
 
 template <class K, class Req, class Resp, Result<Resp> (K::*Method)(const Req &)>
-orders_status_t call(orders_instance_t *self, orders_bytes_t request, orders_bytes_t, const orders_sink_t *out) noexcept {
+orders_status_t call(orders_instance_t *self, orders_bytes_t request, orders_bytes_t,
+                     const orders_sink_t *out) noexcept {
   return guarded(out, [&]() -> orders_status_t {
     auto req = decode<Req>(viewOf(request));
     if (!req.ok()) return failInto(out, req.error());
@@ -84,10 +85,9 @@ template <class K> struct KindTable;
 template <> struct KindTable<InventoryProvider> {
   using K = InventoryProvider;
   template <class P> static const void *get() {
-    static const orders_inventory_v1_t table{sizeof(orders_inventory_v1_t), P::kCapabilities,
-                                             &call<K, ReserveRequest, ReserveOutcome, &K::reserve>,
-                                             &call<K, ReservationRef, Empty, &K::commit>,
-                                             &call<K, ReservationRef, Empty, &K::release>};
+    static const orders_inventory_v1_t table{
+        sizeof(orders_inventory_v1_t), P::kCapabilities, &call<K, ReserveRequest, ReserveOutcome, &K::reserve>,
+        &call<K, ReservationRef, Empty, &K::commit>, &call<K, ReservationRef, Empty, &K::release>};
     return &table;
   }
 };
@@ -135,16 +135,14 @@ template <> struct KindTable<ShippingProvider> {
 template <> struct KindTable<InvoiceRenderer> {
   using K = InvoiceRenderer;
   template <class P> static const void *get() {
-    static const orders_invoice_v1_t table{sizeof(orders_invoice_v1_t),
-                                           &call<K, InvoiceRequest, Document, &K::render>};
+    static const orders_invoice_v1_t table{sizeof(orders_invoice_v1_t), &call<K, InvoiceRequest, Document, &K::render>};
     return &table;
   }
 };
 template <> struct KindTable<Notifier> {
   using K = Notifier;
   template <class P> static const void *get() {
-    static const orders_notifier_v1_t table{sizeof(orders_notifier_v1_t),
-                                            &call<K, Notification, Empty, &K::notify>};
+    static const orders_notifier_v1_t table{sizeof(orders_notifier_v1_t), &call<K, Notification, Empty, &K::notify>};
     return &table;
   }
 };
@@ -202,9 +200,9 @@ const orders_plugin_descriptor_t *descriptorFor(const char *name, const char *ve
 } // namespace orders::sdk::detail
 
 // Registers PluginClass as this library's plugin. Use once per library.
-#define ORDERS_PLUGIN(PluginClass, name, version, description, config_schema)                              \
-  extern "C" ORDERS_PLUGIN_EXPORT const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void) {   \
-    return ::orders::sdk::detail::descriptorFor<PluginClass>(name, version, description, config_schema); \
+#define ORDERS_PLUGIN(PluginClass, name, version, description, config_schema)                                          \
+  extern "C" ORDERS_PLUGIN_EXPORT const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void) {                \
+    return ::orders::sdk::detail::descriptorFor<PluginClass>(name, version, description, config_schema);               \
   }
 
 #endif

@@ -51,8 +51,7 @@ inline const char *errorCodeName(ErrorCode code) noexcept {
 
 // Maps a raw ABI status to a code; unknown values become internal.
 inline ErrorCode errorCodeFromStatus(orders_status_t status) noexcept {
-  if (status >= ORDERS_ERR_INVALID_ARGUMENT && status <= ORDERS_ERR_UNSUPPORTED)
-    return static_cast<ErrorCode>(status);
+  if (status >= ORDERS_ERR_INVALID_ARGUMENT && status <= ORDERS_ERR_UNSUPPORTED) return static_cast<ErrorCode>(status);
   return ErrorCode::internal;
 }
 
@@ -63,12 +62,8 @@ struct Error {
   // down, a timeout). Defaults follow the code; override when you know more.
   bool retryable = false;
 
-  static bool defaultRetryable(ErrorCode c) noexcept {
-    return c == ErrorCode::unavailable || c == ErrorCode::timeout;
-  }
-  static Error make(ErrorCode c, std::string msg) {
-    return Error{c, std::move(msg), defaultRetryable(c)};
-  }
+  static bool defaultRetryable(ErrorCode c) noexcept { return c == ErrorCode::unavailable || c == ErrorCode::timeout; }
+  static Error make(ErrorCode c, std::string msg) { return Error{c, std::move(msg), defaultRetryable(c)}; }
 };
 
 inline Error invalidArgument(std::string m) { return Error::make(ErrorCode::invalid_argument, std::move(m)); }

@@ -162,7 +162,7 @@ struct PaymentEvent {
 struct Document {
   std::string contentType; // e.g. application/pdf
   std::string filename;
-  std::string bytes;       // not in JSON: carried separately
+  std::string bytes; // not in JSON: carried separately
   template <class V> void visit(V &v) {
     v("contentType", contentType);
     v("filename", filename);

@@ -44,8 +44,13 @@ public:
   };
 
   FakeHost() noexcept
-      : table_{sizeof(orders_host_services_t), this, &FakeHost::logThunk, &FakeHost::metricThunk,
-               &FakeHost::httpThunk, &FakeHost::nowThunk, &FakeHost::secretThunk} {}
+      : table_{sizeof(orders_host_services_t),
+               this,
+               &FakeHost::logThunk,
+               &FakeHost::metricThunk,
+               &FakeHost::httpThunk,
+               &FakeHost::nowThunk,
+               &FakeHost::secretThunk} {}
   FakeHost(const FakeHost &) = delete;
   FakeHost &operator=(const FakeHost &) = delete;
 
@@ -122,7 +127,8 @@ private:
     try {
       std::lock_guard lock(self(ctx)->mutex_);
       auto it = self(ctx)->secrets_.find(std::string(viewOf(name)));
-      if (it == self(ctx)->secrets_.end()) return failInto(out, notFound("no secret named " + std::string(viewOf(name))));
+      if (it == self(ctx)->secrets_.end())
+        return failInto(out, notFound("no secret named " + std::string(viewOf(name))));
       appendInto(out, ORDERS_PART_BODY, it->second);
       return ORDERS_OK;
     } catch (...) {

@@ -31,8 +31,8 @@ public:
   // pass what the host would pass after validation).
   Status create(const std::string &config_json, const std::string &instance_id = "test") {
     SinkBuffer err;
-    const orders_status_t rc = descriptor_->create(host_.services(), bytesOf(instance_id), bytesOf(config_json),
-                                                   &instance_, err.sink());
+    const orders_status_t rc =
+        descriptor_->create(host_.services(), bytesOf(instance_id), bytesOf(config_json), &instance_, err.sink());
     if (rc != ORDERS_OK) return err.errorFor(rc);
     return Status();
   }
@@ -43,7 +43,8 @@ public:
   }
   orders_instance_t *instance() const noexcept { return instance_; }
 
-  template <class Resp, class Req> Result<Resp> call(orders_method_fn fn, const Req &request, std::string_view payload = {}) {
+  template <class Resp, class Req>
+  Result<Resp> call(orders_method_fn fn, const Req &request, std::string_view payload = {}) {
     return invoke<Resp>(fn, instance_, request, payload);
   }
 
