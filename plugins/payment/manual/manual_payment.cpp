@@ -6,6 +6,7 @@
 #include "constant_time.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_manual_config_schema.hpp"
+#include "secret_option.hpp"
 
 namespace orders::plugins::payment {
 
@@ -68,20 +69,12 @@ public:
 
   static Result<std::unique_ptr<ManualPayment>> create(PluginContext ctx) {
     auto config = fromJsonOrThrow<ManualPaymentConfig>(ctx.config);
-    std::optional<std::string> secret;
-    if (config.webhook_secret) {
-      const std::string &name = *config.webhook_secret;
-      auto resolved = ctx.host.secret(name);
-      if (!resolved.ok())
-        return invalidArgument("webhook_secret: cannot resolve secret '" + name + "': " + resolved.error().message);
-      // An empty secret would accept an empty header: refuse rather than open the webhook.
-      if (resolved.value().empty()) return invalidArgument("webhook_secret: secret '" + name + "' is empty");
-      secret = std::move(resolved).value();
-    }
+    auto secret = orders::common::resolveSecretOption(ctx.host, "webhook_secret", config.webhook_secret);
+    if (!secret.ok()) return secret.error();
     if (config.auto_capture)
       ctx.host.warn("auto_capture is on: every payment is captured at once without any money moving (demos only)");
     return std::make_unique<ManualPayment>(ctx.host, ctx.instanceId, config.auto_capture, config.payment_window_seconds,
-                                           std::move(secret));
+                                           std::move(secret).value());
   }
 
   Result<PaymentResult> createPayment(const PaymentRequest &request) override {

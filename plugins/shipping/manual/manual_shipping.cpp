@@ -3,6 +3,7 @@
 #include "constant_time.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_manual_config_schema.hpp"
+#include "secret_option.hpp"
 
 namespace orders::plugins::shipping {
 
@@ -49,17 +50,10 @@ public:
 
   static Result<std::unique_ptr<ManualShipping>> create(PluginContext ctx) {
     auto config = fromJsonOrThrow<ManualShippingConfig>(ctx.config);
-    std::optional<std::string> secret;
-    if (config.webhook_secret) {
-      const std::string &name = *config.webhook_secret;
-      auto resolved = ctx.host.secret(name);
-      if (!resolved.ok())
-        return invalidArgument("webhook_secret: cannot resolve secret '" + name + "': " + resolved.error().message);
-      // An empty secret would accept an empty header: refuse rather than open the webhook.
-      if (resolved.value().empty()) return invalidArgument("webhook_secret: secret '" + name + "' is empty");
-      secret = std::move(resolved).value();
-    }
-    return std::make_unique<ManualShipping>(std::move(config.flat_rate), std::move(secret), std::move(config.carrier));
+    auto secret = orders::common::resolveSecretOption(ctx.host, "webhook_secret", config.webhook_secret);
+    if (!secret.ok()) return secret.error();
+    return std::make_unique<ManualShipping>(std::move(config.flat_rate), std::move(secret).value(),
+                                            std::move(config.carrier));
   }
 
   Result<Shipment> createShipment(const ShipmentRequest &request) override {
