@@ -16,7 +16,7 @@ std::optional<OrderView> OrderService::get(const std::string &id) {
   auto o = orders.find(**lease, id);
   if (!o) return std::nullopt;
   return OrderView{*o, storage::PaymentRepository(db_).forOrder(**lease, id),
-                   storage::ShipmentRepository().forOrder(**lease, id)};
+                   storage::ShipmentRepository(&db_).forOrder(**lease, id)};
 }
 
 std::optional<OrderView> OrderService::getByNumber(const std::string &number) {

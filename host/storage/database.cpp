@@ -2,6 +2,7 @@
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SessionFactory.h>
 #include <Poco/Exception.h>
 
 #include <chrono>
@@ -13,14 +14,7 @@ using namespace Poco::Data::Keywords;
 
 namespace orders::host::storage {
 
-SessionLease::SessionLease(Database &db, Poco::Data::Session session) : db_(db), session_(std::move(session)) {}
-SessionLease::~SessionLease() {
-  try {
-    session_.close(); // a pooled session goes back to the pool here, before the slot is freed
-  } catch (...) {
-  }
-  db_.giveBack();
-}
+SessionLease::~SessionLease() { db_.giveBack(connection_); }
 
 namespace {
 void registerConnectors() {
@@ -43,16 +37,12 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, in
   registerConnectors();
   std::unique_ptr<Database> db(new Database());
   db->engine_ = target->connector == "postgresql" ? Engine::postgres : Engine::sqlite;
-  db->free_slots_ = pool_size;
+  db->connector_ = target->connector;
+  db->connection_string_ = target->connection;
+  db->pool_size_ = pool_size < 1 ? 1 : pool_size;
   try {
-    db->pool_ = std::make_unique<Poco::Data::SessionPool>(target->connector, target->connection, 1, pool_size, 60);
     auto s = db->lease();
-    if (db->engine_ == Engine::sqlite) {
-      **s << "PRAGMA journal_mode=WAL", now;
-      **s << "PRAGMA foreign_keys=ON", now;
-    } else {
-      **s << "SET TIME ZONE 'UTC'", now;
-    }
+    if (db->engine_ == Engine::sqlite) **s << "PRAGMA journal_mode=WAL", now;
     int one = 0;
     **s << "SELECT 1", into(one), now;
   } catch (const Poco::Exception &e) {
@@ -63,28 +53,96 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, in
 
 Database::~Database() = default;
 
-std::unique_ptr<SessionLease> Database::lease() {
-  {
-    std::unique_lock lock(mutex_);
-    available_.wait(lock, [this] { return free_slots_ > 0; });
-    --free_slots_;
+Poco::Data::Session Database::connect() {
+  Poco::Data::Session session(connector_, connection_string_);
+  if (engine_ == Engine::sqlite) {
+    session << "PRAGMA busy_timeout=15000", now;
+    session << "PRAGMA foreign_keys=ON", now;
+  } else {
+    session << "SET TIME ZONE 'UTC'", now;
   }
-  try {
-    Poco::Data::Session session = pool_->get();
-    if (engine_ == Engine::sqlite) session << "PRAGMA busy_timeout=15000", now;
-    return std::make_unique<SessionLease>(*this, std::move(session));
-  } catch (...) {
-    giveBack();
-    throw;
-  }
+  return session;
 }
 
-void Database::giveBack() {
+std::unique_ptr<SessionLease> Database::lease() {
+  Connection *connection = nullptr;
+  bool create = false;
+  {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [this] { return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_; });
+    if (!idle_.empty()) {
+      connection = idle_.back();
+      idle_.pop_back();
+    } else {
+      connections_.push_back(nullptr); // reserve the slot while connecting unlocked
+      create = true;
+    }
+  }
+  try {
+    if (create) {
+      auto made = std::make_unique<Connection>(connect());
+      std::lock_guard lock(mutex_);
+      connection = made.get();
+      by_session_[made->session.impl()] = connection;
+      for (auto &slot : connections_)
+        if (!slot) {
+          slot = std::move(made);
+          break;
+        }
+    } else if (!connection->session.isConnected()) {
+      // The server dropped it: reconnect and forget its prepared statements.
+      Poco::Data::Session fresh = connect();
+      std::lock_guard lock(mutex_);
+      by_session_.erase(connection->session.impl());
+      connection->prepared.clear();
+      connection->session = fresh;
+      by_session_[connection->session.impl()] = connection;
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    if (create)
+      for (auto it = connections_.begin(); it != connections_.end(); ++it)
+        if (!*it) {
+          connections_.erase(it);
+          break;
+        }
+    if (!create && connection) idle_.push_back(connection);
+    available_.notify_one();
+    throw;
+  }
+  return std::make_unique<SessionLease>(*this, connection);
+}
+
+void Database::giveBack(Connection *connection) {
   {
     std::lock_guard lock(mutex_);
-    ++free_slots_;
+    idle_.push_back(connection);
   }
   available_.notify_one();
+}
+
+Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
+  Connection *connection = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = by_session_.find(session.impl());
+    if (it == by_session_.end()) throw std::logic_error("Database::query on a session that is not from this pool");
+    connection = it->second;
+  }
+  auto [entry, inserted] = connection->prepared.try_emplace(sql);
+  Connection::Prepared &p = entry->second;
+  if (inserted) {
+    p.statement = std::make_unique<Poco::Data::Statement>(session);
+    *p.statement << sql, use(p.param);
+  }
+  p.param = param;
+  try {
+    p.statement->execute();
+  } catch (...) {
+    connection->prepared.erase(entry); // never reuse a statement in an unknown state
+    throw;
+  }
+  return *p.statement;
 }
 
 void Database::transaction(const std::function<void(Poco::Data::Session &)> &work) {

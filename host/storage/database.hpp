@@ -1,25 +1,32 @@
 // The order database: PostgreSQL (production) or SQLite (embedded default)
-// behind one Poco::Data session pool and a small dialect seam.
+// behind one connection pool and a small dialect seam.
 //
 // `database.url` is postgresql://user:pass@host:port/db or sqlite:///path.
-// Callers borrow a session with lease() (blocks while all sessions are in
-// use instead of failing like Poco's pool) and run work in transaction(),
-// which starts a *write* transaction the way each engine needs it (SQLite:
-// BEGIN IMMEDIATE so concurrent writers queue on busy_timeout instead of
-// deadlocking on lock upgrade), commits, or rolls back on any exception.
+// Callers borrow a connection with lease() (blocks while all are in use) and
+// run work in transaction(), which starts a *write* transaction the way each
+// engine needs it (SQLite: BEGIN IMMEDIATE so concurrent writers queue on
+// busy_timeout instead of deadlocking on lock upgrade), commits, or rolls
+// back on any exception.
+//
+// Hot read paths use query(): a statement prepared once per connection and
+// re-executed with a new parameter (one round trip instead of Poco's
+// prepare/execute/deallocate three on PostgreSQL).
 //
 // Thread-safety: all members are safe to call from many threads; a leased
-// session belongs to one thread until released.
+// connection (and its prepared statements) belongs to one thread until
+// released.
 #pragma once
 
 #include <Poco/Data/Session.h>
-#include <Poco/Data/SessionPool.h>
+#include <Poco/Data/Statement.h>
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "orders/sdk/result.hpp"
 
@@ -29,19 +36,30 @@ enum class Engine { postgres, sqlite };
 
 class Database;
 
-// A borrowed session; returned to the pool when destroyed.
+// One pooled connection and the statements prepared on it.
+struct Connection {
+  explicit Connection(Poco::Data::Session s) : session(std::move(s)) {}
+  struct Prepared {
+    std::string param; // bound by reference into `statement`
+    std::unique_ptr<Poco::Data::Statement> statement;
+  };
+  Poco::Data::Session session;
+  std::map<std::string, Prepared> prepared;
+};
+
+// A borrowed connection; returned to the pool when destroyed.
 class SessionLease {
 public:
-  SessionLease(Database &db, Poco::Data::Session session);
+  SessionLease(Database &db, Connection *connection) : db_(db), connection_(connection) {}
   ~SessionLease();
   SessionLease(const SessionLease &) = delete;
   SessionLease &operator=(const SessionLease &) = delete;
-  Poco::Data::Session &operator*() { return session_; }
-  Poco::Data::Session *operator->() { return &session_; }
+  Poco::Data::Session &operator*() { return connection_->session; }
+  Poco::Data::Session *operator->() { return &connection_->session; }
 
 private:
   Database &db_;
-  Poco::Data::Session session_;
+  Connection *connection_;
 };
 
 class Database {
@@ -61,6 +79,11 @@ public:
   // failures / deadlocks are retried a few times.
   void transaction(const std::function<void(Poco::Data::Session &)> &work);
 
+  // Executes `sql` (one `$1` text parameter) with a statement prepared once
+  // on `session`'s connection; read the result with Rows(statement).
+  // `session` must be a leased one (or the one given to transaction()).
+  Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql, const std::string &param);
+
   // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transaction
   // already excludes other writers).
   const char *forUpdate() const { return engine_ == Engine::postgres ? " FOR UPDATE" : ""; }
@@ -73,13 +96,18 @@ public:
 private:
   friend class SessionLease;
   Database() = default;
-  void giveBack();
+  Poco::Data::Session connect();
+  void giveBack(Connection *connection);
 
   Engine engine_ = Engine::sqlite;
-  std::unique_ptr<Poco::Data::SessionPool> pool_;
+  std::string connector_;
+  std::string connection_string_;
+  int pool_size_ = 1;
   std::mutex mutex_;
   std::condition_variable available_;
-  int free_slots_ = 0;
+  std::vector<std::unique_ptr<Connection>> connections_; // owned, never shrinks
+  std::vector<Connection *> idle_;
+  std::map<const void *, Connection *> by_session_; // session impl -> its connection
 };
 
 } // namespace orders::host::storage

@@ -124,12 +124,11 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const
 }
 
 std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, const std::string &order_id) {
-  std::string id = order_id;
-  Statement st(s);
-  st << "SELECT line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, line_total_minor, "
-        "attributes, image_url FROM order_items WHERE order_id = $1 ORDER BY line_no",
-      use(id);
-  st.execute();
+  Statement &st = db_.query(s,
+                            "SELECT line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, "
+                            "line_total_minor, attributes, image_url FROM order_items WHERE order_id = $1 ORDER BY "
+                            "line_no",
+                            order_id);
   std::vector<core::OrderItem> out;
   for (Rows r(st); r.valid(); r.next()) {
     core::OrderItem i;
@@ -150,10 +149,8 @@ std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, cons
 }
 
 std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
-  std::string key = id;
-  Statement st(s);
-  st << "SELECT " << kOrderColumns << " FROM orders WHERE id = $1" << (lock ? db_.forUpdate() : ""), use(key);
-  st.execute();
+  Statement &st = db_.query(
+      s, std::string("SELECT ") + kOrderColumns + " FROM orders WHERE id = $1" + (lock ? db_.forUpdate() : ""), id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   core::Order o = readOrder(r);

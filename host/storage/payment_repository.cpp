@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <memory>
+
 #include "orders/sdk/json.hpp"
 #include "storage/rows.hpp"
 
@@ -97,10 +99,8 @@ std::optional<core::Payment> PaymentRepository::latest(Poco::Data::Session &s, c
 }
 
 std::vector<core::Payment> PaymentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  std::string id = order_id;
-  Statement st(s);
-  st << "SELECT " << kPaymentColumns << " FROM payments WHERE order_id = $1 ORDER BY attempt", use(id);
-  st.execute();
+  Statement &st = db_.query(
+      s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE order_id = $1 ORDER BY attempt", order_id);
   std::vector<core::Payment> out;
   for (Rows r(st); r.valid(); r.next())
     out.push_back(readPayment(r));
@@ -150,12 +150,21 @@ void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &in
 }
 
 std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
+  const std::string sql =
+      std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id";
   std::string id = order_id;
-  Statement st(s);
-  st << "SELECT " << kShipmentColumns << " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id", use(id);
-  st.execute();
+  std::unique_ptr<Statement> own;
+  Statement *st = nullptr;
+  if (db_ != nullptr) {
+    st = &db_->query(s, sql, order_id);
+  } else {
+    own = std::make_unique<Statement>(s);
+    *own << sql, use(id);
+    own->execute();
+    st = own.get();
+  }
   std::vector<core::Shipment> out;
-  for (Rows r(st); r.valid(); r.next())
+  for (Rows r(*st); r.valid(); r.next())
     out.push_back(readShipment(r));
   return out;
 }

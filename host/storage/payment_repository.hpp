@@ -29,6 +29,8 @@ private:
 
 class ShipmentRepository {
 public:
+  // With a database, forOrder() reuses a prepared statement (hot read path).
+  explicit ShipmentRepository(Database *db = nullptr) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Shipment &sh);
   void update(Poco::Data::Session &s, const core::Shipment &sh);
   std::vector<core::Shipment> forOrder(Poco::Data::Session &s, const std::string &order_id);
@@ -36,6 +38,9 @@ public:
                                             const std::string &reference);
   // Shipments in confirm_pending / cancel_pending (for the reconciler).
   std::vector<core::Shipment> pending(Poco::Data::Session &s, int limit);
+
+private:
+  Database *db_;
 };
 
 class ReservationRepository {
