@@ -77,10 +77,8 @@ CheckoutService::CheckoutService(storage::Database &db, const CorePlugins &plugi
 
 void CheckoutService::step(const std::string &checkout_id, const std::string &name) {
   storage::CheckoutRepository repo(db_);
-  db_.transaction([&](Poco::Data::Session &s) {
-    repo.step(s, checkout_id, name, "done");
-    repo.renewLease(s, checkout_id, nowMs() + options_.lease_ms);
-  });
+  db_.transaction(
+      [&](Poco::Data::Session &s) { repo.step(s, checkout_id, name, "done", "", nowMs() + options_.lease_ms); });
   crashPoint(name.c_str());
 }
 

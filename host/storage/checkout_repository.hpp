@@ -27,10 +27,9 @@ public:
   explicit CheckoutRepository(Database &db) : db_(db) {}
   void create(Poco::Data::Session &s, const CheckoutRecord &c);
   // Records that `step` reached `state` ("done", "failed", ...).
+  // With `lease_until_ms`, also renews the lease of a running checkout.
   void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, const std::string &state,
-            const std::string &detail = "");
-  // Extends a running checkout's lease (a heartbeat at every saga step).
-  void renewLease(Poco::Data::Session &s, const std::string &checkout_id, int64_t lease_until_ms);
+            const std::string &detail = "", std::optional<int64_t> lease_until_ms = std::nullopt);
   void finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
               const std::optional<std::string> &error);
   std::optional<CheckoutRecord> find(Poco::Data::Session &s, const std::string &id, bool lock = false);
