@@ -28,20 +28,18 @@ void CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in
 void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step,
                               const std::string &state, const std::string &detail,
                               std::optional<int64_t> lease_until_ms) {
-  std::string id = checkout_id, st = step, state_copy = state, d = detail;
   int64_t at = core::nowMs();
   // Upsert (PostgreSQL 9.5+ and SQLite 3.24+ both speak ON CONFLICT).
-  s << "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5) "
-       "ON CONFLICT (checkout_id, step) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
-       "at_ms = excluded.at_ms",
-      use(id), use(st), use(state_copy), use(d), use(at), now;
-  if (lease_until_ms) {
-    int64_t lease = *lease_until_ms;
-    s << "UPDATE checkouts SET updated_at_ms = $1, lease_until_ms = $2 WHERE id = $3 AND status = 'running'", use(at),
-        use(lease), use(id), now;
-  } else {
-    s << "UPDATE checkouts SET updated_at_ms = $1 WHERE id = $2", use(at), use(id), now;
-  }
+  db_.exec(s,
+           "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5) "
+           "ON CONFLICT (checkout_id, step) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
+           "at_ms = excluded.at_ms",
+           checkout_id, step, state, detail, at);
+  if (lease_until_ms)
+    db_.exec(s, "UPDATE checkouts SET updated_at_ms = $1, lease_until_ms = $2 WHERE id = $3 AND status = 'running'", at,
+             *lease_until_ms, checkout_id);
+  else
+    db_.exec(s, "UPDATE checkouts SET updated_at_ms = $1 WHERE id = $2", at, checkout_id);
 }
 
 void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,

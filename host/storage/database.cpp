@@ -121,14 +121,15 @@ void Database::giveBack(Connection *connection) {
   available_.notify_one();
 }
 
+Connection &Database::connectionOf(Poco::Data::Session &session) {
+  std::lock_guard lock(mutex_);
+  auto it = by_session_.find(session.impl());
+  if (it == by_session_.end()) throw std::logic_error("Database: a session that is not from this pool");
+  return *it->second;
+}
+
 Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
-  Connection *connection = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = by_session_.find(session.impl());
-    if (it == by_session_.end()) throw std::logic_error("Database::query on a session that is not from this pool");
-    connection = it->second;
-  }
+  Connection *connection = &connectionOf(session);
   auto [entry, inserted] = connection->prepared.try_emplace(sql);
   Connection::Prepared &p = entry->second;
   if (inserted) {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "orders/sdk/result.hpp"
@@ -40,7 +41,8 @@ class Database;
 struct Connection {
   explicit Connection(Poco::Data::Session s) : session(std::move(s)) {}
   struct Prepared {
-    std::string param; // bound by reference into `statement`
+    std::string param;            // query(): bound by reference into `statement`
+    std::shared_ptr<void> values; // exec(): a std::tuple bound by reference
     std::unique_ptr<Poco::Data::Statement> statement;
   };
   Poco::Data::Session session;
@@ -84,6 +86,12 @@ public:
   // `session` must be a leased one (or the one given to transaction()).
   Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql, const std::string &param);
 
+  // Executes a statement without results (INSERT, UPDATE) prepared once per
+  // connection; `values` bind to $1..$n in order (int64_t, int, std::string,
+  // Poco::Nullable<std::string>). Returns the affected row count. The same
+  // `sql` must always come with the same value types.
+  template <class... Ts> size_t exec(Poco::Data::Session &session, const std::string &sql, Ts... values);
+
   // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transaction
   // already excludes other writers).
   const char *forUpdate() const { return engine_ == Engine::postgres ? " FOR UPDATE" : ""; }
@@ -96,6 +104,7 @@ public:
 private:
   friend class SessionLease;
   Database() = default;
+  Connection &connectionOf(Poco::Data::Session &session);
   Poco::Data::Session connect();
   void giveBack(Connection *connection);
 
@@ -109,5 +118,27 @@ private:
   std::vector<Connection *> idle_;
   std::map<const void *, Connection *> by_session_; // session impl -> its connection
 };
+
+template <class... Ts> size_t Database::exec(Poco::Data::Session &session, const std::string &sql, Ts... values) {
+  using Tuple = std::tuple<Ts...>;
+  Connection &connection = connectionOf(session);
+  auto [entry, inserted] = connection.prepared.try_emplace(sql);
+  Connection::Prepared &p = entry->second;
+  if (inserted) {
+    auto storage = std::make_shared<Tuple>(std::move(values)...);
+    p.statement = std::make_unique<Poco::Data::Statement>(session);
+    *p.statement << sql;
+    std::apply([&](auto &...v) { ((*p.statement, Poco::Data::Keywords::use(v)), ...); }, *storage);
+    p.values = storage;
+  } else {
+    *std::static_pointer_cast<Tuple>(p.values) = Tuple(std::move(values)...);
+  }
+  try {
+    return p.statement->execute();
+  } catch (...) {
+    connection.prepared.erase(entry); // never reuse a statement in an unknown state
+    throw;
+  }
+}
 
 } // namespace orders::host::storage

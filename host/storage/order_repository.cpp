@@ -235,18 +235,17 @@ void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, cor
   int64_t at = core::nowMs();
   int64_t expected = order.version;
   std::string id = order.id;
-  Statement update(s);
-  update << "UPDATE orders SET status = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3 AND version = $4",
-      use(to_name), use(at), use(id), use(expected);
-  if (update.execute() != 1)
+  if (db_.exec(
+          s, "UPDATE orders SET status = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3 AND version = $4",
+          to_name, at, id, expected) != 1)
     throw std::runtime_error("order " + order.id + " changed concurrently (version " + std::to_string(expected) + ")");
   order.status = to;
   order.version += 1;
   order.updated_at_ms = at;
-  std::string who = actor, why = reason;
-  s << "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
-       "VALUES ($1, $2, $3, $4, $5, $6)",
-      use(id), use(from_name), use(to_name), use(who), use(why), use(at), now;
+  db_.exec(s,
+           "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+           "VALUES ($1, $2, $3, $4, $5, $6)",
+           id, from_name, to_name, actor, reason, at);
   Json::Value extra(Json::objectValue);
   extra["fromStatus"] = from_name;
   extra["toStatus"] = to_name;
@@ -326,10 +325,10 @@ void OrderRepository::appendEvent(Poco::Data::Session &s, const std::string &typ
   envelope["sequence"] = static_cast<Json::Int64>(order.version);
   envelope["data"] = data;
   std::string payload = sdk::writeJson(envelope);
-  std::string type_copy = type, aggregate = order.id;
-  s << "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
-       "VALUES ($1, $2, $3, $4, $5)",
-      use(event_id), use(type_copy), use(aggregate), use(payload), use(at), now;
+  db_.exec(s,
+           "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
+           "VALUES ($1, $2, $3, $4, $5)",
+           event_id, type, order.id, payload, at);
 }
 
 } // namespace orders::host::storage

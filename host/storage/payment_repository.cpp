@@ -84,12 +84,10 @@ void PaymentRepository::insert(Poco::Data::Session &s, const core::Payment &in) 
 }
 
 void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) {
-  core::Payment p = in;
-  auto ref = nullable(p.reference), redirect = nullable(p.redirect_url), expires = nullable(p.expires_at);
-  int64_t at = core::nowMs();
-  s << "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, updated_at_ms = $5 "
-       "WHERE id = $6",
-      use(ref), use(p.status), use(redirect), use(expires), use(at), use(p.id), now;
+  db_.exec(s,
+           "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, updated_at_ms = $5 "
+           "WHERE id = $6",
+           nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(), in.id);
 }
 
 std::optional<core::Payment> PaymentRepository::latest(Poco::Data::Session &s, const std::string &order_id) {
