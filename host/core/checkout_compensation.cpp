@@ -13,10 +13,10 @@
 namespace orders::host::core {
 
 void CheckoutService::compensate(const std::string &checkout_id, const std::string &reason) {
-  storage::ReservationRepository reservations;
+  storage::ReservationRepository reservations(db_);
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
-  storage::ShipmentRepository shipments;
+  storage::ShipmentRepository shipments(db_);
   storage::CheckoutRepository checkouts(db_);
 
   std::vector<Reservation> held;

@@ -200,7 +200,7 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
 sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std::string &checkout_id,
                                                                       const std::vector<Order> &orders,
                                                                       const std::vector<CheckoutLine> &lines) {
-  storage::ReservationRepository repo;
+  storage::ReservationRepository repo(db_);
   std::vector<sdk::Shortage> shortages;
   for (const Order &o : orders) {
     Reservation r;
@@ -268,7 +268,7 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
 sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
-  storage::ReservationRepository reservation_repo;
+  storage::ReservationRepository reservation_repo(db_);
   for (Order &o : orders) {
     std::optional<Payment> payment;
     {
@@ -328,7 +328,7 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
 
 sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
   if (plugins_.shipping == nullptr) return sdk::Status();
-  storage::ShipmentRepository repo;
+  storage::ShipmentRepository repo(db_);
   storage::OrderRepository order_repo(db_);
   for (const Order &o : orders) {
     // One shipment per seller of the order (one when split per seller).

@@ -16,7 +16,7 @@ std::optional<OrderView> OrderService::get(const std::string &id) {
   auto o = orders.find(**lease, id);
   if (!o) return std::nullopt;
   return OrderView{*o, storage::PaymentRepository(db_).forOrder(**lease, id),
-                   storage::ShipmentRepository(&db_).forOrder(**lease, id)};
+                   storage::ShipmentRepository(db_).forOrder(**lease, id)};
 }
 
 std::optional<OrderView> OrderService::getByNumber(const std::string &number) {
@@ -49,8 +49,8 @@ sdk::Result<OrderView> OrderService::cancel(const std::string &id, const std::st
                                             const std::string &reason) {
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
-  storage::ShipmentRepository shipments;
-  storage::ReservationRepository reservations;
+  storage::ShipmentRepository shipments(db_);
+  storage::ReservationRepository reservations(db_);
   bool found = true;
   db_.transaction([&](Poco::Data::Session &s) {
     auto o = orders.find(s, id, true);
@@ -104,7 +104,7 @@ sdk::Result<sdk::PaymentResult> startAttempt(storage::Database &db, const CorePl
 sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const std::string &actor) {
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
-  storage::ReservationRepository reservations;
+  storage::ReservationRepository reservations(db_);
   std::optional<Order> o;
   Payment attempt;
   {

@@ -32,8 +32,8 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
   }
 
   storage::PaymentRepository payments(db_);
-  storage::ShipmentRepository shipments;
-  storage::ReservationRepository reservations;
+  storage::ShipmentRepository shipments(db_);
+  storage::ReservationRepository reservations(db_);
   db_.transaction([&](Poco::Data::Session &s) {
     auto o = orders.find(s, id, true);
     orders.transition(s, *o, to, actor, reason.empty() ? "set by " + actor : reason);
@@ -65,7 +65,7 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
   if (status != "shipped" && status != "delivered")
     return sdk::invalidArgument("shipment status '" + status + "' is not shipped or delivered");
   storage::OrderRepository orders(db_);
-  storage::ShipmentRepository shipments;
+  storage::ShipmentRepository shipments(db_);
   storage::InboxRepository inbox;
   std::string order_id = update.orderId.value_or("");
   bool found = true;

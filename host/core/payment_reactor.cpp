@@ -60,8 +60,8 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
   ApplyOutcome out;
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
-  storage::ReservationRepository reservations;
-  storage::ShipmentRepository shipments;
+  storage::ReservationRepository reservations(db_);
+  storage::ShipmentRepository shipments(db_);
   storage::InboxRepository inbox;
   const std::string payload = sdk::encode(event);
 

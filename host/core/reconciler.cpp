@@ -28,7 +28,7 @@ bool Reconciler::settleReservation(const Reservation &r) {
                {{"id", r.id}, {"provider", r.provider}});
     return false;
   }
-  storage::ReservationRepository repo;
+  storage::ReservationRepository repo(db_);
   const bool commit = r.status == "commit_pending";
   auto result = commit ? commitStock(*p, refOf(r)) : releaseStock(*p, refOf(r));
   std::string next;
@@ -47,7 +47,7 @@ bool Reconciler::settleReservation(const Reservation &r) {
 
 bool Reconciler::settleShipment(const Shipment &sh) {
   plugins::PluginInstance *p = plugins_.shippingById(sh.provider);
-  storage::ShipmentRepository repo;
+  storage::ShipmentRepository repo(db_);
   Shipment next = sh;
   const bool confirm = sh.status == "confirm_pending";
   if (p == nullptr || !sh.reference) {
@@ -112,10 +112,10 @@ void Reconciler::runForOrder(const std::string &order_id) {
   std::vector<Payment> payments;
   {
     auto lease = db_.lease();
-    storage::ReservationRepository rr;
+    storage::ReservationRepository rr(db_);
     for (auto &r : rr.forOrder(**lease, order_id))
       if (r.status == "commit_pending" || r.status == "release_pending") reservations.push_back(r);
-    storage::ShipmentRepository sr;
+    storage::ShipmentRepository sr(db_);
     for (auto &s : sr.forOrder(**lease, order_id))
       if (s.status == "confirm_pending" || s.status == "cancel_pending") shipments.push_back(s);
     storage::PaymentRepository pr(db_);
@@ -134,7 +134,7 @@ void Reconciler::runForCheckout(const std::string &checkout_id) {
   std::vector<Reservation> reservations;
   {
     auto lease = db_.lease();
-    for (auto &r : storage::ReservationRepository().forCheckout(**lease, checkout_id))
+    for (auto &r : storage::ReservationRepository(db_).forCheckout(**lease, checkout_id))
       if (r.status == "commit_pending" || r.status == "release_pending") reservations.push_back(r);
   }
   for (const auto &r : reservations)
@@ -147,8 +147,8 @@ int Reconciler::sweep(int limit) {
   std::vector<Payment> payments;
   {
     auto lease = db_.lease();
-    reservations = storage::ReservationRepository().pending(**lease, limit);
-    shipments = storage::ShipmentRepository().pending(**lease, limit);
+    reservations = storage::ReservationRepository(db_).pending(**lease, limit);
+    shipments = storage::ShipmentRepository(db_).pending(**lease, limit);
     payments = storage::PaymentRepository(db_).pending(**lease, limit);
   }
   int settled = 0;

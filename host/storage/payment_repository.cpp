@@ -74,13 +74,12 @@ core::Reservation readReservation(Rows &r) {
 }
 } // namespace
 
-void PaymentRepository::insert(Poco::Data::Session &s, const core::Payment &in) {
-  core::Payment p = in;
-  auto ref = nullable(p.reference), redirect = nullable(p.redirect_url), expires = nullable(p.expires_at);
-  s << "INSERT INTO payments (" << kPaymentColumns << ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-      use(p.id), use(p.order_id), use(p.attempt), use(p.provider), use(p.idempotency_key), use(ref), use(p.status),
-      use(p.amount_minor), use(p.currency), use(redirect), use(expires), use(p.created_at_ms), use(p.updated_at_ms),
-      now;
+void PaymentRepository::insert(Poco::Data::Session &s, const core::Payment &p) {
+  db_.exec(s,
+           std::string("INSERT INTO payments (") + kPaymentColumns +
+               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+           p.id, p.order_id, p.attempt, p.provider, p.idempotency_key, nullable(p.reference), p.status, p.amount_minor,
+           p.currency, nullable(p.redirect_url), nullable(p.expires_at), p.created_at_ms, p.updated_at_ms);
 }
 
 void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) {
@@ -129,40 +128,25 @@ std::vector<core::Shipment> ShipmentRepository::pending(Poco::Data::Session &s, 
   return out;
 }
 
-void ShipmentRepository::insert(Poco::Data::Session &s, const core::Shipment &in) {
-  core::Shipment sh = in;
-  auto seller = nullable(sh.seller_id), ref = nullable(sh.reference), carrier = nullable(sh.carrier),
-       tracking = nullable(sh.tracking_number);
-  s << "INSERT INTO shipments (" << kShipmentColumns << ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", use(sh.id),
-      use(sh.order_id), use(seller), use(sh.provider), use(ref), use(sh.status), use(carrier), use(tracking),
-      use(sh.created_at_ms), use(sh.updated_at_ms), now;
+void ShipmentRepository::insert(Poco::Data::Session &s, const core::Shipment &sh) {
+  db_.exec(s, std::string("INSERT INTO shipments (") + kShipmentColumns + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+           sh.id, sh.order_id, nullable(sh.seller_id), sh.provider, nullable(sh.reference), sh.status,
+           nullable(sh.carrier), nullable(sh.tracking_number), sh.created_at_ms, sh.updated_at_ms);
 }
 
-void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &in) {
-  core::Shipment sh = in;
-  auto ref = nullable(sh.reference), carrier = nullable(sh.carrier), tracking = nullable(sh.tracking_number);
-  int64_t at = core::nowMs();
-  s << "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, updated_at_ms = $5 "
-       "WHERE id = $6",
-      use(ref), use(sh.status), use(carrier), use(tracking), use(at), use(sh.id), now;
+void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh) {
+  db_.exec(s,
+           "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, updated_at_ms = $5 "
+           "WHERE id = $6",
+           nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(), sh.id);
 }
 
 std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  const std::string sql =
-      std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id";
-  std::string id = order_id;
-  std::unique_ptr<Statement> own;
-  Statement *st = nullptr;
-  if (db_ != nullptr) {
-    st = &db_->query(s, sql, order_id);
-  } else {
-    own = std::make_unique<Statement>(s);
-    *own << sql, use(id);
-    own->execute();
-    st = own.get();
-  }
+  Statement &st = db_.query(
+      s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id",
+      order_id);
   std::vector<core::Shipment> out;
-  for (Rows r(*st); r.valid(); r.next())
+  for (Rows r(st); r.valid(); r.next())
     out.push_back(readShipment(r));
   return out;
 }
@@ -178,46 +162,38 @@ std::optional<core::Shipment> ShipmentRepository::byReference(Poco::Data::Sessio
   return readShipment(r);
 }
 
-void ReservationRepository::insert(Poco::Data::Session &s, const core::Reservation &in) {
-  core::Reservation v = in;
-  auto order = nullable(v.order_id), rid = nullable(v.reservation_id), expires = nullable(v.expires_at);
-  std::string lines = sdk::writeJson(v.lines);
-  int64_t at = core::nowMs();
-  s << "INSERT INTO reservations (" << kReservationColumns
-    << ", created_at_ms, updated_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-      use(v.id), use(v.checkout_id), use(order), use(v.provider), use(rid), use(v.idempotency_key), use(v.status),
-      use(lines), use(expires), use(at), use(at), now;
+void ReservationRepository::insert(Poco::Data::Session &s, const core::Reservation &v) {
+  const int64_t at = core::nowMs();
+  db_.exec(s,
+           std::string("INSERT INTO reservations (") + kReservationColumns +
+               ", created_at_ms, updated_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+           v.id, v.checkout_id, nullable(v.order_id), v.provider, nullable(v.reservation_id), v.idempotency_key,
+           v.status, sdk::writeJson(v.lines), nullable(v.expires_at), at, at);
 }
 
 void ReservationRepository::setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status) {
-  std::string i = id, st = status;
-  int64_t at = core::nowMs();
-  s << "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", use(st), use(at), use(i), now;
+  db_.exec(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", status, core::nowMs(), id);
 }
 
 void ReservationRepository::attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id) {
-  std::string i = id, o = order_id;
-  s << "UPDATE reservations SET order_id = $1 WHERE id = $2", use(o), use(i), now;
+  db_.exec(s, "UPDATE reservations SET order_id = $1 WHERE id = $2", order_id, id);
 }
 
 void ReservationRepository::setProviderId(Poco::Data::Session &s, const std::string &id,
                                           const std::string &reservation_id,
                                           const std::optional<std::string> &expires_at) {
-  std::string i = id, rid = reservation_id;
-  auto expires = nullable(expires_at);
-  int64_t at = core::nowMs();
-  s << "UPDATE reservations SET reservation_id = $1, expires_at = $2, status = 'held', updated_at_ms = $3 "
-       "WHERE id = $4",
-      use(rid), use(expires), use(at), use(i), now;
+  db_.exec(s,
+           "UPDATE reservations SET reservation_id = $1, expires_at = $2, status = 'held', updated_at_ms = $3 "
+           "WHERE id = $4",
+           reservation_id, nullable(expires_at), core::nowMs(), id);
 }
 
 std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Session &s,
                                                                   const std::string &checkout_id) {
-  std::string id = checkout_id;
-  Statement st(s);
-  st << "SELECT " << kReservationColumns << " FROM reservations WHERE checkout_id = $1 ORDER BY created_at_ms, id",
-      use(id);
-  st.execute();
+  Statement &st = db_.query(s,
+                            std::string("SELECT ") + kReservationColumns +
+                                " FROM reservations WHERE checkout_id = $1 ORDER BY created_at_ms, id",
+                            checkout_id);
   std::vector<core::Reservation> out;
   for (Rows r(st); r.valid(); r.next())
     out.push_back(readReservation(r));
@@ -225,11 +201,10 @@ std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Se
 }
 
 std::vector<core::Reservation> ReservationRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  std::string id = order_id;
-  Statement st(s);
-  st << "SELECT " << kReservationColumns << " FROM reservations WHERE order_id = $1 ORDER BY created_at_ms, id",
-      use(id);
-  st.execute();
+  Statement &st = db_.query(s,
+                            std::string("SELECT ") + kReservationColumns +
+                                " FROM reservations WHERE order_id = $1 ORDER BY created_at_ms, id",
+                            order_id);
   std::vector<core::Reservation> out;
   for (Rows r(st); r.valid(); r.next())
     out.push_back(readReservation(r));

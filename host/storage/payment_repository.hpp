@@ -29,8 +29,7 @@ private:
 
 class ShipmentRepository {
 public:
-  // With a database, forOrder() reuses a prepared statement (hot read path).
-  explicit ShipmentRepository(Database *db = nullptr) : db_(db) {}
+  explicit ShipmentRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Shipment &sh);
   void update(Poco::Data::Session &s, const core::Shipment &sh);
   std::vector<core::Shipment> forOrder(Poco::Data::Session &s, const std::string &order_id);
@@ -40,11 +39,12 @@ public:
   std::vector<core::Shipment> pending(Poco::Data::Session &s, int limit);
 
 private:
-  Database *db_;
+  Database &db_;
 };
 
 class ReservationRepository {
 public:
+  explicit ReservationRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Reservation &r);
   void setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status);
   void attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id);
@@ -54,6 +54,9 @@ public:
   std::vector<core::Reservation> forOrder(Poco::Data::Session &s, const std::string &order_id);
   // Rows whose status is one of the *_pending states (for the reconciler).
   std::vector<core::Reservation> pending(Poco::Data::Session &s, int limit);
+
+private:
+  Database &db_;
 };
 
 } // namespace orders::host::storage
