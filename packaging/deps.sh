@@ -10,7 +10,7 @@ packages=(
   libyaml-cpp-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   postgresql-15 redis-server
-  curl iproute2 wrk
+  curl iproute2 wrk kcat
 )
 
 missing=()

@@ -12,6 +12,7 @@
 
 #include "auth/authenticator.hpp"
 #include "core/order_core.hpp"
+#include "events/event_bridge.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "plugins/plugin_registry.hpp"
 
@@ -23,7 +24,8 @@ struct AppContext {
   metrics::MetricsRegistry metrics;
   std::unique_ptr<plugins::PluginRegistry> plugins;
   std::unique_ptr<auth::Authenticator> auth;
-  std::unique_ptr<core::OrderCore> core; // declared after plugins: destroyed before them
+  std::unique_ptr<core::OrderCore> core;       // declared after plugins: destroyed before them
+  std::unique_ptr<events::EventBridge> events; // after core: stopped and destroyed first
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
 };
 

@@ -169,6 +169,11 @@ int ServerApp::checkConfig() {
     std::cerr << config_path_ << ": " << authenticator.error().message << "\n";
     return kExitConfig;
   }
+  auto events = events::EventBridge::check(config.value(), *registry.value(), core_plugins->payment);
+  if (!events.ok()) {
+    std::cerr << config_path_ << ": " << events.error().message << "\n";
+    return kExitConfig;
+  }
   std::cout << config_path_ << ": OK (" << registry.value()->all().size() << " plugin instances)\n";
   return kExitOk;
 }
@@ -228,6 +233,16 @@ int ServerApp::serve() {
   ctx.core = std::move(order_core).value();
   ctx.core->sweepOnce(); // recover what a previous process left behind before taking traffic
   ctx.core->startSweeper();
+  auto bridge = events::EventBridge::create(ctx.config, ctx.core->db(), *ctx.plugins, ctx.core->plugins().payment,
+                                            ctx.core->payments(), ctx.metrics);
+  if (!bridge.ok()) {
+    log::error("event bridge failed to start", {{"error", bridge.error().message}});
+    return kExitConfig;
+  }
+  ctx.events = std::move(bridge).value();
+  ctx.events->start();
+  if (ctx.events->kafkaEnabled())
+    log::info("kafka bridge running", {{"bootstrap", ctx.config["kafka"]["bootstrap_servers"].asString()}});
   ctx.metrics.describe("orders_build_info", metrics::Type::gauge, "Build version and plugin ABI.");
   ctx.metrics.set(
       "orders_build_info",
@@ -260,6 +275,7 @@ int ServerApp::serve() {
   waitForTerminationRequest();
   log::info("shutting down: draining requests");
   server.stop();
+  ctx.events.reset();
   ctx.core->stopSweeper();
   ctx.core.reset();
   ctx.plugins.reset();

@@ -81,6 +81,10 @@ sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, co
                                                   std::string_view body) {
   return p.call<sdk::ParsedEvent>("parse_webhook", p.methods<orders_payment_v1_t>().parse_webhook, m, body);
 }
+sdk::Result<sdk::ParsedEvent> parsePaymentEvent(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                std::string_view value) {
+  return p.call<sdk::ParsedEvent>("parse_event", p.methods<orders_payment_v1_t>().parse_event, m, value);
+}
 sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r) {
   return p.call<sdk::Shipment>("create_shipment", p.methods<orders_shipping_v1_t>().create_shipment, r);
 }

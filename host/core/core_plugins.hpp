@@ -40,6 +40,8 @@ sdk::Result<sdk::PaymentResult> refundPayment(plugins::PluginInstance &p, const 
 sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const sdk::PaymentRef &r);
 sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
                                                   std::string_view body);
+sdk::Result<sdk::ParsedEvent> parsePaymentEvent(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                std::string_view value);
 sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r);
 sdk::Result<sdk::Shipment> confirmShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r);
 sdk::Result<sdk::Shipment> cancelShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r);

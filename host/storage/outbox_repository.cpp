@@ -29,4 +29,72 @@ std::vector<OutboxRow> OutboxRepository::page(Poco::Data::Session &s, int64_t af
   return out;
 }
 
+namespace {
+std::string idList(const std::vector<int64_t> &ids) { // integers from our own rows: safe to inline
+  std::string out;
+  for (int64_t id : ids)
+    out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+} // namespace
+
+std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit, const char *lock_clause) {
+  Poco::Data::Statement st(s);
+  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox "
+        "WHERE published_at_ms IS NULL ORDER BY id LIMIT " +
+            std::to_string(limit) + lock_clause;
+  st.execute();
+  std::vector<OutboxRow> out;
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
+                            r.str("payload"), r.i64("created_at_ms"), std::nullopt});
+  return out;
+}
+
+std::vector<std::pair<int64_t, std::string>>
+OutboxRepository::unpublishedOfAggregates(Poco::Data::Session &s, const std::vector<int64_t> &ids) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  if (ids.empty()) return out;
+  Poco::Data::Statement st(s);
+  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND aggregate_id IN "
+        "(SELECT aggregate_id FROM service_outbox WHERE id IN (" +
+            idList(ids) + ")) ORDER BY id";
+  st.execute();
+  for (Rows r(st); r.valid(); r.next())
+    out.emplace_back(r.i64("id"), r.str("aggregate_id"));
+  return out;
+}
+
+size_t OutboxRepository::markPublished(Poco::Data::Session &s, const std::vector<int64_t> &ids, int64_t at_ms) {
+  if (ids.empty()) return 0;
+  Poco::Int64 at = at_ms;
+  Poco::Data::Statement st(s);
+  st << "UPDATE service_outbox SET published_at_ms = $1 WHERE published_at_ms IS NULL AND id IN (" + idList(ids) + ")",
+      use(at);
+  return st.execute();
+}
+
+OutboxRepository::Backlog OutboxRepository::backlog(Poco::Data::Session &s) {
+  Poco::Data::Statement st(s);
+  st << "SELECT COUNT(*) AS n, MIN(created_at_ms) AS oldest FROM service_outbox WHERE published_at_ms IS NULL";
+  st.execute();
+  Backlog out;
+  Rows r(st);
+  if (r.valid()) {
+    out.rows = r.i64("n");
+    if (out.rows > 0) out.oldest_created_at_ms = r.i64("oldest");
+  }
+  return out;
+}
+
+size_t OutboxRepository::purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit) {
+  Poco::Int64 before = before_ms;
+  Poco::Data::Statement st(s);
+  st << "DELETE FROM service_outbox WHERE id IN (SELECT id FROM service_outbox WHERE published_at_ms IS NOT NULL "
+        "AND published_at_ms < $1 ORDER BY id LIMIT " +
+            std::to_string(limit) + ")",
+      use(before);
+  return st.execute();
+}
+
 } // namespace orders::host::storage

@@ -25,6 +25,24 @@ public:
   // Rows with id > after_id, oldest first.
   std::vector<OutboxRow> page(Poco::Data::Session &s, int64_t after_id, int limit, bool unpublished_only,
                               const std::optional<std::string> &aggregate_id = std::nullopt);
+
+  // Up to `limit` unpublished rows, oldest first, locked with `lock_clause`
+  // (Database::forUpdateSkipLocked(): call inside a transaction on
+  // PostgreSQL so other relays skip them).
+  std::vector<OutboxRow> claim(Poco::Data::Session &s, int limit, const char *lock_clause);
+  // Every unpublished row (id, aggregate id) of the aggregates of `ids`, in
+  // id order: tells a relay which earlier events another relay still holds.
+  std::vector<std::pair<int64_t, std::string>> unpublishedOfAggregates(Poco::Data::Session &s,
+                                                                       const std::vector<int64_t> &ids);
+  size_t markPublished(Poco::Data::Session &s, const std::vector<int64_t> &ids, int64_t at_ms);
+
+  struct Backlog {
+    int64_t rows = 0;
+    std::optional<int64_t> oldest_created_at_ms;
+  };
+  Backlog backlog(Poco::Data::Session &s);
+  // Deletes up to `limit` rows published before `before_ms`; returns how many.
+  size_t purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit);
 };
 
 } // namespace orders::host::storage

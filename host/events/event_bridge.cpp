@@ -1,0 +1,176 @@
+#include "events/event_bridge.hpp"
+
+#include <chrono>
+
+#include "core/order.hpp"
+#include "log/logger.hpp"
+#include "metrics/metrics_registry.hpp"
+#include "plugins/plugin_instance.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "storage/database.hpp"
+
+namespace orders::host::events {
+
+namespace {
+
+sdk::Result<std::vector<PublishRoute>> publishRoutes(const Json::Value &publish) {
+  std::vector<PublishRoute> out;
+  for (Json::ArrayIndex i = 0; i < publish.size(); ++i) {
+    const Json::Value &r = publish[i];
+    const std::string at = "/events/publish/" + std::to_string(i);
+    PublishRoute route;
+    route.topic = r["topic"].asString();
+    for (const Json::Value &t : r["types"])
+      route.types.push_back(t.asString());
+    if (route.types.empty()) route.types.push_back("*");
+    auto format = parseEventFormat(r.get("format", "canonical").asString());
+    if (!format) return sdk::invalidArgument(at + "/format: unknown format '" + r["format"].asString() + "'");
+    route.format = *format;
+    out.push_back(std::move(route));
+  }
+  return out;
+}
+
+sdk::Result<std::vector<ConsumeRoute>> consumeRoutes(const Json::Value &consume, const plugins::PluginRegistry &plugins,
+                                                     plugins::PluginInstance *default_payment) {
+  std::vector<ConsumeRoute> out;
+  for (Json::ArrayIndex i = 0; i < consume.size(); ++i) {
+    const Json::Value &r = consume[i];
+    const std::string at = "/events/consume/" + std::to_string(i);
+    ConsumeRoute route;
+    route.topic = r["topic"].asString();
+    if (r.isMember("payment_instance")) {
+      route.payment = plugins.find("payment", r["payment_instance"].asString());
+      if (route.payment == nullptr)
+        return sdk::invalidArgument(at + "/payment_instance: no payment instance '" + r["payment_instance"].asString() +
+                                    "'");
+    } else {
+      route.payment = default_payment;
+    }
+    if (route.payment == nullptr) return sdk::invalidArgument(at + ": no payment instance to parse its messages");
+    out.push_back(std::move(route));
+  }
+  return out;
+}
+
+KafkaSettings producerSettings(const Json::Value &kafka) {
+  return kafkaSettings(kafka, KafkaRole::producer, {{"enable.idempotence", "true"}, {"linger.ms", "5"}}, {});
+}
+
+KafkaSettings consumerSettings(const Json::Value &kafka) {
+  return kafkaSettings(kafka, KafkaRole::consumer, {{"auto.offset.reset", "earliest"}},
+                       {{"group.id", kafka["consumer_group_id"].asString()},
+                        {"enable.auto.commit", "false"},
+                        {"enable.auto.offset.store", "false"}});
+}
+
+} // namespace
+
+sdk::Result<sdk::Empty> EventBridge::check(const Json::Value &config, const plugins::PluginRegistry &plugins,
+                                           plugins::PluginInstance *default_payment) {
+  const Json::Value &kafka = config["kafka"];
+  auto routes = publishRoutes(config["events"]["publish"]);
+  if (!routes.ok()) return routes.error();
+  if (kafka["bootstrap_servers"].asString().empty()) return sdk::Empty{};
+  auto consume = consumeRoutes(config["events"]["consume"], plugins, default_payment);
+  if (!consume.ok()) return consume.error();
+  for (const KafkaSettings &settings : {producerSettings(kafka), consumerSettings(kafka)}) {
+    auto valid = validateKafkaSettings(settings);
+    if (!valid.ok()) return sdk::Error{valid.error().code, "/kafka: " + valid.error().message, false};
+  }
+  return sdk::Empty{};
+}
+
+sdk::Result<std::unique_ptr<EventBridge>> EventBridge::create(const Json::Value &config, storage::Database &db,
+                                                              const plugins::PluginRegistry &plugins,
+                                                              plugins::PluginInstance *default_payment,
+                                                              core::PaymentReactor &reactor,
+                                                              metrics::MetricsRegistry &metrics) {
+  std::unique_ptr<EventBridge> bridge(new EventBridge(db, metrics));
+  const Json::Value &events = config["events"];
+  const Json::Value &kafka = config["kafka"];
+  bridge->retention_ms_ = events["retention"]["published_max_age_seconds"].asInt64() * 1000;
+  metrics.describe("orders_outbox_backlog", metrics::Type::gauge, "Outbox rows not yet published.");
+  metrics.describe("orders_outbox_oldest_unpublished_age_seconds", metrics::Type::gauge,
+                   "Age of the oldest unpublished outbox row (0 when none).");
+  if (kafka["bootstrap_servers"].asString().empty()) return bridge;
+
+  const KafkaSettings producer = producerSettings(kafka);
+  auto routes = publishRoutes(events["publish"]);
+  if (!routes.ok()) return routes.error();
+  const Json::Value &relay = kafka["relay"];
+  if (relay["enabled"].asBool() && !routes->empty()) {
+    RelayOptions options;
+    options.batch_size = relay["batch_size"].asInt();
+    options.idle_poll_ms = relay["idle_poll_ms"].asInt();
+    options.delivery_timeout_ms = relay["delivery_timeout_ms"].asInt();
+    options.max_backoff_ms = relay["max_backoff_ms"].asInt();
+    auto created = OutboxRelay::create(db, metrics, producer, std::move(routes).value(), options);
+    if (!created.ok()) return sdk::Error{created.error().code, "/kafka: " + created.error().message, false};
+    bridge->relay_ = std::move(created).value();
+  }
+  auto consume = consumeRoutes(events["consume"], plugins, default_payment);
+  if (!consume.ok()) return consume.error();
+  const Json::Value &consumer = kafka["consumer"];
+  if (consumer["enabled"].asBool() && !consume->empty()) {
+    const KafkaSettings settings = consumerSettings(kafka);
+    ConsumerOptions options;
+    options.max_backoff_ms = consumer["max_backoff_ms"].asInt();
+    auto created = PaymentConsumer::create(settings, producer, std::move(consume).value(), reactor, metrics, options);
+    if (!created.ok()) return sdk::Error{created.error().code, "/kafka: " + created.error().message, false};
+    bridge->consumer_ = std::move(created).value();
+  }
+  return bridge;
+}
+
+EventBridge::~EventBridge() { stop(); }
+
+void EventBridge::housekeepingOnce() {
+  try {
+    storage::OutboxRepository repo;
+    auto lease = db_.lease();
+    const auto backlog = repo.backlog(**lease);
+    metrics_.set("orders_outbox_backlog", {}, static_cast<double>(backlog.rows));
+    const double age =
+        backlog.oldest_created_at_ms ? static_cast<double>(core::nowMs() - *backlog.oldest_created_at_ms) / 1000.0 : 0;
+    metrics_.set("orders_outbox_oldest_unpublished_age_seconds", {}, age);
+    if (retention_ms_ > 0) {
+      size_t purged = 0;
+      while (size_t n = repo.purgePublished(**lease, core::nowMs() - retention_ms_, 1000)) {
+        purged += n;
+        if (n < 1000) break;
+      }
+      if (purged > 0) log::info("outbox retention: deleted published rows", {{"count", std::to_string(purged)}});
+    }
+  } catch (const std::exception &e) {
+    log::error("outbox housekeeping failed", {{"error", e.what()}});
+  }
+}
+
+void EventBridge::start() {
+  if (relay_) relay_->start();
+  if (consumer_) consumer_->start();
+  if (housekeeper_.joinable()) return;
+  housekeeper_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      housekeepingOnce();
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    }
+  });
+}
+
+void EventBridge::stop() {
+  if (consumer_) consumer_->stop();
+  if (relay_) relay_->stop();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (housekeeper_.joinable()) housekeeper_.join();
+}
+
+} // namespace orders::host::events
