@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "log/logger.hpp"
+
 namespace orders::host::events {
 
 void KafkaHandleDeleter::operator()(rd_kafka_s *rk) const {
@@ -16,6 +18,17 @@ void overlay(KafkaSettings &out, const Json::Value &map) {
     out[key] = v.isBool() ? (v.asBool() ? "true" : "false") : v.asString();
   }
 }
+// librdkafka's own log lines (broker down, retries...) as our JSON log lines.
+void logLine(const rd_kafka_t *rk, int level, const char *facility, const char *text) {
+  const log::Fields fields{{"client", rd_kafka_name(rk)}, {"facility", facility}, {"detail", text}};
+  if (level <= 3)
+    log::error("kafka client", fields);
+  else if (level <= 5)
+    log::warn("kafka client", fields);
+  else
+    log::debug("kafka client", fields);
+}
+
 } // namespace
 
 KafkaSettings kafkaSettings(const Json::Value &kafka, KafkaRole role, const KafkaSettings &defaults,
@@ -52,6 +65,7 @@ sdk::Result<KafkaHandle> createKafkaClient(KafkaRole role, const KafkaSettings &
       return sdk::invalidArgument("kafka client setting " + key + ": " + err);
     }
   }
+  rd_kafka_conf_set_log_cb(conf, &logLine);
   if (setup) setup(conf);
   rd_kafka_t *rk =
       rd_kafka_new(role == KafkaRole::producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, err, sizeof err);

@@ -1,0 +1,43 @@
+// A plugin loaded the way the server loads it, for integration tests: the
+// real PluginRegistry (Boost.DLL, descriptor and schema checks) with the
+// real host services (outbound HTTP client with timeouts, retries and
+// breaker, metrics, secrets). Calls go through orders::host::core's typed
+// functions (core/core_plugins.hpp), e.g. core::reserve(p.instance(), r).
+#pragma once
+
+#include <json/json.h>
+
+#include <memory>
+#include <string>
+
+#include "metrics/metrics_registry.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace orders::testing {
+
+class LoadedPlugin {
+public:
+  // `instance` is one entry of plugins.<kind> in the server config, e.g.
+  // {"name": "catalog", "id": "cat", "config": {...}, "http": {...}}.
+  // `secrets` is the server config's `secrets` map ({"NAME": {"value": "x"}}).
+  // On failure, instance() throws and error() says why.
+  LoadedPlugin(const std::string &kind, const Json::Value &instance,
+               const Json::Value &secrets = Json::Value(Json::objectValue));
+  ~LoadedPlugin();
+
+  bool ok() const { return registry_ != nullptr; }
+  const std::string &error() const { return error_; }
+  orders::host::plugins::PluginInstance &instance() const;
+  orders::host::metrics::MetricsRegistry &metrics() { return metrics_; }
+
+private:
+  orders::host::metrics::MetricsRegistry metrics_;
+  std::unique_ptr<orders::host::plugins::PluginRegistry> registry_;
+  std::string kind_;
+  std::string error_;
+};
+
+// Parses JSON text (tests write configs inline); throws on bad JSON.
+Json::Value json(const std::string &text);
+
+} // namespace orders::testing
