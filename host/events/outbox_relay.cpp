@@ -100,12 +100,11 @@ std::vector<storage::OutboxRow> OutboxRelay::holdBack(Poco::Data::Session &s, st
   std::vector<int64_t> ids;
   for (const auto &r : rows)
     ids.push_back(r.id);
-  const std::set<int64_t> mine(ids.begin(), ids.end());
   // For each order, the first unpublished event this relay does not hold:
   // its own events from there on must wait.
   std::map<std::string, int64_t> first_foreign;
-  for (const auto &[id, aggregate] : repo_.unpublishedOfAggregates(s, ids))
-    if (mine.count(id) == 0 && first_foreign.count(aggregate) == 0) first_foreign[aggregate] = id;
+  for (const auto &[id, aggregate] : repo_.heldElsewhere(s, ids))
+    first_foreign.emplace(aggregate, id);
   std::vector<storage::OutboxRow> out;
   for (auto &r : rows) {
     auto it = first_foreign.find(r.aggregate_id);

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
+
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -52,13 +54,17 @@ std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit
 }
 
 std::vector<std::pair<int64_t, std::string>>
-OutboxRepository::unpublishedOfAggregates(Poco::Data::Session &s, const std::vector<int64_t> &ids) {
+OutboxRepository::heldElsewhere(Poco::Data::Session &s, const std::vector<int64_t> &ids) {
   std::vector<std::pair<int64_t, std::string>> out;
   if (ids.empty()) return out;
+  const std::string list = idList(ids);
+  const int64_t last = *std::max_element(ids.begin(), ids.end());
   Poco::Data::Statement st(s);
-  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND aggregate_id IN "
-        "(SELECT aggregate_id FROM service_outbox WHERE id IN (" +
-            idList(ids) + ")) ORDER BY id";
+  // Through the partial index of unpublished rows: bounded by what other
+  // relays hold, not by the backlog (an IN on aggregate_id would read every
+  // event of those orders). The caller keeps the rows of its own orders.
+  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND id < " +
+            std::to_string(last) + " AND id NOT IN (" + list + ") ORDER BY id";
   st.execute();
   for (Rows r(st); r.valid(); r.next())
     out.emplace_back(r.i64("id"), r.str("aggregate_id"));

@@ -30,10 +30,11 @@ public:
   // (Database::forUpdateSkipLocked(): call inside a transaction on
   // PostgreSQL so other relays skip them).
   std::vector<OutboxRow> claim(Poco::Data::Session &s, int limit, const char *lock_clause);
-  // Every unpublished row (id, aggregate id) of the aggregates of `ids`, in
-  // id order: tells a relay which earlier events another relay still holds.
-  std::vector<std::pair<int64_t, std::string>> unpublishedOfAggregates(Poco::Data::Session &s,
-                                                                       const std::vector<int64_t> &ids);
+  // Unpublished rows (id, aggregate id) older than the newest of `ids` but
+  // not among them, in id order: events another relay holds (its claim is
+  // not committed), which must reach Kafka before later events of their
+  // order. Usually none; at most what other relays hold.
+  std::vector<std::pair<int64_t, std::string>> heldElsewhere(Poco::Data::Session &s, const std::vector<int64_t> &ids);
   size_t markPublished(Poco::Data::Session &s, const std::vector<int64_t> &ids, int64_t at_ms);
 
   struct Backlog {

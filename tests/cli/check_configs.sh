@@ -39,6 +39,22 @@ else
   echo "ok: bad plugin config rejected"
 fi
 
+# Kafka settings: librdkafka rejects an unknown setting, a consume route names a missing instance.
+check_kafka() { # name, yaml tail, expected line
+  { cat "$src/config/embedded.yaml" | sed -e '/^kafka:/,/^$/d' -e '/^events:/,/^$/d'; printf '%s\n' "$2"; } > "$tmp/$1.yaml"
+  if out=$(KAFKA_BOOTSTRAP_SERVERS= "$bin" --check-config --config "$tmp/$1.yaml" 2>&1); then
+    echo "FAIL: $1 was accepted"; fail=1
+  elif ! grep -qxF "$tmp/$1.yaml: $3" <<<"$out"; then
+    echo "FAIL: unexpected message for $1:"; echo "$out"; fail=1
+  else
+    echo "ok: $1 rejected: $out"
+  fi
+}
+check_kafka kafka-setting $'kafka:\n  bootstrap_servers: 127.0.0.1:9\n  client: { no.such.setting: 1 }' \
+  '/kafka: kafka client setting no.such.setting: No such configuration property: "no.such.setting"'
+check_kafka kafka-instance $'kafka:\n  bootstrap_servers: 127.0.0.1:9\nevents:\n  consume: [ { topic: p, payment_instance: nope } ]' \
+  "/events/consume/0/payment_instance: no payment instance 'nope'"
+
 if ! "$bin" --list-plugins --config "$src/config/embedded.yaml" 2>/dev/null | grep -q '^catalog/static  version'; then
   echo "FAIL: --list-plugins does not show catalog/static"; fail=1
 else
