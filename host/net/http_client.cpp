@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "auth/authenticator.hpp"
+
 namespace orders::host::net {
 
 namespace {
@@ -73,6 +75,25 @@ void HttpClient::release(const Origin &origin, std::unique_ptr<Poco::Net::HTTPCl
   if (pool.size() < options_.max_idle_connections) pool.push_back(std::move(session));
 }
 
+void HttpClient::applyAuth(Poco::Net::HTTPRequest &req, const std::string &path_and_query,
+                           const sdk::HttpRequest &request) const {
+  const OutboundAuth &a = options_.auth;
+  switch (a.scheme) {
+  case OutboundAuth::Scheme::none: return;
+  case OutboundAuth::Scheme::bearer: req.set("Authorization", "Bearer " + a.secret); return;
+  case OutboundAuth::Scheme::header: req.set(a.header_name, a.secret); return;
+  case OutboundAuth::Scheme::service_hmac: {
+    // Signed per attempt: a retry carries a fresh timestamp.
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    req.set("X-Service-Name", a.service_name);
+    req.set("X-Service-Auth",
+            auth::signServiceRequest(a.service_name, a.secret, now, request.method, path_and_query, request.body));
+    return;
+  }
+  }
+}
+
 sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const std::string &path_and_query,
                                                    const sdk::HttpRequest &request, int64_t timeout_ms) {
   const std::string what = request.method + " " + origin.key() + path_and_query;
@@ -90,6 +111,7 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
         req.set(k, v);
       for (const auto &[k, v] : request.headers)
         req.set(k, v);
+      applyAuth(req, path_and_query, request);
       if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
       std::ostream &os = session->sendRequest(req);

@@ -19,10 +19,24 @@
 #include "orders/sdk/host.hpp"
 
 namespace Poco::Net {
+class HTTPRequest;
 class HTTPClientSession;
-}
+} // namespace Poco::Net
 
 namespace orders::host::net {
+
+// How a plugin instance's outbound requests authenticate themselves (added
+// by the host on every attempt; the secret never reaches logs or plugins):
+//   service_hmac: x-service-name + x-service-auth name:timestamp:hmac (seed 004)
+//   bearer:       Authorization: Bearer <secret>
+//   header:       <header_name>: <secret>
+struct OutboundAuth {
+  enum class Scheme { none, service_hmac, bearer, header };
+  Scheme scheme = Scheme::none;
+  std::string service_name;
+  std::string header_name;
+  std::string secret;
+};
 
 struct OutboundOptions {
   int64_t timeout_ms = 5000;
@@ -30,6 +44,7 @@ struct OutboundOptions {
   int64_t retry_backoff_ms = 100;
   size_t max_idle_connections = 16;
   std::map<std::string, std::string> headers;
+  OutboundAuth auth;
 };
 
 class HttpClient {
@@ -53,6 +68,7 @@ private:
   };
   std::unique_ptr<Poco::Net::HTTPClientSession> acquire(const Origin &origin, bool *reused);
   void release(const Origin &origin, std::unique_ptr<Poco::Net::HTTPClientSession> session);
+  void applyAuth(Poco::Net::HTTPRequest &req, const std::string &path_and_query, const sdk::HttpRequest &request) const;
   sdk::Result<sdk::HttpResponse> attempt(const Origin &origin, const std::string &path_and_query,
                                          const sdk::HttpRequest &request, int64_t timeout_ms);
 

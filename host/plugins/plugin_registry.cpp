@@ -100,6 +100,22 @@ sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Va
         failures.push_back(message);
       };
 
+      const Json::Value &auth = entries[i]["http"]["auth"];
+      if (auth.isObject()) {
+        auto secret = secrets->get(auth["secret"].asString());
+        if (!secret.ok()) {
+          fail(label + ": " + pointer + "/http/auth/secret: " + secret.error().message);
+          continue;
+        }
+        const std::string scheme = auth["scheme"].asString();
+        spec.http.auth.scheme = scheme == "service_hmac" ? net::OutboundAuth::Scheme::service_hmac
+                                : scheme == "bearer"     ? net::OutboundAuth::Scheme::bearer
+                                                         : net::OutboundAuth::Scheme::header;
+        spec.http.auth.secret = std::move(secret).value();
+        spec.http.auth.service_name = auth.get("service_name", config["service"]["name"]).asString();
+        spec.http.auth.header_name = auth["header_name"].asString();
+      }
+
       auto file = resolveFile(spec, entries[i], paths, label);
       if (!file.ok()) {
         fail(file.error().message);

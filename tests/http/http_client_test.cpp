@@ -1,6 +1,7 @@
 // The host's outbound HTTP client against a real peer.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "auth/authenticator.hpp"
 #include "http_peer.hpp"
 #include "net/http_client.hpp"
 
@@ -36,9 +37,47 @@ class HttpClientTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(exhaustedBudgetMakesNoAttempt);
   CPPUNIT_TEST(badUrlIsInvalidArgument);
   CPPUNIT_TEST(reusesConnectionsAcrossRequests);
+  CPPUNIT_TEST(addsInstanceAuthOnEveryAttempt);
   CPPUNIT_TEST_SUITE_END();
 
 public:
+  // Per-instance outbound auth: seed 004's service HMAC (checked by
+  // recomputing it), a Bearer token and a static header, on retries too.
+  void addsInstanceAuthOnEveryAttempt() {
+    HttpPeer peer;
+    peer.on("PUT", "/api/orders/7/status", {503, "busy"});
+    peer.then("PUT", "/api/orders/7/status", {200, "{}"});
+    net::OutboundOptions o = fastRetries();
+    o.auth.scheme = net::OutboundAuth::Scheme::service_hmac;
+    o.auth.service_name = "order-service";
+    o.auth.secret = "s3cret";
+    auto req = request("PUT", peer.baseUrl() + "/api/orders/7/status?x=1", R"({"newStatus":"paid"})");
+    req.idempotent = true;
+    auto res = net::HttpClient(o).send(req, in(5000));
+    CPPUNIT_ASSERT_MESSAGE(res.ok() ? "" : res.error().message, res.ok());
+    const auto seen = peer.requests();
+    CPPUNIT_ASSERT_EQUAL(size_t(2), seen.size());
+    for (const auto &r : seen) {
+      CPPUNIT_ASSERT_EQUAL(std::string("order-service"), r.headers.at("x-service-name"));
+      const std::string value = r.headers.at("x-service-auth");
+      const auto first = value.find(':'), second = value.find(':', first + 1);
+      const int64_t ts = std::stoll(value.substr(first + 1, second - first - 1));
+      CPPUNIT_ASSERT_EQUAL(auth::signServiceRequest("order-service", "s3cret", ts, "PUT", "/api/orders/7/status?x=1",
+                                                    R"({"newStatus":"paid"})"),
+                           value);
+    }
+
+    HttpPeer other;
+    other.on("GET", "/x", {200, "{}"});
+    o.auth = {net::OutboundAuth::Scheme::bearer, "", "", "tok-1"};
+    CPPUNIT_ASSERT(net::HttpClient(o).send(request("GET", other.baseUrl() + "/x"), in(5000)).ok());
+    o.auth = {net::OutboundAuth::Scheme::header, "", "X-Internal-Key", "key-1"};
+    CPPUNIT_ASSERT(net::HttpClient(o).send(request("GET", other.baseUrl() + "/x"), in(5000)).ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("Bearer tok-1"), other.requests().at(0).headers.at("authorization"));
+    CPPUNIT_ASSERT_EQUAL(std::string("key-1"), other.requests().at(1).headers.at("x-internal-key"));
+    CPPUNIT_ASSERT(other.requests().at(1).headers.count("authorization") == 0);
+  }
+
   void sendsMethodHeadersAndBody() {
     HttpPeer peer;
     peer.on("POST", "/v2/invoices", {201, R"({"id":"inv-1"})", "application/json", {{"X-Trace", "t1"}}});

@@ -1,0 +1,374 @@
+// inventory/inventory-service: stock held in the Inventory service,
+// three-phase. The cart made soft reservations earlier (their ids arrive as
+// StockLine::reservationId); reserve turns them into a hard allocation for
+// the order, commit confirms it after payment and release gives it back.
+// Every call is one POST through the host's HTTP service with a Bearer token;
+// the service knows an allocation by order id, so commit and release rebuild
+// their body from the ReservationRef's reference and lines.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "orders/sdk/plugin.hpp"
+#include "orders_inventory_inventory_service_config_schema.hpp"
+#include "secret_option.hpp"
+
+namespace orders::plugins::inventory {
+
+using namespace orders::sdk;
+
+namespace {
+
+// The validated config; the host fills every default from config.schema.json.
+struct ServiceConfig {
+  std::string base_url;
+  std::string token_secret; // the NAME of a host secret
+  std::string allocate_path;
+  std::string confirm_path;
+  std::string release_path; // "": the service cannot release
+  int64_t out_of_stock_status = 0;
+  std::string out_of_stock_pointer; // "": only the status tells
+  Json::Value out_of_stock_value;
+  std::string out_of_stock_product_pointer;
+  std::optional<int64_t> timeout_ms;
+  template <class V> void visit(V &v) {
+    v("base_url", base_url);
+    v("token_secret", token_secret);
+    v("allocate_path", allocate_path);
+    v("confirm_path", confirm_path);
+    v("release_path", release_path);
+    v("out_of_stock_status", out_of_stock_status);
+    v("out_of_stock_pointer", out_of_stock_pointer);
+    v("out_of_stock_value", out_of_stock_value);
+    v("out_of_stock_product_pointer", out_of_stock_product_pointer);
+    v("timeout_ms", timeout_ms);
+  }
+};
+
+// Granted reservations remembered per idempotency key (oldest forgotten first).
+const std::size_t kRememberedReservations = 4096;
+
+// The node at an RFC 6901 JSON pointer ("" is the whole document), or null.
+const Json::Value *valueAt(const Json::Value &doc, const std::string &pointer) {
+  const Json::Value *node = &doc;
+  std::size_t pos = 0;
+  while (node != nullptr && pos < pointer.size()) {
+    if (pointer[pos] != '/') return nullptr;
+    std::size_t end = pointer.find('/', pos + 1);
+    if (end == std::string::npos) end = pointer.size();
+    std::string token;
+    for (std::size_t i = pos + 1; i < end; ++i) {
+      if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
+        token += pointer[i + 1] == '1' ? '/' : '~';
+        ++i;
+      } else {
+        token += pointer[i];
+      }
+    }
+    if (node->isObject()) {
+      node = node->find(token.data(), token.data() + token.size());
+    } else if (node->isArray() && !token.empty() && token.size() <= 9 &&
+               token.find_first_not_of("0123456789") == std::string::npos) {
+      const auto index = static_cast<Json::ArrayIndex>(std::stoul(token));
+      node = index < node->size() ? &(*node)[index] : nullptr;
+    } else {
+      return nullptr;
+    }
+    pos = end;
+  }
+  return node;
+}
+
+// JSON equality where 1, 1.0 and an unsigned 1 are the same number.
+bool sameJson(const Json::Value &a, const Json::Value &b) {
+  if (!a.isNumeric() || !b.isNumeric()) return a == b;
+  if (a.type() == Json::realValue || b.type() == Json::realValue) return a.asDouble() == b.asDouble();
+  if (a.isInt64() && b.isInt64()) return a.asInt64() == b.asInt64();
+  return a.isUInt64() && b.isUInt64() && a.asUInt64() == b.asUInt64();
+}
+
+// A product id as the service may write it (string or integer), or "".
+std::string idText(const Json::Value &v) {
+  if (v.isString()) return v.asString();
+  if (v.type() == Json::intValue) return std::to_string(v.asInt64());
+  if (v.type() == Json::uintValue) return std::to_string(v.asUInt64());
+  return std::string();
+}
+
+// The start of a reply body for error messages, on one line.
+std::string excerpt(const std::string &body) {
+  if (body.empty()) return "(empty body)";
+  const std::size_t kMax = 200;
+  if (body.size() <= kMax) return body;
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) // not inside a UTF-8 sequence
+    --cut;
+  return body.substr(0, cut) + "...";
+}
+
+std::string oneLine(std::string text) {
+  for (char &c : text)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return text;
+}
+
+Result<Json::Value> parseBody(const std::string &body) {
+  try {
+    return parseJson(body);
+  } catch (const DecodeError &e) {
+    return invalidArgument(e.what());
+  }
+}
+
+// A status that is neither success nor out of stock.
+Error refusal(const std::string &what, const HttpResponse &response) {
+  const std::string said = what + ": the Inventory service answered HTTP " + std::to_string(response.status) + ": " +
+                           oneLine(excerpt(response.body));
+  if (response.status >= 500 || response.status == 408 || response.status == 429) return unavailable(said);
+  return rejected(said);
+}
+
+Status checkLines(const std::vector<StockLine> &lines) {
+  if (lines.empty()) return invalidArgument("/lines: at least one line is required");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string at_line = "/lines/" + std::to_string(i);
+    if (lines[i].productId.empty()) return invalidArgument(at_line + "/productId: must not be empty");
+    if (lines[i].quantity <= 0) return invalidArgument(at_line + "/quantity: must be > 0");
+  }
+  return Status();
+}
+
+Status checkPath(const char *key, const std::string &path, bool may_be_empty) {
+  if (path.empty() && may_be_empty) return Status();
+  if (path.empty() || path[0] != '/') return invalidArgument(std::string("/") + key + ": must start with /");
+  return Status();
+}
+
+Status checkPointer(const char *key, const std::string &pointer) {
+  if (!pointer.empty() && pointer[0] != '/')
+    return invalidArgument(std::string("/") + key + ": must be empty or a JSON pointer starting with /");
+  return Status();
+}
+
+// Granted outcomes by idempotency key, so a repeated reserve answers the same
+// reservation without asking the service again. Thread-safe.
+class Remembered {
+public:
+  std::optional<ReserveOutcome> find(const std::string &key) const {
+    std::lock_guard lock(mutex_);
+    auto it = outcomes_.find(key);
+    if (it == outcomes_.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember(const std::string &key, const ReserveOutcome &outcome) {
+    std::lock_guard lock(mutex_);
+    if (!outcomes_.emplace(key, outcome).second) return;
+    order_.push_back(key);
+    if (order_.size() > kRememberedReservations) {
+      outcomes_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::map<std::string, ReserveOutcome> outcomes_;
+  std::deque<std::string> order_;
+};
+
+enum class Answer { done, out_of_stock };
+
+} // namespace
+
+class ServiceInventory final : public InventoryProvider {
+public:
+  // Soft reservation -> allocation -> confirmation. Release is always answered,
+  // by the service or (release_path "") as a logged no-op.
+  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE;
+
+  static Result<std::unique_ptr<ServiceInventory>> create(PluginContext ctx) {
+    ServiceConfig config;
+    try {
+      config = fromJsonOrThrow<ServiceConfig>(ctx.config);
+    } catch (const DecodeError &e) {
+      return invalidArgument(e.what());
+    }
+    while (!config.base_url.empty() && config.base_url.back() == '/')
+      config.base_url.pop_back();
+    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
+      return invalidArgument("/base_url: must start with http:// or https://");
+    for (const Status &s :
+         {checkPath("allocate_path", config.allocate_path, false),
+          checkPath("confirm_path", config.confirm_path, false), checkPath("release_path", config.release_path, true),
+          checkPointer("out_of_stock_pointer", config.out_of_stock_pointer),
+          checkPointer("out_of_stock_product_pointer", config.out_of_stock_product_pointer)})
+      if (!s.ok()) return s.error();
+    if (config.timeout_ms && *config.timeout_ms < 1) return invalidArgument("/timeout_ms: must be >= 1");
+    auto token = orders::common::resolveSecretOption(ctx.host, "token_secret", config.token_secret);
+    if (!token.ok()) return token.error();
+    ctx.host.info("inventory service at " + config.base_url + ": allocate " + config.allocate_path + ", confirm " +
+                  config.confirm_path + ", release " +
+                  (config.release_path.empty() ? std::string("not offered") : config.release_path));
+    return std::make_unique<ServiceInventory>(ctx.host, std::move(config), token.value().value());
+  }
+
+  ServiceInventory(Host host, ServiceConfig config, std::string token)
+      : host_(host), config_(std::move(config)), authorization_("Bearer " + token) {}
+
+  Result<ReserveOutcome> reserve(const ReserveRequest &request) override {
+    if (request.idempotencyKey.empty()) return invalidArgument("/idempotencyKey: must not be empty");
+    if (request.reference.empty())
+      return invalidArgument("/reference: must not be empty (the service allocates per order)");
+    Status lines = checkLines(request.lines);
+    if (!lines.ok()) return lines.error();
+    if (std::optional<ReserveOutcome> known = remembered_.find(request.idempotencyKey)) {
+      host_.counter("inventory_reservations_total", 1, {{"outcome", "replayed"}});
+      return *known;
+    }
+    const std::string what = "inventory allocate";
+    auto response = post(what, config_.allocate_path, bodyOf(request.reference, request.lines), request.idempotencyKey);
+    if (!response.ok()) return response.error();
+    auto answer = judge(what, response.value());
+    if (!answer.ok()) return answer.error();
+    ReserveOutcome outcome;
+    if (answer.value() == Answer::out_of_stock) {
+      outcome.shortages.push_back(shortageOf(response.value(), request.lines));
+      host_.counter("inventory_reservations_total", 1, {{"outcome", "short"}});
+      return outcome;
+    }
+    outcome.reserved = true;
+    outcome.reservationId = request.reference; // the service knows the allocation by order id
+    remembered_.remember(request.idempotencyKey, outcome);
+    host_.counter("inventory_reservations_total", 1, {{"outcome", "reserved"}});
+    return outcome;
+  }
+
+  Result<Empty> commit(const ReservationRef &reservation) override {
+    return settle("inventory confirm", config_.confirm_path, "confirm:", reservation);
+  }
+
+  Result<Empty> release(const ReservationRef &reservation) override {
+    if (config_.release_path.empty()) {
+      host_.warn("release of order " + orderIdOf(reservation) +
+                 " not sent: release_path is empty (the Inventory service offers no release); its units stay "
+                 "allocated until the service lets them go");
+      return Empty{};
+    }
+    return settle("inventory release", config_.release_path, "release:", reservation);
+  }
+
+private:
+  static std::string orderIdOf(const ReservationRef &reservation) {
+    return reservation.reference.empty() ? reservation.reservationId : reservation.reference;
+  }
+
+  // Confirm and release: the same body as allocate, rebuilt from the reference.
+  Result<Empty> settle(const std::string &what, const std::string &path, const std::string &key_prefix,
+                       const ReservationRef &reservation) const {
+    const std::string order_id = orderIdOf(reservation);
+    if (order_id.empty()) return invalidArgument("/reference: must not be empty (the service allocates per order)");
+    Status lines = checkLines(reservation.lines);
+    if (!lines.ok()) return lines.error();
+    auto response = post(what, path, bodyOf(order_id, reservation.lines), key_prefix + order_id);
+    if (!response.ok()) return response.error();
+    auto answer = judge(what, response.value());
+    if (!answer.ok()) return answer.error();
+    if (answer.value() == Answer::out_of_stock)
+      return conflict(what + ": the Inventory service refused order " + order_id + " with HTTP " +
+                      std::to_string(response->status) + ": " + oneLine(excerpt(response->body)));
+    return Empty{};
+  }
+
+  // {"orderId", "items": [{"productId", "variantId"?, "quantity", "reservationId"?}]}
+  static Json::Value bodyOf(const std::string &order_id, const std::vector<StockLine> &lines) {
+    Json::Value items(Json::arrayValue);
+    for (const StockLine &line : lines) {
+      Json::Value item(Json::objectValue);
+      item["productId"] = line.productId;
+      if (line.variantId) item["variantId"] = *line.variantId;
+      item["quantity"] = Json::Value(static_cast<Json::Int64>(line.quantity));
+      if (line.reservationId) item["reservationId"] = *line.reservationId; // the cart's soft reservation
+      items.append(item);
+    }
+    Json::Value body(Json::objectValue);
+    body["orderId"] = order_id;
+    body["items"] = items;
+    return body;
+  }
+
+  Result<HttpResponse> post(const std::string &what, const std::string &path, const Json::Value &body,
+                            const std::string &idempotency_key) const {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = config_.base_url + path;
+    request.headers["Authorization"] = authorization_;
+    request.headers["Content-Type"] = "application/json";
+    request.headers["Accept"] = "application/json";
+    request.headers["Idempotency-Key"] = idempotency_key;
+    request.timeoutMs = config_.timeout_ms;
+    request.body = writeJson(body);
+    Result<HttpResponse> response = host_.http(request);
+    if (!response.ok()) {
+      // Transport failures keep their code: unavailable and timeout stay retryable.
+      const Error &e = response.error();
+      return Error{e.code, what + ": " + e.message, e.retryable};
+    }
+    return response;
+  }
+
+  // Success, out of stock, or the error a reply means (README "Errors").
+  Result<Answer> judge(const std::string &what, const HttpResponse &response) const {
+    if (response.status == config_.out_of_stock_status) return Answer::out_of_stock;
+    const bool success = response.isSuccess();
+    const bool client_error = response.status >= 400 && response.status < 500;
+    if (!config_.out_of_stock_pointer.empty() && (success || client_error) && !response.body.empty()) {
+      Result<Json::Value> doc = parseBody(response.body);
+      if (doc.ok()) {
+        const Json::Value *flag = valueAt(doc.value(), config_.out_of_stock_pointer);
+        if (flag != nullptr && sameJson(*flag, config_.out_of_stock_value)) return Answer::out_of_stock;
+      } else if (success) {
+        return invalidArgument(what + ": the Inventory service's HTTP " + std::to_string(response.status) +
+                               " reply is not JSON, so " + config_.out_of_stock_pointer +
+                               " (out_of_stock_pointer) cannot be read: " + oneLine(doc.error().message));
+      }
+    }
+    if (success) return Answer::done;
+    return refusal(what, response);
+  }
+
+  // The product an out-of-stock reply names, else the request's first line.
+  Shortage shortageOf(const HttpResponse &response, const std::vector<StockLine> &lines) const {
+    Result<Json::Value> doc = parseBody(response.body);
+    const Json::Value *named = doc.ok() ? valueAt(doc.value(), config_.out_of_stock_product_pointer) : nullptr;
+    Shortage shortage;
+    shortage.productId = named != nullptr ? idText(*named) : std::string();
+    if (shortage.productId.empty()) shortage.productId = lines.front().productId;
+    for (const StockLine &line : lines) {
+      if (line.productId != shortage.productId) continue;
+      if (!shortage.variantId) shortage.variantId = line.variantId;
+      shortage.requested += line.quantity;
+    }
+    shortage.available = 0; // the service does not say how many are left
+    return shortage;
+  }
+
+  // Immutable after create() except remembered_, which locks.
+  const Host host_;
+  const ServiceConfig config_;
+  const std::string authorization_; // "Bearer <token>"; never logged
+  Remembered remembered_;
+};
+
+} // namespace orders::plugins::inventory
+
+ORDERS_PLUGIN(orders::plugins::inventory::ServiceInventory, "inventory-service", "1.0.0",
+              "Soft reservations allocated, confirmed or released in the Inventory service (three-phase, Bearer token)",
+              kConfigSchema)
