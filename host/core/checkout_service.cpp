@@ -1,5 +1,6 @@
 #include "core/checkout_service.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <limits>
@@ -70,6 +71,19 @@ std::vector<sdk::StockLine> stockLines(const Order &o, const std::vector<Checkou
 }
 
 } // namespace
+
+std::vector<std::pair<plugins::PluginInstance *, std::vector<sdk::StockLine>>>
+stockByInventory(const CorePlugins &plugins, const Order &o, const std::vector<sdk::StockLine> &stock) {
+  std::vector<std::pair<plugins::PluginInstance *, std::vector<sdk::StockLine>>> out;
+  for (size_t i = 0; i < o.items.size() && i < stock.size(); ++i) {
+    const OrderItem &item = o.items[i];
+    plugins::PluginInstance *inventory = plugins.inventoryFor(item.product_id, item.seller_id, item.attributes);
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto &g) { return g.first == inventory; });
+    if (it == out.end()) it = out.insert(out.end(), {inventory, {}});
+    it->second.push_back(stock[i]);
+  }
+  return out;
+}
 
 CheckoutService::CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler,
                                  PaymentReactor &reactor, CheckoutOptions options)
@@ -203,28 +217,34 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
   storage::ReservationRepository repo(db_);
   std::vector<sdk::Shortage> shortages;
   for (const Order &o : orders) {
-    Reservation r;
-    r.id = newId();
-    r.checkout_id = checkout_id;
-    r.order_id = o.id;
-    r.provider = plugins_.inventory->id();
-    r.idempotency_key = "checkout:" + checkout_id + ":order:" + o.id;
-    r.status = "reserving";
-    const auto stock = stockLines(o, lines);
-    r.lines = sdk::toJson(stock);
-    db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, r); });
+    // One reservation per inventory instance the order's lines route to; a
+    // failure leaves the others to the checkout's compensation.
+    for (auto &[inventory, stock] : stockByInventory(plugins_, o, stockLines(o, lines))) {
+      Reservation r;
+      r.id = newId();
+      r.checkout_id = checkout_id;
+      r.order_id = o.id;
+      r.provider = inventory->id();
+      r.idempotency_key = "checkout:" + checkout_id + ":order:" + o.id +
+                          (inventory == plugins_.inventory ? "" : ":inventory:" + inventory->id());
+      r.status = "reserving";
+      r.lines = sdk::toJson(stock);
+      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, r); });
 
-    sdk::ReserveRequest req{o.id, r.idempotency_key, options_.reservation_ttl_seconds, stock};
-    auto outcome = reserve(*plugins_.inventory, req);
-    if (!outcome.ok()) return outcome.error();
-    if (!outcome->reserved || !outcome->reservationId) {
-      db_.transaction([&](Poco::Data::Session &s) { repo.setStatus(s, r.id, "released"); });
-      shortages.insert(shortages.end(), outcome->shortages.begin(), outcome->shortages.end());
-      if (shortages.empty()) return sdk::internalError("inventory refused the reservation without naming a product");
-      return shortages;
+      sdk::ReserveRequest req{o.id, r.idempotency_key, options_.reservation_ttl_seconds, stock};
+      auto outcome = reserve(*inventory, req);
+      if (!outcome.ok()) return outcome.error();
+      if (!outcome->reserved || !outcome->reservationId) {
+        db_.transaction([&](Poco::Data::Session &s) { repo.setStatus(s, r.id, "released"); });
+        shortages.insert(shortages.end(), outcome->shortages.begin(), outcome->shortages.end());
+        if (shortages.empty())
+          return sdk::internalError("inventory " + inventory->id() +
+                                    " refused the reservation without naming a product");
+        return shortages;
+      }
+      db_.transaction(
+          [&](Poco::Data::Session &s) { repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt); });
     }
-    db_.transaction(
-        [&](Poco::Data::Session &s) { repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt); });
   }
   return shortages;
 }

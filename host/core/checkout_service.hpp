@@ -101,4 +101,9 @@ private:
 // crash-consistency tests; unset in production.
 void crashPoint(const char *step);
 
+// The order's stock lines (one per item, same order) grouped by the inventory
+// instance each routes to (CorePlugins::inventoryFor), first use first.
+std::vector<std::pair<plugins::PluginInstance *, std::vector<sdk::StockLine>>>
+stockByInventory(const CorePlugins &plugins, const Order &o, const std::vector<sdk::StockLine> &stock);
+
 } // namespace orders::host::core

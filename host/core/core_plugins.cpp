@@ -39,7 +39,41 @@ sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &regi
   out.shipping = shipping.value();
   out.cart = cart.value();
   out.notifiers = registry.ofKind("notifier");
+  const Json::Value &routes = checkout["inventory_routes"];
+  for (Json::ArrayIndex i = 0; i < routes.size(); ++i) {
+    const Json::Value &r = routes[i];
+    InventoryRoute route;
+    route.inventory = registry.find("inventory", r["inventory"].asString());
+    if (route.inventory == nullptr)
+      return sdk::invalidArgument("/checkout/inventory_routes/" + std::to_string(i) +
+                                  "/inventory: no inventory plugin instance with id '" + r["inventory"].asString() +
+                                  "'");
+    route.product_prefix = r["product_prefix"].asString();
+    route.seller = r["seller"].asString();
+    route.attribute = r["attribute"]["name"].asString();
+    route.attribute_value = r["attribute"]["value"].asString();
+    out.inventory_routes.push_back(route);
+  }
   return out;
+}
+
+bool InventoryRoute::matches(const std::string &product_id, const std::optional<std::string> &seller_id,
+                             const Json::Value &attributes) const {
+  if (!product_prefix.empty() && product_id.rfind(product_prefix, 0) != 0) return false;
+  if (!seller.empty() && seller_id.value_or("") != seller) return false;
+  if (!attribute.empty()) {
+    const Json::Value &v = attributes.isObject() ? attributes[attribute] : Json::Value::nullSingleton();
+    if (!v.isString() || v.asString() != attribute_value) return false;
+  }
+  return true;
+}
+
+plugins::PluginInstance *CorePlugins::inventoryFor(const std::string &product_id,
+                                                   const std::optional<std::string> &seller_id,
+                                                   const Json::Value &attributes) const {
+  for (const InventoryRoute &r : inventory_routes)
+    if (r.matches(product_id, seller_id, attributes)) return r.inventory;
+  return inventory;
 }
 
 plugins::PluginInstance *CorePlugins::paymentById(const std::string &id) const { return registry->find("payment", id); }

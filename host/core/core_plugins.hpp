@@ -10,6 +10,19 @@
 
 namespace orders::host::core {
 
+// Sends matching order lines to another inventory instance than the
+// default (checkout.inventory_routes; first match wins). Every condition
+// given must hold.
+struct InventoryRoute {
+  plugins::PluginInstance *inventory = nullptr;
+  std::string product_prefix;  // product id starts with this
+  std::string seller;          // line's seller id equals this
+  std::string attribute;       // catalog attribute name...
+  std::string attribute_value; // ...whose value equals this
+  bool matches(const std::string &product_id, const std::optional<std::string> &seller_id,
+               const Json::Value &attributes) const;
+};
+
 struct CorePlugins {
   plugins::PluginInstance *catalog = nullptr;   // required
   plugins::PluginInstance *inventory = nullptr; // required
@@ -17,7 +30,12 @@ struct CorePlugins {
   plugins::PluginInstance *shipping = nullptr;  // optional: no shipments without it
   plugins::PluginInstance *cart = nullptr;      // optional: request items only without it
   std::vector<plugins::PluginInstance *> notifiers;
+  std::vector<InventoryRoute> inventory_routes;
   const plugins::PluginRegistry *registry = nullptr;
+
+  // The inventory instance holding this line's stock.
+  plugins::PluginInstance *inventoryFor(const std::string &product_id, const std::optional<std::string> &seller_id,
+                                        const Json::Value &attributes) const;
 
   // Picks instances by the ids in `checkout` (or the first of each kind).
   // invalid_argument naming the config key when a required one is missing.

@@ -126,34 +126,47 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     for (const Reservation &existing : reservations.forOrder(**lease, id))
       stock_held = stock_held || existing.status == "held";
   }
-  Reservation r;
-  r.id = newId();
-  r.checkout_id = o->checkout_id;
-  r.order_id = o->id;
-  r.provider = plugins_.inventory->id();
-  // Unique per call: a retry that found no stock must not block the next one.
-  r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
-  r.status = "reserving";
   std::vector<sdk::StockLine> lines;
   for (const OrderItem &i : o->items)
     lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
-  r.lines = sdk::toJson(lines);
+  std::vector<std::string> made; // reservations held by this call, one per inventory instance
   sdk::Result<sdk::ReserveOutcome> held = sdk::ReserveOutcome{};
+  held->reserved = true;
   if (!stock_held) {
-    db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
-    held = reserve(*plugins_.inventory,
-                   sdk::ReserveRequest{o->id, r.idempotency_key, checkout_.options().reservation_ttl_seconds, lines});
-  } else {
-    held->reserved = true;
+    for (auto &[inventory, stock] : stockByInventory(plugins_, *o, lines)) {
+      Reservation r;
+      r.id = newId();
+      r.checkout_id = o->checkout_id;
+      r.order_id = o->id;
+      r.provider = inventory->id();
+      // Unique per call: a retry that found no stock must not block the next one.
+      r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
+      r.status = "reserving";
+      r.lines = sdk::toJson(stock);
+      db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
+      held = reserve(*inventory,
+                     sdk::ReserveRequest{o->id, r.idempotency_key, checkout_.options().reservation_ttl_seconds, stock});
+      if (!held.ok() || !held->reserved) {
+        // A failed call may still have reserved: release by the order reference.
+        db_.transaction([&](Poco::Data::Session &s) {
+          reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending");
+        });
+        break;
+      }
+      db_.transaction([&](Poco::Data::Session &s) {
+        reservations.setProviderId(s, r.id, held->reservationId.value_or(""), held->expiresAt);
+      });
+      made.push_back(r.id);
+    }
   }
   if (!held.ok() || !held->reserved) {
-    // A failed call may still have reserved: release by the order reference.
-    db_.transaction(
-        [&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending"); });
-    if (!held.ok()) {
-      reconciler_.runForOrder(id);
-      return held.error();
-    }
+    // What the other instances already hold for this call goes back.
+    db_.transaction([&](Poco::Data::Session &s) {
+      for (const std::string &rid : made)
+        reservations.setStatus(s, rid, "release_pending");
+    });
+    if (!held.ok() || !made.empty()) reconciler_.runForOrder(id);
+    if (!held.ok()) return held.error();
     std::string names;
     for (const auto &sh : held->shortages)
       names += (names.empty() ? "" : ", ") + sh.productId;
@@ -166,16 +179,14 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
   attempt.amount_minor = o->total_minor;
   attempt.currency = o->currency;
   attempt.created_at_ms = attempt.updated_at_ms = nowMs();
-  db_.transaction([&](Poco::Data::Session &s) {
-    if (!stock_held) reservations.setProviderId(s, r.id, held->reservationId.value_or(""), held->expiresAt);
-    payments.insert(s, attempt);
-  });
+  db_.transaction([&](Poco::Data::Session &s) { payments.insert(s, attempt); });
   auto result = startAttempt(db_, plugins_, *o, attempt);
   if (!result.ok()) {
     db_.transaction([&](Poco::Data::Session &s) {
       attempt.status = "cancelled";
       payments.update(s, attempt);
-      if (!stock_held) reservations.setStatus(s, r.id, "release_pending");
+      for (const std::string &rid : made)
+        reservations.setStatus(s, rid, "release_pending");
     });
     reconciler_.runForOrder(id);
     return result.error();
@@ -190,8 +201,9 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     if (attempt.status == "pending")
       orders.transition(s, *locked, OrderStatus::awaiting_payment, actor,
                         "payment attempt " + std::to_string(attempt.attempt));
-    else if (!stock_held)
-      reservations.setStatus(s, r.id, "release_pending");
+    else
+      for (const std::string &rid : made)
+        reservations.setStatus(s, rid, "release_pending");
   });
   reconciler_.runForOrder(id);
   if (result->status == "captured") {

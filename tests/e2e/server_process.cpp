@@ -132,9 +132,9 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
       << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
       << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
       << "database: { url: \"" << db.ordersUrl() << "\", pool_size: 24 }\n"
-      << "checkout: { split: orders_per_seller, lease_seconds: " << o.lease_seconds
+      << "checkout: { split: " << o.split << ", lease_seconds: " << o.lease_seconds
       << ", payment_timeout_seconds: " << o.payment_timeout_seconds
-      << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << " }\n"
+      << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << o.checkout_extra << " }\n"
       << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
       << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << " }\n"
       << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"]\n"
@@ -142,11 +142,11 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
       << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
       << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
       << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
-      << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD }\n"
+      << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD, attributes: { type: merch } }\n"
       << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
       << "        database_url: \"" << db.inventoryUrl() << "\"\n"
       << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
-      << "  payment:\n    - name: manual\n      id: manual\n"
+      << o.inventory_extra << "  payment:\n    - name: manual\n      id: manual\n"
       << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
       << "  shipping:\n    - name: manual\n      id: ship\n"
       << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"

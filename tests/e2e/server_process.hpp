@@ -55,6 +55,9 @@ struct ServerOptions {
   int stock_mug = 100;
   int stock_beans = 50;
   bool require_idempotency_key = false;
+  std::string split = "orders_per_seller";
+  std::string checkout_extra;  // appended inside the checkout map, e.g. ", inventory_routes: [...]"
+  std::string inventory_extra; // more entries of plugins.inventory (YAML list items, 4-space indent)
 };
 
 class ServerProcess {
