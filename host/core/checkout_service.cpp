@@ -389,7 +389,30 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
   return sdk::Status();
 }
 
-sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &request, const std::string &checkout_id) {
+sdk::Status CheckoutService::resolveCustomer(CheckoutRequest &request) {
+  if (plugins_.customer == nullptr) return sdk::Status();
+  auto found = lookupCustomer(*plugins_.customer, sdk::CustomerRef{request.user_id, request.email});
+  if (!found.ok()) {
+    if (options_.customer_required) return found.error();
+    log::warn("customer directory failed; the snapshot uses the caller's identity",
+              {{"plugin", plugins_.customer->id()}, {"userId", request.user_id}, {"error", found.error().message}});
+    return sdk::Status();
+  }
+  // The directory is the source of truth for who the buyer is; request
+  // fields only fill what it does not know.
+  if (!request.customer.isObject()) request.customer = Json::Value(Json::objectValue);
+  if (found->name) request.customer["name"] = *found->name;
+  if (found->email) {
+    request.customer["email"] = *found->email;
+    request.email = found->email;
+  }
+  if (found->phone) request.customer["phone"] = *found->phone;
+  return sdk::Status();
+}
+
+sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original,
+                                                       const std::string &checkout_id) {
+  CheckoutRequest request = original;
   storage::CheckoutRepository checkouts(db_);
   CheckoutOutcome outcome;
   outcome.checkout_id = checkout_id;
@@ -408,6 +431,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &re
     return e;
   };
   try {
+    if (auto who = resolveCustomer(request); !who.ok()) return fail(who.error());
     auto lines = loadLines(request);
     if (!lines.ok()) return fail(lines.error());
     auto orders = priceAndSplit(request, lines.value(), checkout_id);

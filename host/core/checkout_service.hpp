@@ -38,6 +38,7 @@ struct CheckoutOptions {
   int max_lines = 100;
   int64_t max_quantity = 10000;
   bool clear_cart = true;
+  bool customer_required = false; // fail when the customer directory cannot answer
 };
 
 struct CheckoutLine {
@@ -78,6 +79,7 @@ public:
   const CheckoutOptions &options() const { return options_; }
 
 private:
+  sdk::Status resolveCustomer(CheckoutRequest &request);
   struct Context;
   sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
   sdk::Result<std::vector<Order>> priceAndSplit(const CheckoutRequest &request, const std::vector<CheckoutLine> &lines,

@@ -33,6 +33,9 @@ sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &regi
   if (!shipping.ok()) return shipping.error();
   auto cart = pick(registry, checkout, "cart", "cart", false);
   if (!cart.ok()) return cart.error();
+  auto customer = pick(registry, checkout, "customer", "customer", false);
+  if (!customer.ok()) return customer.error();
+  out.customer = customer.value();
   out.catalog = catalog.value();
   out.inventory = inventory.value();
   out.payment = payment.value();
@@ -95,6 +98,9 @@ sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::Reser
 }
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
   return p.call<sdk::Empty>("release", p.methods<orders_inventory_v1_t>().release, r);
+}
+sdk::Result<sdk::Party> lookupCustomer(plugins::PluginInstance &p, const sdk::CustomerRef &r) {
+  return p.call<sdk::Party>("lookup", p.methods<orders_customer_v1_t>().lookup, r);
 }
 sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r) {
   return p.call<sdk::Cart>("load", p.methods<orders_cart_v1_t>().load, r);

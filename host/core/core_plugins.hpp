@@ -29,6 +29,7 @@ struct CorePlugins {
   plugins::PluginInstance *payment = nullptr;   // required
   plugins::PluginInstance *shipping = nullptr;  // optional: no shipments without it
   plugins::PluginInstance *cart = nullptr;      // optional: request items only without it
+  plugins::PluginInstance *customer = nullptr;  // optional: snapshot from the caller's identity without it
   std::vector<plugins::PluginInstance *> notifiers;
   std::vector<InventoryRoute> inventory_routes;
   const plugins::PluginRegistry *registry = nullptr;
@@ -51,6 +52,7 @@ sdk::Result<sdk::LookupResult> lookup(plugins::PluginInstance &p, const sdk::Loo
 sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::ReserveRequest &r);
 sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
+sdk::Result<sdk::Party> lookupCustomer(plugins::PluginInstance &p, const sdk::CustomerRef &r);
 sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r);
 sdk::Result<sdk::Empty> clearCart(plugins::PluginInstance &p, const sdk::CartRef &r);
 sdk::Result<sdk::PaymentResult> createPayment(plugins::PluginInstance &p, const sdk::PaymentRequest &r);

@@ -32,6 +32,7 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   options.lease_ms = checkout["lease_seconds"].asInt64() * 1000;
   options.max_lines = checkout["max_lines"].asInt();
   options.clear_cart = checkout["clear_cart"].asBool();
+  options.customer_required = checkout["customer_required"].asBool();
   SweepOptions sweep;
   sweep.payment_timeout_ms = checkout["payment_timeout_seconds"].asInt64() * 1000;
   sweep.auto_complete_after_ms = config["orders"]["auto_complete_after_seconds"].asInt64() * 1000;

@@ -11,6 +11,7 @@ const std::vector<KindInfo> &allKinds() {
       {ORDERS_KIND_SHIPPING, "shipping", sizeof(orders_shipping_v1_t)},
       {ORDERS_KIND_INVOICE, "invoice", sizeof(orders_invoice_v1_t)},
       {ORDERS_KIND_NOTIFIER, "notifier", sizeof(orders_notifier_v1_t)},
+      {ORDERS_KIND_CUSTOMER, "customer", sizeof(orders_customer_v1_t), 2},
   };
   return kinds;
 }

@@ -47,6 +47,9 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::strin
 
   const KindInfo *kind = kindById(d->kind);
   if (kind == nullptr) return sdk::invalidArgument(label + ": unknown plugin kind " + std::to_string(d->kind));
+  if (d->abi_minor < kind->since_minor)
+    return sdk::invalidArgument(label + ": kind " + std::string(kind->name) + " needs ABI 1." +
+                                std::to_string(kind->since_minor) + ", the plugin declares ABI " + plugin_abi);
   if (d->name == nullptr || d->version == nullptr || d->config_schema == nullptr || d->create == nullptr ||
       d->destroy == nullptr)
     return sdk::invalidArgument(label + ": descriptor lacks name, version, config_schema, create or destroy");

@@ -67,6 +67,7 @@ class LoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(abiMajorMismatchIsReported);
   CPPUNIT_TEST(newerMinorIsReported);
   CPPUNIT_TEST(unknownKindIsReported);
+  CPPUNIT_TEST(kindNewerThanDeclaredMinorIsReported);
   CPPUNIT_TEST(duplicateInstanceIdIsReported);
   CPPUNIT_TEST(unknownConfigKeyIsReportedWithPointer);
   CPPUNIT_TEST(wrongConfigTypeIsReportedWithPointer);
@@ -122,7 +123,7 @@ public:
 
   void structTooSmallIsReported() {
     CPPUNIT_ASSERT_EQUAL(
-        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.1 requires (" +
+        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.2 requires (" +
             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
         loadError(byPath("struct-too-small")));
   }
@@ -130,20 +131,26 @@ public:
   void structTooLargeIsReported() {
     CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-large: descriptor struct_size " +
                              std::to_string(sizeof(orders_plugin_descriptor_t) + 16) +
-                             " is larger than ABI 1.1 defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
+                             " is larger than ABI 1.2 defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
                              ")",
                          loadError(byPath("struct-too-large")));
   }
 
   void abiMajorMismatchIsReported() {
     CPPUNIT_ASSERT_EQUAL(
-        std::string("plugin catalog/abi-major: built for ABI 2.1, host speaks ABI 1.1 (major versions differ)"),
+        std::string("plugin catalog/abi-major: built for ABI 2.2, host speaks ABI 1.2 (major versions differ)"),
         loadError(byPath("abi-major")));
   }
 
   void newerMinorIsReported() {
-    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/newer-minor: built for ABI 1.2, newer than the host's ABI 1.1"),
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/newer-minor: built for ABI 1.3, newer than the host's ABI 1.2"),
                          loadError(byPath("newer-minor")));
+  }
+
+  void kindNewerThanDeclaredMinorIsReported() {
+    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/kind-newer-than-minor: kind customer needs ABI 1.2, the plugin "
+                                     "declares ABI 1.1"),
+                         loadError(byPath("kind-newer-than-minor")));
   }
 
   void unknownKindIsReported() {

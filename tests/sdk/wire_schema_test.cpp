@@ -186,6 +186,7 @@ public:
   }
   void encodedCartMessagesMatchSchema() {
     assertEncodedMatches("CartRef", CartRef{"u-1", std::string("ana@example.com")});
+    assertEncodedMatches("CustomerRef", CustomerRef{"u-1", std::string("ana@example.com")});
     Cart cart;
     cart.lines = {sampleStockLine(), StockLine{"p-2", {}, {}, 3, {}}};
     assertEncodedMatches("Cart", cart);

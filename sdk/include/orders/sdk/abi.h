@@ -40,9 +40,11 @@ extern "C" {
 
 /* Version of this header. Minor history:
  *   1.0  descriptor, host services, seven plugin kinds.
- *   1.1  descriptor gains `description` and `ready` (readiness probe). */
+ *   1.1  descriptor gains `description` and `ready` (readiness probe).
+ *   1.2  eighth kind: ORDERS_KIND_CUSTOMER (orders_customer_v1_t). A plugin
+ *        of a kind newer than the minor it was built for is rejected. */
 #define ORDERS_ABI_MAJOR 1
-#define ORDERS_ABI_MINOR 1
+#define ORDERS_ABI_MINOR 2
 
 /* Name of the one symbol every plugin exports (see orders_entry_fn). */
 #define ORDERS_PLUGIN_ENTRY_SYMBOL "orders_plugin_descriptor_v1"
@@ -69,6 +71,7 @@ typedef int32_t orders_kind_t;
 #define ORDERS_KIND_SHIPPING 5
 #define ORDERS_KIND_INVOICE 6
 #define ORDERS_KIND_NOTIFIER 7
+#define ORDERS_KIND_CUSTOMER 8 /* since 1.2 */
 
 /* ---- log levels, metric types, sink parts ------------------------------ */
 #define ORDERS_LOG_DEBUG 10
@@ -209,6 +212,12 @@ typedef struct orders_notifier_v1 {
   uint32_t struct_size;
   orders_method_fn notify; /* Notification -> {} */
 } orders_notifier_v1_t;
+
+/* since 1.2 */
+typedef struct orders_customer_v1 {
+  uint32_t struct_size;
+  orders_method_fn lookup; /* CustomerRef -> Party (the order's customer snapshot) */
+} orders_customer_v1_t;
 
 /* ---- the descriptor -----------------------------------------------------
  * Returned by the entry symbol; static storage in the plugin, valid while the

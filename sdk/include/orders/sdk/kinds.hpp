@@ -61,6 +61,16 @@ public:
   virtual Result<Empty> clear(const CartRef &cart) = 0;
 };
 
+// Who the buyer is (since ABI 1.2): name, email and phone for the order's
+// immutable customer snapshot, from a user directory (seed 004's
+// auth-service). not_found when the user does not exist.
+class CustomerDirectory : public Plugin {
+public:
+  using Interface = CustomerDirectory;
+  static constexpr orders_kind_t kKind = ORDERS_KIND_CUSTOMER;
+  virtual Result<Party> lookup(const CustomerRef &customer) = 0;
+};
+
 // Creates and follows payments. createPayment() must be idempotent on
 // request.idempotencyKey. A declined payment is a PaymentResult with status
 // "failed", not an error.

@@ -118,6 +118,17 @@ struct LookupResult {
   template <class V> void visit(V &v) { v("products", products); }
 };
 
+// ---- customer (since ABI 1.2) --------------------------------------------
+// Who to look up: the authenticated user (and the email the gateway gave).
+struct CustomerRef {
+  std::string userId;
+  std::optional<std::string> email;
+  template <class V> void visit(V &v) {
+    v("userId", userId);
+    v("email", email);
+  }
+};
+
 // ---- cart ---------------------------------------------------------------
 struct CartRef {
   std::string userId;

@@ -107,6 +107,13 @@ template <> struct KindTable<CartProvider> {
     return &table;
   }
 };
+template <> struct KindTable<CustomerDirectory> {
+  using K = CustomerDirectory;
+  template <class P> static const void *get() {
+    static const orders_customer_v1_t table{sizeof(orders_customer_v1_t), &call<K, CustomerRef, Party, &K::lookup>};
+    return &table;
+  }
+};
 template <> struct KindTable<PaymentProvider> {
   using K = PaymentProvider;
   template <class P> static const void *get() {
