@@ -13,7 +13,7 @@ namespace orders::host::plugins {
 struct KindInfo {
   orders_kind_t id;
   std::string_view name;
-  size_t min_table_size; // struct_size of the kind's first method table
+  size_t min_table_size;    // struct_size of the kind's first method table
   uint16_t since_minor = 0; // ABI minor that introduced the kind
 };
 

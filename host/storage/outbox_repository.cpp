@@ -53,8 +53,8 @@ std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit
   return out;
 }
 
-std::vector<std::pair<int64_t, std::string>>
-OutboxRepository::heldElsewhere(Poco::Data::Session &s, const std::vector<int64_t> &ids) {
+std::vector<std::pair<int64_t, std::string>> OutboxRepository::heldElsewhere(Poco::Data::Session &s,
+                                                                             const std::vector<int64_t> &ids) {
   std::vector<std::pair<int64_t, std::string>> out;
   if (ids.empty()) return out;
   const std::string list = idList(ids);
@@ -63,8 +63,8 @@ OutboxRepository::heldElsewhere(Poco::Data::Session &s, const std::vector<int64_
   // Through the partial index of unpublished rows: bounded by what other
   // relays hold, not by the backlog (an IN on aggregate_id would read every
   // event of those orders). The caller keeps the rows of its own orders.
-  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND id < " +
-            std::to_string(last) + " AND id NOT IN (" + list + ") ORDER BY id";
+  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND id < " + std::to_string(last) +
+            " AND id NOT IN (" + list + ") ORDER BY id";
   st.execute();
   for (Rows r(st); r.valid(); r.next())
     out.emplace_back(r.i64("id"), r.str("aggregate_id"));

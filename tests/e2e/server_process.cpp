@@ -143,7 +143,7 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
       << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
       << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
       << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD, attributes: { type: merch } }\n"
-      << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
+      << o.catalog_extra << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
       << "        database_url: \"" << db.inventoryUrl() << "\"\n"
       << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
       << o.inventory_extra << "  payment:\n    - name: manual\n      id: manual\n"

@@ -58,6 +58,7 @@ struct ServerOptions {
   std::string split = "orders_per_seller";
   std::string checkout_extra;  // appended inside the checkout map, e.g. ", inventory_routes: [...]"
   std::string inventory_extra; // more entries of plugins.inventory (YAML list items, 4-space indent)
+  std::string catalog_extra;   // more entries of plugins.catalog (same form)
 };
 
 class ServerProcess {
