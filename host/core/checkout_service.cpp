@@ -420,8 +420,16 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     step(checkout_id, "shipments_created");
 
     if (plugins_.cart != nullptr && options_.clear_cart && request.items.empty()) {
-      auto cleared = clearCart(*plugins_.cart, sdk::CartRef{request.user_id, request.email});
-      if (!cleared.ok()) log::warn("cart not cleared (best effort)", {{"user", request.user_id}});
+      // Best-effort and off the request path: a slow cart service must not
+      // delay the answer, and a failure changes nothing about the orders.
+      plugins::PluginInstance *cart = plugins_.cart;
+      const sdk::CartRef ref{request.user_id, request.email};
+      const bool queued = background_.post([cart, ref] {
+        auto cleared = clearCart(*cart, ref);
+        if (!cleared.ok())
+          log::warn("cart not cleared (best effort)", {{"user", ref.userId}, {"error", cleared.error().message}});
+      });
+      if (!queued) log::warn("cart not cleared: background queue full", {{"user", request.user_id}});
     }
     db_.transaction([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
     crashPoint("completed");

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/background_queue.hpp"
 #include "core/core_plugins.hpp"
 #include "core/order.hpp"
 #include "core/payment_reactor.hpp"
@@ -96,6 +97,7 @@ private:
   Reconciler &reconciler_;
   PaymentReactor &reactor_;
   CheckoutOptions options_;
+  BackgroundQueue background_; // best-effort work after a checkout (cart clearing); drained on destruction
 };
 
 // Test hook: when $ORDERS_TEST_CRASH_AFTER names a saga step, the process

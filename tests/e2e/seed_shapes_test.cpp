@@ -62,6 +62,7 @@ void pay(const ServerProcess &server, const Json::Value &order, const std::strin
 class SeedShapesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SeedShapesTest);
   CPPUNIT_TEST(seed000CartServiceAndInventoryService);
+  CPPUNIT_TEST(seed000InventoryDownFailsClearlyAndCompensates);
   CPPUNIT_TEST(seed002RedisCartCatalogInventoryAndPrices);
   CPPUNIT_TEST(customerSnapshotComesFromTheDirectory);
   CPPUNIT_TEST_SUITE_END();
@@ -135,6 +136,39 @@ public:
           server.as("u1", "buyer", "GET", "/api/orders/" + order["id"].asString()).json()["status"].asString());
     CPPUNIT_ASSERT(requestsTo(inventory, "POST", "/internal/inventory/release").empty());
     CPPUNIT_ASSERT_EQUAL(size_t(1), requestsTo(cart, "GET", "/api/cart/u1").size());
+  }
+
+  // The Inventory service answers 503: the checkout fails with a clear
+  // retryable error, whatever was asked is released, the cart is kept.
+  void seed000InventoryDownFailsClearlyAndCompensates() {
+    HttpPeer cart, inventory;
+    cart.on("GET", "/api/cart/u1", {200, R"({"items":[{"productId":"sku-mug","quantity":1}]})"});
+    cart.on("DELETE", "/api/cart/u1", {204, ""});
+    inventory.on("POST", "/internal/inventory/allocate", {503, "maintenance"});
+    inventory.on("POST", "/internal/inventory/release", {200, "{}"});
+    TestDatabase db(Engine::sqlite);
+    ServerOptions o;
+    o.env["INVENTORY_INTERNAL_API_TOKEN"] = "inv-token";
+    o.inventory_extra = "    - name: inventory-service\n      id: inv\n      config: { base_url: \"" +
+                        inventory.baseUrl() + "\" }\n      http: { retries: 0 }\n";
+    o.checkout_extra = ", inventory: inv, cart: cart";
+    o.extra_yaml =
+        "  cart:\n    - name: cart-service\n      id: cart\n      config: { base_url: \"" + cart.baseUrl() + "\" }\n";
+    ServerProcess server(db, o);
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Reply r = server.as("u1", "buyer", "POST", "/api/orders", kAddress);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 503, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), r.json()["code"].asString());
+    CPPUNIT_ASSERT_MESSAGE(r.body, r.json()["detail"].asString().find("503") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), db.scalar("SELECT COUNT(*) FROM orders"));
+    CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] {
+                             return db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'") == 0 &&
+                                    db.scalar("SELECT COUNT(*) FROM reservations WHERE status IN ('held', "
+                                              "'reserving', 'release_pending')") == 0;
+                           }));
+    // A failed allocate may still have allocated: the release is asked for.
+    CPPUNIT_ASSERT(!requestsTo(inventory, "POST", "/internal/inventory/release").empty());
+    CPPUNIT_ASSERT(requestsTo(cart, "DELETE", "/api/cart/u1").empty());
   }
 
   // Seed 004's auth-service as the customer directory, called with service
