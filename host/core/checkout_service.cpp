@@ -41,24 +41,6 @@ sdk::Party customerOf(const CheckoutRequest &r) {
   return p;
 }
 
-std::vector<sdk::LineItem> lineItems(const Order &o) {
-  std::vector<sdk::LineItem> out;
-  for (const OrderItem &i : o.items) {
-    sdk::LineItem li;
-    li.productId = i.product_id;
-    li.variantId = i.variant_id;
-    li.sellerId = i.seller_id;
-    li.title = i.title;
-    li.quantity = i.quantity;
-    li.unitPrice = sdk::Money{i.unit_price_minor, o.currency};
-    li.lineTotal = sdk::Money{i.line_total_minor, o.currency};
-    for (const std::string &k : i.attributes.getMemberNames())
-      if (i.attributes[k].isString()) li.attributes[k] = i.attributes[k].asString();
-    out.push_back(std::move(li));
-  }
-  return out;
-}
-
 std::vector<sdk::StockLine> stockLines(const Order &o, const std::vector<CheckoutLine> &requested) {
   std::map<std::string, std::optional<std::string>> soft; // product key -> soft reservation id
   for (const auto &l : requested)
@@ -290,7 +272,7 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
     req.amount = sdk::Money{o.total_minor, o.currency};
     req.customer = customerOf(request);
     req.description = "Order " + o.order_number;
-    req.items = lineItems(o);
+    req.items = lineItemsOf(o);
     auto result = createPayment(*plugins_.payment, req);
     if (!result.ok()) return result.error();
 
@@ -340,7 +322,7 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
   for (const Order &o : orders) {
     // One shipment per seller of the order (one when split per seller).
     std::map<std::string, std::vector<sdk::LineItem>> by_seller;
-    for (const auto &li : lineItems(o))
+    for (const auto &li : lineItemsOf(o))
       by_seller[li.sellerId.value_or("")].push_back(li);
     for (auto &[seller, items] : by_seller) {
       Shipment sh;

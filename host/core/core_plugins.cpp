@@ -36,6 +36,9 @@ sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &regi
   auto customer = pick(registry, checkout, "customer", "customer", false);
   if (!customer.ok()) return customer.error();
   out.customer = customer.value();
+  auto invoice = pick(registry, checkout, "invoice", "invoice", false);
+  if (!invoice.ok()) return invoice.error();
+  out.invoice = invoice.value();
   out.catalog = catalog.value();
   out.inventory = inventory.value();
   out.payment = payment.value();
@@ -99,6 +102,9 @@ sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::Reser
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
   return p.call<sdk::Empty>("release", p.methods<orders_inventory_v1_t>().release, r);
 }
+sdk::Result<sdk::Document> renderInvoice(plugins::PluginInstance &p, const sdk::InvoiceRequest &r) {
+  return p.call<sdk::Document>("render", p.methods<orders_invoice_v1_t>().render, r);
+}
 sdk::Result<sdk::Party> lookupCustomer(plugins::PluginInstance &p, const sdk::CustomerRef &r) {
   return p.call<sdk::Party>("lookup", p.methods<orders_customer_v1_t>().lookup, r);
 }
@@ -113,6 +119,9 @@ sdk::Result<sdk::PaymentResult> createPayment(plugins::PluginInstance &p, const 
 }
 sdk::Result<sdk::PaymentResult> refundPayment(plugins::PluginInstance &p, const sdk::RefundRequest &r) {
   return p.call<sdk::PaymentResult>("refund", p.methods<orders_payment_v1_t>().refund, r);
+}
+sdk::Result<sdk::PaymentResult> paymentStatus(plugins::PluginInstance &p, const sdk::PaymentRef &r) {
+  return p.call<sdk::PaymentResult>("status", p.methods<orders_payment_v1_t>().status, r);
 }
 sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const sdk::PaymentRef &r) {
   return p.call<sdk::PaymentResult>("cancel", p.methods<orders_payment_v1_t>().cancel, r);

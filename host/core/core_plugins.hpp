@@ -30,6 +30,7 @@ struct CorePlugins {
   plugins::PluginInstance *shipping = nullptr;  // optional: no shipments without it
   plugins::PluginInstance *cart = nullptr;      // optional: request items only without it
   plugins::PluginInstance *customer = nullptr;  // optional: snapshot from the caller's identity without it
+  plugins::PluginInstance *invoice = nullptr;   // optional: no invoices without it
   std::vector<plugins::PluginInstance *> notifiers;
   std::vector<InventoryRoute> inventory_routes;
   const plugins::PluginRegistry *registry = nullptr;
@@ -52,11 +53,13 @@ sdk::Result<sdk::LookupResult> lookup(plugins::PluginInstance &p, const sdk::Loo
 sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::ReserveRequest &r);
 sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
+sdk::Result<sdk::Document> renderInvoice(plugins::PluginInstance &p, const sdk::InvoiceRequest &r);
 sdk::Result<sdk::Party> lookupCustomer(plugins::PluginInstance &p, const sdk::CustomerRef &r);
 sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r);
 sdk::Result<sdk::Empty> clearCart(plugins::PluginInstance &p, const sdk::CartRef &r);
 sdk::Result<sdk::PaymentResult> createPayment(plugins::PluginInstance &p, const sdk::PaymentRequest &r);
 sdk::Result<sdk::PaymentResult> refundPayment(plugins::PluginInstance &p, const sdk::RefundRequest &r);
+sdk::Result<sdk::PaymentResult> paymentStatus(plugins::PluginInstance &p, const sdk::PaymentRef &r);
 sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const sdk::PaymentRef &r);
 sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
                                                   std::string_view body);

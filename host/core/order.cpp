@@ -42,4 +42,22 @@ std::string rfc3339(int64_t ms) {
   return out;
 }
 
+std::vector<sdk::LineItem> lineItemsOf(const Order &o) {
+  std::vector<sdk::LineItem> out;
+  for (const OrderItem &i : o.items) {
+    sdk::LineItem li;
+    li.productId = i.product_id;
+    li.variantId = i.variant_id;
+    li.sellerId = i.seller_id;
+    li.title = i.title;
+    li.quantity = i.quantity;
+    li.unitPrice = sdk::Money{i.unit_price_minor, o.currency};
+    li.lineTotal = sdk::Money{i.line_total_minor, o.currency};
+    for (const std::string &k : i.attributes.getMemberNames())
+      if (i.attributes[k].isString()) li.attributes[k] = i.attributes[k].asString();
+    out.push_back(std::move(li));
+  }
+  return out;
+}
+
 } // namespace orders::host::core

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/order_status.hpp"
+#include "orders/sdk/types.hpp"
 
 namespace orders::host::core {
 
@@ -103,5 +104,8 @@ int64_t nowMs();
 std::string newId();
 std::string newOrderNumber(int64_t now_ms);
 std::string rfc3339(int64_t ms);
+
+// The order's items as SDK line items (for plugins).
+std::vector<sdk::LineItem> lineItemsOf(const Order &o);
 
 } // namespace orders::host::core

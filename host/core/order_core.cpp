@@ -36,6 +36,7 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   SweepOptions sweep;
   sweep.payment_timeout_ms = checkout["payment_timeout_seconds"].asInt64() * 1000;
   sweep.auto_complete_after_ms = config["orders"]["auto_complete_after_seconds"].asInt64() * 1000;
+  sweep.payment_poll_after_ms = checkout["payment_poll_after_seconds"].asInt64() * 1000;
   core->sweep_interval_ms_ = config["orders"]["sweep_interval_ms"].asInt64();
   core->idempotency_ttl_ms_ = config["orders"]["idempotency_ttl_seconds"].asInt64() * 1000;
   core->require_idempotency_key_ = checkout["require_idempotency_key"].asBool();
@@ -47,6 +48,7 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   core->orders_ = std::make_unique<OrderService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_,
                                                  *core->checkout_, sweep);
   core->idempotency_ = std::make_unique<storage::IdempotencyRepository>(*core->db_);
+  core->invoices_ = std::make_unique<InvoiceService>(*core->db_, core->plugins_);
   return core;
 }
 
@@ -65,6 +67,7 @@ void OrderCore::sweepOnce() {
   guarded("settled_side_effects", [&] { return reconciler_->sweep(); });
   guarded("auto_completed", [&] { return orders_->autoComplete(); });
   guarded("expired_unpaid", [&] { return orders_->expireUnpaid(); });
+  guarded("payments_settled_by_poll", [&] { return orders_->pollPendingPayments(); });
   guarded("purged_idempotency_keys", [&] { return idempotency_->purge(nowMs() - idempotency_ttl_ms_); });
 }
 

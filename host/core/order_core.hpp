@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/checkout_service.hpp"
+#include "core/invoice_service.hpp"
 #include "core/order_service.hpp"
 #include "storage/database.hpp"
 #include "storage/idempotency_repository.hpp"
@@ -31,6 +32,7 @@ public:
   CheckoutService &checkout() { return *checkout_; }
   OrderService &orders() { return *orders_; }
   PaymentReactor &payments() { return *reactor_; }
+  InvoiceService &invoices() { return *invoices_; }
   storage::IdempotencyRepository &idempotency() { return *idempotency_; }
   const CorePlugins &plugins() const { return plugins_; }
   bool requireIdempotencyKey() const { return require_idempotency_key_; }
@@ -48,6 +50,7 @@ private:
   std::unique_ptr<PaymentReactor> reactor_;
   std::unique_ptr<CheckoutService> checkout_;
   std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<InvoiceService> invoices_;
   std::unique_ptr<storage::IdempotencyRepository> idempotency_;
   bool require_idempotency_key_ = false;
   int64_t sweep_interval_ms_ = 5000;

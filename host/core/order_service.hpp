@@ -25,6 +25,7 @@ struct OrderView {
 struct SweepOptions {
   int64_t auto_complete_after_ms = 7LL * 24 * 3600 * 1000;
   int64_t payment_timeout_ms = 24LL * 3600 * 1000;
+  int64_t payment_poll_after_ms = 0; // 0: never ask providers for the status of pending payments
 };
 
 class OrderService {
@@ -53,6 +54,10 @@ public:
   // Timed work; each returns how many orders it moved.
   int autoComplete();
   int expireUnpaid();
+  // Asks the provider for the status of payments pending longer than
+  // payment_poll_after_ms (a lost callback must not leave an order unpaid);
+  // a settled answer is applied through the inbox like a callback.
+  int pollPendingPayments();
 
 private:
   sdk::Result<OrderView> view(const std::string &id);

@@ -141,4 +141,41 @@ int OrderService::expireUnpaid() {
   return moved;
 }
 
+int OrderService::pollPendingPayments() {
+  if (sweep_.payment_poll_after_ms <= 0) return 0;
+  storage::PaymentRepository payments(db_);
+  std::vector<Payment> due;
+  {
+    auto lease = db_.lease();
+    due = payments.awaitingProvider(**lease, nowMs() - sweep_.payment_poll_after_ms, 50);
+  }
+  int applied = 0;
+  for (const Payment &p : due) {
+    db_.transaction([&](Poco::Data::Session &s) { payments.touch(s, p.id); });
+    plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
+    if (provider == nullptr || !p.reference) continue;
+    auto status = paymentStatus(*provider, sdk::PaymentRef{*p.reference, p.order_id});
+    if (!status.ok()) {
+      if (status.error().code != sdk::ErrorCode::unsupported)
+        log::warn("payment status poll failed",
+                  {{"payment", p.id}, {"provider", p.provider}, {"error", status.error().message}});
+      continue;
+    }
+    std::string type;
+    if (status->status == "captured") type = "paid";
+    if (status->status == "failed" || status->status == "cancelled") type = "failed";
+    if (type.empty()) continue; // still pending
+    sdk::PaymentEvent event;
+    event.source = p.provider;
+    event.eventId = "poll:" + *p.reference + ":" + status->status;
+    event.type = type;
+    event.orderId = p.order_id;
+    event.paymentReference = p.reference;
+    event.amount = sdk::Money{p.amount_minor, p.currency};
+    auto outcome = reactor_.apply(event, "poll:" + p.provider);
+    if (outcome.ok() && outcome->outcome == "applied") ++applied;
+  }
+  return applied;
+}
+
 } // namespace orders::host::core

@@ -152,11 +152,19 @@ http::Response orderHistory(app::AppContext &ctx, http::Request &req) {
   return http::Response::json(200, out);
 }
 
+// The buyer's invoice (admins may fetch any): 404 to everyone else, 409
+// before payment, 501 without an invoice plugin. The number is stable.
 http::Response orderInvoice(app::AppContext &ctx, http::Request &req) {
   const auth::Principal p = requirePrincipal(ctx, req);
   const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
-  (void)view;
-  throw http::ApiError("unsupported", "no invoice plugin is configured on this server");
+  if (p.role != auth::Role::admin && view.order.user_id != p.subject)
+    throw http::ApiError("not_found", "order " + view.order.id + " not found");
+  auto doc = ctx.core->invoices().render(view);
+  if (!doc.ok()) raise(doc.error());
+  http::Response res = http::Response::text(200, std::move(doc->bytes), doc->contentType);
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + doc->filename + "\"");
+  res.headers.emplace_back("Cache-Control", "private, no-store");
+  return res;
 }
 
 http::Response retryPayment(app::AppContext &ctx, http::Request &req) {

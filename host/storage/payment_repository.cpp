@@ -116,6 +116,25 @@ std::vector<core::Payment> PaymentRepository::pending(Poco::Data::Session &s, in
   return out;
 }
 
+std::vector<core::Payment> PaymentRepository::awaitingProvider(Poco::Data::Session &s, int64_t before_ms, int limit) {
+  Poco::Int64 before = before_ms;
+  Statement st(s);
+  st << "SELECT " << kPaymentColumns
+     << " FROM payments WHERE status = 'pending' AND reference IS NOT NULL AND created_at_ms < $1 "
+        "ORDER BY updated_at_ms LIMIT " +
+            std::to_string(limit),
+      use(before);
+  st.execute();
+  std::vector<core::Payment> out;
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readPayment(r));
+  return out;
+}
+
+void PaymentRepository::touch(Poco::Data::Session &s, const std::string &id) {
+  db_.exec(s, "UPDATE payments SET updated_at_ms = $1 WHERE id = $2", core::nowMs(), id);
+}
+
 std::vector<core::Shipment> ShipmentRepository::pending(Poco::Data::Session &s, int limit) {
   Statement st(s);
   st << "SELECT " << kShipmentColumns

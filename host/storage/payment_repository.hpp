@@ -22,6 +22,11 @@ public:
   std::vector<core::Payment> forOrder(Poco::Data::Session &s, const std::string &order_id);
   // Payments in refund_pending / void_pending (for the reconciler).
   std::vector<core::Payment> pending(Poco::Data::Session &s, int limit);
+  // Payments still `pending` at the provider, created before `before_ms`,
+  // least recently touched first (for the status poll).
+  std::vector<core::Payment> awaitingProvider(Poco::Data::Session &s, int64_t before_ms, int limit);
+  // Marks a payment as looked at now (so the poll rotates through them).
+  void touch(Poco::Data::Session &s, const std::string &id);
 
 private:
   Database &db_;

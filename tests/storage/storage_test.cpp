@@ -7,10 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "core/invoice_service.hpp"
 #include "core/order.hpp"
 #include "storage/database.hpp"
 #include "storage/idempotency_repository.hpp"
@@ -61,6 +64,7 @@ class StorageBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(listPaginatesByCreatedThenId);
   CPPUNIT_TEST(idempotencyKeyHasOneOwner);
   CPPUNIT_TEST(inboxRecordsEachEventOnce);
+  CPPUNIT_TEST(invoiceNumbersAreAllocatedOncePerOrderInSequence);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 protected:
@@ -121,19 +125,19 @@ public:
     auto again = storage::migrate(*db_);
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
-    CPPUNIT_ASSERT_EQUAL(1, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM schema_migrations"));
+    CPPUNIT_ASSERT_EQUAL(2, again->current_version); // 0001_orders, 0002_invoices
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
     if (skip()) return;
     const char *engine = postgres() ? "postgres" : "sqlite";
     std::vector<storage::Migration> broken = {
-        {engine, 2, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
+        {engine, 3, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
     auto r = storage::migrate(*db_, broken);
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT(r.error().message.find("migration failed") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 2"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 3"));
     bool table_exists = true;
     try {
       count("SELECT COUNT(*) FROM half_done");
@@ -289,6 +293,43 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":1}"), replay.response->body);
     repo.abandon("u2", "k");
     CPPUNIT_ASSERT(repo.begin("u2", "k", "h3").kind == Kind::owner);
+  }
+
+  // First download allocates INV-<year>-<n>; re-downloads get the same;
+  // 8 threads asking for 4 orders at once get 4 distinct, gapless numbers.
+  void invoiceNumbersAreAllocatedOncePerOrderInSequence() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) {
+      core::Order o = sampleOrder("u-inv", core::nowMs());
+      db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "test"); });
+      ids.push_back(o.id);
+    }
+    core::CorePlugins none;
+    core::InvoiceService invoices(*db_, none);
+    const int64_t at = 1795000000000; // 2026-11-18
+    std::mutex mutex;
+    std::map<std::string, std::set<std::string>> seen;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&, t] {
+        const std::string &id = ids[static_cast<size_t>(t % 4)];
+        const auto issued = invoices.issue(id, at);
+        std::lock_guard lock(mutex);
+        seen[id].insert(issued.number);
+      });
+    for (auto &t : threads)
+      t.join();
+    std::set<std::string> all;
+    for (const auto &[id, numbers] : seen) {
+      CPPUNIT_ASSERT_EQUAL(size_t(1), numbers.size());
+      all.insert(*numbers.begin());
+      CPPUNIT_ASSERT_EQUAL(*numbers.begin(), invoices.issue(id, at + 86400000).number); // stable later
+    }
+    CPPUNIT_ASSERT(
+        (std::set<std::string>{"INV-2026-000001", "INV-2026-000002", "INV-2026-000003", "INV-2026-000004"}) == all);
+    CPPUNIT_ASSERT_EQUAL(int64_t(4), count("SELECT COUNT(*) FROM invoices"));
   }
 
   void inboxRecordsEachEventOnce() {

@@ -289,14 +289,18 @@ struct ShipmentUpdate {
 // ---- invoice and notifier -----------------------------------------------
 struct InvoiceRequest {
   OrderSnapshot order;
-  std::string invoiceNumber;
-  std::string issuedAt;
+  std::string invoiceNumber; // allocated once per order by the host; stable on re-download
+  std::string issuedAt;      // RFC 3339, when the number was allocated
   std::optional<Party> seller;
+  std::optional<std::string> paymentReference; // the provider's reference of the captured payment
+  std::optional<std::string> paidAt;           // RFC 3339
   template <class V> void visit(V &v) {
     v("order", order);
     v("invoiceNumber", invoiceNumber);
     v("issuedAt", issuedAt);
     v("seller", seller);
+    v("paymentReference", paymentReference);
+    v("paidAt", paidAt);
   }
 };
 
