@@ -1,0 +1,67 @@
+// payment/payments-service: one payment message (a Kafka message value or a
+// webhook body, JSON) -> orders::sdk::ParsedEvent.
+//
+// The message's type (at a JSON pointer, else a header) picks the canonical
+// event type from a configured table; a type the table lacks is "ignored".
+// Ids, amount and currency are found by configured JSON pointers; amounts are
+// exact (read from the text the producer wrote, never through a double).
+// Errors are invalid_argument naming the pointer, so the host dead-letters
+// the message.
+//
+// Thread-safety: free functions on values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json_pointer.hpp"
+#include "orders/sdk/messages.hpp"
+
+namespace orders::plugins::payment {
+
+struct EventMapping {
+  JsonPointer type;                         // where the message names its type
+  std::vector<std::string> type_headers;    // lower-case; read when `type` is absent
+  std::map<std::string, std::string> types; // message type -> paid | failed | expired | refunded
+  std::vector<JsonPointer> event_id;        // first present wins; required
+  std::vector<JsonPointer> order_id;        // required
+  std::vector<JsonPointer> payment_id;      // optional
+  std::vector<JsonPointer> order_number;    // optional
+  JsonPointer amount_minor;
+  std::optional<JsonPointer> amount_major; // when set: read instead of amount_minor, in major units
+  JsonPointer currency;
+  JsonPointer occurred_at;
+  std::map<std::string, int> exponents; // decimal places per currency, for major units
+};
+
+// Defaults of config.schema.json's event_types.
+std::map<std::string, std::string> defaultEventTypes();
+
+// USD/EUR/GBP... 2, IDR/JPY/KRW/VND... 0, BHD/KWD/OMR... 3.
+std::map<std::string, int> defaultCurrencyExponents();
+
+// True for paid, failed, expired and refunded.
+bool isPaymentEventType(const std::string &type);
+
+// "null", "number", "string", "boolean", "array" or "object".
+const char *typeName(const Json::Value &value);
+
+// An identifier: a string as is, an integer in decimal; nullopt otherwise.
+std::optional<std::string> idText(const Json::Value &value);
+
+enum class DecimalError { none, malformed, negative, too_precise, too_large };
+
+// "19.99" at exponent 2 -> 1999, "1.5e3" at 0 -> 1500. Exact decimal
+// arithmetic on the text; a value that is not a whole number of minor units
+// is too_precise (money is never rounded here).
+DecimalError decimalToMinor(std::string_view text, int exponent, int64_t &out);
+
+// Translates `payload`. `source` becomes PaymentEvent::source (the instance id).
+sdk::Result<sdk::ParsedEvent> translateEvent(const EventMapping &mapping, const std::string &source,
+                                             const sdk::InboundMessage &message, std::string_view payload);
+
+} // namespace orders::plugins::payment
