@@ -1,0 +1,27 @@
+// payment/xendit: Xendit's invoice callback body -> ParsedEvent.
+//
+//   PAID, SETTLED  -> event "paid"     (eventId "<id>:<status>": two events for one invoice,
+//   EXPIRED        -> event "expired"   the second of which the core answers already_paid)
+//   anything else  -> outcome "ignored" with a reason
+//
+// orderId comes from metadata.order_id, else from the external_id this
+// plugin made (an invoice with neither is another system's: ignored). The
+// amount is paid_amount (else amount) converted back to minor units exactly.
+// A malformed body is invalid_argument naming the field's pointer.
+//
+// The x-callback-token check is the caller's (xendit_payment.cpp).
+// Thread-safety: pure function.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "orders/sdk/messages.hpp"
+#include "settings.hpp"
+
+namespace orders::plugins::payment::xendit {
+
+// `source` is the instance id (half of the core's dedupe key).
+sdk::Result<sdk::ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &source, std::string_view body);
+
+} // namespace orders::plugins::payment::xendit
