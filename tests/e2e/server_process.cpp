@@ -148,9 +148,9 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
       << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
       << o.inventory_extra << "  payment:\n    - name: manual\n      id: manual\n"
       << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
-      << "  shipping:\n    - name: manual\n      id: ship\n"
+      << o.payment_extra << "  shipping:\n    - name: manual\n      id: ship\n"
       << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"
-      << o.extra_yaml;
+      << o.shipping_extra << o.extra_yaml;
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -59,6 +59,8 @@ struct ServerOptions {
   std::string checkout_extra;  // appended inside the checkout map, e.g. ", inventory_routes: [...]"
   std::string inventory_extra; // more entries of plugins.inventory (YAML list items, 4-space indent)
   std::string catalog_extra;   // more entries of plugins.catalog (same form)
+  std::string payment_extra;   // more entries of plugins.payment (same form)
+  std::string shipping_extra;  // more entries of plugins.shipping (same form)
 };
 
 class ServerProcess {
