@@ -3,6 +3,7 @@
 #include "core/order.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
+#include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
 
 namespace orders::host::core {
@@ -53,7 +54,17 @@ bool Reconciler::settleShipment(const Shipment &sh) {
   if (p == nullptr || !sh.reference) {
     next.status = confirm ? "confirmed" : "cancelled"; // nothing exists at a provider to move
   } else {
-    sdk::ShipmentRef ref{*sh.reference, sh.order_id};
+    sdk::ShipmentRef ref{*sh.reference, sh.order_id, std::nullopt, sh.seller_id, std::nullopt, {}};
+    {
+      storage::OrderRepository orders(db_);
+      auto lease = db_.lease();
+      if (auto o = orders.find(**lease, sh.order_id)) {
+        ref.orderNumber = o->order_number;
+        if (o->shipping_address.isObject()) ref.address = sdk::fromJsonOrThrow<sdk::Address>(o->shipping_address);
+        for (const sdk::LineItem &li : lineItemsOf(*o))
+          if (li.sellerId == sh.seller_id) ref.lines.push_back(li);
+      }
+    }
     auto result = confirm ? confirmShipment(*p, ref) : cancelShipment(*p, ref);
     if (!result.ok()) {
       warn(confirm ? "shipment confirm failed; will retry" : "shipment cancel failed; will retry", sh.id,

@@ -248,12 +248,23 @@ struct ShipmentRequest {
   }
 };
 
+// Confirm/cancel request. The host also sends what the shipment carries
+// (its seller group's address and lines), so a plugin that books only at
+// confirmation needs no memory of the draft.
 struct ShipmentRef {
   std::string reference;
   std::string orderId;
+  std::optional<std::string> orderNumber;
+  std::optional<std::string> sellerId;
+  std::optional<Address> address;
+  std::vector<LineItem> lines;
   template <class V> void visit(V &v) {
     v("reference", reference);
     v("orderId", orderId);
+    v("orderNumber", orderNumber);
+    v("sellerId", sellerId);
+    v("address", address);
+    v("lines", lines);
   }
 };
 
