@@ -8,7 +8,7 @@ packages=(
   libpoco-dev libpq-dev libssl-dev
   librdkafka-dev libboost-dev libjsoncpp-dev libcppunit-dev libvalijson-dev
   libyaml-cpp-dev
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils fonts-droid-fallback
   postgresql-15 redis-server
   curl iproute2 wrk kcat
 )

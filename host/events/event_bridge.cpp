@@ -71,6 +71,8 @@ sdk::Result<sdk::Empty> EventBridge::check(const Json::Value &config, const plug
   const Json::Value &kafka = config["kafka"];
   auto routes = publishRoutes(config["events"]["publish"]);
   if (!routes.ok()) return routes.error();
+  auto notifiers = NotificationDispatcher::routesFrom(config["notifications"], plugins);
+  if (!notifiers.ok()) return notifiers.error();
   if (kafka["bootstrap_servers"].asString().empty()) return sdk::Empty{};
   auto consume = consumeRoutes(config["events"]["consume"], plugins, default_payment);
   if (!consume.ok()) return consume.error();
@@ -93,6 +95,18 @@ sdk::Result<std::unique_ptr<EventBridge>> EventBridge::create(const Json::Value 
   metrics.describe("orders_outbox_backlog", metrics::Type::gauge, "Outbox rows not yet published.");
   metrics.describe("orders_outbox_oldest_unpublished_age_seconds", metrics::Type::gauge,
                    "Age of the oldest unpublished outbox row (0 when none).");
+  const Json::Value &notifications = config["notifications"];
+  if (notifications["enabled"].asBool()) {
+    auto routes = NotificationDispatcher::routesFrom(notifications, plugins);
+    if (!routes.ok()) return routes.error();
+    if (!routes->empty()) {
+      DispatcherOptions options;
+      options.poll_interval_ms = notifications["poll_interval_ms"].asInt();
+      options.max_attempts = notifications["max_attempts"].asInt();
+      bridge->notifications_ =
+          std::make_unique<NotificationDispatcher>(db, metrics, std::move(routes).value(), options);
+    }
+  }
   if (kafka["bootstrap_servers"].asString().empty()) return bridge;
 
   const KafkaSettings producer = producerSettings(kafka);
@@ -150,6 +164,7 @@ void EventBridge::housekeepingOnce() {
 void EventBridge::start() {
   if (relay_) relay_->start();
   if (consumer_) consumer_->start();
+  if (notifications_) notifications_->start();
   if (housekeeper_.joinable()) return;
   housekeeper_ = std::thread([this] {
     std::unique_lock lock(mutex_);
@@ -163,6 +178,7 @@ void EventBridge::start() {
 }
 
 void EventBridge::stop() {
+  if (notifications_) notifications_->stop();
   if (consumer_) consumer_->stop();
   if (relay_) relay_->stop();
   {

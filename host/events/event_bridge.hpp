@@ -6,7 +6,8 @@
 //     and deletes published rows older than
 //     events.retention.published_max_age_seconds (0 keeps them).
 // Without Kafka, rows stay in the outbox (GET /api/admin/outbox) and
-// payments arrive by webhook.
+// payments arrive by webhook. Notifications (notifier plugins) read the
+// outbox with or without Kafka.
 #pragma once
 
 #include <json/json.h>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "events/notification_dispatcher.hpp"
 #include "events/outbox_relay.hpp"
 #include "events/payment_consumer.hpp"
 #include "orders/sdk/types.hpp"
@@ -50,6 +52,7 @@ private:
   metrics::MetricsRegistry &metrics_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<PaymentConsumer> consumer_;
+  std::unique_ptr<NotificationDispatcher> notifications_;
   int64_t retention_ms_ = 0;
 
   std::thread housekeeper_;

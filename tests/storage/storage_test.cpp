@@ -125,19 +125,19 @@ public:
     auto again = storage::migrate(*db_);
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
-    CPPUNIT_ASSERT_EQUAL(2, again->current_version); // 0001_orders, 0002_invoices
-    CPPUNIT_ASSERT_EQUAL(int64_t(2), count("SELECT COUNT(*) FROM schema_migrations"));
+    CPPUNIT_ASSERT_EQUAL(3, again->current_version); // 0001_orders, 0002_invoices, 0003_notifications
+    CPPUNIT_ASSERT_EQUAL(int64_t(3), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
     if (skip()) return;
     const char *engine = postgres() ? "postgres" : "sqlite";
     std::vector<storage::Migration> broken = {
-        {engine, 3, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
+        {engine, 4, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
     auto r = storage::migrate(*db_, broken);
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT(r.error().message.find("migration failed") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 3"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 4"));
     bool table_exists = true;
     try {
       count("SELECT COUNT(*) FROM half_done");

@@ -315,14 +315,20 @@ struct InvoiceRequest {
   }
 };
 
+// One order event for a notifier. Delivery is at least once: `eventId` is
+// stable across redeliveries (use it as an idempotency key).
 struct Notification {
   std::string event; // e.g. "order.paid"
   OrderSnapshot order;
   std::optional<Party> recipient;
+  std::optional<std::string> eventId;
+  std::optional<std::string> occurredAt; // RFC 3339
   template <class V> void visit(V &v) {
     v("event", event);
     v("order", order);
     v("recipient", recipient);
+    v("eventId", eventId);
+    v("occurredAt", occurredAt);
   }
 };
 
