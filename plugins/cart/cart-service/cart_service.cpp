@@ -9,6 +9,8 @@
 
 namespace orders::plugins::cart {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

@@ -24,6 +24,8 @@
 
 namespace orders::plugins::cart_redis {
 
+using orders::common::JsonPointer;
+
 struct JsonShape {
   JsonPointer lines;                   // the lines array in an object value; an array value is the lines
   JsonPointer productId;               // inside one line: string or integer, required

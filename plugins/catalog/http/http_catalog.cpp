@@ -13,6 +13,8 @@
 
 namespace orders::plugins::catalog {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

@@ -20,6 +20,8 @@
 
 namespace orders::plugins::catalog {
 
+using orders::common::JsonPointer;
+
 // One product object as the catalog served it. The number offsets JsonCpp
 // recorded in `value` refer to `body`, so the body travels with it.
 struct ProductDoc {

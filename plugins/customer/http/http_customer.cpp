@@ -14,6 +14,8 @@
 
 namespace orders::plugins::customer {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

@@ -23,6 +23,8 @@
 
 namespace orders::plugins::payment {
 
+using orders::common::JsonPointer;
+
 struct EventMapping {
   JsonPointer type;                         // where the message names its type
   std::vector<std::string> type_headers;    // lower-case; read when `type` is absent

@@ -23,6 +23,8 @@
 
 namespace orders::plugins::payment {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

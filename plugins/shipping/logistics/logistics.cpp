@@ -26,6 +26,8 @@
 
 namespace orders::plugins::shipping::logistics {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

@@ -18,6 +18,8 @@
 
 namespace orders::plugins::shipping::logistics {
 
+using orders::common::JsonPointer;
+
 // The reference of the shipment of `order_id`'s lines of `seller_id`
 // ("house" for house-brand lines): "shp_<order id>_<seller id|house>". The
 // same (order, seller) always gets the same reference, so a retried

@@ -22,6 +22,8 @@
 
 namespace orders::plugins::shipping::service {
 
+using orders::common::JsonPointer;
+
 using namespace orders::sdk;
 
 namespace {

@@ -1,4 +1,5 @@
-// RFC 6901 JSON pointers over JsonCpp values, for response field mapping.
+// RFC 6901 JSON pointers over JsonCpp values, for mapping fields of a
+// neighbour's JSON (responses, events, stored values) by configuration.
 //
 //   ""            the whole document
 //   "/data/items" member "items" of member "data"
@@ -19,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-namespace orders::plugins::customer {
+namespace orders::common {
 
 class JsonPointer {
 public:
@@ -98,4 +99,4 @@ private:
   std::vector<std::string> tokens_;
 };
 
-} // namespace orders::plugins::customer
+} // namespace orders::common
