@@ -9,8 +9,6 @@ using namespace orders::sdk;
 
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 
 const std::string &bodyOf(const ProductDoc &doc) {
@@ -90,93 +88,6 @@ Result<std::optional<std::string>> optionalId(const Reporter &r, const std::stri
 }
 
 } // namespace
-
-std::map<std::string, int> defaultCurrencyExponents() {
-  std::map<std::string, int> out;
-  for (const char *code : {"USD", "EUR", "GBP", "AUD", "CAD", "CHF", "CNY", "HKD", "INR", "MYR", "NZD", "PHP", "SGD",
-                           "THB", "TWD", "SEK", "NOK", "DKK", "PLN", "CZK", "MXN", "BRL", "ZAR", "AED", "SAR"})
-    out[code] = 2;
-  // IDR is formally 2 in ISO 4217, but its minor unit is not used in practice
-  // (and is not used by this service: Money for IDR 150000 is 150000).
-  for (const char *code : {"IDR", "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG"})
-    out[code] = 0;
-  for (const char *code : {"BHD", "KWD", "OMR", "JOD", "TND", "IQD", "LYD"})
-    out[code] = 3;
-  return out;
-}
-
-DecimalError decimalToMinor(std::string_view text, int exponent, int64_t &out) {
-  size_t i = 0;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  std::string digits; // integer and fraction digits, without the point
-  int64_t fraction_digits = 0;
-  while (i < text.size() && isDigit(text[i]))
-    digits += text[i++];
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && isDigit(text[i])) {
-      digits += text[i++];
-      ++fraction_digits;
-    }
-  }
-  if (digits.empty()) return DecimalError::malformed;
-  int64_t power = 0;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    bool power_negative = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) power_negative = text[i++] == '-';
-    const size_t first = i;
-    while (i < text.size() && isDigit(text[i])) {
-      if (power < 100000) power = power * 10 + (text[i] - '0');
-      ++i;
-    }
-    if (i == first) return DecimalError::malformed;
-    if (power_negative) power = -power;
-  }
-  if (i != text.size()) return DecimalError::malformed;
-
-  const size_t nonzero = digits.find_first_not_of('0');
-  if (nonzero == std::string::npos) {
-    out = 0;
-    return DecimalError::none;
-  }
-  if (negative) return DecimalError::negative;
-  digits.erase(0, nonzero);
-  // The amount in minor units is digits * 10^scale.
-  const int64_t scale = power - fraction_digits + exponent;
-  if (scale < 0) {
-    const size_t drop = static_cast<size_t>(-scale);
-    if (drop >= digits.size() || digits.find_first_not_of('0', digits.size() - drop) != std::string::npos)
-      return DecimalError::too_precise;
-    digits.resize(digits.size() - drop);
-  } else {
-    if (static_cast<uint64_t>(scale) + digits.size() > 18) return DecimalError::too_large;
-    digits.append(static_cast<size_t>(scale), '0');
-  }
-  if (digits.size() > 18) return DecimalError::too_large; // 18 digits always fit in int64
-  int64_t value = 0;
-  for (char c : digits)
-    value = value * 10 + (c - '0');
-  out = value;
-  return DecimalError::none;
-}
-
-std::string numberText(const Json::Value &number, const std::string &body) {
-  const ptrdiff_t start = number.getOffsetStart();
-  const ptrdiff_t limit = number.getOffsetLimit();
-  if (start >= 0 && limit > start && static_cast<size_t>(limit) <= body.size()) {
-    const std::string text = body.substr(static_cast<size_t>(start), static_cast<size_t>(limit - start));
-    double parsed = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), parsed);
-    if (result.ec == std::errc() && result.ptr == text.data() + text.size() && parsed == number.asDouble()) return text;
-  }
-  if (number.type() == Json::intValue) return std::to_string(number.asLargestInt());
-  if (number.type() == Json::uintValue) return std::to_string(number.asLargestUInt());
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, number.asDouble());
-  return result.ec == std::errc() ? std::string(buffer, result.ptr) : std::string("NaN");
-}
 
 std::optional<std::string> idText(const Json::Value &value) {
   if (value.isString()) return value.asString();

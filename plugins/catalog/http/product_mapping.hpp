@@ -15,12 +15,17 @@
 #include <string>
 #include <string_view>
 
+#include "decimal_money.hpp"
 #include "json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 
 namespace orders::plugins::catalog {
 
+using orders::common::DecimalError;
+using orders::common::decimalToMinor;
+using orders::common::defaultCurrencyExponents;
 using orders::common::JsonPointer;
+using orders::common::numberText;
 
 // One product object as the catalog served it. The number offsets JsonCpp
 // recorded in `value` refer to `body`, so the body travels with it.
@@ -50,20 +55,6 @@ struct PriceRules {
   std::optional<std::string> defaultCurrency; // when the product names none
   std::map<std::string, int> exponents;       // decimal places per currency, for major units
 };
-
-// USD/EUR/GBP... 2, IDR/JPY/KRW/VND... 0, BHD/KWD/OMR... 3.
-std::map<std::string, int> defaultCurrencyExponents();
-
-enum class DecimalError { none, malformed, negative, too_precise, too_large };
-
-// "19.99" at exponent 2 -> 1999, "1.5e3" at 0 -> 1500. Exact decimal
-// arithmetic on the text; a value that is not a whole number of minor units
-// is too_precise (money is never rounded here).
-DecimalError decimalToMinor(std::string_view text, int exponent, int64_t &out);
-
-// The text of a JSON number exactly as written in `body` (falls back to the
-// shortest text reading back as the same double).
-std::string numberText(const Json::Value &number, const std::string &body);
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
 std::optional<std::string> idText(const Json::Value &value);

@@ -18,12 +18,17 @@
 #include <string_view>
 #include <vector>
 
+#include "decimal_money.hpp"
 #include "json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 
 namespace orders::plugins::payment {
 
+using orders::common::DecimalError;
+using orders::common::decimalToMinor;
+using orders::common::defaultCurrencyExponents;
 using orders::common::JsonPointer;
+using orders::common::numberText;
 
 struct EventMapping {
   JsonPointer type;                         // where the message names its type
@@ -43,9 +48,6 @@ struct EventMapping {
 // Defaults of config.schema.json's event_types.
 std::map<std::string, std::string> defaultEventTypes();
 
-// USD/EUR/GBP... 2, IDR/JPY/KRW/VND... 0, BHD/KWD/OMR... 3.
-std::map<std::string, int> defaultCurrencyExponents();
-
 // True for paid, failed, expired and refunded.
 bool isPaymentEventType(const std::string &type);
 
@@ -54,13 +56,6 @@ const char *typeName(const Json::Value &value);
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
 std::optional<std::string> idText(const Json::Value &value);
-
-enum class DecimalError { none, malformed, negative, too_precise, too_large };
-
-// "19.99" at exponent 2 -> 1999, "1.5e3" at 0 -> 1500. Exact decimal
-// arithmetic on the text; a value that is not a whole number of minor units
-// is too_precise (money is never rounded here).
-DecimalError decimalToMinor(std::string_view text, int exponent, int64_t &out);
 
 // Translates `payload`. `source` becomes PaymentEvent::source (the instance id).
 sdk::Result<sdk::ParsedEvent> translateEvent(const EventMapping &mapping, const std::string &source,
