@@ -1,0 +1,305 @@
+// notifier/smtp loaded as the server loads it (the real registry, schema
+// defaults) against an SMTP sink on 127.0.0.1 that this test runs: a tiny
+// single-threaded server speaking just enough SMTP and recording what it got.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <Poco/Net/DialogSocket.h>
+#include <Poco/Net/MailMessage.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
+
+#include <atomic>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/core_plugins.hpp"
+#include "http_peer.hpp"
+#include "loaded_plugin.hpp"
+
+using orders::testing::json;
+using orders::testing::LoadedPlugin;
+namespace core = orders::host::core;
+namespace sdk = orders::sdk;
+
+namespace {
+
+// The argument of "MAIL FROM: <a@b>" / "RCPT TO:<a@b>", without the blanks
+// clients may put after the colon.
+std::string argumentOf(const std::string &line) {
+  std::string arg = line.substr(line.find(':') + 1);
+  arg.erase(0, arg.find_first_not_of(' '));
+  return arg;
+}
+
+struct ReceivedMail {
+  std::string helo;
+  std::string from;                    // MAIL FROM argument
+  std::vector<std::string> recipients; // RCPT TO arguments
+  std::string data;                    // DATA, dot-unstuffed, CRLF line ends
+};
+
+// Answers 220, EHLO/HELO 250, MAIL 250, RCPT 250, DATA 354 ... "." 250,
+// QUIT 221, STARTTLS 502, anything else 250. One connection at a time.
+class SmtpSink {
+public:
+  SmtpSink() : server_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+    port_ = server_.address().port();
+    thread_ = std::thread([this] { run(); });
+  }
+  ~SmtpSink() {
+    stop_ = true;
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+  std::vector<ReceivedMail> mails() const {
+    std::lock_guard lock(mutex_);
+    return mails_;
+  }
+
+private:
+  void run() {
+    while (!stop_) {
+      try {
+        if (!server_.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) continue;
+        Poco::Net::StreamSocket client = server_.acceptConnection();
+        client.setReceiveTimeout(Poco::Timespan(5, 0));
+        serve(client);
+      } catch (...) {
+        // a broken connection: wait for the next one
+      }
+    }
+  }
+
+  static std::string upper(std::string s) {
+    for (char &c : s)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  void serve(Poco::Net::StreamSocket &client) {
+    Poco::Net::DialogSocket ds(client);
+    ds.sendMessage("220 sink ESMTP ready");
+    ReceivedMail mail;
+    std::string line;
+    while (ds.receiveMessage(line)) {
+      const std::string verb = upper(line.substr(0, 4));
+      if (verb == "EHLO" || verb == "HELO") {
+        mail.helo = line.size() > 5 ? line.substr(5) : "";
+        ds.sendMessage("250 sink");
+      } else if (verb == "MAIL") {
+        mail.from = argumentOf(line);
+        ds.sendMessage("250 OK");
+      } else if (verb == "RCPT") {
+        mail.recipients.push_back(argumentOf(line));
+        ds.sendMessage("250 OK");
+      } else if (verb == "DATA") {
+        ds.sendMessage("354 end with <CRLF>.<CRLF>");
+        std::string data;
+        while (ds.receiveMessage(line) && line != ".")
+          data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
+        mail.data = data;
+        {
+          std::lock_guard lock(mutex_);
+          mails_.push_back(mail);
+        }
+        ds.sendMessage("250 queued");
+      } else if (verb == "QUIT") {
+        ds.sendMessage("221 bye");
+        return;
+      } else if (upper(line).rfind("STARTTLS", 0) == 0) {
+        ds.sendMessage("502 not here");
+      } else {
+        ds.sendMessage("250 OK");
+      }
+    }
+  }
+
+  Poco::Net::ServerSocket server_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::vector<ReceivedMail> mails_;
+};
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Decodes RFC 2047 Q-encoded words ("=?UTF-8?q?...?="), joining adjacent
+// ones; plain text passes through.
+std::string decodeWords(std::string text) {
+  std::string unfolded;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] != '\r' && text[i] != '\n') unfolded += text[i];
+  std::string out;
+  size_t i = 0;
+  bool after_word = false;
+  while (i < unfolded.size()) {
+    if (unfolded.compare(i, 2, "=?") == 0) {
+      const size_t q1 = unfolded.find('?', i + 2);
+      const size_t q2 = q1 == std::string::npos ? q1 : unfolded.find('?', q1 + 1);
+      const size_t end = q2 == std::string::npos ? q2 : unfolded.find("?=", q2 + 1);
+      if (end != std::string::npos) {
+        for (size_t k = q2 + 1; k < end; ++k) {
+          if (unfolded[k] == '_') {
+            out += ' ';
+          } else if (unfolded[k] == '=' && k + 2 < end && hexValue(unfolded[k + 1]) >= 0 &&
+                     hexValue(unfolded[k + 2]) >= 0) {
+            out += static_cast<char>(hexValue(unfolded[k + 1]) * 16 + hexValue(unfolded[k + 2]));
+            k += 2;
+          } else {
+            out += unfolded[k];
+          }
+        }
+        i = end + 2;
+        after_word = true;
+        continue;
+      }
+    }
+    if (after_word && (unfolded[i] == ' ' || unfolded[i] == '\t')) {
+      size_t j = i;
+      while (j < unfolded.size() && (unfolded[j] == ' ' || unfolded[j] == '\t'))
+        ++j;
+      if (unfolded.compare(j, 2, "=?") == 0) {
+        i = j; // whitespace between encoded words is dropped
+        continue;
+      }
+    }
+    after_word = false;
+    out += unfolded[i++];
+  }
+  return out;
+}
+
+std::unique_ptr<LoadedPlugin> load(uint16_t port, const std::string &extra = "") {
+  const std::string instance = R"({"name":"smtp","id":"mail","config":{"host":"127.0.0.1","port":)" +
+                               std::to_string(port) + R"(,"from":"Shop <shop@example.com>","timeout_ms":2000)" +
+                               (extra.empty() ? "" : "," + extra) + "}}";
+  auto plugin = std::make_unique<LoadedPlugin>("notifier", json(instance));
+  CPPUNIT_ASSERT_MESSAGE(plugin->error(), plugin->ok());
+  return plugin;
+}
+
+sdk::Notification notification(const std::string &event) {
+  sdk::Notification n;
+  n.event = event;
+  n.eventId = "evt-" + event;
+  n.occurredAt = "2026-11-22T10:00:00Z";
+  n.order.id = "o-1";
+  n.order.orderNumber = "ORD-1001";
+  n.order.status = "paid";
+  n.order.currency = "USD";
+  n.order.totalMinor = 1299;
+  n.order.customer = sdk::Party{"u-1", std::string("Ann Lee"), std::string("ann@example.com"), std::nullopt};
+  return n;
+}
+
+bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+std::string why(const sdk::Result<sdk::Empty> &r) { return r.ok() ? std::string() : r.error().message; }
+
+} // namespace
+
+class SmtpNotifierIntegrationTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SmtpNotifierIntegrationTest);
+  CPPUNIT_TEST(sendsTheDefaultTemplateToTheCustomer);
+  CPPUNIT_TEST(sendsAConfiguredUtf8SubjectToTheRecipient);
+  CPPUNIT_TEST(noEmailSendsNothing);
+  CPPUNIT_TEST(refusedStartTlsIsUnavailable);
+  CPPUNIT_TEST(sinkDownIsUnavailable);
+  CPPUNIT_TEST_SUITE_END();
+
+public:
+  void sendsTheDefaultTemplateToTheCustomer() {
+    SmtpSink sink;
+    auto plugin = load(sink.port());
+    auto r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+
+    const auto mails = sink.mails();
+    CPPUNIT_ASSERT_EQUAL(size_t(1), mails.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("localhost"), mails[0].helo);
+    CPPUNIT_ASSERT_EQUAL(std::string("<shop@example.com>"), mails[0].from);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), mails[0].recipients.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("<ann@example.com>"), mails[0].recipients[0]);
+
+    std::istringstream in(mails[0].data);
+    Poco::Net::MailMessage message;
+    message.read(in);
+    CPPUNIT_ASSERT_EQUAL(std::string("Order ORD-1001 paid"), decodeWords(message.getSubject()));
+    CPPUNIT_ASSERT_EQUAL(std::string("evt-order.paid"), message.get("X-Order-Event-Id"));
+    CPPUNIT_ASSERT(contains(message.getContentType(), "text/plain"));
+    CPPUNIT_ASSERT(contains(message.getContentType(), "UTF-8"));
+    CPPUNIT_ASSERT_MESSAGE(message.getContent(), contains(message.getContent(), "ORD-1001"));
+    CPPUNIT_ASSERT_MESSAGE(message.getContent(), contains(message.getContent(), "USD 12.99"));
+    CPPUNIT_ASSERT_MESSAGE(message.getContent(), contains(message.getContent(), "Ann Lee"));
+  }
+
+  void sendsAConfiguredUtf8SubjectToTheRecipient() {
+    SmtpSink sink;
+    auto plugin = load(sink.port(), R"("helo":"orders.test","templates":{"order.shipped":{)"
+                                    R"("subject":"Pesanan {orderNumber} dikirim — terima kasih, {customerName}!",)"
+                                    R"("body":"Halo {customerName},\n.\nTotal {total} ({event}).\n"}})");
+    sdk::Notification n = notification("order.shipped");
+    n.recipient = sdk::Party{"u-1", std::string("Zoë"), std::string("zoe@example.com"), std::nullopt};
+    auto r = core::notify(plugin->instance(), n);
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+
+    // order.paid has no template in this instance: skipped, nothing sent.
+    r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+
+    const auto mails = sink.mails();
+    CPPUNIT_ASSERT_EQUAL(size_t(1), mails.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("orders.test"), mails[0].helo);
+    CPPUNIT_ASSERT_EQUAL(std::string("<zoe@example.com>"), mails[0].recipients.at(0));
+    std::istringstream in(mails[0].data);
+    Poco::Net::MailMessage message;
+    message.read(in);
+    CPPUNIT_ASSERT_EQUAL(std::string("Pesanan ORD-1001 dikirim — terima kasih, Zoë!"),
+                         decodeWords(message.getSubject()));
+    CPPUNIT_ASSERT_EQUAL(std::string("evt-order.shipped"), message.get("X-Order-Event-Id"));
+    CPPUNIT_ASSERT_MESSAGE(message.getContent(), contains(message.getContent(), "Halo Zoë"));
+    CPPUNIT_ASSERT_MESSAGE(mails[0].data, contains(message.getContent(), "Total USD 12.99 (order.shipped)"));
+  }
+
+  void noEmailSendsNothing() {
+    SmtpSink sink;
+    auto plugin = load(sink.port());
+    sdk::Notification n = notification("order.paid");
+    n.order.customer->email.reset();
+    auto r = core::notify(plugin->instance(), n);
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+    CPPUNIT_ASSERT(sink.mails().empty());
+  }
+
+  void refusedStartTlsIsUnavailable() {
+    SmtpSink sink; // answers STARTTLS with 502: the plugin must not fall back to plain text
+    auto plugin = load(sink.port(), R"("starttls":true)");
+    auto r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, r.error().code == sdk::ErrorCode::unavailable);
+    CPPUNIT_ASSERT(sink.mails().empty());
+  }
+
+  void sinkDownIsUnavailable() {
+    auto plugin = load(orders::testing::unusedPort());
+    auto r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, r.error().code == sdk::ErrorCode::unavailable);
+    CPPUNIT_ASSERT(r.error().retryable);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SmtpNotifierIntegrationTest);
