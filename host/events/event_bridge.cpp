@@ -142,15 +142,20 @@ EventBridge::~EventBridge() { stop(); }
 void EventBridge::housekeepingOnce() {
   try {
     storage::OutboxRepository repo;
-    auto lease = db_.lease();
-    const auto backlog = repo.backlog(**lease);
+    const auto backlog = [&] {
+      auto lease = db_.lease(); // returned before the purge's transaction leases one
+      return repo.backlog(**lease);
+    }();
     metrics_.set("orders_outbox_backlog", {}, static_cast<double>(backlog.rows));
     const double age =
         backlog.oldest_created_at_ms ? static_cast<double>(core::nowMs() - *backlog.oldest_created_at_ms) / 1000.0 : 0;
     metrics_.set("orders_outbox_oldest_unpublished_age_seconds", {}, age);
     if (retention_ms_ > 0) {
       size_t purged = 0;
-      while (size_t n = repo.purgePublished(**lease, core::nowMs() - retention_ms_, 1000)) {
+      for (;;) {
+        size_t n = 0;
+        db_.transaction(
+            [&](Poco::Data::Session &s) { n = repo.purgePublished(s, core::nowMs() - retention_ms_, 1000); });
         purged += n;
         if (n < 1000) break;
       }

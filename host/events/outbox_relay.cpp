@@ -79,11 +79,12 @@ RelayPass OutboxRelay::runOnce() {
         broken.insert(rows[i].aggregate_id);
       if (!delivered[i]) pass.failed += 1;
     }
+    if (!postgres && !done.empty()) s.begin(); // SQLite: the two marking statements together
     repo_.markPublished(s, done, core::nowMs());
-    if (postgres) s.commit();
+    if (s.isTransaction()) s.commit();
     pass.published = done.size();
   } catch (...) {
-    if (postgres) {
+    if (s.isTransaction()) {
       try {
         s.rollback();
       } catch (...) {

@@ -11,8 +11,11 @@
 // marks commit with the claim; a relay that dies before that commit leaves
 // its rows unpublished (they are published again: at-least-once).
 //
+// Claims lock only the narrow outbox_pending rows; marking deletes them and
+// records outbox_published (service_outbox rows are never rewritten).
+//
 // SQLite has no row locks: one relay per process reads without a
-// transaction and marks with one statement (one process per SQLite file).
+// transaction and marks in a short one (one process per SQLite file).
 //
 // Thread-safety: runOnce() is for one thread (the relay's own after start()).
 #pragma once
@@ -47,7 +50,7 @@ struct PublishRoute {
 };
 
 struct RelayOptions {
-  int batch_size = 500;
+  int batch_size = 2000;           // per pass; a pass waits for all its delivery reports
   int idle_poll_ms = 100;          // wait when the outbox had less than a batch
   int delivery_timeout_ms = 10000; // message.timeout.ms: every message gets a verdict within it
   int max_backoff_ms = 10000;      // after failed deliveries, doubling from 100 ms

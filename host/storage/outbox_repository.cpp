@@ -13,11 +13,12 @@ namespace orders::host::storage {
 std::vector<OutboxRow> OutboxRepository::page(Poco::Data::Session &s, int64_t after_id, int limit,
                                               bool unpublished_only, const std::optional<std::string> &aggregate_id) {
   Poco::Data::Statement st(s);
-  std::string sql = "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms, published_at_ms FROM "
-                    "service_outbox WHERE id > $1";
-  if (unpublished_only) sql += " AND published_at_ms IS NULL";
-  if (aggregate_id) sql += " AND aggregate_id = $2";
-  sql += " ORDER BY id LIMIT " + std::to_string(limit);
+  std::string sql = "SELECT o.id AS id, o.event_id AS event_id, o.event_type AS event_type, o.aggregate_id AS "
+                    "aggregate_id, o.payload AS payload, o.created_at_ms AS created_at_ms, p.published_at_ms AS "
+                    "published_at_ms FROM service_outbox o LEFT JOIN outbox_published p ON p.id = o.id WHERE o.id > $1";
+  if (unpublished_only) sql += " AND o.id IN (SELECT id FROM outbox_pending)";
+  if (aggregate_id) sql += " AND o.aggregate_id = $2";
+  sql += " ORDER BY o.id LIMIT " + std::to_string(limit);
   st << sql, bind(static_cast<Poco::Int64>(after_id));
   if (aggregate_id) st, bind(*aggregate_id);
   st.execute();
@@ -38,13 +39,21 @@ std::string idList(const std::vector<int64_t> &ids) { // integers from our own r
     out += (out.empty() ? "" : ",") + std::to_string(id);
   return out;
 }
+
+// "id BETWEEN min AND max AND id IN (...)": the bounds keep PostgreSQL on
+// the primary key; with a long IN list alone it plans a sequential scan.
+std::string idsIn(const std::vector<int64_t> &ids) {
+  const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+  return "id BETWEEN " + std::to_string(*lo) + " AND " + std::to_string(*hi) + " AND id IN (" + idList(ids) + ")";
+}
 } // namespace
 
 std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit, const char *lock_clause) {
   Poco::Data::Statement st(s);
-  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox "
-        "WHERE published_at_ms IS NULL ORDER BY id LIMIT " +
-            std::to_string(limit) + lock_clause;
+  // Only the narrow queue rows are locked; the wide event rows are read.
+  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox WHERE id IN "
+        "(SELECT id FROM outbox_pending ORDER BY id LIMIT " +
+            std::to_string(limit) + lock_clause + ") ORDER BY id";
   st.execute();
   std::vector<OutboxRow> out;
   for (Rows r(st); r.valid(); r.next())
@@ -60,11 +69,11 @@ std::vector<std::pair<int64_t, std::string>> OutboxRepository::heldElsewhere(Poc
   const std::string list = idList(ids);
   const int64_t last = *std::max_element(ids.begin(), ids.end());
   Poco::Data::Statement st(s);
-  // Through the partial index of unpublished rows: bounded by what other
-  // relays hold, not by the backlog (an IN on aggregate_id would read every
-  // event of those orders). The caller keeps the rows of its own orders.
-  st << "SELECT id, aggregate_id FROM service_outbox WHERE published_at_ms IS NULL AND id < " + std::to_string(last) +
-            " AND id NOT IN (" + list + ") ORDER BY id";
+  // Bounded by what other relays hold, not by the backlog (an IN on
+  // aggregate_id would read every event of those orders). The caller keeps
+  // the rows of its own orders.
+  st << "SELECT id, aggregate_id FROM outbox_pending WHERE id < " + std::to_string(last) + " AND id NOT IN (" + list +
+            ") ORDER BY id";
   st.execute();
   for (Rows r(st); r.valid(); r.next())
     out.emplace_back(r.i64("id"), r.str("aggregate_id"));
@@ -73,34 +82,51 @@ std::vector<std::pair<int64_t, std::string>> OutboxRepository::heldElsewhere(Poc
 
 size_t OutboxRepository::markPublished(Poco::Data::Session &s, const std::vector<int64_t> &ids, int64_t at_ms) {
   if (ids.empty()) return 0;
+  const std::string where = idsIn(ids);
   Poco::Int64 at = at_ms;
-  Poco::Data::Statement st(s);
-  st << "UPDATE service_outbox SET published_at_ms = $1 WHERE published_at_ms IS NULL AND id IN (" + idList(ids) + ")",
+  Poco::Data::Statement record(s);
+  record << "INSERT INTO outbox_published (id, published_at_ms) SELECT id, $1 FROM outbox_pending WHERE " + where,
       use(at);
-  return st.execute();
+  const size_t n = record.execute();
+  Poco::Data::Statement dequeue(s);
+  dequeue << "DELETE FROM outbox_pending WHERE " + where;
+  dequeue.execute();
+  return n;
 }
 
 OutboxRepository::Backlog OutboxRepository::backlog(Poco::Data::Session &s) {
   Poco::Data::Statement st(s);
-  st << "SELECT COUNT(*) AS n, MIN(created_at_ms) AS oldest FROM service_outbox WHERE published_at_ms IS NULL";
+  st << "SELECT (SELECT COUNT(*) FROM outbox_pending) AS n, (SELECT created_at_ms FROM service_outbox WHERE id = "
+        "(SELECT MIN(id) FROM outbox_pending)) AS oldest";
   st.execute();
   Backlog out;
   Rows r(st);
   if (r.valid()) {
     out.rows = r.i64("n");
-    if (out.rows > 0) out.oldest_created_at_ms = r.i64("oldest");
+    if (out.rows > 0 && r.optStr("oldest")) out.oldest_created_at_ms = r.i64("oldest");
   }
   return out;
 }
 
 size_t OutboxRepository::purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit) {
   Poco::Int64 before = before_ms;
-  Poco::Data::Statement st(s);
-  st << "DELETE FROM service_outbox WHERE id IN (SELECT id FROM service_outbox WHERE published_at_ms IS NOT NULL "
-        "AND published_at_ms < $1 ORDER BY id LIMIT " +
-            std::to_string(limit) + ")",
+  std::vector<int64_t> ids;
+  Poco::Data::Statement pick(s);
+  pick << "SELECT id FROM outbox_published WHERE published_at_ms < $1 ORDER BY published_at_ms, id LIMIT " +
+              std::to_string(limit),
       use(before);
-  return st.execute();
+  pick.execute();
+  for (Rows r(pick); r.valid(); r.next())
+    ids.push_back(r.i64("id"));
+  if (ids.empty()) return 0;
+  const std::string where = idsIn(ids);
+  Poco::Data::Statement events(s);
+  events << "DELETE FROM service_outbox WHERE " + where;
+  events.execute();
+  Poco::Data::Statement marks(s);
+  marks << "DELETE FROM outbox_published WHERE " + where;
+  marks.execute();
+  return ids.size();
 }
 
 } // namespace orders::host::storage

@@ -1,5 +1,7 @@
 // Reading service_outbox (rows are written by OrderRepository in the same
-// transaction as the change they announce).
+// transaction as the change they announce; an insert trigger enqueues each
+// in the narrow outbox_pending table). Published = gone from outbox_pending
+// and recorded in outbox_published; service_outbox rows are never updated.
 #pragma once
 
 #include <Poco/Data/Session.h>
@@ -35,6 +37,8 @@ public:
   // not committed), which must reach Kafka before later events of their
   // order. Usually none; at most what other relays hold.
   std::vector<std::pair<int64_t, std::string>> heldElsewhere(Poco::Data::Session &s, const std::vector<int64_t> &ids);
+  // Dequeues `ids` and records them published at `at_ms` (two statements:
+  // call inside a transaction).
   size_t markPublished(Poco::Data::Session &s, const std::vector<int64_t> &ids, int64_t at_ms);
 
   struct Backlog {
@@ -42,7 +46,8 @@ public:
     std::optional<int64_t> oldest_created_at_ms;
   };
   Backlog backlog(Poco::Data::Session &s);
-  // Deletes up to `limit` rows published before `before_ms`; returns how many.
+  // Deletes up to `limit` rows published before `before_ms`; returns how many
+  // (several statements: call inside a transaction).
   size_t purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit);
 };
 

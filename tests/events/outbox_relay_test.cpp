@@ -173,9 +173,14 @@ protected:
     }
   }
 
-  int64_t unpublished() {
-    return test_db_->scalar("SELECT COUNT(*) FROM service_outbox WHERE published_at_ms IS NULL");
+  std::vector<int64_t> idsOf(const std::vector<std::string> &orders) {
+    std::vector<int64_t> ids;
+    for (const auto &order : orders)
+      ids.push_back(test_db_->scalar("SELECT id FROM service_outbox WHERE aggregate_id = '" + order + "'"));
+    return ids;
   }
+
+  int64_t unpublished() { return test_db_->scalar("SELECT COUNT(*) FROM outbox_pending"); }
 
   std::unique_ptr<events::OutboxRelay> relay(metrics::MetricsRegistry &metrics, storage::Database &db,
                                              std::vector<events::PublishRoute> routes, int batch = 40,
@@ -295,8 +300,9 @@ public:
     if (skip()) return;
     insertEvents(4, 1); // 4 rows
     db_->transaction([&](Poco::Data::Session &s) {
-      db_->exec(s, "UPDATE service_outbox SET published_at_ms = $1 WHERE aggregate_id IN ('o0', 'o1')", int64_t(1000));
-      db_->exec(s, "UPDATE service_outbox SET published_at_ms = $1 WHERE aggregate_id = 'o2'", int64_t(900000));
+      storage::OutboxRepository marks;
+      marks.markPublished(s, idsOf({"o0", "o1"}), 1000);
+      marks.markPublished(s, idsOf({"o2"}), 900000);
     });
     storage::OutboxRepository repo;
     auto lease = db_->lease();
