@@ -2,6 +2,7 @@
 
 #include "log/logger.hpp"
 #include "storage/idempotency_repository.hpp"
+#include "storage/order_view_query.hpp"
 #include "storage/payment_repository.hpp"
 
 namespace orders::host::core {
@@ -12,11 +13,9 @@ OrderService::OrderService(storage::Database &db, const CorePlugins &plugins, Re
 
 std::optional<OrderView> OrderService::get(const std::string &id) {
   auto lease = db_.lease();
-  storage::OrderRepository orders(db_);
-  auto o = orders.find(**lease, id);
-  if (!o) return std::nullopt;
-  return OrderView{*o, storage::PaymentRepository(db_).forOrder(**lease, id),
-                   storage::ShipmentRepository(db_).forOrder(**lease, id)};
+  auto loaded = storage::OrderViewQuery(db_).load(**lease, id); // one round trip
+  if (!loaded) return std::nullopt;
+  return OrderView{std::move(loaded->order), std::move(loaded->payments), std::move(loaded->shipments)};
 }
 
 std::optional<OrderView> OrderService::getByNumber(const std::string &number) {

@@ -3,6 +3,7 @@
 #include <Poco/Data/Statement.h>
 
 #include "orders/sdk/json.hpp"
+#include "storage/row_readers.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -12,45 +13,12 @@ namespace orders::host::storage {
 
 namespace {
 
-const char *kOrderColumns =
-    "id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, "
-    "total_minor, shipping_address, customer, payment_instance, shipping_instance, refund_required, version, "
-    "created_at_ms, updated_at_ms";
-
 Poco::Nullable<std::string> nullable(const std::optional<std::string> &v) {
   return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
 }
 Poco::Nullable<std::string> nullableJson(const Json::Value &v) {
   return v.isNull() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(sdk::writeJson(v));
 }
-Json::Value parseOrNull(const std::optional<std::string> &text) {
-  if (!text || text->empty()) return Json::Value(Json::nullValue);
-  return sdk::parseJson(*text);
-}
-
-core::Order readOrder(Rows &r) {
-  core::Order o;
-  o.id = r.str("id");
-  o.order_number = r.str("order_number");
-  o.checkout_id = r.str("checkout_id");
-  o.user_id = r.str("user_id");
-  o.seller_id = r.optStr("seller_id");
-  o.status = core::statusFromName(r.str("status")).value_or(core::OrderStatus::pending);
-  o.currency = r.str("currency");
-  o.subtotal_minor = r.i64("subtotal_minor");
-  o.shipping_minor = r.i64("shipping_minor");
-  o.total_minor = r.i64("total_minor");
-  o.shipping_address = parseOrNull(r.optStr("shipping_address"));
-  o.customer = parseOrNull(r.optStr("customer"));
-  o.payment_instance = r.optStr("payment_instance");
-  o.shipping_instance = r.optStr("shipping_instance");
-  o.refund_required = r.i64("refund_required") != 0;
-  o.version = r.i64("version");
-  o.created_at_ms = r.i64("created_at_ms");
-  o.updated_at_ms = r.i64("updated_at_ms");
-  return o;
-}
-
 } // namespace
 
 Json::Value orderJson(const core::Order &o) {
@@ -124,27 +92,11 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const
 }
 
 std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, const std::string &order_id) {
-  Statement &st = db_.query(s,
-                            "SELECT line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, "
-                            "line_total_minor, attributes, image_url FROM order_items WHERE order_id = $1 ORDER BY "
-                            "line_no",
-                            order_id);
+  Statement &st = db_.query(
+      s, std::string("SELECT ") + kItemColumns + " FROM order_items WHERE order_id = $1 ORDER BY line_no", order_id);
   std::vector<core::OrderItem> out;
-  for (Rows r(st); r.valid(); r.next()) {
-    core::OrderItem i;
-    i.line_no = static_cast<int>(r.i64("line_no"));
-    i.product_id = r.str("product_id");
-    i.variant_id = r.optStr("variant_id");
-    i.seller_id = r.optStr("seller_id");
-    i.title = r.str("title");
-    i.quantity = r.i64("quantity");
-    i.unit_price_minor = r.i64("unit_price_minor");
-    i.line_total_minor = r.i64("line_total_minor");
-    i.attributes = parseOrNull(r.optStr("attributes"));
-    if (i.attributes.isNull()) i.attributes = Json::Value(Json::objectValue);
-    i.image_url = r.optStr("image_url");
-    out.push_back(std::move(i));
-  }
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(readItem(r));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "orders/sdk/json.hpp"
+#include "storage/row_readers.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -15,45 +16,6 @@ namespace orders::host::storage {
 namespace {
 Poco::Nullable<std::string> nullable(const std::optional<std::string> &v) {
   return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
-}
-
-const char *kPaymentColumns = "id, order_id, attempt, provider, idempotency_key, reference, status, amount_minor, "
-                              "currency, redirect_url, expires_at, created_at_ms, updated_at_ms";
-
-core::Payment readPayment(Rows &r) {
-  core::Payment p;
-  p.id = r.str("id");
-  p.order_id = r.str("order_id");
-  p.attempt = static_cast<int>(r.i64("attempt"));
-  p.provider = r.str("provider");
-  p.idempotency_key = r.str("idempotency_key");
-  p.reference = r.optStr("reference");
-  p.status = r.str("status");
-  p.amount_minor = r.i64("amount_minor");
-  p.currency = r.str("currency");
-  p.redirect_url = r.optStr("redirect_url");
-  p.expires_at = r.optStr("expires_at");
-  p.created_at_ms = r.i64("created_at_ms");
-  p.updated_at_ms = r.i64("updated_at_ms");
-  return p;
-}
-
-const char *kShipmentColumns =
-    "id, order_id, seller_id, provider, reference, status, carrier, tracking_number, created_at_ms, updated_at_ms";
-
-core::Shipment readShipment(Rows &r) {
-  core::Shipment s;
-  s.id = r.str("id");
-  s.order_id = r.str("order_id");
-  s.seller_id = r.optStr("seller_id");
-  s.provider = r.str("provider");
-  s.reference = r.optStr("reference");
-  s.status = r.str("status");
-  s.carrier = r.optStr("carrier");
-  s.tracking_number = r.optStr("tracking_number");
-  s.created_at_ms = r.i64("created_at_ms");
-  s.updated_at_ms = r.i64("updated_at_ms");
-  return s;
 }
 
 const char *kReservationColumns =

@@ -3,6 +3,7 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
+#include <json/value.h>
 
 #include <optional>
 #include <string>
@@ -26,6 +27,31 @@ public:
 private:
   Poco::Data::RecordSet rs_;
   bool valid_ = false;
+};
+
+// One row given as a JSON object of column -> value (the aggregates of
+// OrderViewQuery): the same reading interface as Rows.
+class JsonRow {
+public:
+  explicit JsonRow(const Json::Value &row) : row_(row) {}
+  std::string str(const std::string &c) const { return optStr(c).value_or(std::string()); }
+  std::optional<std::string> optStr(const std::string &c) const {
+    const Json::Value &v = row_[c];
+    if (v.isNull()) return std::nullopt;
+    if (v.isString()) return v.asString();
+    if (v.isInt64()) return std::to_string(v.asInt64());
+    return v.toStyledString();
+  }
+  int64_t i64(const std::string &c) const {
+    const Json::Value &v = row_[c];
+    if (v.isInt64()) return v.asInt64();
+    if (v.isString()) return std::stoll(v.asString());
+    if (v.isBool()) return v.asBool() ? 1 : 0;
+    return 0;
+  }
+
+private:
+  const Json::Value &row_;
 };
 
 } // namespace orders::host::storage

@@ -20,39 +20,13 @@
 #include "storage/migrations.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/outbox_repository.hpp"
+#include "storage_fixture.hpp"
 
 using namespace orders::host;
 using namespace Poco::Data::Keywords;
+using namespace storage_test;
 
-namespace {
-const char *env(const char *n) {
-  const char *v = std::getenv(n);
-  return v && *v ? v : nullptr;
-}
-
-core::Order sampleOrder(const std::string &user, int64_t created_ms) {
-  core::Order o;
-  o.id = core::newId();
-  o.order_number = core::newOrderNumber(created_ms);
-  o.checkout_id = "chk-" + o.id;
-  o.user_id = user;
-  o.seller_id = "s1";
-  o.currency = "IDR";
-  core::OrderItem item;
-  item.line_no = 1;
-  item.product_id = "p1";
-  item.title = "Kopi — 250 g";
-  item.quantity = 3;
-  item.unit_price_minor = 150000;
-  item.line_total_minor = 450000;
-  o.items.push_back(item);
-  o.subtotal_minor = o.total_minor = 450000;
-  o.created_at_ms = o.updated_at_ms = created_ms;
-  return o;
-}
-} // namespace
-
-class StorageBase : public CppUnit::TestFixture {
+class StorageBase : public StorageFixture {
   CPPUNIT_TEST_SUITE(StorageBase);
   CPPUNIT_TEST(migrationsApplyOnceAndRecordVersions);
   CPPUNIT_TEST(failedMigrationLeavesDatabaseUnchanged);
@@ -67,77 +41,26 @@ class StorageBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(invoiceNumbersAreAllocatedOncePerOrderInSequence);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
-protected:
-  virtual bool postgres() const = 0;
-  std::unique_ptr<storage::Database> db_;
-  std::string dir_, pg_name_;
-
-  bool skip() const {
-    if (postgres() && !env("ORDERS_TEST_PG_URL")) {
-      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
-      return true;
-    }
-    return false;
-  }
-
 public:
-  void setUp() override {
-    if (skip()) return;
-    char tmpl[] = "/tmp/orders-storage-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    std::string url = "sqlite://" + dir_ + "/orders.db";
-    if (postgres()) {
-      static std::mt19937_64 rng{std::random_device{}()};
-      pg_name_ = "st_" + std::to_string(rng() % 1000000000);
-      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
-      CPPUNIT_ASSERT(admin.ok());
-      auto lease = admin.value()->lease();
-      **lease << "CREATE DATABASE " + pg_name_, now;
-      url = std::string(env("ORDERS_TEST_PG_URL"));
-      url = url.substr(0, url.rfind('/') + 1) + pg_name_;
-    }
-    auto opened = storage::Database::open(url, 8);
-    CPPUNIT_ASSERT_MESSAGE(opened.ok() ? "" : opened.error().message, opened.ok());
-    db_ = std::move(opened).value();
-    auto migrated = storage::migrate(*db_);
-    CPPUNIT_ASSERT_MESSAGE(migrated.ok() ? "" : migrated.error().message, migrated.ok());
-  }
-
-  void tearDown() override {
-    db_.reset();
-    if (!pg_name_.empty()) {
-      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
-      auto lease = admin.value()->lease();
-      **lease << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)", now;
-    }
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  int64_t count(const std::string &sql) {
-    auto lease = db_->lease();
-    Poco::Int64 n = 0;
-    **lease << sql, into(n), now;
-    return n;
-  }
-
   void migrationsApplyOnceAndRecordVersions() {
     if (skip()) return;
     auto again = storage::migrate(*db_);
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
-    CPPUNIT_ASSERT_EQUAL(3, again->current_version); // 0001_orders, 0002_invoices, 0003_notifications
-    CPPUNIT_ASSERT_EQUAL(int64_t(3), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue
+    CPPUNIT_ASSERT_EQUAL(4, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(4), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
     if (skip()) return;
     const char *engine = postgres() ? "postgres" : "sqlite";
     std::vector<storage::Migration> broken = {
-        {engine, 4, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
+        {engine, 99, "half_done", "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"}};
     auto r = storage::migrate(*db_, broken);
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT(r.error().message.find("migration failed") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 4"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM schema_migrations WHERE version = 99"));
     bool table_exists = true;
     try {
       count("SELECT COUNT(*) FROM half_done");

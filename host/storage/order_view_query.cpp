@@ -1,0 +1,77 @@
+#include "storage/order_view_query.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "storage/database.hpp"
+#include "storage/row_readers.hpp"
+#include "storage/rows.hpp"
+
+namespace orders::host::storage {
+
+namespace {
+
+// "a, b" -> "json_build_object('a', a, 'b', b)" (or json_object on SQLite).
+std::string jsonObject(Engine engine, const char *columns) {
+  std::string out = engine == Engine::postgres ? "json_build_object(" : "json_object(";
+  std::istringstream in(columns);
+  std::string column;
+  bool first = true;
+  while (std::getline(in, column, ',')) {
+    column.erase(0, column.find_first_not_of(' '));
+    out += (first ? "'" : ", '") + column + "', " + column;
+    first = false;
+  }
+  return out + ")";
+}
+
+std::string aggregate(Engine engine, const char *columns, const char *table) {
+  const bool pg = engine == Engine::postgres;
+  return std::string("(SELECT ") + (pg ? "json_agg(" : "json_group_array(") + jsonObject(engine, columns) + ")" +
+         (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = $1)";
+}
+
+std::string viewSql(Engine engine) {
+  const bool pg = engine == Engine::postgres;
+  return "SELECT " + jsonObject(engine, kOrderColumns) + (pg ? "::text" : "") + " AS order_json, " +
+         aggregate(engine, kItemColumns, "order_items") + " AS items_json, " +
+         aggregate(engine, kPaymentColumns, "payments") + " AS payments_json, " +
+         aggregate(engine, kShipmentColumns, "shipments") + " AS shipments_json FROM orders WHERE id = $1";
+}
+
+template <class T, class Read> std::vector<T> readAll(const std::optional<std::string> &json, Read read) {
+  std::vector<T> out;
+  const Json::Value rows = parseOrNull(json); // NULL (PostgreSQL) or [] when the table has none
+  for (const Json::Value &row : rows) {
+    JsonRow r(row);
+    out.push_back(read(r));
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const std::string &order_id) {
+  static const std::string pg_sql = viewSql(Engine::postgres), sqlite_sql = viewSql(Engine::sqlite);
+  Poco::Data::Statement &st = db_.query(s, db_.engine() == Engine::postgres ? pg_sql : sqlite_sql, order_id);
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  OrderAggregate out;
+  const Json::Value order = parseOrNull(r.optStr("order_json"));
+  JsonRow order_row(order);
+  out.order = readOrder(order_row);
+  out.order.items = readAll<core::OrderItem>(r.optStr("items_json"), [](JsonRow &row) { return readItem(row); });
+  out.payments = readAll<core::Payment>(r.optStr("payments_json"), [](JsonRow &row) { return readPayment(row); });
+  out.shipments = readAll<core::Shipment>(r.optStr("shipments_json"), [](JsonRow &row) { return readShipment(row); });
+  // Aggregates carry no order of their own (json_group_array has no ORDER BY here).
+  std::sort(out.order.items.begin(), out.order.items.end(),
+            [](const auto &a, const auto &b) { return a.line_no < b.line_no; });
+  std::sort(out.payments.begin(), out.payments.end(),
+            [](const auto &a, const auto &b) { return a.attempt < b.attempt; });
+  std::sort(out.shipments.begin(), out.shipments.end(), [](const auto &a, const auto &b) {
+    return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
+  });
+  return out;
+}
+
+} // namespace orders::host::storage

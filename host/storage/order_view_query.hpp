@@ -1,0 +1,36 @@
+// An order with its items, payments and shipments in one round trip: one
+// statement whose sub-selects aggregate each child table to JSON
+// (json_build_object/json_agg on PostgreSQL, json_object/json_group_array on
+// SQLite). The read path of GET /api/orders/:id; the rows are read by the
+// same readers as the per-table repositories (storage/row_readers.hpp).
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/order.hpp"
+
+namespace orders::host::storage {
+
+class Database;
+
+struct OrderAggregate {
+  core::Order order;                     // with items, by line number
+  std::vector<core::Payment> payments;   // by attempt
+  std::vector<core::Shipment> shipments; // by creation, then id
+};
+
+class OrderViewQuery {
+public:
+  explicit OrderViewQuery(Database &db) : db_(db) {}
+  // nullopt when there is no such order. Not locking: for reads.
+  std::optional<OrderAggregate> load(Poco::Data::Session &s, const std::string &order_id);
+
+private:
+  Database &db_;
+};
+
+} // namespace orders::host::storage
