@@ -11,6 +11,7 @@
 #include "orders/sdk/json.hpp"
 #include "storage/checkout_repository.hpp"
 #include "storage/order_repository.hpp"
+#include "storage/order_view_query.hpp"
 #include "storage/payment_repository.hpp"
 
 namespace orders::host::core {
@@ -416,12 +417,13 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     db_.transaction([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
     crashPoint("completed");
 
-    storage::OrderRepository order_repo(db_);
-    storage::PaymentRepository payment_repo(db_);
+    storage::OrderViewQuery views(db_);
     auto lease = db_.lease();
     for (const Order &o : orders.value()) {
-      outcome.orders.push_back(*order_repo.find(**lease, o.id));
-      outcome.payments.push_back(payment_repo.latest(**lease, o.id).value_or(Payment{}));
+      auto view = views.load(**lease, o.id); // one round trip per order
+      if (!view) return sdk::internalError("order " + o.id + " vanished after checkout");
+      outcome.orders.push_back(std::move(view->order));
+      outcome.payments.push_back(view->payments.empty() ? Payment{} : view->payments.back()); // latest attempt
     }
     return outcome;
   } catch (const std::exception &e) {

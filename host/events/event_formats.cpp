@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <sstream>
 
 namespace orders::host::events {
 
@@ -19,15 +20,20 @@ constexpr std::array<FormatEntry, 4> kFormats{{{EventFormat::canonical, "canonic
                                                {EventFormat::order_confirmed_v1, "order_confirmed_v1"},
                                                {EventFormat::order_lifecycle_v1, "order_lifecycle_v1"}}};
 
+// Writer and reader built once per thread (the relay encodes every row).
 std::string write(const Json::Value &v) {
-  Json::StreamWriterBuilder b;
-  b["indentation"] = "";
-  return Json::writeString(b, v);
+  thread_local const std::unique_ptr<Json::StreamWriter> writer = [] {
+    Json::StreamWriterBuilder b;
+    b["indentation"] = "";
+    return std::unique_ptr<Json::StreamWriter>(b.newStreamWriter());
+  }();
+  std::ostringstream out;
+  writer->write(v, &out);
+  return out.str();
 }
 
 sdk::Result<Json::Value> parseEnvelope(const std::string &payload) {
-  Json::CharReaderBuilder b;
-  std::unique_ptr<Json::CharReader> reader(b.newCharReader());
+  thread_local const std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
   Json::Value v;
   std::string errors;
   if (!reader->parse(payload.data(), payload.data() + payload.size(), &v, &errors) || !v.isObject())

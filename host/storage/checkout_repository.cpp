@@ -18,11 +18,11 @@ CheckoutRecord readCheckout(Rows &r) {
 } // namespace
 
 void CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in) {
-  CheckoutRecord c = in;
-  int64_t at = core::nowMs();
-  s << "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
-       "VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
-      use(c.id), use(c.user_id), use(c.status), use(c.request), use(c.lease_until_ms), use(at), use(at), now;
+  const int64_t at = core::nowMs();
+  db_.exec(s,
+           "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
+           "VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
+           in.id, in.user_id, in.status, in.request, in.lease_until_ms, at, at);
 }
 
 void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step,
@@ -44,11 +44,9 @@ void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkou
 
 void CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
                                 const std::optional<std::string> &error) {
-  std::string id = checkout_id, st = status;
   Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
-  int64_t at = core::nowMs();
-  s << "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'", use(st),
-      use(err), use(at), use(id), now;
+  db_.exec(s, "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
+           status, err, core::nowMs(), checkout_id);
 }
 
 std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {

@@ -22,11 +22,10 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
   IdempotencyBegin out;
   db_.transaction([&](Poco::Data::Session &s) {
     // ON CONFLICT DO NOTHING exists in both engines (PostgreSQL 9.5+, SQLite 3.24+).
-    Statement insert(s);
-    insert << "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, updated_at_ms) "
-              "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        use(sc), use(k), use(h), use(state), use(at), use(at);
-    if (insert.execute() == 1) {
+    if (db_.exec(s,
+                 "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, updated_at_ms) "
+                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                 sc, k, h, state, at, at) == 1) {
       out.kind = IdempotencyBegin::Kind::owner;
       return;
     }
@@ -60,13 +59,12 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
 }
 
 void IdempotencyRepository::complete(const std::string &scope, const std::string &key, const StoredResponse &response) {
-  std::string sc = scope, k = key, body = response.body, type = response.content_type;
-  int status = response.status;
-  int64_t at = core::nowMs();
+  const int64_t at = core::nowMs();
   db_.transaction([&](Poco::Data::Session &s) {
-    s << "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, response_type = $3, "
-         "updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6",
-        use(status), use(body), use(type), use(at), use(sc), use(k), now;
+    db_.exec(s,
+             "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, "
+             "response_type = $3, updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6",
+             response.status, response.body, response.content_type, at, scope, key);
   });
 }
 

@@ -66,28 +66,21 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const
   auto pay = nullable(o.payment_instance);
   auto ship = nullable(o.shipping_instance);
   int refund = o.refund_required ? 1 : 0;
-  core::Order copy = o;
-  s << "INSERT INTO orders (" << kOrderColumns
-    << ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)",
-      use(copy.id), use(copy.order_number), use(copy.checkout_id), use(copy.user_id), use(seller), use(status),
-      use(copy.currency), use(copy.subtotal_minor), use(copy.shipping_minor), use(copy.total_minor), use(address),
-      use(customer), use(pay), use(ship), use(refund), use(copy.version), use(copy.created_at_ms),
-      use(copy.updated_at_ms), now;
-  for (core::OrderItem item : o.items) {
-    auto variant = nullable(item.variant_id);
-    auto item_seller = nullable(item.seller_id);
-    auto image = nullable(item.image_url);
-    std::string attrs = sdk::writeJson(item.attributes);
-    s << "INSERT INTO order_items (order_id, line_no, product_id, variant_id, seller_id, title, quantity, "
-         "unit_price_minor, line_total_minor, attributes, image_url) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-        use(copy.id), use(item.line_no), use(item.product_id), use(variant), use(item_seller), use(item.title),
-        use(item.quantity), use(item.unit_price_minor), use(item.line_total_minor), use(attrs), use(image), now;
-  }
-  std::string actor_copy = actor;
-  std::string reason = "checkout " + o.checkout_id;
-  s << "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
-       "VALUES ($1, NULL, $2, $3, $4, $5)",
-      use(copy.id), use(status), use(actor_copy), use(reason), use(copy.created_at_ms), now;
+  static const std::string insert_order = std::string("INSERT INTO orders (") + kOrderColumns +
+                                          ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)";
+  db_.exec(s, insert_order, o.id, o.order_number, o.checkout_id, o.user_id, seller, status, o.currency,
+           o.subtotal_minor, o.shipping_minor, o.total_minor, address, customer, pay, ship, refund, o.version,
+           o.created_at_ms, o.updated_at_ms);
+  static const std::string insert_item = std::string("INSERT INTO order_items (order_id, ") + kItemColumns +
+                                         ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)";
+  for (const core::OrderItem &item : o.items)
+    db_.exec(s, insert_item, o.id, item.line_no, item.product_id, nullable(item.variant_id), nullable(item.seller_id),
+             item.title, item.quantity, item.unit_price_minor, item.line_total_minor, sdk::writeJson(item.attributes),
+             nullable(item.image_url));
+  db_.exec(s,
+           "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+           "VALUES ($1, NULL, $2, $3, $4, $5)",
+           o.id, status, actor, "checkout " + o.checkout_id, o.created_at_ms);
   appendEvent(s, "order.created", o);
 }
 

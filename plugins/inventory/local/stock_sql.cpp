@@ -4,12 +4,13 @@
 #include <Poco/Data/Binding.h>
 #include <Poco/Data/Extraction.h>
 #include <Poco/Data/Session.h>
-#include <Poco/Data/SessionPool.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
 
 #include <algorithm>
 #include <initializer_list>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "orders/sdk/json.hpp"
@@ -45,31 +46,16 @@ const char *const kCreateTables[] = {
     "CREATE INDEX IF NOT EXISTS inventory_reservations_by_reference ON inventory_reservations (reference)",
 };
 
-// New SQLite sessions wait for the write lock instead of failing at once, and
-// use WAL so that readers never block the writer.
-class SqliteSessionPool final : public Poco::Data::SessionPool {
-public:
-  using Poco::Data::SessionPool::SessionPool;
-
-protected:
-  void customizeSession(Session &session) override {
-    std::vector<Poco::Int64> timeout_ms;
-    session << "PRAGMA busy_timeout = 10000", kw::into(timeout_ms), kw::now;
-    std::vector<std::string> journal_mode;
-    session << "PRAGMA journal_mode = WAL", kw::into(journal_mode), kw::now;
-  }
-};
-
 // One write transaction; rolls back unless commit() succeeded.
 class WriteTransaction {
 public:
-  WriteTransaction(Session &session, bool sqlite) : session_(session), sqlite_(sqlite) {
+  WriteTransaction(Connection &connection, bool sqlite) : connection_(connection), sqlite_(sqlite) {
     // BEGIN IMMEDIATE takes SQLite's write lock up front: concurrent writers
     // queue in busy_timeout instead of failing when a reader upgrades.
     if (sqlite_)
-      session_ << "BEGIN IMMEDIATE", kw::now;
+      connection_.session() << "BEGIN IMMEDIATE", kw::now;
     else
-      session_.begin();
+      connection_.session().begin();
     open_ = true;
   }
   ~WriteTransaction() { rollback(); }
@@ -78,9 +64,9 @@ public:
 
   void commit() {
     if (sqlite_)
-      session_ << "COMMIT", kw::now;
+      connection_.session() << "COMMIT", kw::now;
     else
-      session_.commit();
+      connection_.session().commit();
     open_ = false;
   }
   void rollback() noexcept {
@@ -88,15 +74,21 @@ public:
     open_ = false;
     try {
       if (sqlite_)
-        session_ << "ROLLBACK", kw::now;
+        connection_.session() << "ROLLBACK", kw::now;
       else
-        session_.rollback();
-    } catch (...) { // a broken session fails its next statement and the pool drops it
+        connection_.session().rollback();
+    } catch (const Poco::Exception &e) {
+      // SQLite ends the transaction itself after some errors (SQLITE_FULL,
+      // SQLITE_IOERR); otherwise it may still be open, and the pool must
+      // close the session instead of lending it again.
+      if (e.displayText().find("no transaction is active") == std::string::npos) connection_.markBroken();
+    } catch (...) {
+      connection_.markBroken();
     }
   }
 
 private:
-  Session &session_;
+  Connection &connection_;
   const bool sqlite_;
   bool open_ = false;
 };
@@ -114,37 +106,33 @@ void addUnits(Units &total, const Units &more) {
 }
 
 // `column` is a trusted column name, never input.
-std::optional<Reservation> findReservation(Session &session, const char *column, const std::string &value) {
-  std::vector<std::string> ids, references, keys, statuses, lines;
-  std::vector<Poco::Int64> created, expires;
-  Statement query(session);
-  query << "SELECT id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms "
-           "FROM inventory_reservations WHERE "
-        << column << " = $1",
-      kw::into(ids), kw::into(references), kw::into(keys), kw::into(statuses), kw::into(lines), kw::into(created),
-      kw::into(expires), kw::bind(value);
-  query.execute();
+std::optional<Reservation> findReservation(Connection &connection, const char *column, const std::string &value) {
+  auto [ids, references, keys, statuses, lines, created, expires] =
+      connection.select<std::string, std::string, std::string, std::string, std::string, Poco::Int64, Poco::Int64>(
+          std::string("SELECT id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms "
+                      "FROM inventory_reservations WHERE ") +
+              column + " = $1",
+          value);
   if (ids.empty()) return std::nullopt;
   return Reservation{ids[0], references[0], keys[0], statuses[0], lines[0], created[0], expires[0]};
 }
 
-// Held reservations matching `condition` (one $1 parameter), ordered by id.
+// Held reservations matching `condition` (one $1 parameter), ordered by id:
+// their ids and their lines.
 template <class Param>
-void findHeld(Session &session, const char *condition, Param param, std::vector<std::string> &ids,
-              std::vector<std::string> &lines) {
-  Statement query(session);
-  query << "SELECT id, lines FROM inventory_reservations WHERE status = 'held' AND " << condition << " ORDER BY id",
-      kw::into(ids), kw::into(lines), kw::bind(param);
-  query.execute();
+std::tuple<std::vector<std::string>, std::vector<std::string>> findHeld(Connection &connection, const char *condition,
+                                                                        const Param &param) {
+  return connection.select<std::string, std::string>(
+      std::string("SELECT id, lines FROM inventory_reservations WHERE status = 'held' AND ") + condition +
+          " ORDER BY id",
+      param);
 }
 
 // Moves one reservation out of `held`; false when it no longer was (another
 // caller settled it first).
-bool claimHeld(Session &session, const std::string &id, const std::string &to_status) {
-  Statement update(session);
-  update << "UPDATE inventory_reservations SET status = $1 WHERE id = $2 AND status = 'held'", kw::bind(to_status),
-      kw::bind(id);
-  return update.execute() > 0;
+bool claimHeld(Connection &connection, const std::string &id, const std::string &to_status) {
+  return connection.execute("UPDATE inventory_reservations SET status = $1 WHERE id = $2 AND status = 'held'",
+                            to_status, id) > 0;
 }
 
 enum class StockChange { hold, unhold, consume };
@@ -165,52 +153,47 @@ const char *sqlFor(StockChange change) {
 }
 
 // False when no row matched: an unknown product, or too few units to hold.
-bool changeStock(Session &session, StockChange change, const std::string &key, int64_t quantity) {
-  Statement update(session);
-  update << sqlFor(change), kw::bind(Poco::Int64{quantity}), kw::bind(key);
-  return update.execute() > 0;
+bool changeStock(Connection &connection, StockChange change, const std::string &key, int64_t quantity) {
+  return connection.execute(sqlFor(change), Poco::Int64{quantity}, key) > 0;
 }
 
-void changeAll(Session &session, StockChange change, const Units &units) {
+void changeAll(Connection &connection, StockChange change, const Units &units) {
   for (const auto &[key, quantity] : units)
-    changeStock(session, change, key, quantity);
+    changeStock(connection, change, key, quantity);
 }
 
 // Gives back `returned` and holds `wanted` in one pass over the keys in order,
 // so concurrent PostgreSQL writers lock rows in the same order. Answers the
 // first key that had too few units.
-std::optional<std::string> returnAndHold(Session &session, const Units &returned, const Units &wanted) {
+std::optional<std::string> returnAndHold(Connection &connection, const Units &returned, const Units &wanted) {
   std::set<std::string> keys;
   for (const auto &entry : returned)
     keys.insert(entry.first);
   for (const auto &entry : wanted)
     keys.insert(entry.first);
   for (const std::string &key : keys) {
-    if (auto it = returned.find(key); it != returned.end()) changeStock(session, StockChange::unhold, key, it->second);
-    if (auto it = wanted.find(key); it != wanted.end() && !changeStock(session, StockChange::hold, key, it->second))
+    if (auto it = returned.find(key); it != returned.end())
+      changeStock(connection, StockChange::unhold, key, it->second);
+    if (auto it = wanted.find(key); it != wanted.end() && !changeStock(connection, StockChange::hold, key, it->second))
       return key;
   }
   return std::nullopt;
 }
 
 // Expires held reservations whose expiry is before now_ms; answers their units.
-Units expireOverdue(Session &session, int64_t now_ms) {
-  std::vector<std::string> ids, lines;
-  findHeld(session, "expires_at_ms < CAST($1 AS BIGINT)", Poco::Int64{now_ms}, ids, lines);
+Units expireOverdue(Connection &connection, int64_t now_ms) {
+  const auto [ids, lines] = findHeld(connection, "expires_at_ms < CAST($1 AS BIGINT)", Poco::Int64{now_ms});
   Units returned;
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (claimHeld(session, ids[i], "expired")) addUnits(returned, demandOf(lines[i]));
+    if (claimHeld(connection, ids[i], "expired")) addUnits(returned, demandOf(lines[i]));
   return returned;
 }
 
-Units availableUnits(Session &session, const Units &keys) {
+Units availableUnits(Connection &connection, const Units &keys) {
   Units available;
   for (const auto &entry : keys) {
-    std::vector<Poco::Int64> units;
-    Statement query(session);
-    query << "SELECT on_hand - reserved FROM inventory_stock WHERE product_key = $1", kw::into(units),
-        kw::bind(entry.first);
-    query.execute();
+    const auto [units] = connection.select<Poco::Int64>(
+        "SELECT on_hand - reserved FROM inventory_stock WHERE product_key = $1", entry.first);
     available[entry.first] = units.empty() ? 0 : units.front();
   }
   return available;
@@ -218,10 +201,17 @@ Units availableUnits(Session &session, const Units &keys) {
 
 } // namespace
 
-std::unique_ptr<Poco::Data::SessionPool> makePool(const std::string &connector, const std::string &connection,
-                                                  int pool_size) {
-  if (connector == "sqlite") return std::make_unique<SqliteSessionPool>(connector, connection, 1, pool_size, 60);
-  return std::make_unique<Poco::Data::SessionPool>(connector, connection, 1, pool_size, 60);
+Session openSession(const std::string &connector, const std::string &connection) {
+  Session session(connector, connection);
+  if (connector == "sqlite") {
+    // Wait for the write lock instead of failing at once, and use WAL so
+    // that readers never block the writer.
+    std::vector<Poco::Int64> timeout_ms;
+    session << "PRAGMA busy_timeout = 10000", kw::into(timeout_ms), kw::now;
+    std::vector<std::string> journal_mode;
+    session << "PRAGMA journal_mode = WAL", kw::into(journal_mode), kw::now;
+  }
+  return session;
 }
 
 bool isTransient(const std::string &message) {
@@ -231,8 +221,9 @@ bool isTransient(const std::string &message) {
   return false;
 }
 
-sdk::Result<bool> createSchema(Session &session, bool sqlite) {
-  WriteTransaction tx(session, sqlite);
+sdk::Result<bool> createSchema(Connection &connection, bool sqlite) {
+  Session &session = connection.session();
+  WriteTransaction tx(connection, sqlite);
   if (!sqlite) {
     // Two processes starting together must not run CREATE TABLE IF NOT EXISTS
     // concurrently (it can fail on PostgreSQL's catalog); the second waits here.
@@ -257,91 +248,86 @@ sdk::Result<bool> createSchema(Session &session, bool sqlite) {
   return true;
 }
 
-int64_t seed(Session &session, bool sqlite, const Units &on_hand) {
-  WriteTransaction tx(session, sqlite);
+int64_t seed(Connection &connection, bool sqlite, const Units &on_hand) {
+  WriteTransaction tx(connection, sqlite);
   int64_t inserted = 0;
-  for (const auto &[key, units] : on_hand) {
-    Statement insert(session);
-    insert << "INSERT INTO inventory_stock (product_key, on_hand, reserved) VALUES ($1, CAST($2 AS BIGINT), 0) "
-              "ON CONFLICT (product_key) DO NOTHING",
-        kw::bind(key), kw::bind(Poco::Int64{units});
-    inserted += static_cast<int64_t>(insert.execute());
-  }
+  for (const auto &[key, units] : on_hand)
+    inserted += static_cast<int64_t>(
+        connection.execute("INSERT INTO inventory_stock (product_key, on_hand, reserved) "
+                           "VALUES ($1, CAST($2 AS BIGINT), 0) ON CONFLICT (product_key) DO NOTHING",
+                           key, Poco::Int64{units}));
   tx.commit();
   return inserted;
 }
 
-std::optional<Reservation> findByIdempotencyKey(Session &session, const std::string &key) {
-  return findReservation(session, "idempotency_key", key);
+std::optional<Reservation> findByIdempotencyKey(Connection &connection, const std::string &key) {
+  return findReservation(connection, "idempotency_key", key);
 }
 
-ReserveResult hold(Session &session, bool sqlite, const Reservation &candidate, const Units &demand) {
-  WriteTransaction tx(session, sqlite);
-  const Units returned = expireOverdue(session, candidate.createdAtMs);
-  session << "SAVEPOINT reserve_lines", kw::now;
+ReserveResult hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand) {
+  WriteTransaction tx(connection, sqlite);
+  const Units returned = expireOverdue(connection, candidate.createdAtMs);
+  connection.execute("SAVEPOINT reserve_lines");
   ReserveResult result;
-  if (const std::optional<std::string> refused = returnAndHold(session, returned, demand)) {
+  if (const std::optional<std::string> refused = returnAndHold(connection, returned, demand)) {
     // Undo the holds but keep the expiries: they are due whatever this request gets.
-    session << "ROLLBACK TO SAVEPOINT reserve_lines", kw::now;
-    changeAll(session, StockChange::unhold, returned);
-    for (const auto &[key, available] : availableUnits(session, demand))
+    connection.execute("ROLLBACK TO SAVEPOINT reserve_lines");
+    changeAll(connection, StockChange::unhold, returned);
+    for (const auto &[key, available] : availableUnits(connection, demand))
       if (key == *refused || available < demand.at(key)) result.shortages[key] = available;
     tx.commit();
     return result;
   }
-  Statement insert(session);
-  insert << "INSERT INTO inventory_reservations "
-            "(id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) "
-            "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS BIGINT))",
-      kw::bind(candidate.id), kw::bind(candidate.reference), kw::bind(candidate.idempotencyKey),
-      kw::bind(candidate.status), kw::bind(candidate.linesJson), kw::bind(Poco::Int64{candidate.createdAtMs}),
-      kw::bind(Poco::Int64{candidate.expiresAtMs});
-  insert.execute();
+  connection.execute("INSERT INTO inventory_reservations "
+                     "(id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) "
+                     "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS BIGINT))",
+                     candidate.id, candidate.reference, candidate.idempotencyKey, candidate.status, candidate.linesJson,
+                     Poco::Int64{candidate.createdAtMs}, Poco::Int64{candidate.expiresAtMs});
   tx.commit();
   result.reserved = true;
   result.reservation = candidate;
   return result;
 }
 
-sdk::Result<std::string> settle(Session &session, bool sqlite, const std::string &id, Settlement how, int64_t now_ms) {
-  WriteTransaction tx(session, sqlite);
-  const std::optional<Reservation> found = findReservation(session, "id", id);
+sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::string &id, Settlement how,
+                                int64_t now_ms) {
+  WriteTransaction tx(connection, sqlite);
+  const std::optional<Reservation> found = findReservation(connection, "id", id);
   if (!found) return sdk::notFound("reservation " + id + " not found");
   if (found->status != "held") return found->status;
   std::string outcome = how == Settlement::commit ? "committed" : "released";
   // A hold past its expiry gives its stock back even if no reserve() swept it
   // yet, so a late commit gets the same answer whenever it arrives.
   if (how == Settlement::commit && found->expiresAtMs < now_ms) outcome = "expired";
-  if (!claimHeld(session, id, outcome)) {
+  if (!claimHeld(connection, id, outcome)) {
     tx.rollback(); // settled meanwhile by another caller (PostgreSQL): answer what it did
-    const std::optional<Reservation> settled = findReservation(session, "id", id);
+    const std::optional<Reservation> settled = findReservation(connection, "id", id);
     if (!settled) return sdk::notFound("reservation " + id + " not found");
     return settled->status;
   }
-  changeAll(session, outcome == "committed" ? StockChange::consume : StockChange::unhold, demandOf(found->linesJson));
+  changeAll(connection, outcome == "committed" ? StockChange::consume : StockChange::unhold,
+            demandOf(found->linesJson));
   tx.commit();
   return outcome;
 }
 
-int64_t releaseByReference(Session &session, bool sqlite, const std::string &reference) {
-  WriteTransaction tx(session, sqlite);
-  std::vector<std::string> ids, lines;
-  findHeld(session, "reference = $1", reference, ids, lines);
+int64_t releaseByReference(Connection &connection, bool sqlite, const std::string &reference) {
+  WriteTransaction tx(connection, sqlite);
+  const auto [ids, lines] = findHeld(connection, "reference = $1", reference);
   Units returned;
   int64_t released = 0;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (!claimHeld(session, ids[i], "released")) continue;
+    if (!claimHeld(connection, ids[i], "released")) continue;
     addUnits(returned, demandOf(lines[i]));
     ++released;
   }
-  changeAll(session, StockChange::unhold, returned);
+  changeAll(connection, StockChange::unhold, returned);
   tx.commit();
   return released;
 }
 
-bool ping(Session &session) {
-  std::vector<Poco::Int64> one;
-  session << "SELECT 1", kw::into(one), kw::now;
+bool ping(Connection &connection) {
+  const auto [one] = connection.select<Poco::Int64>("SELECT 1");
   return !one.empty();
 }
 

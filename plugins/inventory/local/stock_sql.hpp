@@ -1,4 +1,7 @@
-// inventory/local: the statements behind StockStore, each on one session.
+// inventory/local: the statements behind StockStore, each on one pooled
+// connection. The statements of reserve, commit and release are prepared once
+// per connection and re-executed (Connection::execute/select); start-up DDL
+// and transaction control run as one-shot statements.
 //
 // One dialect serves SQLite and PostgreSQL: $n placeholders whose first uses
 // appear in numeric order (SQLite numbers named parameters by first
@@ -13,18 +16,17 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
+#include "connection_pool.hpp"
 #include "stock_store.hpp"
 
 namespace orders::plugins::inventory::sql {
 
-// A session pool for `connector` ("sqlite" or "postgresql"); new SQLite
-// sessions get busy_timeout and WAL.
-std::unique_ptr<Poco::Data::SessionPool> makePool(const std::string &connector, const std::string &connection,
-                                                  int pool_size);
+// A new session for `connector` ("sqlite" or "postgresql"); SQLite sessions
+// get busy_timeout and WAL.
+Poco::Data::Session openSession(const std::string &connector, const std::string &connection);
 
 // True for failures a fresh attempt usually gets past: a PostgreSQL deadlock
 // victim, a SQLite lock wait that ran out.
@@ -32,25 +34,25 @@ bool isTransient(const std::string &message);
 
 // Creates the tables when missing; conflict when the stored schema version is
 // newer than this code's. PostgreSQL callers serialise on an advisory lock.
-sdk::Result<bool> createSchema(Poco::Data::Session &session, bool sqlite);
+sdk::Result<bool> createSchema(Connection &connection, bool sqlite);
 
 // Inserts the keys that have no row yet; answers how many were inserted.
-int64_t seed(Poco::Data::Session &session, bool sqlite, const Units &on_hand);
+int64_t seed(Connection &connection, bool sqlite, const Units &on_hand);
 
-std::optional<Reservation> findByIdempotencyKey(Poco::Data::Session &session, const std::string &key);
+std::optional<Reservation> findByIdempotencyKey(Connection &connection, const std::string &key);
 
 // Expires overdue holds, then holds `demand` all or nothing and inserts
 // `candidate` when it was held (see StockStore::reserve).
-ReserveResult hold(Poco::Data::Session &session, bool sqlite, const Reservation &candidate, const Units &demand);
+ReserveResult hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand);
 
 // See StockStore::settle.
-sdk::Result<std::string> settle(Poco::Data::Session &session, bool sqlite, const std::string &id, Settlement how,
+sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::string &id, Settlement how,
                                 int64_t now_ms);
 
 // Releases the held reservations of `reference`; answers how many.
-int64_t releaseByReference(Poco::Data::Session &session, bool sqlite, const std::string &reference);
+int64_t releaseByReference(Connection &connection, bool sqlite, const std::string &reference);
 
 // `SELECT 1` answered a row.
-bool ping(Poco::Data::Session &session);
+bool ping(Connection &connection);
 
 } // namespace orders::plugins::inventory::sql

@@ -1,4 +1,5 @@
-// inventory/local: the plugin's own tables behind a pool of database sessions.
+// inventory/local: the plugin's own tables behind a pool of database sessions
+// (connection_pool.hpp) on which the hot statements are prepared once.
 //
 // StockStore owns three tables (created at open(), versioned by the row in
 // inventory_schema):
@@ -12,27 +13,22 @@
 // product-key order so concurrent writers do not deadlock.
 //
 // Thread-safety: every method may be called concurrently; each call borrows
-// one pooled session for its duration (waiting up to 10 s for a free one).
+// one pooled connection for its duration (waiting up to 10 s for a free one).
 // Database failures come back as `unavailable` errors carrying the
 // database's message; no exception escapes.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "orders/sdk/result.hpp"
 
-namespace Poco::Data {
-class Session;
-class SessionPool;
-} // namespace Poco::Data
-
 namespace orders::plugins::inventory {
+
+class ConnectionPool;
 
 // Units per product key, ordered by key (the order rows are locked in).
 using Units = std::map<std::string, int64_t>;
@@ -68,7 +64,7 @@ public:
   static sdk::Result<std::unique_ptr<StockStore>> open(const std::string &connector, const std::string &connection,
                                                        int pool_size);
   // Prefer open(), which also creates the tables; this only takes the pool.
-  StockStore(std::unique_ptr<Poco::Data::SessionPool> pool, bool sqlite, int pool_size);
+  StockStore(std::unique_ptr<ConnectionPool> pool, bool sqlite);
   ~StockStore();
   StockStore(const StockStore &) = delete;
   StockStore &operator=(const StockStore &) = delete;
@@ -93,22 +89,14 @@ public:
   // Releases every held reservation made for `reference`; answers how many.
   sdk::Result<int64_t> releaseHeldByReference(const std::string &reference);
 
-  // `SELECT 1` on a pooled session.
+  // `SELECT 1` on a pooled connection.
   sdk::Status ping();
 
 private:
-  class Lease;
   template <class T, class Work> sdk::Result<T> run(Work &&work);
-  void acquireSlot();
-  void releaseSlot() noexcept;
 
-  std::unique_ptr<Poco::Data::SessionPool> pool_;
+  std::unique_ptr<ConnectionPool> pool_;
   const bool sqlite_;
-  const int pool_size_;
-  // Poco's pool throws when exhausted; callers beyond pool_size_ wait here.
-  std::mutex slots_mutex_;
-  std::condition_variable slots_freed_;
-  int free_slots_;
 };
 
 } // namespace orders::plugins::inventory

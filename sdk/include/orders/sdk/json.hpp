@@ -44,13 +44,17 @@ public:
 
 // Strict parse: one JSON value, no trailing data, no duplicate keys, no
 // comments. Throws DecodeError with JsonCpp's message.
+// One reader per thread: building the settings costs more than parsing a
+// small document, and a CharReader may parse many documents in turn.
 inline Json::Value parseJson(std::string_view text) {
-  Json::CharReaderBuilder builder;
-  Json::CharReaderBuilder::strictMode(&builder.settings_);
-  builder["rejectDupKeys"] = true;
-  builder["failIfExtra"] = true;
-  builder["allowSpecialFloats"] = false;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  thread_local const std::unique_ptr<Json::CharReader> reader = [] {
+    Json::CharReaderBuilder builder;
+    Json::CharReaderBuilder::strictMode(&builder.settings_);
+    builder["rejectDupKeys"] = true;
+    builder["failIfExtra"] = true;
+    builder["allowSpecialFloats"] = false;
+    return std::unique_ptr<Json::CharReader>(builder.newCharReader());
+  }();
   Json::Value root;
   std::string errors;
   if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors)) {
@@ -63,10 +67,15 @@ inline Json::Value parseJson(std::string_view text) {
 
 // Compact UTF-8 JSON text.
 inline std::string writeJson(const Json::Value &value) {
-  Json::StreamWriterBuilder builder;
-  builder["indentation"] = "";
-  builder["emitUTF8"] = true;
-  return Json::writeString(builder, value);
+  thread_local const std::unique_ptr<Json::StreamWriter> writer = [] {
+    Json::StreamWriterBuilder builder;
+    builder["indentation"] = "";
+    builder["emitUTF8"] = true;
+    return std::unique_ptr<Json::StreamWriter>(builder.newStreamWriter());
+  }();
+  std::ostringstream out;
+  writer->write(value, &out);
+  return out.str();
 }
 
 namespace detail {
