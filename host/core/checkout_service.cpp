@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
@@ -58,6 +59,18 @@ std::vector<sdk::StockLine> stockLines(const Order &o, const std::vector<Checkou
 CheckoutService::CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler,
                                  PaymentReactor &reactor, CheckoutOptions options)
     : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), options_(std::move(options)) {}
+
+void CheckoutService::record(Poco::Data::Session &s, CarriedStep &step) {
+  storage::CheckoutRepository(db_).step(s, step.checkout_id, step.name, "done", "", nowMs() + options_.lease_ms);
+  step.recorded = true;
+}
+
+void CheckoutService::finishStep(CarriedStep &step) {
+  if (step.recorded)
+    crashPoint(step.name);
+  else
+    this->step(step.checkout_id, step.name);
+}
 
 void CheckoutService::step(const std::string &checkout_id, const std::string &name) {
   storage::CheckoutRepository repo(db_);
@@ -183,13 +196,21 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
 
 sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std::string &checkout_id,
                                                                       const std::vector<Order> &orders,
-                                                                      const std::vector<CheckoutLine> &lines) {
+                                                                      const std::vector<CheckoutLine> &lines,
+                                                                      CarriedStep &done) {
   storage::ReservationRepository repo(db_);
   std::vector<sdk::Shortage> shortages;
-  for (const Order &o : orders) {
-    // One reservation per inventory instance the order's lines route to; a
-    // failure leaves the others to the checkout's compensation.
-    for (auto &[inventory, stock] : stockByInventory(plugins_, o, stockLines(o, lines))) {
+  // One reservation per order and inventory instance its lines route to; a
+  // failure leaves the others to the checkout's compensation.
+  std::vector<std::tuple<const Order *, plugins::PluginInstance *, std::vector<sdk::StockLine>>> holds;
+  for (const Order &o : orders)
+    for (auto &[inventory, stock] : stockByInventory(plugins_, o, stockLines(o, lines)))
+      holds.emplace_back(&o, inventory, std::move(stock));
+  for (size_t i = 0; i < holds.size(); ++i) {
+    const Order &o = *std::get<0>(holds[i]);
+    plugins::PluginInstance *inventory = std::get<1>(holds[i]);
+    const std::vector<sdk::StockLine> &stock = std::get<2>(holds[i]);
+    {
       Reservation r;
       r.id = newId();
       r.checkout_id = checkout_id;
@@ -212,8 +233,10 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
                                     " refused the reservation without naming a product");
         return shortages;
       }
-      db_.transaction(
-          [&](Poco::Data::Session &s) { repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt); });
+      db_.transaction([&](Poco::Data::Session &s) {
+        repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt);
+        if (i + 1 == holds.size()) record(s, done);
+      });
     }
   }
   return shortages;
@@ -255,7 +278,8 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
   }
 }
 
-sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders) {
+sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders,
+                                            CarriedStep &done) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
   storage::ReservationRepository reservation_repo(db_);
@@ -279,6 +303,7 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
 
     const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
     db_.transaction([&](Poco::Data::Session &s) {
+      if (&o == &orders.back()) record(s, done);
       auto locked = order_repo.find(s, o.id, true);
       payment->reference = result->reference;
       payment->redirect_url = result->redirectUrl;
@@ -316,49 +341,6 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
   return sdk::Status();
 }
 
-sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders) {
-  if (plugins_.shipping == nullptr) return sdk::Status();
-  storage::ShipmentRepository repo(db_);
-  storage::OrderRepository order_repo(db_);
-  for (const Order &o : orders) {
-    // One shipment per seller of the order (one when split per seller).
-    std::map<std::string, std::vector<sdk::LineItem>> by_seller;
-    for (const auto &li : lineItemsOf(o))
-      by_seller[li.sellerId.value_or("")].push_back(li);
-    for (auto &[seller, items] : by_seller) {
-      Shipment sh;
-      sh.id = newId();
-      sh.order_id = o.id;
-      if (!seller.empty()) sh.seller_id = seller;
-      sh.provider = plugins_.shipping->id();
-      sh.status = "creating";
-      sh.created_at_ms = sh.updated_at_ms = nowMs();
-      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, sh); });
-      sdk::ShipmentRequest req;
-      req.orderId = o.id;
-      req.orderNumber = o.order_number;
-      req.sellerId = sh.seller_id;
-      if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
-      req.lines = items;
-      req.idempotencyKey = "order:" + o.id + ":shipment:" + (seller.empty() ? "house" : seller);
-      auto created = createShipment(*plugins_.shipping, req);
-      if (!created.ok()) return created.error();
-      bool paid = false;
-      db_.transaction([&](Poco::Data::Session &s) {
-        auto current = order_repo.find(s, o.id, true);
-        paid = current->status == OrderStatus::paid;
-        sh.reference = created->reference;
-        sh.carrier = created->carrier;
-        sh.tracking_number = created->trackingNumber;
-        sh.status = paid ? "confirm_pending" : "draft"; // paid already (synchronous capture)
-        repo.update(s, sh);
-      });
-      if (paid) reconciler_.runForOrder(o.id);
-    }
-  }
-  return sdk::Status();
-}
-
 sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original,
                                                        const std::string &checkout_id) {
   CheckoutRequest request = original;
@@ -387,20 +369,23 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     if (!orders.ok()) return fail(orders.error());
     step(checkout_id, "priced");
 
-    auto shortages = reserveStock(checkout_id, orders.value(), lines.value());
+    CarriedStep reserved{checkout_id, "reserved"};
+    auto shortages = reserveStock(checkout_id, orders.value(), lines.value(), reserved);
     if (!shortages.ok()) return fail(shortages.error());
     if (!shortages->empty()) {
       compensate(checkout_id, "out of stock");
       outcome.shortages = shortages.value();
       return outcome;
     }
-    step(checkout_id, "reserved");
+    finishStep(reserved);
 
     if (auto s = writeOrders(checkout_id, orders.value()); !s.ok()) return fail(s.error());
-    if (auto s = createPayments(request, orders.value()); !s.ok()) return fail(s.error());
-    step(checkout_id, "payments_created");
-    if (auto s = createShipments(orders.value()); !s.ok()) return fail(s.error());
-    step(checkout_id, "shipments_created");
+    CarriedStep payments_created{checkout_id, "payments_created"};
+    if (auto s = createPayments(request, orders.value(), payments_created); !s.ok()) return fail(s.error());
+    finishStep(payments_created);
+    CarriedStep shipments_created{checkout_id, "shipments_created"};
+    if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());
+    finishStep(shipments_created);
 
     if (plugins_.cart != nullptr && options_.clear_cart && request.items.empty()) {
       // Best-effort and off the request path: a slow cart service must not

@@ -85,11 +85,24 @@ private:
   sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
   sdk::Result<std::vector<Order>> priceAndSplit(const CheckoutRequest &request, const std::vector<CheckoutLine> &lines,
                                                 const std::string &checkout_id);
+  // A step that a stage records in its own last transaction (one commit
+  // fewer): nothing happens between that commit and the step, so a crash
+  // sees the same state as with a transaction of its own.
+  struct CarriedStep {
+    const std::string &checkout_id;
+    const char *name;
+    bool recorded = false;
+  };
+  void record(Poco::Data::Session &s, CarriedStep &step);
+  // After a stage: the step's crash point, or the step itself when the stage
+  // had no transaction to carry it.
+  void finishStep(CarriedStep &step);
+
   sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id, const std::vector<Order> &orders,
-                                                       const std::vector<CheckoutLine> &lines);
+                                                       const std::vector<CheckoutLine> &lines, CarriedStep &done);
   sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders);
-  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders);
-  sdk::Status createShipments(const std::vector<Order> &orders);
+  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders, CarriedStep &done);
+  sdk::Status createShipments(const std::vector<Order> &orders, CarriedStep &done);
   void step(const std::string &checkout_id, const std::string &name);
 
   storage::Database &db_;

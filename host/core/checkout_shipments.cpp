@@ -1,0 +1,58 @@
+// The checkout saga's shipment stage (CheckoutService::createShipments):
+// one draft shipment per seller of each order, intent recorded before the
+// shipping plugin is called.
+#include <map>
+
+#include "core/checkout_service.hpp"
+#include "orders/sdk/json.hpp"
+#include "storage/order_repository.hpp"
+#include "storage/payment_repository.hpp"
+
+namespace orders::host::core {
+
+sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, CarriedStep &done) {
+  if (plugins_.shipping == nullptr) return sdk::Status();
+  storage::ShipmentRepository repo(db_);
+  storage::OrderRepository order_repo(db_);
+  for (const Order &o : orders) {
+    // One shipment per seller of the order (one when split per seller).
+    std::map<std::string, std::vector<sdk::LineItem>> by_seller;
+    for (const auto &li : lineItemsOf(o))
+      by_seller[li.sellerId.value_or("")].push_back(li);
+    for (auto &[seller, items] : by_seller) {
+      Shipment sh;
+      sh.id = newId();
+      sh.order_id = o.id;
+      if (!seller.empty()) sh.seller_id = seller;
+      sh.provider = plugins_.shipping->id();
+      sh.status = "creating";
+      sh.created_at_ms = sh.updated_at_ms = nowMs();
+      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, sh); });
+      sdk::ShipmentRequest req;
+      req.orderId = o.id;
+      req.orderNumber = o.order_number;
+      req.sellerId = sh.seller_id;
+      if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
+      req.lines = items;
+      req.idempotencyKey = "order:" + o.id + ":shipment:" + (seller.empty() ? "house" : seller);
+      auto created = createShipment(*plugins_.shipping, req);
+      if (!created.ok()) return created.error();
+      bool paid = false;
+      const bool last = &o == &orders.back() && seller == by_seller.rbegin()->first;
+      db_.transaction([&](Poco::Data::Session &s) {
+        if (last) record(s, done);
+        auto current = order_repo.find(s, o.id, true);
+        paid = current->status == OrderStatus::paid;
+        sh.reference = created->reference;
+        sh.carrier = created->carrier;
+        sh.tracking_number = created->trackingNumber;
+        sh.status = paid ? "confirm_pending" : "draft"; // paid already (synchronous capture)
+        repo.update(s, sh);
+      });
+      if (paid) reconciler_.runForOrder(o.id);
+    }
+  }
+  return sdk::Status();
+}
+
+} // namespace orders::host::core
