@@ -220,7 +220,7 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
                           (inventory == plugins_.inventory ? "" : ":inventory:" + inventory->id());
       r.status = "reserving";
       r.lines = sdk::toJson(stock);
-      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, r); });
+      db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, r); });
 
       sdk::ReserveRequest req{o.id, r.idempotency_key, options_.reservation_ttl_seconds, stock};
       auto outcome = reserve(*inventory, req);
@@ -399,7 +399,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       });
       if (!queued) log::warn("cart not cleared: background queue full", {{"user", request.user_id}});
     }
-    db_.transaction([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
+    db_.autocommit([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
     crashPoint("completed");
 
     storage::OrderViewQuery views(db_);

@@ -27,7 +27,7 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
       sh.provider = plugins_.shipping->id();
       sh.status = "creating";
       sh.created_at_ms = sh.updated_at_ms = nowMs();
-      db_.transaction([&](Poco::Data::Session &s) { repo.insert(s, sh); });
+      db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, sh); });
       sdk::ShipmentRequest req;
       req.orderId = o.id;
       req.orderNumber = o.order_number;

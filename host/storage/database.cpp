@@ -185,6 +185,26 @@ void Database::transaction(const std::function<void(Poco::Data::Session &)> &wor
   }
 }
 
+void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work) {
+  if (engine_ == Engine::sqlite) return transaction(work);
+  for (int attempt = 1;; ++attempt) {
+    auto s = lease();
+    try {
+      work(**s);
+      return;
+    } catch (const std::exception &e) {
+      const std::string text = dynamic_cast<const Poco::Exception *>(&e)
+                                   ? dynamic_cast<const Poco::Exception &>(e).displayText()
+                                   : std::string(e.what());
+      if (attempt < 5 && isTransient(text)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+        continue;
+      }
+      throw;
+    }
+  }
+}
+
 bool Database::isUniqueViolation(const std::exception &e) {
   std::string text = e.what();
   if (auto *pe = dynamic_cast<const Poco::Exception *>(&e)) text = pe->displayText();

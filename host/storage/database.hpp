@@ -81,6 +81,12 @@ public:
   // failures / deadlocks are retried a few times.
   void transaction(const std::function<void(Poco::Data::Session &)> &work);
 
+  // For `work` that issues exactly one write statement: on PostgreSQL runs
+  // it without BEGIN/COMMIT (the statement is its own transaction: one round
+  // trip instead of three), retrying transient failures like transaction();
+  // on SQLite the same as transaction().
+  void autocommit(const std::function<void(Poco::Data::Session &)> &work);
+
   // Executes `sql` (one `$1` text parameter) with a statement prepared once
   // on `session`'s connection; read the result with Rows(statement).
   // `session` must be a leased one (or the one given to transaction()).

@@ -20,15 +20,20 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
   std::string sc = scope, k = key, h = request_hash, state = "in_progress";
   int64_t at = core::nowMs();
   IdempotencyBegin out;
-  db_.transaction([&](Poco::Data::Session &s) {
+  bool inserted = false;
+  db_.autocommit([&](Poco::Data::Session &s) {
     // ON CONFLICT DO NOTHING exists in both engines (PostgreSQL 9.5+, SQLite 3.24+).
-    if (db_.exec(s,
-                 "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, updated_at_ms) "
-                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                 sc, k, h, state, at, at) == 1) {
-      out.kind = IdempotencyBegin::Kind::owner;
-      return;
-    }
+    inserted = db_.exec(s,
+                        "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, "
+                        "updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        sc, k, h, state, at, at) == 1;
+  });
+  if (inserted) {
+    out.kind = IdempotencyBegin::Kind::owner;
+    return out;
+  }
+  // The key exists: read it (and take over a stale one) in one transaction.
+  db_.transaction([&](Poco::Data::Session &s) {
     Statement st(s);
     st << "SELECT request_hash, state, response_status, response_body, response_type FROM idempotency_keys "
           "WHERE scope = $1 AND idem_key = $2",
@@ -60,7 +65,7 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
 
 void IdempotencyRepository::complete(const std::string &scope, const std::string &key, const StoredResponse &response) {
   const int64_t at = core::nowMs();
-  db_.transaction([&](Poco::Data::Session &s) {
+  db_.autocommit([&](Poco::Data::Session &s) {
     db_.exec(s,
              "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, "
              "response_type = $3, updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6",
