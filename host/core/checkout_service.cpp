@@ -408,7 +408,8 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       auto view = views.load(**lease, o.id); // one round trip per order
       if (!view) return sdk::internalError("order " + o.id + " vanished after checkout");
       outcome.orders.push_back(std::move(view->order));
-      outcome.payments.push_back(view->payments.empty() ? Payment{} : view->payments.back()); // latest attempt
+      outcome.payments.push_back(std::move(view->payments));
+      outcome.shipments.push_back(std::move(view->shipments));
     }
     return outcome;
   } catch (const std::exception &e) {

@@ -60,7 +60,9 @@ struct CheckoutRequest {
 struct CheckoutOutcome {
   std::string checkout_id;
   std::vector<Order> orders;
-  std::vector<Payment> payments;        // latest per order, same order as `orders`
+  // Per order, same order as `orders`, as stored when the checkout finished.
+  std::vector<std::vector<Payment>> payments; // by attempt
+  std::vector<std::vector<Shipment>> shipments;
   std::vector<sdk::Shortage> shortages; // non-empty: nothing was created
 };
 

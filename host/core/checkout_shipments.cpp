@@ -41,8 +41,7 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
       const bool last = &o == &orders.back() && seller == by_seller.rbegin()->first;
       db_.transaction([&](Poco::Data::Session &s) {
         if (last) record(s, done);
-        auto current = order_repo.find(s, o.id, true);
-        paid = current->status == OrderStatus::paid;
+        paid = order_repo.lockStatus(s, o.id) == OrderStatus::paid; // serialised with payment events
         sh.reference = created->reference;
         sh.carrier = created->carrier;
         sh.tracking_number = created->trackingNumber;

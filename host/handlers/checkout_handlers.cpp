@@ -63,9 +63,7 @@ http::Response run(app::AppContext &ctx, const http::Request &req, const auth::P
     out["checkoutId"] = outcome->checkout_id;
     Json::Value orders(Json::arrayValue);
     for (size_t i = 0; i < outcome->orders.size(); ++i) {
-      core::OrderView view{outcome->orders[i], {outcome->payments[i]}, {}};
-      if (auto full = ctx.core->orders().get(outcome->orders[i].id)) view = *full;
-      orders.append(orderViewJson(view));
+      orders.append(orderViewJson(core::OrderView{outcome->orders[i], outcome->payments[i], outcome->shipments[i]}));
     }
     out["orders"] = orders;
     http::Response r = http::Response::json(201, out);

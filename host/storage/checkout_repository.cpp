@@ -30,11 +30,23 @@ void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkou
                               std::optional<int64_t> lease_until_ms) {
   int64_t at = core::nowMs();
   // Upsert (PostgreSQL 9.5+ and SQLite 3.24+ both speak ON CONFLICT).
-  db_.exec(s,
-           "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5) "
-           "ON CONFLICT (checkout_id, step) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
-           "at_ms = excluded.at_ms",
-           checkout_id, step, state, detail, at);
+  static const std::string upsert =
+      "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (checkout_id, step) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
+      "at_ms = excluded.at_ms";
+  if (db_.engine() == Engine::postgres) { // one round trip: the upsert as a data-modifying CTE
+    if (lease_until_ms)
+      db_.exec(s,
+               "WITH recorded AS (" + upsert +
+                   ") UPDATE checkouts SET updated_at_ms = $5, lease_until_ms = $6 WHERE id = $1 AND "
+                   "status = 'running'",
+               checkout_id, step, state, detail, at, *lease_until_ms);
+    else
+      db_.exec(s, "WITH recorded AS (" + upsert + ") UPDATE checkouts SET updated_at_ms = $5 WHERE id = $1",
+               checkout_id, step, state, detail, at);
+    return;
+  }
+  db_.exec(s, upsert, checkout_id, step, state, detail, at);
   if (lease_until_ms)
     db_.exec(s, "UPDATE checkouts SET updated_at_ms = $1, lease_until_ms = $2 WHERE id = $3 AND status = 'running'", at,
              *lease_until_ms, checkout_id);

@@ -103,6 +103,13 @@ std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const s
   return o;
 }
 
+std::optional<core::OrderStatus> OrderRepository::lockStatus(Poco::Data::Session &s, const std::string &id) {
+  Statement &st = db_.query(s, std::string("SELECT status FROM orders WHERE id = $1") + db_.forUpdate(), id);
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  return core::statusFromName(r.str("status"));
+}
+
 std::optional<core::Order> OrderRepository::findByNumber(Poco::Data::Session &s, const std::string &number) {
   std::string key = number;
   std::string id;

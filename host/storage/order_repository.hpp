@@ -53,6 +53,9 @@ public:
   // `lock`: SELECT ... FOR UPDATE on PostgreSQL (SQLite's write transaction
   // already excludes other writers).
   std::optional<core::Order> find(Poco::Data::Session &s, const std::string &id, bool lock = false);
+  // The order's status, its row locked for the transaction (FOR UPDATE on
+  // PostgreSQL); nullopt when there is no such order.
+  std::optional<core::OrderStatus> lockStatus(Poco::Data::Session &s, const std::string &id);
   std::optional<core::Order> findByNumber(Poco::Data::Session &s, const std::string &number);
   std::vector<core::Order> findByCheckout(Poco::Data::Session &s, const std::string &checkout_id);
   std::vector<core::Order> list(Poco::Data::Session &s, const OrderFilter &filter);
