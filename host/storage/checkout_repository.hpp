@@ -28,6 +28,8 @@ public:
   void create(Poco::Data::Session &s, const CheckoutRecord &c);
   // Records that `step` reached `state` ("done", "failed", ...).
   // With `lease_until_ms`, also renews the lease of a running checkout.
+  // One statement on PostgreSQL (Database::autocommit may run it), two on
+  // SQLite.
   void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, const std::string &state,
             const std::string &detail = "", std::optional<int64_t> lease_until_ms = std::nullopt);
   void finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
