@@ -173,16 +173,19 @@ void Database::transaction(const std::function<void(Poco::Data::Session &)> &wor
         } catch (...) {
         }
       }
-      const std::string text = dynamic_cast<const Poco::Exception *>(&e)
-                                   ? dynamic_cast<const Poco::Exception &>(e).displayText()
-                                   : std::string(e.what());
-      if (attempt < 5 && isTransient(text)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
-        continue;
-      }
+      if (retryAfter(e, attempt)) continue;
       throw;
     }
   }
+}
+
+bool Database::retryAfter(const std::exception &e, int attempt) {
+  const std::string text = dynamic_cast<const Poco::Exception *>(&e)
+                               ? dynamic_cast<const Poco::Exception &>(e).displayText()
+                               : std::string(e.what());
+  if (attempt >= 5 || !isTransient(text)) return false;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+  return true;
 }
 
 void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work) {
@@ -193,13 +196,7 @@ void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work
       work(**s);
       return;
     } catch (const std::exception &e) {
-      const std::string text = dynamic_cast<const Poco::Exception *>(&e)
-                                   ? dynamic_cast<const Poco::Exception &>(e).displayText()
-                                   : std::string(e.what());
-      if (attempt < 5 && isTransient(text)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
-        continue;
-      }
+      if (retryAfter(e, attempt)) continue;
       throw;
     }
   }

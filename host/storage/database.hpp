@@ -111,6 +111,9 @@ private:
   friend class SessionLease;
   Database() = default;
   Connection &connectionOf(Poco::Data::Session &session);
+  // After a failed attempt: waits and answers true when `e` is transient
+  // (busy, serialization failure, deadlock) and attempts remain.
+  static bool retryAfter(const std::exception &e, int attempt);
   Poco::Data::Session connect();
   void giveBack(Connection *connection);
 
