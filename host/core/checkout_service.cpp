@@ -349,14 +349,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   storage::CheckoutRepository checkouts(db_);
   CheckoutOutcome outcome;
   outcome.checkout_id = checkout_id;
-  db_.transaction([&](Poco::Data::Session &s) {
-    Json::Value req(Json::objectValue);
-    req["userId"] = request.user_id;
-    req["lineCount"] = static_cast<Json::UInt64>(request.items.size());
-    checkouts.create(s, storage::CheckoutRecord{checkout_id, request.user_id, "running", sdk::writeJson(req),
-                                                std::nullopt, nowMs() + options_.lease_ms});
-    checkouts.step(s, checkout_id, "started", "done");
-  });
+  Json::Value req(Json::objectValue);
+  req["userId"] = request.user_id;
+  req["lineCount"] = static_cast<Json::UInt64>(request.items.size());
+  const storage::CheckoutRecord record{checkout_id,         request.user_id, "running",
+                                       sdk::writeJson(req), std::nullopt,    nowMs() + options_.lease_ms};
+  db_.autocommit([&](Poco::Data::Session &s) { checkouts.create(s, record); }); // with its `started` step
   crashPoint("started");
 
   auto fail = [&](const sdk::Error &e) -> sdk::Error {

@@ -19,10 +19,20 @@ CheckoutRecord readCheckout(Rows &r) {
 
 void CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in) {
   const int64_t at = core::nowMs();
-  db_.exec(s,
-           "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
-           "VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
-           in.id, in.user_id, in.status, in.request, in.lease_until_ms, at, at);
+  static const std::string insert =
+      "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
+      "VALUES ($1, $2, $3, $4, NULL, $5, $6, $6)";
+  static const std::string started =
+      "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, 'started', 'done', '', $6)";
+  if (db_.engine() == Engine::postgres) { // one statement (the foreign key is checked at its end)
+    db_.exec(s, "WITH created AS (" + insert + ") " + started, in.id, in.user_id, in.status, in.request,
+             in.lease_until_ms, at);
+    return;
+  }
+  db_.exec(s, insert, in.id, in.user_id, in.status, in.request, in.lease_until_ms, at);
+  db_.exec(
+      s, "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, 'started', 'done', '', $2)",
+      in.id, at);
 }
 
 void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step,

@@ -25,6 +25,8 @@ struct CheckoutRecord {
 class CheckoutRepository {
 public:
   explicit CheckoutRepository(Database &db) : db_(db) {}
+  // Inserts the checkout with its `started` step: one statement on
+  // PostgreSQL (Database::autocommit may run it), two on SQLite.
   void create(Poco::Data::Session &s, const CheckoutRecord &c);
   // Records that `step` reached `state` ("done", "failed", ...).
   // With `lease_until_ms`, also renews the lease of a running checkout.
