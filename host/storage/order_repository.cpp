@@ -3,6 +3,7 @@
 #include <Poco/Data/Statement.h>
 
 #include "orders/sdk/json.hpp"
+#include "storage/order_view_query.hpp"
 #include "storage/row_readers.hpp"
 #include "storage/rows.hpp"
 
@@ -94,12 +95,18 @@ std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, cons
 }
 
 std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
-  Statement &st = db_.query(
-      s, std::string("SELECT ") + kOrderColumns + " FROM orders WHERE id = $1" + (lock ? db_.forUpdate() : ""), id);
+  // The order with its items in one round trip (locking only the order row).
+  static const std::string pg = std::string("SELECT ") + kOrderColumns + ", " +
+                                childAggregateSql(Engine::postgres, kItemColumns, "order_items") +
+                                " AS items_json FROM orders WHERE id = $1";
+  static const std::string sqlite = std::string("SELECT ") + kOrderColumns + ", " +
+                                    childAggregateSql(Engine::sqlite, kItemColumns, "order_items") +
+                                    " AS items_json FROM orders WHERE id = $1";
+  Statement &st = db_.query(s, (db_.engine() == Engine::postgres ? pg : sqlite) + (lock ? db_.forUpdate() : ""), id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   core::Order o = readOrder(r);
-  o.items = items(s, o.id);
+  o.items = itemsFromJson(r.optStr("items_json"));
   return o;
 }
 

@@ -25,18 +25,12 @@ std::string jsonObject(Engine engine, const char *columns) {
   return out + ")";
 }
 
-std::string aggregate(Engine engine, const char *columns, const char *table) {
-  const bool pg = engine == Engine::postgres;
-  return std::string("(SELECT ") + (pg ? "json_agg(" : "json_group_array(") + jsonObject(engine, columns) + ")" +
-         (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = $1)";
-}
-
 std::string viewSql(Engine engine) {
   const bool pg = engine == Engine::postgres;
   return "SELECT " + jsonObject(engine, kOrderColumns) + (pg ? "::text" : "") + " AS order_json, " +
-         aggregate(engine, kItemColumns, "order_items") + " AS items_json, " +
-         aggregate(engine, kPaymentColumns, "payments") + " AS payments_json, " +
-         aggregate(engine, kShipmentColumns, "shipments") + " AS shipments_json FROM orders WHERE id = $1";
+         childAggregateSql(engine, kItemColumns, "order_items") + " AS items_json, " +
+         childAggregateSql(engine, kPaymentColumns, "payments") + " AS payments_json, " +
+         childAggregateSql(engine, kShipmentColumns, "shipments") + " AS shipments_json FROM orders WHERE id = $1";
 }
 
 template <class T, class Read> std::vector<T> readAll(const std::optional<std::string> &json, Read read) {
@@ -51,6 +45,19 @@ template <class T, class Read> std::vector<T> readAll(const std::optional<std::s
 
 } // namespace
 
+std::string childAggregateSql(Engine engine, const char *columns, const char *table) {
+  const bool pg = engine == Engine::postgres;
+  return std::string("(SELECT ") + (pg ? "json_agg(" : "json_group_array(") + jsonObject(engine, columns) + ")" +
+         (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = $1)";
+}
+
+std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json) {
+  auto items = readAll<core::OrderItem>(json, [](JsonRow &row) { return readItem(row); });
+  // Aggregates carry no order of their own (json_group_array has no ORDER BY here).
+  std::sort(items.begin(), items.end(), [](const auto &a, const auto &b) { return a.line_no < b.line_no; });
+  return items;
+}
+
 std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const std::string &order_id) {
   static const std::string pg_sql = viewSql(Engine::postgres), sqlite_sql = viewSql(Engine::sqlite);
   Poco::Data::Statement &st = db_.query(s, db_.engine() == Engine::postgres ? pg_sql : sqlite_sql, order_id);
@@ -60,12 +67,9 @@ std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const
   const Json::Value order = parseOrNull(r.optStr("order_json"));
   JsonRow order_row(order);
   out.order = readOrder(order_row);
-  out.order.items = readAll<core::OrderItem>(r.optStr("items_json"), [](JsonRow &row) { return readItem(row); });
+  out.order.items = itemsFromJson(r.optStr("items_json"));
   out.payments = readAll<core::Payment>(r.optStr("payments_json"), [](JsonRow &row) { return readPayment(row); });
   out.shipments = readAll<core::Shipment>(r.optStr("shipments_json"), [](JsonRow &row) { return readShipment(row); });
-  // Aggregates carry no order of their own (json_group_array has no ORDER BY here).
-  std::sort(out.order.items.begin(), out.order.items.end(),
-            [](const auto &a, const auto &b) { return a.line_no < b.line_no; });
   std::sort(out.payments.begin(), out.payments.end(),
             [](const auto &a, const auto &b) { return a.attempt < b.attempt; });
   std::sort(out.shipments.begin(), out.shipments.end(), [](const auto &a, const auto &b) {

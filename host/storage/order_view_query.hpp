@@ -16,12 +16,19 @@
 namespace orders::host::storage {
 
 class Database;
+enum class Engine;
 
 struct OrderAggregate {
   core::Order order;                     // with items, by line number
   std::vector<core::Payment> payments;   // by attempt
   std::vector<core::Shipment> shipments; // by creation, then id
 };
+
+// "(SELECT json_agg(json_build_object('a', a, ...)) FROM table WHERE
+// order_id = $1)" in `engine`'s dialect: one child table as a JSON array.
+std::string childAggregateSql(Engine engine, const char *columns, const char *table);
+// The items of such an aggregate of kItemColumns, by line number.
+std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json);
 
 class OrderViewQuery {
 public:
