@@ -244,13 +244,15 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
   return shortages;
 }
 
-sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::vector<Order> &orders) {
+sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::vector<Order> &orders,
+                                         std::vector<Payment> &payments) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
   storage::CheckoutRepository checkout_repo(db_);
   for (int attempt = 0;; ++attempt) {
     try {
       db_.transaction([&](Poco::Data::Session &s) {
+        payments.clear(); // this attempt's
         for (const Order &o : orders) {
           order_repo.insert(s, o, "user:" + o.user_id);
           Payment p;
@@ -264,6 +266,7 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
           p.currency = o.currency;
           p.created_at_ms = p.updated_at_ms = nowMs();
           payment_repo.insert(s, p);
+          payments.push_back(p);
         }
         checkout_repo.step(s, checkout_id, "orders_written", "done");
       });
@@ -281,16 +284,13 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
 }
 
 sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders,
-                                            CarriedStep &done) {
+                                            const std::vector<Payment> &payments, CarriedStep &done) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
   storage::ReservationRepository reservation_repo(db_);
-  for (Order &o : orders) {
-    std::optional<Payment> payment;
-    {
-      auto lease = db_.lease();
-      payment = payment_repo.latest(**lease, o.id);
-    }
+  for (size_t i = 0; i < orders.size(); ++i) {
+    Order &o = orders[i];
+    std::optional<Payment> payment = payments.at(i); // as writeOrders stored it
     sdk::PaymentRequest req;
     req.orderId = o.id;
     req.orderNumber = o.order_number;
@@ -379,9 +379,10 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     }
     finishStep(reserved);
 
-    if (auto s = writeOrders(checkout_id, orders.value()); !s.ok()) return fail(s.error());
+    std::vector<Payment> payments;
+    if (auto s = writeOrders(checkout_id, orders.value(), payments); !s.ok()) return fail(s.error());
     CarriedStep payments_created{checkout_id, "payments_created"};
-    if (auto s = createPayments(request, orders.value(), payments_created); !s.ok()) return fail(s.error());
+    if (auto s = createPayments(request, orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
     finishStep(payments_created);
     CarriedStep shipments_created{checkout_id, "shipments_created"};
     if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());

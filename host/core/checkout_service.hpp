@@ -102,8 +102,11 @@ private:
 
   sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id, const std::vector<Order> &orders,
                                                        const std::vector<CheckoutLine> &lines, CarriedStep &done);
-  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders);
-  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders, CarriedStep &done);
+  // Writes the orders and their first payment attempts (`payments`, same
+  // order as `orders`).
+  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders, std::vector<Payment> &payments);
+  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders,
+                             const std::vector<Payment> &payments, CarriedStep &done);
   sdk::Status createShipments(const std::vector<Order> &orders, CarriedStep &done);
   void step(const std::string &checkout_id, const std::string &name);
 
