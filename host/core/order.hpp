@@ -108,4 +108,12 @@ std::string rfc3339(int64_t ms);
 // The order's items as SDK line items (for plugins).
 std::vector<sdk::LineItem> lineItemsOf(const Order &o);
 
+// An order as GET /api/orders/:id shows it: with its payment attempts and
+// shipments.
+struct OrderView {
+  Order order;
+  std::vector<Payment> payments;
+  std::vector<Shipment> shipments;
+};
+
 } // namespace orders::host::core

@@ -8,8 +8,10 @@
 namespace orders::host::core {
 
 OrderService::OrderService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler,
-                           PaymentReactor &reactor, CheckoutService &checkout, SweepOptions sweep)
-    : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), checkout_(checkout), sweep_(sweep) {}
+                           PaymentReactor &reactor, CheckoutService &checkout, SweepOptions sweep,
+                           size_t view_cache_entries)
+    : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), checkout_(checkout), sweep_(sweep),
+      views_(db, view_cache_entries) {}
 
 std::optional<OrderView> OrderService::get(const std::string &id) {
   auto lease = db_.lease();

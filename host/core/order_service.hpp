@@ -11,16 +11,11 @@
 #include "core/checkout_service.hpp"
 #include "core/core_plugins.hpp"
 #include "core/payment_reactor.hpp"
+#include "core/order_view_cache.hpp"
 #include "core/reconciler.hpp"
 #include "storage/order_repository.hpp"
 
 namespace orders::host::core {
-
-struct OrderView {
-  Order order;
-  std::vector<Payment> payments;
-  std::vector<Shipment> shipments;
-};
 
 struct SweepOptions {
   int64_t auto_complete_after_ms = 7LL * 24 * 3600 * 1000;
@@ -31,9 +26,15 @@ struct SweepOptions {
 class OrderService {
 public:
   OrderService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
-               CheckoutService &checkout, SweepOptions sweep);
+               CheckoutService &checkout, SweepOptions sweep, size_t view_cache_entries = 0);
 
   std::optional<OrderView> get(const std::string &id);
+  // The order as `render` shows it, from the view cache while its rows are
+  // unchanged (core/order_view_cache.hpp); nullopt when there is none.
+  std::optional<RenderedOrder> rendered(const std::string &id, const OrderViewCache::Render &render) {
+    return views_.get(id, render);
+  }
+  const OrderViewCache &viewCache() const { return views_; }
   std::optional<OrderView> getByNumber(const std::string &number);
   std::vector<Order> list(const storage::OrderFilter &filter);
   std::vector<HistoryEntry> history(const std::string &id);
@@ -68,6 +69,7 @@ private:
   PaymentReactor &reactor_;
   CheckoutService &checkout_;
   SweepOptions sweep_;
+  OrderViewCache views_;
 };
 
 } // namespace orders::host::core

@@ -26,15 +26,17 @@ void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> rol
   throw http::ApiError("forbidden", std::string("role ") + auth::roleName(p.role) + " may not do this");
 }
 
-bool maySee(const auth::Principal &p, const core::Order &order) {
+bool maySee(const auth::Principal &p, const std::string &user_id, const std::optional<std::string> &seller_id) {
   switch (p.role) {
   case auth::Role::admin:
   case auth::Role::internal: return true;
-  case auth::Role::buyer: return order.user_id == p.subject;
-  case auth::Role::seller: return order.seller_id && *order.seller_id == p.seller_id.value_or(p.subject);
+  case auth::Role::buyer: return user_id == p.subject;
+  case auth::Role::seller: return seller_id && *seller_id == p.seller_id.value_or(p.subject);
   }
   return false;
 }
+
+bool maySee(const auth::Principal &p, const core::Order &order) { return maySee(p, order.user_id, order.seller_id); }
 
 core::OrderView visibleOrder(app::AppContext &ctx, const auth::Principal &p, const std::string &id) {
   auto view = ctx.core->orders().get(id);

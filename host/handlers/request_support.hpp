@@ -20,6 +20,8 @@ auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req)
 void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> roles);
 // True when `p` may see `order` (owner, its seller, admin, internal).
 bool maySee(const auth::Principal &p, const core::Order &order);
+// The same for an order of `user_id` and `seller_id`.
+bool maySee(const auth::Principal &p, const std::string &user_id, const std::optional<std::string> &seller_id);
 // The order (404 when absent or not visible to `p`: no existence leak).
 core::OrderView visibleOrder(app::AppContext &ctx, const auth::Principal &p, const std::string &id);
 

@@ -25,12 +25,24 @@ std::string jsonObject(Engine engine, const char *columns) {
   return out + ")";
 }
 
+// "xmin/xmins of items/of payments/of shipments" of the order row $1 (in a
+// sub-select, an unqualified xmin is the sub-selected table's).
+std::string signatureSql() {
+  auto children = [](const char *table, const char *key) {
+    return std::string(" || '/' || COALESCE((SELECT string_agg(xmin::text, ',' ORDER BY ") + key + ") FROM " + table +
+           " WHERE order_id = $1), '')";
+  };
+  return "xmin::text" + children("order_items", "line_no") + children("payments", "id") +
+         children("shipments", "id") + " AS signature";
+}
+
 std::string viewSql(Engine engine) {
   const bool pg = engine == Engine::postgres;
   return "SELECT " + jsonObject(engine, kOrderColumns) + (pg ? "::text" : "") + " AS order_json, " +
          childAggregateSql(engine, kItemColumns, "order_items") + " AS items_json, " +
          childAggregateSql(engine, kPaymentColumns, "payments") + " AS payments_json, " +
-         childAggregateSql(engine, kShipmentColumns, "shipments") + " AS shipments_json FROM orders WHERE id = $1";
+         childAggregateSql(engine, kShipmentColumns, "shipments") + " AS shipments_json" +
+         (pg ? ", " + signatureSql() : std::string()) + " FROM orders WHERE id = $1";
 }
 
 template <class T, class Read> std::vector<T> readAll(const std::optional<std::string> &json, Read read) {
@@ -68,6 +80,7 @@ std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const
   JsonRow order_row(order);
   out.order = readOrder(order_row);
   out.order.items = itemsFromJson(r.optStr("items_json"));
+  if (hasSignatures()) out.signature = r.str("signature");
   out.payments = readAll<core::Payment>(r.optStr("payments_json"), [](JsonRow &row) { return readPayment(row); });
   out.shipments = readAll<core::Shipment>(r.optStr("shipments_json"), [](JsonRow &row) { return readShipment(row); });
   std::sort(out.payments.begin(), out.payments.end(),
@@ -76,6 +89,16 @@ std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const
     return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
   });
   return out;
+}
+
+bool OrderViewQuery::hasSignatures() const { return db_.engine() == Engine::postgres; }
+
+std::optional<std::string> OrderViewQuery::signature(Poco::Data::Session &s, const std::string &order_id) {
+  if (!hasSignatures()) throw std::logic_error("OrderViewQuery::signature: PostgreSQL only");
+  static const std::string sql = "SELECT " + signatureSql() + " FROM orders WHERE id = $1";
+  Rows r(db_.query(s, sql, order_id));
+  if (!r.valid()) return std::nullopt;
+  return r.str("signature");
 }
 
 } // namespace orders::host::storage

@@ -3,6 +3,12 @@
 // (json_build_object/json_agg on PostgreSQL, json_object/json_group_array on
 // SQLite). The read path of GET /api/orders/:id; the rows are read by the
 // same readers as the per-table repositories (storage/row_readers.hpp).
+//
+// On PostgreSQL the view also carries a *signature*: the transaction ids
+// (xmin) of the order row and of every item, payment and shipment row. Any
+// insert, update or delete of one of them, by any process, changes it, so a
+// rendered view stored with its signature is still current exactly when
+// signature() answers the same (core::OrderViewCache).
 #pragma once
 
 #include <Poco/Data/Session.h>
@@ -22,6 +28,7 @@ struct OrderAggregate {
   core::Order order;                     // with items, by line number
   std::vector<core::Payment> payments;   // by attempt
   std::vector<core::Shipment> shipments; // by creation, then id
+  std::string signature;                 // PostgreSQL; empty on SQLite
 };
 
 // "(SELECT json_agg(json_build_object('a', a, ...)) FROM table WHERE
@@ -35,6 +42,11 @@ public:
   explicit OrderViewQuery(Database &db) : db_(db) {}
   // nullopt when there is no such order. Not locking: for reads.
   std::optional<OrderAggregate> load(Poco::Data::Session &s, const std::string &order_id);
+  // True when the engine has row signatures (PostgreSQL).
+  bool hasSignatures() const;
+  // The order's current signature (one primary-key and three index
+  // lookups); nullopt when there is no such order. PostgreSQL only.
+  std::optional<std::string> signature(Poco::Data::Session &s, const std::string &order_id);
 
 private:
   Database &db_;

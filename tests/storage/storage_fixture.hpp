@@ -51,7 +51,7 @@ class StorageFixture : public CppUnit::TestFixture {
 protected:
   virtual bool postgres() const = 0;
   std::unique_ptr<storage::Database> db_;
-  std::string dir_, pg_name_;
+  std::string dir_, pg_name_, url_; // url_: the test database's
 
   bool skip() const {
     if (postgres() && !env("ORDERS_TEST_PG_URL")) {
@@ -77,6 +77,7 @@ public:
       url = std::string(env("ORDERS_TEST_PG_URL"));
       url = url.substr(0, url.rfind('/') + 1) + pg_name_;
     }
+    url_ = url;
     auto opened = storage::Database::open(url, 8);
     CPPUNIT_ASSERT_MESSAGE(opened.ok() ? "" : opened.error().message, opened.ok());
     db_ = std::move(opened).value();
