@@ -235,7 +235,7 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
                                     " refused the reservation without naming a product");
         return shortages;
       }
-      db_.transaction([&](Poco::Data::Session &s) {
+      db_.pipelined([&](Poco::Data::Session &s) { // one round trip on PostgreSQL
         repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt);
         if (i + 1 == holds.size()) record(s, done);
       });
@@ -251,7 +251,9 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
   storage::CheckoutRepository checkout_repo(db_);
   for (int attempt = 0;; ++attempt) {
     try {
-      db_.transaction([&](Poco::Data::Session &s) {
+      // One round trip on PostgreSQL; an order number collision surfaces at
+      // the COMMIT and is retried like any other.
+      db_.pipelined([&](Poco::Data::Session &s) {
         payments.clear(); // this attempt's
         for (const Order &o : orders) {
           order_repo.insert(s, o, "user:" + o.user_id);
@@ -304,9 +306,9 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
     if (!result.ok()) return result.error();
 
     const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
-    db_.transaction([&](Poco::Data::Session &s) {
-      if (&o == &orders.back()) record(s, done);
+    db_.pipelined([&](Poco::Data::Session &s) {
       auto locked = order_repo.find(s, o.id, true);
+      if (&o == &orders.back()) record(s, done);
       payment->reference = result->reference;
       payment->redirect_url = result->redirectUrl;
       payment->expires_at = result->expiresAt;

@@ -39,9 +39,9 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
       if (!created.ok()) return created.error();
       bool paid = false;
       const bool last = &o == &orders.back() && seller == by_seller.rbegin()->first;
-      db_.transaction([&](Poco::Data::Session &s) {
-        if (last) record(s, done);
+      db_.pipelined([&](Poco::Data::Session &s) {
         paid = order_repo.lockStatus(s, o.id) == OrderStatus::paid; // serialised with payment events
+        if (last) record(s, done);
         sh.reference = created->reference;
         sh.carrier = created->carrier;
         sh.tracking_number = created->trackingNumber;

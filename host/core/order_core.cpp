@@ -45,9 +45,10 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   core->reactor_ = std::make_unique<PaymentReactor>(*core->db_, *core->reconciler_);
   core->checkout_ =
       std::make_unique<CheckoutService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_, options);
-  core->orders_ = std::make_unique<OrderService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_,
-                                                 *core->checkout_, sweep,
-                                                 static_cast<size_t>(config["orders"]["view_cache_entries"].asInt64()));
+  core->orders_ =
+      std::make_unique<OrderService>(*core->db_, core->plugins_, *core->reconciler_, *core->reactor_, *core->checkout_,
+                                     sweep, static_cast<size_t>(config["orders"]["view_cache_entries"].asInt64()),
+                                     config["orders"]["view_cache_max_staleness_ms"].asInt64());
   core->idempotency_ = std::make_unique<storage::IdempotencyRepository>(*core->db_);
   core->invoices_ = std::make_unique<InvoiceService>(*core->db_, core->plugins_);
   return core;

@@ -9,9 +9,9 @@ namespace orders::host::core {
 
 OrderService::OrderService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler,
                            PaymentReactor &reactor, CheckoutService &checkout, SweepOptions sweep,
-                           size_t view_cache_entries)
+                           size_t view_cache_entries, int64_t view_cache_max_staleness_ms)
     : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), checkout_(checkout), sweep_(sweep),
-      views_(db, view_cache_entries) {}
+      views_(db, view_cache_entries, view_cache_max_staleness_ms) {}
 
 std::optional<OrderView> OrderService::get(const std::string &id) {
   auto lease = db_.lease();

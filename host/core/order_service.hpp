@@ -10,8 +10,8 @@
 
 #include "core/checkout_service.hpp"
 #include "core/core_plugins.hpp"
-#include "core/payment_reactor.hpp"
 #include "core/order_view_cache.hpp"
+#include "core/payment_reactor.hpp"
 #include "core/reconciler.hpp"
 #include "storage/order_repository.hpp"
 
@@ -26,7 +26,8 @@ struct SweepOptions {
 class OrderService {
 public:
   OrderService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
-               CheckoutService &checkout, SweepOptions sweep, size_t view_cache_entries = 0);
+               CheckoutService &checkout, SweepOptions sweep, size_t view_cache_entries = 0,
+               int64_t view_cache_max_staleness_ms = 0);
 
   std::optional<OrderView> get(const std::string &id);
   // The order as `render` shows it, from the view cache while its rows are

@@ -46,14 +46,14 @@ void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkou
       "at_ms = excluded.at_ms";
   if (db_.engine() == Engine::postgres) { // one round trip: the upsert as a data-modifying CTE
     if (lease_until_ms)
-      db_.exec(s,
-               "WITH recorded AS (" + upsert +
-                   ") UPDATE checkouts SET updated_at_ms = $5, lease_until_ms = $6 WHERE id = $1 AND "
-                   "status = 'running'",
-               checkout_id, step, state, detail, at, *lease_until_ms);
+      db_.write(s,
+                "WITH recorded AS (" + upsert +
+                    ") UPDATE checkouts SET updated_at_ms = $5, lease_until_ms = $6 WHERE id = $1 AND "
+                    "status = 'running'",
+                checkout_id, step, state, detail, at, *lease_until_ms);
     else
-      db_.exec(s, "WITH recorded AS (" + upsert + ") UPDATE checkouts SET updated_at_ms = $5 WHERE id = $1",
-               checkout_id, step, state, detail, at);
+      db_.write(s, "WITH recorded AS (" + upsert + ") UPDATE checkouts SET updated_at_ms = $5 WHERE id = $1",
+                checkout_id, step, state, detail, at);
     return;
   }
   db_.exec(s, upsert, checkout_id, step, state, detail, at);

@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SessionFactory.h>
 #include <Poco/Exception.h>
@@ -95,6 +96,7 @@ std::unique_ptr<SessionLease> Database::lease() {
       std::lock_guard lock(mutex_);
       by_session_.erase(connection->session.impl());
       connection->prepared.clear();
+      connection->pq_prepared.clear();
       connection->session = fresh;
       by_session_[connection->session.impl()] = connection;
     }
@@ -128,8 +130,59 @@ Connection &Database::connectionOf(Poco::Data::Session &session) {
   return *it->second;
 }
 
+namespace {
+PGconn *pgconnOf(Poco::Data::Session &session) {
+  auto *impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl *>(session.impl());
+  if (impl == nullptr) throw std::logic_error("Database: not a PostgreSQL session");
+  return static_cast<PGconn *>(impl->handle());
+}
+} // namespace
+
+size_t Database::flush(Connection &connection, const char *trailer) {
+  const bool begin = connection.begin_pending;
+  connection.begin_pending = false;
+  connection.begun = connection.begun || begin;
+  std::vector<pg::Statement> statements;
+  statements.swap(connection.queued);
+  return pg::run(pgconnOf(connection.session), connection.pq_prepared, statements, begin ? "BEGIN" : nullptr, trailer);
+}
+
+void Database::endTransaction(Connection &connection) {
+  connection.queued.clear();
+  connection.touched.clear();
+  connection.pipelining = connection.begin_pending = connection.begun = connection.in_work = false;
+}
+
+void Database::touch(Poco::Data::Session &session, const std::string &order_id) {
+  Connection &connection = connectionOf(session);
+  connection.touched.push_back(order_id);
+  if (!connection.in_work) committed(connection);
+}
+
+void Database::committed(Connection &connection) {
+  std::vector<std::string> ids;
+  ids.swap(connection.touched);
+  if (ids.empty()) return;
+  std::lock_guard lock(observers_mutex_);
+  for (auto &[handle, observer] : observers_)
+    observer(ids);
+}
+
+size_t Database::addCommitObserver(CommitObserver observer) {
+  std::lock_guard lock(observers_mutex_);
+  observers_.emplace(next_observer_, std::move(observer));
+  return next_observer_++;
+}
+
+void Database::removeCommitObserver(size_t handle) {
+  std::lock_guard lock(observers_mutex_);
+  observers_.erase(handle);
+}
+
 Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
   Connection *connection = &connectionOf(session);
+  if (engine_ == Engine::postgres && (connection->begin_pending || !connection->queued.empty()))
+    flush(*connection, nullptr); // the reader sees the writes queued before it
   auto [entry, inserted] = connection->prepared.try_emplace(sql);
   Connection::Prepared &p = entry->second;
   if (inserted) {
@@ -146,33 +199,61 @@ Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::
   return *p.statement;
 }
 
-void Database::transaction(const std::function<void(Poco::Data::Session &)> &work) {
+void Database::transaction(const std::function<void(Poco::Data::Session &)> &work) { run(work, false); }
+
+void Database::pipelined(const std::function<void(Poco::Data::Session &)> &work) { run(work, true); }
+
+void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining) {
   for (int attempt = 1;; ++attempt) {
     auto s = lease();
     Poco::Data::Session &session = **s;
-    bool open = false;
-    try {
-      if (engine_ == Engine::sqlite)
+    Connection &connection = connectionOf(session);
+    endTransaction(connection);
+    connection.in_work = true;
+    if (engine_ == Engine::sqlite) {
+      bool open = false;
+      try {
         session << "BEGIN IMMEDIATE", now;
-      else
-        session.begin();
-      open = true;
-      work(session);
-      if (engine_ == Engine::sqlite)
+        open = true;
+        work(session);
         session << "COMMIT", now;
-      else
-        session.commit();
+        committed(connection);
+        endTransaction(connection);
+        return;
+      } catch (const std::exception &e) {
+        if (open) {
+          try {
+            session << "ROLLBACK", now;
+          } catch (...) {
+          }
+        }
+        endTransaction(connection);
+        if (retryAfter(e, attempt)) continue;
+        throw;
+      }
+    }
+    // PostgreSQL: BEGIN at once, or (pipelined) with the first round trip;
+    // COMMIT in the same round trip as the writes still queued.
+    try {
+      if (pipelining) {
+        connection.pipelining = connection.begin_pending = true;
+      } else {
+        pg::command(pgconnOf(session), "BEGIN");
+        connection.begun = true;
+      }
+      work(session);
+      if (connection.begun || !connection.queued.empty()) flush(connection, "COMMIT");
+      committed(connection);
+      endTransaction(connection);
       return;
     } catch (const std::exception &e) {
-      if (open) {
+      if (connection.begun) {
         try {
-          if (engine_ == Engine::sqlite)
-            session << "ROLLBACK", now;
-          else
-            session.rollback();
+          pg::command(pgconnOf(session), "ROLLBACK");
         } catch (...) {
         }
       }
+      endTransaction(connection);
       if (retryAfter(e, attempt)) continue;
       throw;
     }
@@ -192,10 +273,16 @@ void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work
   if (engine_ == Engine::sqlite) return transaction(work);
   for (int attempt = 1;; ++attempt) {
     auto s = lease();
+    Connection &connection = connectionOf(**s);
+    endTransaction(connection);
+    connection.in_work = true;
     try {
       work(**s);
+      committed(connection);
+      endTransaction(connection);
       return;
     } catch (const std::exception &e) {
+      endTransaction(connection);
       if (retryAfter(e, attempt)) continue;
       throw;
     }

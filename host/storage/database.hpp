@@ -12,6 +12,14 @@
 // re-executed with a new parameter (one round trip instead of Poco's
 // prepare/execute/deallocate three on PostgreSQL).
 //
+// Writes on PostgreSQL go through libpq's pipeline mode (storage/
+// pg_pipeline.hpp). Inside pipelined(), write() only queues a statement; the
+// queue goes out in the same round trip as the next statement whose result
+// is needed (exec(), query()) or as the COMMIT, and BEGIN goes out with the
+// first of them. A transaction of N writes costs one round trip instead of
+// N + 2. Its errors (a unique violation, say) surface there, and roll the
+// whole transaction back as before.
+//
 // Thread-safety: all members are safe to call from many threads; a leased
 // connection (and its prepared statements) belongs to one thread until
 // released.
@@ -19,17 +27,22 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
 
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "orders/sdk/result.hpp"
+#include "storage/pg_pipeline.hpp"
 
 namespace orders::host::storage {
 
@@ -47,6 +60,18 @@ struct Connection {
   };
   Poco::Data::Session session;
   std::map<std::string, Prepared> prepared;
+  // PostgreSQL: statements prepared through libpq (SQL -> name), writes
+  // queued by write() inside pipelined(), and whether that transaction's
+  // BEGIN is still to be sent / was sent.
+  std::unordered_map<std::string, std::string> pq_prepared;
+  std::vector<pg::Statement> queued;
+  bool pipelining = false;
+  bool begin_pending = false;
+  bool begun = false;
+  // Orders touch()ed by the running transaction() / pipelined() /
+  // autocommit() (in_work), for the commit observers.
+  bool in_work = false;
+  std::vector<std::string> touched;
 };
 
 // A borrowed connection; returned to the pool when destroyed.
@@ -81,6 +106,12 @@ public:
   // failures / deadlocks are retried a few times.
   void transaction(const std::function<void(Poco::Data::Session &)> &work);
 
+  // transaction() in which write() queues (PostgreSQL; on SQLite the same as
+  // transaction()). `work` must issue every statement through query(),
+  // exec() and write(): a statement sent around them (Poco's `session <<`)
+  // could run before the BEGIN or before queued writes.
+  void pipelined(const std::function<void(Poco::Data::Session &)> &work);
+
   // For `work` that issues exactly one write statement: on PostgreSQL runs
   // it without BEGIN/COMMIT (the statement is its own transaction: one round
   // trip instead of three), retrying transient failures like transaction();
@@ -98,11 +129,27 @@ public:
   // `sql` must always come with the same value types.
   template <class... Ts> size_t exec(Poco::Data::Session &session, const std::string &sql, Ts... values);
 
+  // exec() for a write whose affected row count nobody needs: inside
+  // pipelined() on PostgreSQL it is queued for the next round trip (see the
+  // top of this file); elsewhere it runs at once.
+  template <class... Ts> void write(Poco::Data::Session &session, const std::string &sql, Ts... values);
+
   // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transaction
   // already excludes other writers).
   const char *forUpdate() const { return engine_ == Engine::postgres ? " FOR UPDATE" : ""; }
   // " FOR UPDATE SKIP LOCKED" on PostgreSQL, "" on SQLite.
   const char *forUpdateSkipLocked() const { return engine_ == Engine::postgres ? " FOR UPDATE SKIP LOCKED" : ""; }
+
+  // Notes that the running work changed `order_id`'s order, item, payment
+  // or shipment rows. Once it has committed (at once when no transaction(),
+  // pipelined() or autocommit() is running on `session`) every commit
+  // observer hears of it; core::OrderViewCache drops the order's view.
+  void touch(Poco::Data::Session &session, const std::string &order_id);
+  using CommitObserver = std::function<void(const std::vector<std::string> &order_ids)>;
+  // Returns a handle for removeCommitObserver(). Observers run on the
+  // committing thread, after the commit: they must be quick and not throw.
+  size_t addCommitObserver(CommitObserver observer);
+  void removeCommitObserver(size_t handle);
 
   // True when `e` says a unique constraint was violated.
   static bool isUniqueViolation(const std::exception &e);
@@ -116,6 +163,12 @@ private:
   static bool retryAfter(const std::exception &e, int attempt);
   Poco::Data::Session connect();
   void giveBack(Connection *connection);
+  void run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining);
+  // PostgreSQL: sends the queued writes (after BEGIN when pending, before
+  // `trailer` when given) in one round trip; the last one's row count.
+  size_t flush(Connection &connection, const char *trailer);
+  static void endTransaction(Connection &connection);
+  void committed(Connection &connection); // tells the observers, forgets the touched orders
 
   Engine engine_ = Engine::sqlite;
   std::string connector_;
@@ -126,11 +179,43 @@ private:
   std::vector<std::unique_ptr<Connection>> connections_; // owned, never shrinks
   std::vector<Connection *> idle_;
   std::map<const void *, Connection *> by_session_; // session impl -> its connection
+  std::mutex observers_mutex_;
+  std::map<size_t, CommitObserver> observers_;
+  size_t next_observer_ = 1;
 };
+
+namespace pg {
+inline std::optional<std::string> text(const std::string &v) { return v; }
+inline std::optional<std::string> text(const char *v) { return std::string(v); }
+inline std::optional<std::string> text(const Poco::Nullable<std::string> &v) {
+  return v.isNull() ? std::nullopt : std::optional<std::string>(v.value());
+}
+template <class T> std::enable_if_t<std::is_integral_v<T>, std::optional<std::string>> text(T v) {
+  return std::to_string(v);
+}
+template <class... Ts> Statement statement(const std::string &sql, const Ts &...values) {
+  return Statement{sql, {text(values)...}};
+}
+} // namespace pg
+
+template <class... Ts> void Database::write(Poco::Data::Session &session, const std::string &sql, Ts... values) {
+  if (engine_ == Engine::postgres) {
+    Connection &connection = connectionOf(session);
+    if (connection.pipelining) {
+      connection.queued.push_back(pg::statement(sql, values...));
+      return;
+    }
+  }
+  exec(session, sql, std::move(values)...);
+}
 
 template <class... Ts> size_t Database::exec(Poco::Data::Session &session, const std::string &sql, Ts... values) {
   using Tuple = std::tuple<Ts...>;
   Connection &connection = connectionOf(session);
+  if (engine_ == Engine::postgres) {
+    connection.queued.push_back(pg::statement(sql, values...));
+    return flush(connection, nullptr);
+  }
   auto [entry, inserted] = connection.prepared.try_emplace(sql);
   Connection::Prepared &p = entry->second;
   if (inserted) {

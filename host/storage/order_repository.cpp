@@ -69,20 +69,21 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const
   int refund = o.refund_required ? 1 : 0;
   static const std::string insert_order = std::string("INSERT INTO orders (") + kOrderColumns +
                                           ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)";
-  db_.exec(s, insert_order, o.id, o.order_number, o.checkout_id, o.user_id, seller, status, o.currency,
-           o.subtotal_minor, o.shipping_minor, o.total_minor, address, customer, pay, ship, refund, o.version,
-           o.created_at_ms, o.updated_at_ms);
+  db_.write(s, insert_order, o.id, o.order_number, o.checkout_id, o.user_id, seller, status, o.currency,
+            o.subtotal_minor, o.shipping_minor, o.total_minor, address, customer, pay, ship, refund, o.version,
+            o.created_at_ms, o.updated_at_ms);
   static const std::string insert_item = std::string("INSERT INTO order_items (order_id, ") + kItemColumns +
                                          ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)";
   for (const core::OrderItem &item : o.items)
-    db_.exec(s, insert_item, o.id, item.line_no, item.product_id, nullable(item.variant_id), nullable(item.seller_id),
-             item.title, item.quantity, item.unit_price_minor, item.line_total_minor, sdk::writeJson(item.attributes),
-             nullable(item.image_url));
-  db_.exec(s,
-           "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
-           "VALUES ($1, NULL, $2, $3, $4, $5)",
-           o.id, status, actor, "checkout " + o.checkout_id, o.created_at_ms);
+    db_.write(s, insert_item, o.id, item.line_no, item.product_id, nullable(item.variant_id), nullable(item.seller_id),
+              item.title, item.quantity, item.unit_price_minor, item.line_total_minor, sdk::writeJson(item.attributes),
+              nullable(item.image_url));
+  db_.write(s,
+            "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+            "VALUES ($1, NULL, $2, $3, $4, $5)",
+            o.id, status, actor, "checkout " + o.checkout_id, o.created_at_ms);
   appendEvent(s, "order.created", o);
+  db_.touch(s, o.id);
 }
 
 std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, const std::string &order_id) {
@@ -201,10 +202,11 @@ void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, cor
   order.status = to;
   order.version += 1;
   order.updated_at_ms = at;
-  db_.exec(s,
-           "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
-           "VALUES ($1, $2, $3, $4, $5, $6)",
-           id, from_name, to_name, actor, reason, at);
+  db_.touch(s, id);
+  db_.write(s,
+            "INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            id, from_name, to_name, actor, reason, at);
   Json::Value extra(Json::objectValue);
   extra["fromStatus"] = from_name;
   extra["toStatus"] = to_name;
@@ -224,6 +226,7 @@ void OrderRepository::setShipping(Poco::Data::Session &s, core::Order &order, in
             "WHERE id = $4 AND version = $5",
       use(shipping_minor), use(total), use(at), use(id), use(expected);
   if (update.execute() != 1) throw std::runtime_error("order " + order.id + " changed concurrently");
+  db_.touch(s, id);
   const int64_t previous = order.shipping_minor;
   order.shipping_minor = shipping_minor;
   order.total_minor = total;
@@ -241,6 +244,7 @@ void OrderRepository::setRefundRequired(Poco::Data::Session &s, core::Order &ord
   std::string id = order.id;
   s << "UPDATE orders SET refund_required = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3", use(flag),
       use(at), use(id), now;
+  db_.touch(s, id);
   order.refund_required = required;
   order.version += 1;
   order.updated_at_ms = at;
@@ -252,6 +256,7 @@ void OrderRepository::setInstances(Poco::Data::Session &s, const core::Order &or
   std::string id = order.id;
   s << "UPDATE orders SET payment_instance = $1, shipping_instance = $2 WHERE id = $3", use(pay), use(ship), use(id),
       now;
+  db_.touch(s, id);
 }
 
 std::vector<core::HistoryEntry> OrderRepository::history(Poco::Data::Session &s, const std::string &order_id) {
@@ -284,10 +289,10 @@ void OrderRepository::appendEvent(Poco::Data::Session &s, const std::string &typ
   envelope["sequence"] = static_cast<Json::Int64>(order.version);
   envelope["data"] = data;
   std::string payload = sdk::writeJson(envelope);
-  db_.exec(s,
-           "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
-           "VALUES ($1, $2, $3, $4, $5)",
-           event_id, type, order.id, payload, at);
+  db_.write(s,
+            "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            event_id, type, order.id, payload, at);
 }
 
 } // namespace orders::host::storage

@@ -32,8 +32,8 @@ std::string signatureSql() {
     return std::string(" || '/' || COALESCE((SELECT string_agg(xmin::text, ',' ORDER BY ") + key + ") FROM " + table +
            " WHERE order_id = $1), '')";
   };
-  return "xmin::text" + children("order_items", "line_no") + children("payments", "id") +
-         children("shipments", "id") + " AS signature";
+  return "xmin::text" + children("order_items", "line_no") + children("payments", "id") + children("shipments", "id") +
+         " AS signature";
 }
 
 std::string viewSql(Engine engine) {

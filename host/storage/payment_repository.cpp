@@ -37,18 +37,21 @@ core::Reservation readReservation(Rows &r) {
 } // namespace
 
 void PaymentRepository::insert(Poco::Data::Session &s, const core::Payment &p) {
-  db_.exec(s,
-           std::string("INSERT INTO payments (") + kPaymentColumns +
-               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-           p.id, p.order_id, p.attempt, p.provider, p.idempotency_key, nullable(p.reference), p.status, p.amount_minor,
-           p.currency, nullable(p.redirect_url), nullable(p.expires_at), p.created_at_ms, p.updated_at_ms);
+  db_.write(s,
+            std::string("INSERT INTO payments (") + kPaymentColumns +
+                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+            p.id, p.order_id, p.attempt, p.provider, p.idempotency_key, nullable(p.reference), p.status, p.amount_minor,
+            p.currency, nullable(p.redirect_url), nullable(p.expires_at), p.created_at_ms, p.updated_at_ms);
+  db_.touch(s, p.order_id);
 }
 
 void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) {
-  db_.exec(s,
-           "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, updated_at_ms = $5 "
-           "WHERE id = $6",
-           nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(), in.id);
+  db_.write(s,
+            "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, updated_at_ms = $5 "
+            "WHERE id = $6",
+            nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(),
+            in.id);
+  db_.touch(s, in.order_id);
 }
 
 std::optional<core::Payment> PaymentRepository::latest(Poco::Data::Session &s, const std::string &order_id) {
@@ -110,16 +113,19 @@ std::vector<core::Shipment> ShipmentRepository::pending(Poco::Data::Session &s, 
 }
 
 void ShipmentRepository::insert(Poco::Data::Session &s, const core::Shipment &sh) {
-  db_.exec(s, std::string("INSERT INTO shipments (") + kShipmentColumns + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
-           sh.id, sh.order_id, nullable(sh.seller_id), sh.provider, nullable(sh.reference), sh.status,
-           nullable(sh.carrier), nullable(sh.tracking_number), sh.created_at_ms, sh.updated_at_ms);
+  db_.write(s, std::string("INSERT INTO shipments (") + kShipmentColumns + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+            sh.id, sh.order_id, nullable(sh.seller_id), sh.provider, nullable(sh.reference), sh.status,
+            nullable(sh.carrier), nullable(sh.tracking_number), sh.created_at_ms, sh.updated_at_ms);
+  db_.touch(s, sh.order_id);
 }
 
 void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh) {
-  db_.exec(s,
-           "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, updated_at_ms = $5 "
-           "WHERE id = $6",
-           nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(), sh.id);
+  db_.write(s,
+            "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, updated_at_ms = $5 "
+            "WHERE id = $6",
+            nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(),
+            sh.id);
+  db_.touch(s, sh.order_id);
 }
 
 std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
@@ -145,28 +151,28 @@ std::optional<core::Shipment> ShipmentRepository::byReference(Poco::Data::Sessio
 
 void ReservationRepository::insert(Poco::Data::Session &s, const core::Reservation &v) {
   const int64_t at = core::nowMs();
-  db_.exec(s,
-           std::string("INSERT INTO reservations (") + kReservationColumns +
-               ", created_at_ms, updated_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-           v.id, v.checkout_id, nullable(v.order_id), v.provider, nullable(v.reservation_id), v.idempotency_key,
-           v.status, sdk::writeJson(v.lines), nullable(v.expires_at), at, at);
+  db_.write(s,
+            std::string("INSERT INTO reservations (") + kReservationColumns +
+                ", created_at_ms, updated_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            v.id, v.checkout_id, nullable(v.order_id), v.provider, nullable(v.reservation_id), v.idempotency_key,
+            v.status, sdk::writeJson(v.lines), nullable(v.expires_at), at, at);
 }
 
 void ReservationRepository::setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status) {
-  db_.exec(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", status, core::nowMs(), id);
+  db_.write(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", status, core::nowMs(), id);
 }
 
 void ReservationRepository::attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id) {
-  db_.exec(s, "UPDATE reservations SET order_id = $1 WHERE id = $2", order_id, id);
+  db_.write(s, "UPDATE reservations SET order_id = $1 WHERE id = $2", order_id, id);
 }
 
 void ReservationRepository::setProviderId(Poco::Data::Session &s, const std::string &id,
                                           const std::string &reservation_id,
                                           const std::optional<std::string> &expires_at) {
-  db_.exec(s,
-           "UPDATE reservations SET reservation_id = $1, expires_at = $2, status = 'held', updated_at_ms = $3 "
-           "WHERE id = $4",
-           reservation_id, nullable(expires_at), core::nowMs(), id);
+  db_.write(s,
+            "UPDATE reservations SET reservation_id = $1, expires_at = $2, status = 'held', updated_at_ms = $3 "
+            "WHERE id = $4",
+            reservation_id, nullable(expires_at), core::nowMs(), id);
 }
 
 std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Session &s,

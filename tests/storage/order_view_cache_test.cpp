@@ -62,6 +62,7 @@ class OrderViewCacheBase : public StorageFixture {
   CPPUNIT_TEST(signatureChangesWithEveryRowOfTheView);
   CPPUNIT_TEST(cacheRendersOncePerChangeAlsoByAnotherProcess);
   CPPUNIT_TEST(cacheKeepsTheMostRecentlyUsed);
+  CPPUNIT_TEST(boundedStalenessStillSeesThisProcesssCommits);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   core::Order o_;
@@ -101,9 +102,8 @@ public:
       pay_.status = "failed";
       storage::PaymentRepository(*db_).update(s, pay_);
     });
-    changed("a new payment attempt", [&](Poco::Data::Session &s) {
-      storage::PaymentRepository(*db_).insert(s, payment(o_, 2));
-    });
+    changed("a new payment attempt",
+            [&](Poco::Data::Session &s) { storage::PaymentRepository(*db_).insert(s, payment(o_, 2)); });
     changed("a shipment update", [&](Poco::Data::Session &s) {
       ship_.status = "cancelled";
       storage::ShipmentRepository(*db_).update(s, ship_);
@@ -115,9 +115,8 @@ public:
     changed("an item update", [&](Poco::Data::Session &s) {
       db_->exec(s, "UPDATE order_items SET quantity = quantity + 1 WHERE order_id = $1", o_.id);
     });
-    changed("an item delete", [&](Poco::Data::Session &s) {
-      db_->exec(s, "DELETE FROM order_items WHERE order_id = $1", o_.id);
-    });
+    changed("an item delete",
+            [&](Poco::Data::Session &s) { db_->exec(s, "DELETE FROM order_items WHERE order_id = $1", o_.id); });
   }
 
   void cacheRendersOncePerChangeAlsoByAnotherProcess() {
@@ -179,6 +178,62 @@ public:
     CPPUNIT_ASSERT_EQUAL(3, render.calls.load());
     cache.get(ids[1], render.fn());
     CPPUNIT_ASSERT_EQUAL(4, render.calls.load());
+  }
+
+  // max_staleness_ms: another process's change may be missed within the
+  // window; a change committed through this process's Database never is,
+  // also when it commits while a view of the order is being read.
+  void boundedStalenessStillSeesThisProcesssCommits() {
+    if (skip() || !postgres()) return;
+    seed(*db_);
+    core::OrderViewCache cache(*db_, 16, 600000);
+    Renderer render;
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body);
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), cache.unchecked());
+
+    auto other = storage::Database::open(url_, 1);
+    CPPUNIT_ASSERT(other.ok());
+    storage::Database &db2 = *other.value();
+    db2.transaction([&](Poco::Data::Session &s) {
+      pay_.status = "captured";
+      storage::PaymentRepository(db2).update(s, pay_);
+    });
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body); // in the window
+
+    db_->pipelined([&](Poco::Data::Session &s) {
+      ship_.status = "shipped";
+      storage::ShipmentRepository(*db_).update(s, ship_);
+    });
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, render.fn())->body);
+
+    // A transaction that rolls back tells nobody: the view stays unchecked.
+    const size_t unchecked = cache.unchecked();
+    CPPUNIT_ASSERT_THROW(db_->transaction([&](Poco::Data::Session &s) {
+      auto o = storage::OrderRepository(*db_).find(s, o_.id, true).value();
+      storage::OrderRepository(*db_).transition(s, o, core::OrderStatus::awaiting_payment, "test", "");
+      throw std::runtime_error("roll back");
+    }),
+                         std::runtime_error);
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, render.fn())->body);
+    CPPUNIT_ASSERT_EQUAL(unchecked + 1, cache.unchecked());
+
+    // A local commit lands while the view is being rendered (after its
+    // read): the view answers that read, but is checked before the next.
+    db_->pipelined([&](Poco::Data::Session &s) { storage::ShipmentRepository(*db_).update(s, ship_); }); // drop it
+    bool raced = false;
+    auto racing = [&](const core::OrderView &v) {
+      if (!raced) {
+        raced = true;
+        db_->transaction([&](Poco::Data::Session &s) {
+          pay_.status = "refunded";
+          storage::PaymentRepository(*db_).update(s, pay_);
+        });
+      }
+      return render.fn()(v);
+    };
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, racing)->body);
+    CPPUNIT_ASSERT_EQUAL(std::string("pending/refunded/shipped"), *cache.get(o_.id, render.fn())->body);
   }
 };
 

@@ -1,0 +1,111 @@
+#include "storage/pg_pipeline.hpp"
+
+#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+
+namespace orders::host::storage::pg {
+
+namespace {
+
+[[noreturn]] void fail(const std::string &message) { throw Poco::Data::PostgreSQL::StatementException(message); }
+
+std::string connectionError(PGconn *conn) {
+  const char *text = PQerrorMessage(conn);
+  return text != nullptr && *text != '\0' ? std::string(text) : std::string("connection lost");
+}
+
+struct Sent {
+  enum Kind { other, prepare, execute } kind;
+  const std::string *sql;
+  std::string name;
+};
+
+} // namespace
+
+size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
+           const std::vector<Statement> &statements, const char *leader, const char *trailer) {
+  if (PQenterPipelineMode(conn) != 1) fail("cannot enter pipeline mode: " + connectionError(conn));
+  std::vector<Sent> sent;
+  std::unordered_map<std::string, std::string> preparing; // in this round trip
+  std::string error;
+  auto send = [&](int ok, Sent what) {
+    if (ok != 1) {
+      if (error.empty()) error = "sending a statement: " + connectionError(conn);
+      return false;
+    }
+    sent.push_back(std::move(what));
+    return true;
+  };
+  bool sending = leader == nullptr || send(PQsendQueryParams(conn, leader, 0, nullptr, nullptr, nullptr, nullptr, 0),
+                                           {Sent::other, nullptr, {}});
+  for (size_t i = 0; sending && i < statements.size(); ++i) {
+    const Statement &st = statements[i];
+    std::string name;
+    if (auto known = prepared.find(st.sql); known != prepared.end()) {
+      name = known->second;
+    } else if (auto now = preparing.find(st.sql); now != preparing.end()) {
+      name = now->second;
+    } else {
+      name = "oq" + std::to_string(prepared.size() + preparing.size() + 1);
+      sending = send(PQsendPrepare(conn, name.c_str(), st.sql.c_str(), static_cast<int>(st.params.size()), nullptr),
+                     {Sent::prepare, &st.sql, name});
+      if (!sending) break;
+      preparing.emplace(st.sql, name);
+    }
+    std::vector<const char *> values;
+    values.reserve(st.params.size());
+    for (const auto &p : st.params)
+      values.push_back(p ? p->c_str() : nullptr);
+    sending = send(
+        PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
+        {Sent::execute, &st.sql, name});
+  }
+  if (sending && trailer != nullptr)
+    send(PQsendQueryParams(conn, trailer, 0, nullptr, nullptr, nullptr, nullptr, 0), {Sent::other, nullptr, {}});
+  if (PQpipelineSync(conn) != 1 && error.empty()) error = "sending a statement: " + connectionError(conn);
+
+  // One result and a NULL per command, then the Sync's result.
+  size_t affected = 0, index = 0;
+  for (int nulls = 0;;) {
+    PGresult *r = PQgetResult(conn);
+    if (r == nullptr) {
+      if (++nulls > 1) { // no Sync will come: the connection is gone
+        if (error.empty()) error = connectionError(conn);
+        break;
+      }
+      continue;
+    }
+    nulls = 0;
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    const Sent *what = index < sent.size() ? &sent[index] : nullptr;
+    ++index;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (what != nullptr && what->kind == Sent::prepare) prepared.emplace(*what->sql, what->name);
+      if (what != nullptr && what->kind == Sent::execute) affected = std::strtoull(PQcmdTuples(r), nullptr, 10);
+    } else if (status != PGRES_PIPELINE_ABORTED && error.empty()) {
+      const char *message = PQresultErrorMessage(r);
+      error = message != nullptr && *message != '\0' ? message : PQresStatus(status);
+      if (what != nullptr && what->sql != nullptr) error += " (in: " + what->sql->substr(0, 120) + ")";
+    }
+    PQclear(r);
+  }
+  PQexitPipelineMode(conn);
+  if (!error.empty()) fail(error);
+  return affected;
+}
+
+void command(PGconn *conn, const char *sql) {
+  PGresult *r = PQexec(conn, sql);
+  const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string error = ok ? std::string() : (r != nullptr ? PQresultErrorMessage(r) : connectionError(conn));
+  PQclear(r);
+  if (!ok) fail(std::string(sql) + ": " + error);
+}
+
+} // namespace orders::host::storage::pg
