@@ -80,6 +80,19 @@ class OrderViewCacheBase : public StorageFixture {
     });
   }
 
+  // The payment captured through another pool (another server process,
+  // whose commits this process's cache does not hear of).
+  std::unique_ptr<storage::Database> captureElsewhere() {
+    auto other = storage::Database::open(url_, 1);
+    CPPUNIT_ASSERT(other.ok());
+    auto db2 = std::move(other).value();
+    db2->transaction([&](Poco::Data::Session &s) {
+      pay_.status = "captured";
+      storage::PaymentRepository(*db2).update(s, pay_);
+    });
+    return db2;
+  }
+
 public:
   void signatureChangesWithEveryRowOfTheView() {
     if (skip()) return;
@@ -131,19 +144,13 @@ public:
     CPPUNIT_ASSERT(!cache.get("no-such-order", render.fn()));
 
     // Another server process on the same database changes the payment.
-    auto other = storage::Database::open(url_, 1);
-    CPPUNIT_ASSERT(other.ok());
-    storage::Database &db2 = *other.value();
-    db2.transaction([&](Poco::Data::Session &s) {
-      pay_.status = "captured";
-      storage::PaymentRepository(db2).update(s, pay_);
-    });
+    auto db2 = captureElsewhere();
     const int before = render.calls.load();
     CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/draft"), *cache.get(o_.id, render.fn())->body);
     CPPUNIT_ASSERT_EQUAL(before + 1, render.calls.load());
-    db2.transaction([&](Poco::Data::Session &s) {
+    db2->transaction([&](Poco::Data::Session &s) {
       ship_.status = "shipped";
-      storage::ShipmentRepository(db2).update(s, ship_);
+      storage::ShipmentRepository(*db2).update(s, ship_);
     });
     CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, render.fn())->body);
     if (postgres()) {
@@ -192,13 +199,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body);
     CPPUNIT_ASSERT_EQUAL(size_t(1), cache.unchecked());
 
-    auto other = storage::Database::open(url_, 1);
-    CPPUNIT_ASSERT(other.ok());
-    storage::Database &db2 = *other.value();
-    db2.transaction([&](Poco::Data::Session &s) {
-      pay_.status = "captured";
-      storage::PaymentRepository(db2).update(s, pay_);
-    });
+    captureElsewhere();
     CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body); // in the window
 
     db_->pipelined([&](Poco::Data::Session &s) {
