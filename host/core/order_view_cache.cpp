@@ -43,7 +43,7 @@ std::optional<RenderedOrder> OrderViewCache::get(const std::string &order_id, co
       const auto current = views.signature(**lease, order_id);
       if (!current) return std::nullopt;
       if (*current == entry->signature) {
-        checked(order_id, *current, now);
+        checked(order_id, *current, now, epoch);
         return entry->rendered;
       }
     }
@@ -69,10 +69,14 @@ std::pair<std::optional<OrderViewCache::Entry>, uint64_t> OrderViewCache::cached
   return {it->second, epoch_};
 }
 
-void OrderViewCache::checked(const std::string &order_id, const std::string &signature, int64_t at_ms) {
+void OrderViewCache::checked(const std::string &order_id, const std::string &signature, int64_t at_ms, uint64_t epoch) {
   std::lock_guard lock(mutex_);
   ++hits_;
-  auto it = entries_.find(order_id); // gone when a local commit dropped it meanwhile
+  // Only when no local commit came in between: the entry found now may be
+  // another one than was checked (dropped, then stored again from an older
+  // read), whose signature only happens to match.
+  if (epoch != epoch_) return;
+  auto it = entries_.find(order_id);
   if (it != entries_.end() && it->second.signature == signature)
     it->second.checked_at_ms = std::max(it->second.checked_at_ms, at_ms);
 }

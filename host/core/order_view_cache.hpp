@@ -77,7 +77,7 @@ private:
   };
   // The entry (if any) and the invalidation epoch at this moment.
   std::pair<std::optional<Entry>, uint64_t> cached(const std::string &order_id);
-  void checked(const std::string &order_id, const std::string &signature, int64_t at_ms);
+  void checked(const std::string &order_id, const std::string &signature, int64_t at_ms, uint64_t epoch);
   void store(const std::string &order_id, std::string signature, const RenderedOrder &rendered, int64_t at_ms,
              uint64_t epoch);
 

@@ -90,13 +90,14 @@ std::unique_ptr<SessionLease> Database::lease() {
           slot = std::move(made);
           break;
         }
-    } else if (!connection->session.isConnected()) {
+    } else if (!connection->session.isConnected() || connection->broken) {
       // The server dropped it: reconnect and forget its prepared statements.
       Poco::Data::Session fresh = connect();
       std::lock_guard lock(mutex_);
       by_session_.erase(connection->session.impl());
       connection->prepared.clear();
       connection->pq_prepared.clear();
+      connection->broken = false;
       connection->session = fresh;
       by_session_[connection->session.impl()] = connection;
     }
@@ -144,7 +145,13 @@ size_t Database::flush(Connection &connection, const char *trailer) {
   connection.begun = connection.begun || begin;
   std::vector<pg::Statement> statements;
   statements.swap(connection.queued);
-  return pg::run(pgconnOf(connection.session), connection.pq_prepared, statements, begin ? "BEGIN" : nullptr, trailer);
+  PGconn *conn = pgconnOf(connection.session);
+  try {
+    return pg::run(conn, connection.pq_prepared, statements, begin ? "BEGIN" : nullptr, trailer);
+  } catch (...) {
+    if (!pg::usable(conn)) connection.broken = true;
+    throw;
+  }
 }
 
 void Database::endTransaction(Connection &connection) {
@@ -235,6 +242,7 @@ void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool 
     // PostgreSQL: BEGIN at once, or (pipelined) with the first round trip;
     // COMMIT in the same round trip as the writes still queued.
     try {
+      pg::settle(pgconnOf(session)); // never inherit a transaction a failure left open
       if (pipelining) {
         connection.pipelining = connection.begin_pending = true;
       } else {
@@ -277,6 +285,7 @@ void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work
     endTransaction(connection);
     connection.in_work = true;
     try {
+      pg::settle(pgconnOf(**s));
       work(**s);
       committed(connection);
       endTransaction(connection);

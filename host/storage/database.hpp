@@ -72,6 +72,7 @@ struct Connection {
   // autocommit() (in_work), for the commit observers.
   bool in_work = false;
   std::vector<std::string> touched;
+  bool broken = false; // PostgreSQL: left unusable by a failed round trip; replaced at the next lease
 };
 
 // A borrowed connection; returned to the pool when destroyed.

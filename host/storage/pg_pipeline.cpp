@@ -64,7 +64,11 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
   }
   if (sending && trailer != nullptr)
     send(PQsendQueryParams(conn, trailer, 0, nullptr, nullptr, nullptr, nullptr, 0), {Sent::other, nullptr, {}});
-  if (PQpipelineSync(conn) != 1 && error.empty()) error = "sending a statement: " + connectionError(conn);
+  if (PQpipelineSync(conn) != 1) {
+    // Nothing will answer: the connection cannot be trusted any more.
+    PQexitPipelineMode(conn);
+    fail("sending a statement: " + connectionError(conn));
+  }
 
   // One result and a NULL per command, then the Sync's result.
   size_t affected = 0, index = 0;
@@ -95,9 +99,16 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
     }
     PQclear(r);
   }
-  PQexitPipelineMode(conn);
+  if (PQexitPipelineMode(conn) != 1 && error.empty()) error = "leaving pipeline mode: " + connectionError(conn);
   if (!error.empty()) fail(error);
   return affected;
+}
+
+bool usable(PGconn *conn) { return PQstatus(conn) == CONNECTION_OK && PQpipelineStatus(conn) == PQ_PIPELINE_OFF; }
+
+void settle(PGconn *conn) {
+  const PGTransactionStatusType status = PQtransactionStatus(conn);
+  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) command(conn, "ROLLBACK");
 }
 
 void command(PGconn *conn, const char *sql) {

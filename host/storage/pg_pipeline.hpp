@@ -32,4 +32,10 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
 // A parameterless command (BEGIN, ROLLBACK) in one round trip; throws like run().
 void command(PGconn *conn, const char *sql);
 
+// False when `conn` is gone or stuck in pipeline mode (after a failure the
+// caller must replace it).
+bool usable(PGconn *conn);
+// Rolls back a transaction `conn` was left in (no round trip when idle).
+void settle(PGconn *conn);
+
 } // namespace orders::host::storage::pg

@@ -6,6 +6,9 @@
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
+#include <thread>
+
 #include "storage/rows.hpp"
 #include "storage_fixture.hpp"
 
@@ -25,6 +28,7 @@ class PipelineBase : public StorageFixture {
   CPPUNIT_TEST(aFailingQueuedWriteRollsEverythingBack);
   CPPUNIT_TEST(execCountsItsOwnRowsAfterQueuedWrites);
   CPPUNIT_TEST(preparedStatementsSurviveFailuresAndAreReused);
+  CPPUNIT_TEST(aConnectionTheServerDroppedIsReplaced);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   const std::string insert_ =
@@ -114,6 +118,31 @@ public:
       });
     CPPUNIT_ASSERT_EQUAL(int64_t(3), count("SELECT COUNT(*) FROM processed_events WHERE source = 'd' AND "
                                            "processed_at_ms = 7"));
+  }
+
+  // The server ends the pool's one session: the next transaction fails (it
+  // was sent on a dead socket), the one after runs on a new session, its
+  // statements prepared again.
+  void aConnectionTheServerDroppedIsReplaced() {
+    if (skip() || !postgres()) return;
+    auto single = storage::Database::open(url_, 1);
+    CPPUNIT_ASSERT(single.ok());
+    storage::Database &db = *single.value();
+    db.pipelined([&](Poco::Data::Session &s) { db.write(s, insert_, std::string("f"), std::string("1"), 1); });
+    std::string pid;
+    {
+      auto lease = db.lease();
+      storage::Rows r(db.query(**lease, "SELECT pg_backend_pid()::text AS pid WHERE $1 = $1", "x"));
+      pid = r.str("pid");
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM (SELECT pg_terminate_backend(" + pid + ")) t"));
+    for (int i = 0; i < 50 && count("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + pid) > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CPPUNIT_ASSERT_THROW(
+        db.pipelined([&](Poco::Data::Session &s) { db.write(s, insert_, std::string("f"), std::string("2"), 2); }),
+        std::exception);
+    db.pipelined([&](Poco::Data::Session &s) { db.write(s, insert_, std::string("f"), std::string("3"), 3); });
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), events("f"));
   }
 };
 
