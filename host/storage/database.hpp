@@ -14,11 +14,12 @@
 //
 // Writes on PostgreSQL go through libpq's pipeline mode (storage/
 // pg_pipeline.hpp). Inside pipelined(), write() only queues a statement; the
-// queue goes out in the same round trip as the next statement whose result
-// is needed (exec(), query()) or as the COMMIT, and BEGIN goes out with the
-// first of them. A transaction of N writes costs one round trip instead of
-// N + 2. Its errors (a unique violation, say) surface there, and roll the
-// whole transaction back as before.
+// queue goes out in the same round trip as the next exec() or the COMMIT,
+// or in a round trip of its own just before the next query() (Poco reads
+// the rows), and BEGIN goes out with the first of them. A transaction of N
+// writes costs one round trip instead of N + 2. Its errors (a unique
+// violation, say) surface there, and roll the whole transaction back as
+// before.
 //
 // Thread-safety: all members are safe to call from many threads; a leased
 // connection (and its prepared statements) belongs to one thread until
