@@ -23,8 +23,18 @@ pg_temp_start() {
   [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
   "${as_pg[@]}" "$bin/initdb" -D "$PG_TEMP_DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$PG_TEMP_DIR/initdb.log" 2>&1 || { cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
+  # Settings in the cluster's own file, so a plain `pg_ctl start` (the fault
+  # tests stop and start the server) comes back the same.
+  cat >>"$PG_TEMP_DIR/data/postgresql.conf" <<CONF
+port = $PG_TEMP_PORT
+unix_socket_directories = '$PG_TEMP_DIR/data'
+listen_addresses = '127.0.0.1'
+max_connections = 300
+fsync = off
+synchronous_commit = off
+timezone = 'UTC'
+CONF
   "${as_pg[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/data/server.log" -w \
-    -o "-p $PG_TEMP_PORT -k $PG_TEMP_DIR/data -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c timezone=UTC" \
     start >/dev/null || { cat "$PG_TEMP_DIR/data/server.log" >&2; return 1; }
   "${as_pg[@]}" psql -h "$PG_TEMP_DIR/data" -p "$PG_TEMP_PORT" -U postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE orders LOGIN PASSWORD 'orders'" -c "CREATE DATABASE orders OWNER orders" \
@@ -32,6 +42,8 @@ pg_temp_start() {
   export ORDERS_TEST_PG_URL="postgresql://orders:orders@127.0.0.1:$PG_TEMP_PORT/orders"
   export ORDERS_TEST_PG_DSN="host=127.0.0.1 port=$PG_TEMP_PORT user=orders password=orders dbname=orders"
   export ORDERS_TEST_PG_ADMIN="psql -h $PG_TEMP_DIR/data -p $PG_TEMP_PORT -U postgres"
+  # pg_ctl on this cluster, for tests that stop, start or restart the server.
+  export ORDERS_TEST_PG_CTL="${as_pg[*]} $bin/pg_ctl -D $PG_TEMP_DIR/data -l $PG_TEMP_DIR/data/server.log -w"
   echo "pg_temp: PostgreSQL on 127.0.0.1:$PG_TEMP_PORT ($PG_TEMP_DIR)" >&2
 }
 

@@ -8,12 +8,14 @@
 #include <iostream>
 
 #include "app/app_context.hpp"
+#include "app/process_init.hpp"
 #include "config/config_loader.hpp"
 #include "http/http_server.hpp"
 #include "http/routes.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "storage/db_error.hpp"
 #include "storage/migrations.hpp"
 
 namespace orders::host::app {
@@ -38,7 +40,10 @@ std::vector<std::string> pluginPaths(const Json::Value &config) {
 
 } // namespace
 
-ServerApp::ServerApp() { setUnixOptions(true); }
+ServerApp::ServerApp() {
+  setUnixOptions(true);
+  initializeProcessLibraries();
+}
 
 void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
   ServerApplication::defineOptions(options);
@@ -154,6 +159,11 @@ int ServerApp::checkConfig() {
   }
   AppContext ctx;
   auto secrets = std::make_shared<plugins::SecretStore>(config.value()["secrets"], config::processEnv());
+  if (auto refused = secrets->refuseDevelopmentDefaults(config.value()["service"]["environment"].asString());
+      !refused.ok()) {
+    std::cerr << config_path_ << ": " << refused.error().message << "\n";
+    return kExitConfig;
+  }
   auto registry = plugins::PluginRegistry::load(config.value(), config_path_, ctx.metrics, secrets);
   if (!registry.ok()) {
     std::cerr << registry.error().message << "\n";
@@ -213,6 +223,11 @@ int ServerApp::serve() {
   log::Logger::instance().setLevel(log::levelFromName(ctx.config["log"]["level"].asString()));
 
   auto secrets = std::make_shared<plugins::SecretStore>(ctx.config["secrets"], config::processEnv());
+  if (auto refused = secrets->refuseDevelopmentDefaults(ctx.config["service"]["environment"].asString());
+      !refused.ok()) {
+    log::error("refusing to start", {{"config", config_path_}, {"error", refused.error().message}});
+    return kExitConfig;
+  }
   auto registry = plugins::PluginRegistry::load(ctx.config, config_path_, ctx.metrics, secrets);
   if (!registry.ok()) {
     log::error("plugins failed to load; not starting", {{"config", config_path_}});
@@ -260,6 +275,11 @@ int ServerApp::serve() {
   options.max_keep_alive_requests = h["max_keep_alive_requests"].asInt();
   options.max_body_bytes = h["max_body_bytes"].asUInt64();
   options.access_log = ctx.config["log"]["access_log"].asBool();
+  options.translate = [](const std::exception &e) -> std::optional<http::ApiError> {
+    if (storage::classify(e) == storage::DbFailure::unavailable)
+      return http::ApiError("unavailable", "the order database is unavailable; retry shortly");
+    return std::nullopt;
+  };
 
   http::HttpServer server(options, http::buildRoutes(ctx), ctx.metrics);
   try {

@@ -12,134 +12,137 @@
 
 namespace orders::host::core {
 
+// compensate() in steps: ask again about reservations whose reserve()
+// outcome is unknown; per order, ask again about payments and shipments
+// whose creation outcome is unknown, then decide the order's end in one
+// transaction; release what is still held and finish the checkout; settle.
 void CheckoutService::compensate(const std::string &checkout_id, const std::string &reason) {
-  storage::ReservationRepository reservations(db_);
-  storage::OrderRepository orders(db_);
-  storage::PaymentRepository payments(db_);
-  storage::ShipmentRepository shipments(db_);
-  storage::CheckoutRepository checkouts(db_);
-
   std::vector<Reservation> held;
   std::vector<Order> created;
   {
     auto lease = db_.lease();
-    auto record = checkouts.find(**lease, checkout_id);
+    auto record = storage::CheckoutRepository(db_).find(**lease, checkout_id);
     if (record && record->status != "running") return; // completed or already compensated: nothing to undo
-    held = reservations.forCheckout(**lease, checkout_id);
-    created = orders.findByCheckout(**lease, checkout_id);
+    held = storage::ReservationRepository(db_).forCheckout(**lease, checkout_id);
+    created = storage::OrderRepository(db_).findByCheckout(**lease, checkout_id);
   }
-
-  // Reservations whose reserve() outcome is unknown: ask again with the same key.
-  for (Reservation &r : held) {
-    if (r.status != "reserving") continue;
-    plugins::PluginInstance *p = plugins_.inventoryById(r.provider);
-    std::string next = "released";
-    if (p != nullptr) {
-      sdk::ReserveRequest req{r.order_id.value_or(checkout_id), r.idempotency_key, options_.reservation_ttl_seconds,
-                              sdk::fromJsonOrThrow<std::vector<sdk::StockLine>>(r.lines)};
-      auto again = reserve(*p, req);
-      if (!again.ok())
-        next = "release_pending"; // try again later (reservationId still unknown)
-      else if (again->reserved && again->reservationId) {
-        db_.transaction([&](Poco::Data::Session &s) {
-          reservations.setProviderId(s, r.id, *again->reservationId, again->expiresAt);
-        });
-        next = "release_pending";
-      }
-    }
-    db_.transaction([&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, next); });
-    r.status = next;
-  }
-
+  for (Reservation &r : held)
+    if (r.status == "reserving") reaskReservation(checkout_id, r);
   for (const Order &o : created) {
-    // Payments and shipments whose creation outcome is unknown.
-    std::vector<Payment> order_payments;
-    std::vector<Shipment> order_shipments;
-    {
-      auto lease = db_.lease();
-      order_payments = payments.forOrder(**lease, o.id);
-      order_shipments = shipments.forOrder(**lease, o.id);
-    }
-    for (Payment &p : order_payments) {
-      if (p.status != "creating") continue;
-      plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
-      if (provider == nullptr) continue;
-      sdk::PaymentRequest req;
-      req.orderId = o.id;
-      req.orderNumber = o.order_number;
-      req.attempt = p.attempt;
-      req.idempotencyKey = p.idempotency_key;
-      req.amount = sdk::Money{p.amount_minor, p.currency};
-      auto again = createPayment(*provider, req);
-      if (again.ok()) {
-        p.reference = again->reference;
-        p.status = again->status == "captured" ? "captured" : "pending";
-      } else {
-        p.status = "cancelled"; // the provider has no payment for this key, or cannot say: nothing to void
-        log::warn("payment of a failed checkout could not be confirmed at the provider",
-                  {{"payment", p.id}, {"error", again.error().message}});
-      }
-      db_.transaction([&](Poco::Data::Session &s) { payments.update(s, p); });
-    }
-    for (Shipment &sh : order_shipments) {
-      if (sh.status != "creating") continue;
-      plugins::PluginInstance *provider = plugins_.shippingById(sh.provider);
-      if (provider == nullptr) continue;
-      sdk::ShipmentRequest req;
-      req.orderId = o.id;
-      req.orderNumber = o.order_number;
-      req.sellerId = sh.seller_id;
-      if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
-      for (const OrderItem &i : o.items)
-        if (i.seller_id == sh.seller_id)
-          req.lines.push_back(sdk::LineItem{i.product_id,
-                                            i.variant_id,
-                                            i.seller_id,
-                                            i.title,
-                                            i.quantity,
-                                            sdk::Money{i.unit_price_minor, o.currency},
-                                            sdk::Money{i.line_total_minor, o.currency},
-                                            {}});
-      req.idempotencyKey = "order:" + o.id + ":shipment:" + sh.seller_id.value_or("house");
-      auto again = createShipment(*provider, req);
-      if (again.ok()) sh.reference = again->reference;
-      sh.status = "draft";
-      db_.transaction([&](Poco::Data::Session &s) { shipments.update(s, sh); });
-    }
-
-    // One transaction decides the order's end and marks what must follow.
-    db_.transaction([&](Poco::Data::Session &s) {
-      auto locked = orders.find(s, o.id, true);
-      if (canTransition(locked->status, OrderStatus::cancelled))
-        orders.transition(s, *locked, OrderStatus::cancelled, "system", "checkout failed: " + reason);
-      for (Payment &p : payments.forOrder(s, o.id)) {
-        if (p.status == "pending")
-          p.status = "void_pending";
-        else if (p.status == "captured")
-          p.status = "refund_pending";
-        else
-          continue;
-        payments.update(s, p);
-      }
-      for (Shipment sh : shipments.forOrder(s, o.id)) {
-        if (sh.status == "draft" || sh.status == "confirmed" || sh.status == "confirm_pending") {
-          sh.status = "cancel_pending";
-          shipments.update(s, sh);
-        }
-      }
-    });
+    reaskCreations(o);
+    cancelCreated(o, reason);
   }
-
   db_.transaction([&](Poco::Data::Session &s) {
+    storage::ReservationRepository reservations(db_);
     for (const Reservation &r : reservations.forCheckout(s, checkout_id))
       if (r.status == "held" || r.status == "commit_pending") reservations.setStatus(s, r.id, "release_pending");
-    checkouts.finish(s, checkout_id, "compensated", reason);
+    storage::CheckoutRepository(db_).finish(s, checkout_id, "compensated", reason);
   });
   // Settle what is pending now: per order, then the checkout's own rows.
   for (const Order &o : created)
     reconciler_.runForOrder(o.id);
   reconciler_.runForCheckout(checkout_id);
   log::warn("checkout compensated", {{"checkout", checkout_id}, {"reason", reason}});
+}
+
+void CheckoutService::reaskReservation(const std::string &checkout_id, Reservation &r) {
+  storage::ReservationRepository reservations(db_);
+  plugins::PluginInstance *p = plugins_.inventoryById(r.provider);
+  std::string next = "released";
+  if (p != nullptr) {
+    sdk::ReserveRequest req{r.order_id.value_or(checkout_id), r.idempotency_key, options_.reservation_ttl_seconds,
+                            sdk::fromJsonOrThrow<std::vector<sdk::StockLine>>(r.lines)};
+    auto again = reserve(*p, req);
+    if (!again.ok())
+      next = "release_pending"; // try again later (reservationId still unknown)
+    else if (again->reserved && again->reservationId) {
+      db_.transaction([&](Poco::Data::Session &s) {
+        reservations.setProviderId(s, r.id, *again->reservationId, again->expiresAt);
+      });
+      next = "release_pending";
+    }
+  }
+  db_.transaction([&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, next); });
+  r.status = next;
+}
+
+void CheckoutService::reaskCreations(const Order &o) {
+  storage::PaymentRepository payments(db_);
+  storage::ShipmentRepository shipments(db_);
+  std::vector<Payment> order_payments;
+  std::vector<Shipment> order_shipments;
+  {
+    auto lease = db_.lease();
+    order_payments = payments.forOrder(**lease, o.id);
+    order_shipments = shipments.forOrder(**lease, o.id);
+  }
+  for (Payment &p : order_payments) {
+    if (p.status != "creating") continue;
+    plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
+    if (provider == nullptr) continue;
+    sdk::PaymentRequest req;
+    req.orderId = o.id;
+    req.orderNumber = o.order_number;
+    req.attempt = p.attempt;
+    req.idempotencyKey = p.idempotency_key;
+    req.amount = sdk::Money{p.amount_minor, p.currency};
+    auto again = createPayment(*provider, req);
+    if (!again.ok()) {
+      // The provider cannot say whether a payment exists for this key: the
+      // row becomes void_pending without a reference (cancelCreated), and
+      // the reconciler asks again with the same key until it can void it.
+      log::warn("payment of a failed checkout could not be confirmed at the provider; will ask again",
+                {{"payment", p.id}, {"error", again.error().message}});
+      continue;
+    }
+    p.reference = again->reference;
+    p.status = again->status == "captured" ? "captured" : "pending";
+    db_.transaction([&](Poco::Data::Session &s) { payments.updateIf(s, p, "creating"); });
+  }
+  for (Shipment &sh : order_shipments) {
+    if (sh.status != "creating") continue;
+    plugins::PluginInstance *provider = plugins_.shippingById(sh.provider);
+    if (provider == nullptr) continue;
+    auto again = createShipment(*provider, shipmentRequestOf(o, sh.seller_id));
+    if (!again.ok()) {
+      // Unknown at the provider: cancel_pending without a reference; the
+      // reconciler asks again with the same key, then cancels.
+      log::warn("shipment of a failed checkout could not be confirmed at the provider; will ask again",
+                {{"shipment", sh.id}, {"error", again.error().message}});
+      continue;
+    }
+    sh.reference = again->reference;
+    sh.status = "draft";
+    db_.transaction([&](Poco::Data::Session &s) { shipments.updateIf(s, sh, "creating"); });
+  }
+}
+
+void CheckoutService::cancelCreated(const Order &o, const std::string &reason) {
+  storage::OrderRepository orders(db_);
+  storage::PaymentRepository payments(db_);
+  storage::ShipmentRepository shipments(db_);
+  // One transaction decides the order's end and marks what must follow.
+  db_.transaction([&](Poco::Data::Session &s) {
+    auto locked = orders.find(s, o.id, true);
+    if (locked && canTransition(locked->status, OrderStatus::cancelled))
+      orders.transition(s, *locked, OrderStatus::cancelled, "system", "checkout failed: " + reason);
+    for (Payment &p : payments.forOrder(s, o.id)) {
+      if (p.status == "pending" || p.status == "creating") // creating: unknown at the provider, asked again
+        p.status = "void_pending";
+      else if (p.status == "captured")
+        p.status = "refund_pending";
+      else
+        continue;
+      payments.update(s, p);
+    }
+    for (Shipment sh : shipments.forOrder(s, o.id)) {
+      if (sh.status == "draft" || sh.status == "confirmed" || sh.status == "confirm_pending" ||
+          sh.status == "creating") {
+        sh.status = "cancel_pending";
+        shipments.update(s, sh);
+      }
+    }
+  });
 }
 
 int CheckoutService::recoverStale() {

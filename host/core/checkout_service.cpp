@@ -1,5 +1,7 @@
 #include "core/checkout_service.hpp"
 
+#include <Poco/Exception.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -11,19 +13,12 @@
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/checkout_repository.hpp"
+#include "storage/db_error.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/order_view_query.hpp"
 #include "storage/payment_repository.hpp"
 
 namespace orders::host::core {
-
-void crashPoint(const char *step) {
-  static const char *target = std::getenv("ORDERS_TEST_CRASH_AFTER");
-  if (target != nullptr && std::string(target) == step) {
-    log::warn("ORDERS_TEST_CRASH_AFTER reached: killing the process", {{"step", step}});
-    std::raise(SIGKILL);
-  }
-}
 
 namespace {
 
@@ -104,10 +99,17 @@ sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const Checkout
                                   std::to_string(options_.max_quantity));
     const std::string key = productKey(l.product_id, l.variant_id);
     auto [it, inserted] = index.emplace(key, merged.size());
-    if (inserted)
+    if (inserted) {
       merged.push_back(l);
-    else
-      merged[it->second].quantity += l.quantity;
+      continue;
+    }
+    // The limit holds for the product, not for each line naming it.
+    CheckoutLine &same = merged[it->second];
+    if (l.quantity > options_.max_quantity - same.quantity)
+      return sdk::invalidArgument("/items/" + std::to_string(i) + "/quantity: " + l.product_id +
+                                  " appears on several lines totalling more than " +
+                                  std::to_string(options_.max_quantity));
+    same.quantity += l.quantity;
   }
   return merged;
 }
@@ -187,10 +189,12 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
       for (const auto &[k, v] : product.attributes)
         item.attributes[k] = v;
       item.image_url = product.imageUrl;
-      o.subtotal_minor += item.line_total_minor;
+      if (__builtin_add_overflow(o.subtotal_minor, item.line_total_minor, &o.subtotal_minor))
+        return sdk::invalidArgument("the order's subtotal overflows at " + product.productId);
       o.items.push_back(std::move(item));
     }
-    o.total_minor = o.subtotal_minor + o.shipping_minor;
+    if (__builtin_add_overflow(o.subtotal_minor, o.shipping_minor, &o.total_minor))
+      return sdk::invalidArgument("the order's total overflows");
     orders.push_back(std::move(o));
   }
   return orders;
@@ -337,8 +341,8 @@ sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std:
       paid.type = "paid";
       paid.orderId = o.id;
       paid.paymentReference = result->reference;
-      paid.amount = sdk::Money{o.total_minor, o.currency};
-      auto applied = reactor_.apply(paid, "payment:" + payment->provider);
+      paid.amount = sdk::Money{payment->amount_minor, payment->currency};
+      auto applied = reactor_.apply(paid, "payment:" + payment->provider, payment->provider);
       if (!applied.ok()) return applied.error();
     }
   }
@@ -359,8 +363,18 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   db_.autocommit([&](Poco::Data::Session &s) { checkouts.create(s, record); }); // with its `started` step
   crashPoint("started");
 
+  // Compensates, at most once. When compensation itself cannot run (the
+  // database is away), the checkout row stays `running` and recovery
+  // compensates it once its lease has expired.
+  bool compensated = false;
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
-    compensate(checkout_id, e.message);
+    if (compensated) return e;
+    compensated = true;
+    try {
+      compensate(checkout_id, e.message);
+    } catch (const std::exception &ce) {
+      log::error("checkout compensation postponed to recovery", {{"checkout", checkout_id}, {"error", ce.what()}});
+    }
     return e;
   };
   try {
@@ -402,7 +416,16 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       });
       if (!queued) log::warn("cart not cleared: background queue full", {{"user", request.user_id}});
     }
-    db_.autocommit([&](Poco::Data::Session &s) { checkouts.finish(s, checkout_id, "completed", std::nullopt); });
+    bool still_ours = false;
+    db_.autocommit(
+        [&](Poco::Data::Session &s) { still_ours = checkouts.finish(s, checkout_id, "completed", std::nullopt); });
+    if (!still_ours) {
+      // The checkout outlived its lease and recovery compensated it (its
+      // orders are cancelled, its payments voided): never answer 201.
+      compensated = true;
+      log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
+      return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
+    }
     crashPoint("completed");
 
     storage::OrderViewQuery views(db_);
@@ -416,8 +439,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     }
     return outcome;
   } catch (const std::exception &e) {
-    log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", e.what()}});
-    return fail(sdk::internalError(std::string("checkout failed: ") + e.what()));
+    auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+    const std::string what = poco != nullptr ? poco->displayText() : e.what();
+    log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", what}});
+    if (storage::classify(e) == storage::DbFailure::unavailable)
+      return fail(sdk::unavailable("the order database is unavailable; retry shortly"));
+    return fail(sdk::internalError("checkout failed: " + what));
   }
 }
 

@@ -82,6 +82,10 @@ public:
   const CheckoutOptions &options() const { return options_; }
 
 private:
+  // compensate()'s steps (checkout_compensation.cpp).
+  void reaskReservation(const std::string &checkout_id, Reservation &r);
+  void reaskCreations(const Order &o);
+  void cancelCreated(const Order &o, const std::string &reason);
   sdk::Status resolveCustomer(CheckoutRequest &request);
   struct Context;
   sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
@@ -118,7 +122,8 @@ private:
   BackgroundQueue background_; // best-effort work after a checkout (cart clearing); drained on destruction
 };
 
-// Test hook: when $ORDERS_TEST_CRASH_AFTER names a saga step, the process
+// Test hook (only in the order-service-test binary, core/test_hooks.cpp):
+// when $ORDERS_TEST_CRASH_AFTER names a saga step, the process
 // kills itself with SIGKILL right after that step is durable. Used by the
 // crash-consistency tests; unset in production.
 void crashPoint(const char *step);

@@ -28,13 +28,7 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
       sh.status = "creating";
       sh.created_at_ms = sh.updated_at_ms = nowMs();
       db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, sh); });
-      sdk::ShipmentRequest req;
-      req.orderId = o.id;
-      req.orderNumber = o.order_number;
-      req.sellerId = sh.seller_id;
-      if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
-      req.lines = items;
-      req.idempotencyKey = "order:" + o.id + ":shipment:" + (seller.empty() ? "house" : seller);
+      const sdk::ShipmentRequest req = shipmentRequestOf(o, sh.seller_id);
       auto created = createShipment(*plugins_.shipping, req);
       if (!created.ok()) return created.error();
       bool paid = false;

@@ -99,6 +99,15 @@ sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::
 sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
   return p.call<sdk::Empty>("commit", p.methods<orders_inventory_v1_t>().commit, r);
 }
+bool inventoryCanRelease(const plugins::PluginInstance &p) {
+  return (p.methods<orders_inventory_v1_t>().capabilities & ORDERS_INVENTORY_CAN_RELEASE) != 0;
+}
+bool inventoryCanRestock(const plugins::PluginInstance &p) {
+  return (p.methods<orders_inventory_v1_t>().capabilities & ORDERS_INVENTORY_CAN_RESTOCK) != 0;
+}
+sdk::Result<sdk::Empty> restockStock(plugins::PluginInstance &p, const sdk::RestockRequest &r) {
+  return p.call<sdk::Empty>("restock", p.methods<orders_inventory_v1_t>().restock, r);
+}
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r) {
   return p.call<sdk::Empty>("release", p.methods<orders_inventory_v1_t>().release, r);
 }

@@ -53,6 +53,12 @@ sdk::Result<sdk::LookupResult> lookup(plugins::PluginInstance &p, const sdk::Loo
 sdk::Result<sdk::ReserveOutcome> reserve(plugins::PluginInstance &p, const sdk::ReserveRequest &r);
 sdk::Result<sdk::Empty> commitStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
 sdk::Result<sdk::Empty> releaseStock(plugins::PluginInstance &p, const sdk::ReservationRef &r);
+// The inventory instance declares ORDERS_INVENTORY_CAN_RELEASE (it can give
+// held stock back before its hold lapses).
+bool inventoryCanRelease(const plugins::PluginInstance &p);
+// ORDERS_INVENTORY_CAN_RESTOCK (ABI 1.3): committed units can go back on sale.
+bool inventoryCanRestock(const plugins::PluginInstance &p);
+sdk::Result<sdk::Empty> restockStock(plugins::PluginInstance &p, const sdk::RestockRequest &r);
 sdk::Result<sdk::Document> renderInvoice(plugins::PluginInstance &p, const sdk::InvoiceRequest &r);
 sdk::Result<sdk::Party> lookupCustomer(plugins::PluginInstance &p, const sdk::CustomerRef &r);
 sdk::Result<sdk::Cart> loadCart(plugins::PluginInstance &p, const sdk::CartRef &r);

@@ -5,6 +5,9 @@
 
 #include <stdexcept>
 
+#include <string>
+
+#include "core/order_status.hpp"
 #include "orders/sdk/result.hpp"
 
 namespace orders::host::core {
@@ -16,6 +19,30 @@ public:
 
 private:
   sdk::Error error_;
+};
+
+// An illegal move in the transition table (order_status.hpp); the API
+// answers 409 naming both.
+class TransitionError : public DomainError {
+public:
+  TransitionError(OrderStatus from, OrderStatus to)
+      : DomainError(sdk::conflict(std::string("cannot move an order from ") + statusName(from) + " to " +
+                                  statusName(to))),
+        from_(from), to_(to) {}
+  OrderStatus from() const { return from_; }
+  OrderStatus to() const { return to_; }
+
+private:
+  OrderStatus from_;
+  OrderStatus to_;
+};
+
+// Someone else changed the order between its read and this write
+// (optimistic lock): 409 `conflict`, retryable by the client.
+class ConcurrentChange : public DomainError {
+public:
+  explicit ConcurrentChange(const std::string &what)
+      : DomainError(sdk::Error{sdk::ErrorCode::conflict, what + " changed concurrently; retry", true}) {}
 };
 
 } // namespace orders::host::core

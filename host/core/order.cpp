@@ -2,6 +2,8 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include "orders/sdk/json.hpp"
+
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -40,6 +42,18 @@ std::string rfc3339(int64_t ms) {
   char out[40];
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
   return out;
+}
+
+sdk::ShipmentRequest shipmentRequestOf(const Order &o, const std::optional<std::string> &seller_id) {
+  sdk::ShipmentRequest req;
+  req.orderId = o.id;
+  req.orderNumber = o.order_number;
+  req.sellerId = seller_id && !seller_id->empty() ? seller_id : std::nullopt;
+  if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
+  for (sdk::LineItem &li : lineItemsOf(o))
+    if (li.sellerId.value_or("") == seller_id.value_or("")) req.lines.push_back(std::move(li));
+  req.idempotencyKey = "order:" + o.id + ":shipment:" + (req.sellerId ? *req.sellerId : "house");
+  return req;
 }
 
 std::vector<sdk::LineItem> lineItemsOf(const Order &o) {

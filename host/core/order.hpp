@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/order_status.hpp"
+#include "orders/sdk/messages.hpp"
 #include "orders/sdk/types.hpp"
 
 namespace orders::host::core {
@@ -107,6 +108,10 @@ std::string rfc3339(int64_t ms);
 
 // The order's items as SDK line items (for plugins).
 std::vector<sdk::LineItem> lineItemsOf(const Order &o);
+// The request that creates the shipment of `seller_id`'s items of `o` (the
+// house brand's when empty), with the idempotency key every caller (the
+// checkout, compensation, the reconciler) must reuse for it.
+sdk::ShipmentRequest shipmentRequestOf(const Order &o, const std::optional<std::string> &seller_id);
 
 // An order as GET /api/orders/:id shows it: with its payment attempts and
 // shipments.

@@ -1,5 +1,7 @@
 #include "core/order_core.hpp"
 
+#include <Poco/Exception.h>
+
 #include <algorithm>
 
 #include "log/logger.hpp"
@@ -11,7 +13,7 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
                                                           const plugins::PluginRegistry &registry) {
   std::unique_ptr<OrderCore> core(new OrderCore());
   const Json::Value &db = config["database"];
-  auto opened = storage::Database::open(db["url"].asString(), db["pool_size"].asInt());
+  auto opened = storage::Database::open(db["url"].asString(), db["pool_size"].asInt(), db.get("lease_timeout_ms", 5000).asInt());
   if (!opened.ok()) return sdk::Error{opened.error().code, "/database/url: " + opened.error().message, false};
   core->db_ = std::move(opened).value();
   if (db["migrate_on_start"].asBool()) {
@@ -62,7 +64,8 @@ void OrderCore::sweepOnce() {
       const int n = fn();
       if (n > 0) log::info("sweep", {{"what", what}, {"count", std::to_string(n)}});
     } catch (const std::exception &e) {
-      log::error("sweep failed", {{"what", what}, {"error", e.what()}});
+      auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+      log::error("sweep failed", {{"what", what}, {"error", poco != nullptr ? poco->displayText() : e.what()}});
     }
   };
   guarded("recovered_checkouts", [&] { return checkout_->recoverStale(); });

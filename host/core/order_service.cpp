@@ -75,7 +75,10 @@ sdk::Result<OrderView> OrderService::cancel(const std::string &id, const std::st
         shipments.update(s, sh);
       }
     for (const Reservation &r : reservations.forOrder(s, id))
-      if (r.status == "held" || r.status == "commit_pending") reservations.setStatus(s, r.id, "release_pending");
+      if (r.status == "held" || r.status == "commit_pending")
+        reservations.setStatus(s, r.id, "release_pending");
+      else if (r.status == "committed") // paid, then cancelled: the units go back on sale
+        reservations.setStatus(s, r.id, "restock_pending");
   });
   if (!found) return sdk::notFound("order " + id + " does not exist");
   reconciler_.runForOrder(id);
@@ -102,124 +105,172 @@ sdk::Result<sdk::PaymentResult> startAttempt(storage::Database &db, const CorePl
 }
 } // namespace
 
+// retryPayment in steps: (1) lock the order, check it, and record attempt
+// n+1 as `creating` (a second retry meanwhile finds it and is refused, so
+// concurrent retries make one attempt and one set of reservations); (2) hold
+// the stock again unless it is still held; (3) ask the provider; (4) lock
+// the order again and record the answer.
 sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const std::string &actor) {
+  auto begun = beginRetry(id);
+  if (!begun.ok()) return begun.error();
+  auto [order, attempt] = std::move(begun).value();
+  std::vector<std::string> made;
+  if (auto held = holdStockForRetry(order, attempt, made); !held.ok()) {
+    abandonRetry(order.id, attempt, made, "cancelled");
+    return held.error();
+  }
+  auto result = startAttempt(db_, plugins_, order, attempt);
+  if (!result.ok()) {
+    // A provider that failed to answer may still have made the payment:
+    // void_pending without a reference is asked again with the same key.
+    abandonRetry(order.id, attempt, made, result.error().retryable ? "void_pending" : "cancelled");
+    return result.error();
+  }
+  if (auto finished = finishRetry(order, attempt, result.value(), made, actor); !finished.ok())
+    return finished.error();
+  return view(id);
+}
+
+sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::string &id) {
+  storage::OrderRepository orders(db_);
+  storage::PaymentRepository payments(db_);
+  std::optional<sdk::Error> refused;
+  Order order;
+  Payment attempt;
+  const int64_t abandoned_before = nowMs() - checkout_.options().lease_ms;
+  db_.transaction([&](Poco::Data::Session &s) {
+    refused.reset();
+    auto o = orders.find(s, id, true); // every retry of this order queues here
+    if (!o) {
+      refused = sdk::notFound("order " + id + " does not exist");
+      return;
+    }
+    if (o->status != OrderStatus::payment_failed) {
+      refused = sdk::conflict(std::string("payment can be retried only for a payment_failed order; this one is ") +
+                              statusName(o->status));
+      return;
+    }
+    auto last = payments.latest(s, id);
+    if (last && last->status == "creating") {
+      if (last->created_at_ms >= abandoned_before) {
+        refused = sdk::conflict("a payment retry of order " + id + " is already in progress");
+        return;
+      }
+      // Its process stopped mid-retry: whatever the provider made for it
+      // is found again by its key and voided.
+      Payment stale = *last;
+      stale.status = "void_pending";
+      payments.updateIf(s, stale, "creating");
+    }
+    attempt = Payment{};
+    attempt.id = newId();
+    attempt.order_id = o->id;
+    attempt.attempt = last ? last->attempt + 1 : 1;
+    attempt.provider = last ? last->provider : plugins_.payment->id();
+    attempt.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
+    attempt.status = "creating";
+    attempt.amount_minor = o->total_minor;
+    attempt.currency = o->currency;
+    attempt.created_at_ms = attempt.updated_at_ms = nowMs();
+    payments.insert(s, attempt);
+    order = *o;
+  });
+  if (refused) return *refused;
+  return std::make_pair(std::move(order), std::move(attempt));
+}
+
+sdk::Status OrderService::holdStockForRetry(const Order &o, const Payment &attempt, std::vector<std::string> &made) {
+  storage::ReservationRepository reservations(db_);
+  // Stock was released when the payment failed: hold it again first
+  // (unless it is still held, e.g. after a shipping-cost change).
+  {
+    auto lease = db_.lease();
+    for (const Reservation &existing : reservations.forOrder(**lease, o.id))
+      if (existing.status == "held") return sdk::Status();
+  }
+  std::vector<sdk::StockLine> lines;
+  for (const OrderItem &i : o.items)
+    lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
+  for (auto &[inventory, stock] : stockByInventory(plugins_, o, lines)) {
+    Reservation r;
+    r.id = newId();
+    r.checkout_id = o.checkout_id;
+    r.order_id = o.id;
+    r.provider = inventory->id();
+    // Unique per call: a retry that found no stock must not block the next one.
+    r.idempotency_key = "order:" + o.id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
+    r.status = "reserving";
+    r.lines = sdk::toJson(stock);
+    db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
+    auto held =
+        reserve(*inventory, sdk::ReserveRequest{o.id, r.idempotency_key, checkout_.options().reservation_ttl_seconds,
+                                                stock});
+    if (!held.ok() || !held->reserved) {
+      // A failed call may still have reserved: release by the order reference.
+      db_.transaction([&](Poco::Data::Session &s) {
+        reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending");
+      });
+      if (!held.ok()) return held.error();
+      std::string names;
+      for (const auto &sh : held->shortages)
+        names += (names.empty() ? "" : ", ") + sh.productId;
+      return sdk::conflict("out of stock: " + names);
+    }
+    db_.transaction([&](Poco::Data::Session &s) {
+      reservations.setProviderId(s, r.id, held->reservationId.value_or(""), held->expiresAt);
+    });
+    made.push_back(r.id);
+  }
+  return sdk::Status();
+}
+
+void OrderService::abandonRetry(const std::string &order_id, Payment &attempt, const std::vector<std::string> &made,
+                                const std::string &attempt_status) {
+  storage::PaymentRepository payments(db_);
+  storage::ReservationRepository reservations(db_);
+  db_.transaction([&](Poco::Data::Session &s) {
+    Payment next = attempt;
+    next.status = attempt_status;
+    payments.updateIf(s, next, "creating");
+    for (const std::string &rid : made)
+      reservations.setStatusIf(s, rid, "held", "release_pending");
+  });
+  reconciler_.runForOrder(order_id);
+}
+
+sdk::Status OrderService::finishRetry(const Order &o, Payment &attempt, const sdk::PaymentResult &result,
+                                      const std::vector<std::string> &made, const std::string &actor) {
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
   storage::ReservationRepository reservations(db_);
-  std::optional<Order> o;
-  Payment attempt;
-  {
-    auto lease = db_.lease();
-    o = orders.find(**lease, id);
-    if (!o) return sdk::notFound("order " + id + " does not exist");
-    if (o->status != OrderStatus::payment_failed)
-      return sdk::conflict(std::string("payment can be retried only for a payment_failed order; this one is ") +
-                           statusName(o->status));
-    auto last = payments.latest(**lease, id);
-    attempt.attempt = last ? last->attempt + 1 : 1;
-    attempt.provider = last ? last->provider : plugins_.payment->id();
-  }
-  // Stock was released when the payment failed: hold it again first
-  // (unless it is still held, e.g. after a shipping-cost change).
-  bool stock_held = false;
-  {
-    auto lease = db_.lease();
-    for (const Reservation &existing : reservations.forOrder(**lease, id))
-      stock_held = stock_held || existing.status == "held";
-  }
-  std::vector<sdk::StockLine> lines;
-  for (const OrderItem &i : o->items)
-    lines.push_back({i.product_id, i.variant_id, i.seller_id, i.quantity, {}});
-  std::vector<std::string> made; // reservations held by this call, one per inventory instance
-  sdk::Result<sdk::ReserveOutcome> held = sdk::ReserveOutcome{};
-  held->reserved = true;
-  if (!stock_held) {
-    for (auto &[inventory, stock] : stockByInventory(plugins_, *o, lines)) {
-      Reservation r;
-      r.id = newId();
-      r.checkout_id = o->checkout_id;
-      r.order_id = o->id;
-      r.provider = inventory->id();
-      // Unique per call: a retry that found no stock must not block the next one.
-      r.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
-      r.status = "reserving";
-      r.lines = sdk::toJson(stock);
-      db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
-      held = reserve(*inventory,
-                     sdk::ReserveRequest{o->id, r.idempotency_key, checkout_.options().reservation_ttl_seconds, stock});
-      if (!held.ok() || !held->reserved) {
-        // A failed call may still have reserved: release by the order reference.
-        db_.transaction([&](Poco::Data::Session &s) {
-          reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending");
-        });
-        break;
-      }
-      db_.transaction([&](Poco::Data::Session &s) {
-        reservations.setProviderId(s, r.id, held->reservationId.value_or(""), held->expiresAt);
-      });
-      made.push_back(r.id);
-    }
-  }
-  if (!held.ok() || !held->reserved) {
-    // What the other instances already hold for this call goes back.
-    db_.transaction([&](Poco::Data::Session &s) {
-      for (const std::string &rid : made)
-        reservations.setStatus(s, rid, "release_pending");
-    });
-    if (!held.ok() || !made.empty()) reconciler_.runForOrder(id);
-    if (!held.ok()) return held.error();
-    std::string names;
-    for (const auto &sh : held->shortages)
-      names += (names.empty() ? "" : ", ") + sh.productId;
-    return sdk::conflict("out of stock: " + names);
-  }
-  attempt.id = newId();
-  attempt.order_id = o->id;
-  attempt.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
-  attempt.status = "creating";
-  attempt.amount_minor = o->total_minor;
-  attempt.currency = o->currency;
-  attempt.created_at_ms = attempt.updated_at_ms = nowMs();
-  db_.transaction([&](Poco::Data::Session &s) { payments.insert(s, attempt); });
-  auto result = startAttempt(db_, plugins_, *o, attempt);
-  if (!result.ok()) {
-    db_.transaction([&](Poco::Data::Session &s) {
-      attempt.status = "cancelled";
-      payments.update(s, attempt);
-      for (const std::string &rid : made)
-        reservations.setStatus(s, rid, "release_pending");
-    });
-    reconciler_.runForOrder(id);
-    return result.error();
-  }
   db_.transaction([&](Poco::Data::Session &s) {
-    auto locked = orders.find(s, id, true);
-    attempt.reference = result->reference;
-    attempt.redirect_url = result->redirectUrl;
-    attempt.expires_at = result->expiresAt;
-    attempt.status = result->status == "failed" ? "failed" : "pending";
+    auto locked = orders.find(s, o.id, true);
+    attempt.reference = result.reference;
+    attempt.redirect_url = result.redirectUrl;
+    attempt.expires_at = result.expiresAt;
+    attempt.status = result.status == "failed" ? "failed" : "pending";
     payments.update(s, attempt);
-    if (attempt.status == "pending")
+    if (attempt.status == "pending" && locked && locked->status == OrderStatus::payment_failed)
       orders.transition(s, *locked, OrderStatus::awaiting_payment, actor,
                         "payment attempt " + std::to_string(attempt.attempt));
     else
       for (const std::string &rid : made)
-        reservations.setStatus(s, rid, "release_pending");
+        reservations.setStatusIf(s, rid, "held", "release_pending");
   });
-  reconciler_.runForOrder(id);
-  if (result->status == "captured") {
+  reconciler_.runForOrder(o.id);
+  if (result.status == "captured") {
     sdk::PaymentEvent paid{attempt.provider,
                            "capture:" + attempt.id,
                            "paid",
-                           o->id,
+                           o.id,
                            {},
-                           result->reference,
-                           sdk::Money{o->total_minor, o->currency},
+                           result.reference,
+                           sdk::Money{attempt.amount_minor, attempt.currency},
                            {}};
-    auto applied = reactor_.apply(paid, actor);
+    auto applied = reactor_.apply(paid, actor, attempt.provider);
     if (!applied.ok()) return applied.error();
   }
-  return view(id);
+  return sdk::Status();
 }
 
 sdk::Result<OrderView> OrderService::setShippingCost(const std::string &id, int64_t shipping_minor,

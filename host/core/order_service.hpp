@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/checkout_service.hpp"
@@ -62,6 +63,14 @@ public:
   int pollPendingPayments();
 
 private:
+  // retryPayment's steps (order_service.cpp).
+  sdk::Result<std::pair<Order, Payment>> beginRetry(const std::string &id);
+  sdk::Status holdStockForRetry(const Order &o, const Payment &attempt, std::vector<std::string> &made);
+  void abandonRetry(const std::string &order_id, Payment &attempt, const std::vector<std::string> &made,
+                    const std::string &attempt_status);
+  sdk::Status finishRetry(const Order &o, Payment &attempt, const sdk::PaymentResult &result,
+                          const std::vector<std::string> &made, const std::string &actor);
+
   sdk::Result<OrderView> view(const std::string &id);
 
   storage::Database &db_;

@@ -26,7 +26,7 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
     paid.eventId = event_id;
     paid.type = "paid";
     paid.orderId = id;
-    auto applied = reactor_.apply(paid, actor);
+    auto applied = reactor_.apply(paid, actor, std::nullopt); // an authenticated principal, no plugin
     if (!applied.ok()) return applied.error();
     return view(id);
   }
@@ -49,6 +49,8 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
           p.status = "refund_pending";
           payments.update(s, p);
         }
+      for (const Reservation &r : reservations.forOrder(s, id))
+        if (r.status == "committed") reservations.setStatus(s, r.id, "restock_pending");
     } else if (to == OrderStatus::payment_failed) {
       for (const Reservation &r : reservations.forOrder(s, id))
         if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
@@ -136,6 +138,9 @@ int OrderService::expireUnpaid() {
     try {
       if (cancel(id, "system", "payment timeout").ok()) ++moved;
     } catch (const storage::TransitionError &) { // paid meanwhile
+    } catch (const std::exception &e) {
+      // One order that cannot be cancelled now never stops the others.
+      log::error("payment timeout: cannot cancel order; will retry", {{"order", id}, {"error", e.what()}});
     }
   }
   return moved;
@@ -171,8 +176,14 @@ int OrderService::pollPendingPayments() {
     event.type = type;
     event.orderId = p.order_id;
     event.paymentReference = p.reference;
-    event.amount = sdk::Money{p.amount_minor, p.currency};
-    auto outcome = reactor_.apply(event, "poll:" + p.provider);
+    if (type == "paid" && !status->amount) {
+      // The check needs the provider's word on what was paid, not our own row.
+      log::warn("payment status poll: the provider reports no amount; not applied",
+                {{"payment", p.id}, {"provider", p.provider}});
+      continue;
+    }
+    event.amount = status->amount;
+    auto outcome = reactor_.apply(event, "poll:" + p.provider, p.provider);
     if (outcome.ok() && outcome->outcome == "applied") ++applied;
   }
   return applied;

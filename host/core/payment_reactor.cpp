@@ -38,20 +38,121 @@ std::optional<std::string> resolveOrderId(Poco::Data::Session &s, const sdk::Pay
   return std::nullopt;
 }
 
-// The payment the event is about: by reference, else the latest attempt.
-std::optional<Payment> paymentFor(storage::PaymentRepository &repo, Poco::Data::Session &s, const Order &order,
-                                  const sdk::PaymentEvent &e) {
-  auto all = repo.forOrder(s, order.id);
-  if (e.paymentReference)
-    for (auto &p : all)
+// The payment the event is about: the attempt with its reference. A
+// reference no attempt has is not guessed (nullopt, `unknown` set); an event
+// without a reference is about the latest attempt.
+std::optional<Payment> paymentFor(const std::vector<Payment> &all, const sdk::PaymentEvent &e, bool &unknown) {
+  unknown = false;
+  if (e.paymentReference) {
+    for (const auto &p : all)
       if (p.reference == e.paymentReference) return p;
+    unknown = true;
+    return std::nullopt;
+  }
   if (all.empty()) return std::nullopt;
   return all.back();
 }
 
+enum class Action { none, pay, fail, refund_flag, refunded };
+struct Decision {
+  Action action = Action::none;
+  std::string outcome = "ignored";
+};
+
+bool refundable(const std::optional<Payment> &p) {
+  return p && p->status != "refunded" && p->status != "refund_pending";
+}
+
+Decision decidePaid(const Order &order, const std::optional<Payment> &payment, bool amount_ok, bool fits_order) {
+  if (!amount_ok) return {refundable(payment) ? Action::refund_flag : Action::none, "amount_mismatch"};
+  if (!fits_order) return {refundable(payment) ? Action::refund_flag : Action::none, "stale_amount"};
+  if (order.status == OrderStatus::pending || order.status == OrderStatus::awaiting_payment)
+    return {Action::pay, "applied"};
+  if (order.status == OrderStatus::cancelled || order.status == OrderStatus::payment_failed)
+    return {Action::refund_flag, "refund_flagged"};
+  if (payment && payment->status != "captured" && refundable(payment))
+    return {Action::refund_flag, "refund_flagged"}; // paid twice (another attempt was captured): give this one back
+  return {Action::none, "already_paid"};
+}
+
+Decision decide(const sdk::PaymentEvent &event, const Order &order, const std::optional<Payment> &payment,
+                bool about_latest, bool amount_ok, bool fits_order) {
+  if (event.type == "paid") return decidePaid(order, payment, amount_ok, fits_order);
+  if (event.type == "failed" || event.type == "expired") {
+    // A late failure of an older attempt must not fail the one now pending.
+    if ((order.status == OrderStatus::pending || order.status == OrderStatus::awaiting_payment) && about_latest)
+      return {Action::fail, "applied"};
+    return {};
+  }
+  if (event.type == "refunded" && canTransition(order.status, OrderStatus::refunded))
+    return {Action::refunded, "applied"};
+  return {};
+}
+
 } // namespace
 
-sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, const std::string &actor) {
+void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk::PaymentEvent &event,
+                             Order &order, std::optional<Payment> &payment, const std::string &actor) {
+  const Action action = static_cast<Action>(action_value);
+  storage::OrderRepository orders(db_);
+  storage::PaymentRepository payments(db_);
+  storage::ReservationRepository reservations(db_);
+  storage::ShipmentRepository shipments(db_);
+  const std::string reason = event.type + " (" + event.source + " " + event.eventId + ")";
+  switch (action) {
+  case Action::pay:
+    orders.transition(s, order, OrderStatus::paid, actor, reason);
+    for (auto &p : payments.forOrder(s, order.id)) {
+      if (payment && p.id == payment->id)
+        p.status = "captured";
+      else if (p.status == "pending")
+        p.status = "void_pending"; // another attempt was paid
+      else
+        continue;
+      payments.update(s, p);
+    }
+    for (auto &r : reservations.forOrder(s, order.id))
+      if (r.status == "held") reservations.setStatus(s, r.id, "commit_pending");
+    for (auto sh : shipments.forOrder(s, order.id))
+      if (sh.status == "draft") {
+        sh.status = "confirm_pending";
+        shipments.update(s, sh);
+      }
+    break;
+  case Action::fail:
+    orders.transition(s, order, OrderStatus::payment_failed, actor, reason);
+    if (payment && payment->status == "pending") {
+      payment->status = event.type; // failed | expired
+      payments.update(s, *payment);
+    }
+    for (auto &r : reservations.forOrder(s, order.id))
+      if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
+    break;
+  case Action::refund_flag:
+    orders.setRefundRequired(s, order, true);
+    if (refundable(payment)) {
+      payment->status = "refund_pending";
+      payments.update(s, *payment);
+    }
+    orders.appendEvent(s, "order.refund_required", order);
+    log::warn("payment arrived that the order cannot take; refunding",
+              {{"order", order.id}, {"status", statusName(order.status)}, {"event", event.eventId}});
+    break;
+  case Action::refunded:
+    orders.transition(s, order, OrderStatus::refunded, actor, reason);
+    if (payment) {
+      payment->status = "refunded";
+      payments.update(s, *payment);
+    }
+    for (const auto &r : reservations.forOrder(s, order.id))
+      if (r.status == "committed") reservations.setStatus(s, r.id, "restock_pending"); // the units go back on sale
+    break;
+  case Action::none: break;
+  }
+}
+
+sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, const std::string &actor,
+                                                const std::optional<std::string> &via) {
   if (event.source.empty() || event.eventId.empty())
     return sdk::invalidArgument("payment event needs a source and an event id");
   static const std::set<std::string> kTypes = {"paid", "failed", "expired", "refunded"};
@@ -60,123 +161,63 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
   ApplyOutcome out;
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
-  storage::ReservationRepository reservations(db_);
-  storage::ShipmentRepository shipments(db_);
   storage::InboxRepository inbox;
   const std::string payload = sdk::encode(event);
 
   db_.transaction([&](Poco::Data::Session &s) {
     out = ApplyOutcome{};
     auto order_id = resolveOrderId(s, event);
-    if (!order_id) {
+    auto order = order_id ? orders.find(s, *order_id, true) : std::nullopt;
+    if (!order) {
       // Not recorded: the order (or the payment reference) may not be stored
       // yet, and the provider's redelivery must then still apply.
       out.outcome = "unknown_order";
       return;
     }
-    auto order = orders.find(s, *order_id, true);
     out.order_id = order->id;
-    auto payment = paymentFor(payments, s, *order, event);
     const auto all_payments = payments.forOrder(s, order->id);
+    bool unknown_reference = false;
+    auto payment = paymentFor(all_payments, event, unknown_reference);
+    if (unknown_reference) {
+      out.outcome = "unknown_payment"; // never guessed; not recorded, so a redelivery may apply
+      out.order_status = statusName(order->status);
+      log::warn("payment event names a reference no attempt of the order has; not applied",
+                {{"order", order->id}, {"reference", *event.paymentReference}, {"event", event.eventId}});
+      return;
+    }
     // Is the event about the attempt the order is waiting for?
     const bool about_latest = !payment || all_payments.empty() || payment->id == all_payments.back().id;
+    const sdk::Money expected = payment ? sdk::Money{payment->amount_minor, payment->currency}
+                                        : sdk::Money{order->total_minor, order->currency};
+    const bool amount_ok = event.amount ? event.amount->amountMinor == expected.amountMinor &&
+                                              event.amount->currency == expected.currency
+                                        : !via; // a plugin's event must say what was paid
+    const bool fits_order = expected.amountMinor == order->total_minor && expected.currency == order->currency;
+    const std::optional<std::string> owner = payment ? std::optional<std::string>(payment->provider)
+                                                     : order->payment_instance;
+    Decision decision;
+    if (via && owner && *via != *owner)
+      decision.outcome = "wrong_instance";
+    else
+      decision = decide(event, *order, payment, about_latest, amount_ok, fits_order);
 
-    // Decide first (nothing written yet), then record, then apply.
-    enum class Action { none, pay, fail, refund_flag, refunded } action = Action::none;
-    std::string outcome = "ignored";
-    const bool amount_ok =
-        !event.amount || (event.amount->amountMinor == order->total_minor && event.amount->currency == order->currency);
-    if (event.type == "paid") {
-      if (!amount_ok)
-        outcome = "amount_mismatch";
-      else if (order->status == OrderStatus::pending || order->status == OrderStatus::awaiting_payment) {
-        action = Action::pay;
-        outcome = "applied";
-      } else if (order->status == OrderStatus::cancelled || order->status == OrderStatus::payment_failed) {
-        action = Action::refund_flag;
-        outcome = "refund_flagged";
-      } else if (payment && payment->status != "captured" && payment->status != "refunded" &&
-                 payment->status != "refund_pending") {
-        action = Action::refund_flag; // paid twice (another attempt was captured): give this one back
-        outcome = "refund_flagged";
-      } else {
-        outcome = "already_paid";
-      }
-    } else if (event.type == "failed" || event.type == "expired") {
-      // A late failure of an older attempt must not fail the one now pending.
-      if ((order->status == OrderStatus::pending || order->status == OrderStatus::awaiting_payment) && about_latest) {
-        action = Action::fail;
-        outcome = "applied";
-      }
-    } else if (event.type == "refunded") {
-      if (canTransition(order->status, OrderStatus::refunded)) {
-        action = Action::refunded;
-        outcome = "applied";
-      }
-    }
-    if (!inbox.record(s, event.source, event.eventId, order->id, event.type, outcome, payload)) {
+    if (!inbox.record(s, event.source, event.eventId, order->id, event.type, decision.outcome, payload)) {
       out.outcome = "duplicate";
       out.order_status = statusName(order->status);
       return;
     }
-    out.outcome = outcome;
-    const std::string reason = event.type + " (" + event.source + " " + event.eventId + ")";
-    switch (action) {
-    case Action::pay:
-      orders.transition(s, *order, OrderStatus::paid, actor, reason);
-      for (auto &p : payments.forOrder(s, order->id)) {
-        if (payment && p.id == payment->id)
-          p.status = "captured";
-        else if (p.status == "pending")
-          p.status = "void_pending"; // another attempt was paid
-        else
-          continue;
-        payments.update(s, p);
-      }
-      for (auto &r : reservations.forOrder(s, order->id))
-        if (r.status == "held") reservations.setStatus(s, r.id, "commit_pending");
-      for (auto sh : shipments.forOrder(s, order->id))
-        if (sh.status == "draft") {
-          sh.status = "confirm_pending";
-          shipments.update(s, sh);
-        }
-      break;
-    case Action::fail:
-      orders.transition(s, *order, OrderStatus::payment_failed, actor, reason);
-      if (payment && payment->status == "pending") {
-        payment->status = event.type; // failed | expired
-        payments.update(s, *payment);
-      }
-      for (auto &r : reservations.forOrder(s, order->id))
-        if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
-      break;
-    case Action::refund_flag:
-      orders.setRefundRequired(s, *order, true);
-      if (payment) {
-        if (payment->status != "refunded" && payment->status != "refund_pending") {
-          payment->status = "refund_pending";
-          payments.update(s, *payment);
-        }
-      }
-      orders.appendEvent(s, "order.refund_required", *order);
-      log::warn("payment arrived for an order that can no longer take it; refunding",
-                {{"order", order->id}, {"status", statusName(order->status)}, {"event", event.eventId}});
-      break;
-    case Action::refunded:
-      orders.transition(s, *order, OrderStatus::refunded, actor, reason);
-      if (payment) {
-        payment->status = "refunded";
-        payments.update(s, *payment);
-      }
-      break;
-    case Action::none:
-      if (outcome == "amount_mismatch")
-        log::error("payment amount does not match the order; not applied",
-                   {{"order", order->id},
-                    {"expected", std::to_string(order->total_minor) + " " + order->currency},
-                    {"got", std::to_string(event.amount->amountMinor) + " " + event.amount->currency}});
-      break;
-    }
+    out.outcome = decision.outcome;
+    perform(s, static_cast<int>(decision.action), event, *order, payment, actor);
+    if (decision.outcome == "wrong_instance")
+      log::error("payment event came through another payment instance than the order's; not applied",
+                 {{"order", order->id}, {"via", *via}, {"owner", *owner}, {"event", event.eventId}});
+    else if (decision.outcome == "amount_mismatch" || decision.outcome == "stale_amount")
+      log::error("payment amount does not match what was asked; refunding, order unchanged",
+                 {{"order", order->id},
+                  {"outcome", decision.outcome},
+                  {"expected", std::to_string(expected.amountMinor) + " " + expected.currency},
+                  {"got", event.amount ? std::to_string(event.amount->amountMinor) + " " + event.amount->currency
+                                       : std::string("no amount")}});
     out.order_status = statusName(order->status);
   });
   if (out.order_id && out.outcome != "duplicate") reconciler_.runForOrder(*out.order_id);

@@ -1,10 +1,15 @@
 #include "core/reconciler.hpp"
 
+#include <Poco/Exception.h>
+
+#include <algorithm>
+
 #include "core/order.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
+#include "storage/side_effect_claims.hpp"
 
 namespace orders::host::core {
 
@@ -20,156 +25,338 @@ sdk::ReservationRef refOf(const Reservation &r) {
 void warn(const std::string &what, const std::string &id, const sdk::Error &e) {
   log::warn(what, {{"id", id}, {"code", sdk::errorCodeName(e.code)}, {"error", e.message}});
 }
+
+bool pendingReservation(const std::string &s) {
+  return s == "commit_pending" || s == "release_pending" || s == "restock_pending";
+}
+bool pendingShipment(const std::string &s) { return s == "confirm_pending" || s == "cancel_pending"; }
+bool pendingPayment(const std::string &s) { return s == "refund_pending" || s == "void_pending"; }
+
+storage::ClaimTable tableOf(int kind) {
+  switch (kind) {
+  case 0: return storage::kReservationClaims;
+  case 1: return storage::kShipmentClaims;
+  default: return storage::kPaymentClaims;
+  }
+}
+
+Reconciler::Decision retry() { return Reconciler::Decision{true, {}}; }
+
+std::string describe(const std::exception &e) {
+  auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+  return poco != nullptr ? poco->displayText() : e.what();
+}
 } // namespace
 
-bool Reconciler::settleReservation(const Reservation &r) {
+int64_t Reconciler::backoffMs(int failures) {
+  return std::min<int64_t>(300000, int64_t(1000) << std::min(std::max(failures, 0), 9));
+}
+
+Reconciler::Decision Reconciler::decideReservation(const Reservation &r) {
   plugins::PluginInstance *p = plugins_.inventoryById(r.provider);
   if (p == nullptr) {
     log::error("reservation names an inventory instance that is not configured",
                {{"id", r.id}, {"provider", r.provider}});
-    return false;
+    return retry();
   }
-  storage::ReservationRepository repo(db_);
+  if (r.status == "restock_pending") return decideRestock(*p, r);
   const bool commit = r.status == "commit_pending";
-  auto result = commit ? commitStock(*p, refOf(r)) : releaseStock(*p, refOf(r));
-  std::string next;
-  if (result.ok())
-    next = commit ? "committed" : "released";
-  else if (!result.error().retryable && result.error().code == sdk::ErrorCode::conflict)
-    next = commit ? "commit_failed" : "release_failed"; // needs a human: logged below
-  else {
-    warn(commit ? "stock commit failed; will retry" : "stock release failed; will retry", r.id, result.error());
-    return false;
+  const std::string expected = r.status;
+  auto write = [this, id = r.id, expected](std::string next) {
+    return Decision{false, [this, id, expected, next](Poco::Data::Session &s) {
+                      return storage::ReservationRepository(db_).setStatusIf(s, id, expected, next);
+                    }};
+  };
+  if (!commit && !inventoryCanRelease(*p)) {
+    // Recording `released` would be a lie: the provider keeps the units
+    // until its own hold lapses. A human (or the hold's expiry) settles it.
+    log::error("cannot release stock: the inventory provider declares no release",
+               {{"id", r.id}, {"provider", r.provider}});
+    return write("release_failed");
   }
-  if (!result.ok()) log::error("reservation cannot be settled", {{"id", r.id}, {"error", result.error().message}});
-  db_.transaction([&](Poco::Data::Session &s) { repo.setStatus(s, r.id, next); });
-  return true;
+  auto result = commit ? commitStock(*p, refOf(r)) : releaseStock(*p, refOf(r));
+  if (result.ok() && commit)
+    // A cancel may have overtaken the commit in flight (commit_pending ->
+    // release_pending): the units are consumed now, so they must come back.
+    return Decision{false, [this, id = r.id](Poco::Data::Session &s) {
+                      storage::ReservationRepository repo(db_);
+                      return repo.setStatusIf(s, id, "commit_pending", "committed") ||
+                             repo.setStatusIf(s, id, "release_pending", "restock_pending");
+                    }};
+  if (result.ok()) return write("released");
+  if (result.error().retryable) {
+    warn(commit ? "stock commit failed; will retry" : "stock release failed; will retry", r.id, result.error());
+    return retry();
+  }
+  log::error("reservation cannot be settled; needs a human", {{"id", r.id}, {"error", result.error().message}});
+  return write(commit ? "commit_failed" : "release_failed");
 }
 
-bool Reconciler::settleShipment(const Shipment &sh) {
+Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const Reservation &r) {
+  // Flags the order for a manual restock: the provider cannot take the
+  // units back itself (no capability, or it said so).
+  auto manual = [this, r](const std::string &why) {
+    log::error("stock of a cancelled or refunded order needs a manual restock",
+               {{"reservation", r.id}, {"order", r.order_id.value_or("")}, {"why", why}});
+    return Decision{false, [this, r](Poco::Data::Session &s) {
+                      storage::ReservationRepository repo(db_);
+                      if (!repo.setStatusIf(s, r.id, "restock_pending", "restock_manual")) return false;
+                      storage::OrderRepository orders(db_);
+                      if (r.order_id)
+                        if (auto o = orders.find(s, *r.order_id, true)) orders.appendEvent(s, "order.restock_required", *o);
+                      return true;
+                    }};
+  };
+  if (!inventoryCanRestock(p)) return manual("the inventory provider declares no restock (ORDERS_INVENTORY_CAN_RESTOCK)");
+  sdk::RestockRequest req;
+  req.reservationId = r.reservation_id.value_or("");
+  req.reference = r.order_id.value_or(r.checkout_id);
+  req.idempotencyKey = "restock:" + r.id;
+  req.lines = sdk::fromJsonOrThrow<std::vector<sdk::StockLine>>(r.lines);
+  auto result = restockStock(p, req);
+  if (result.ok())
+    return Decision{false, [this, id = r.id](Poco::Data::Session &s) {
+                      return storage::ReservationRepository(db_).setStatusIf(s, id, "restock_pending", "restocked");
+                    }};
+  if (result.error().retryable) {
+    warn("restock failed; will retry", r.id, result.error());
+    return retry();
+  }
+  return manual(result.error().message);
+}
+
+Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   plugins::PluginInstance *p = plugins_.shippingById(sh.provider);
-  storage::ShipmentRepository repo(db_);
   Shipment next = sh;
   const bool confirm = sh.status == "confirm_pending";
-  if (p == nullptr || !sh.reference) {
-    next.status = confirm ? "confirmed" : "cancelled"; // nothing exists at a provider to move
-  } else {
-    sdk::ShipmentRef ref{*sh.reference, sh.order_id, std::nullopt, sh.seller_id, std::nullopt, {}};
-    {
-      storage::OrderRepository orders(db_);
-      auto lease = db_.lease();
-      if (auto o = orders.find(**lease, sh.order_id)) {
-        ref.orderNumber = o->order_number;
-        if (o->shipping_address.isObject()) ref.address = sdk::fromJsonOrThrow<sdk::Address>(o->shipping_address);
-        for (const sdk::LineItem &li : lineItemsOf(*o))
-          if (li.sellerId == sh.seller_id) ref.lines.push_back(li);
-      }
-    }
-    auto result = confirm ? confirmShipment(*p, ref) : cancelShipment(*p, ref);
-    if (!result.ok()) {
-      warn(confirm ? "shipment confirm failed; will retry" : "shipment cancel failed; will retry", sh.id,
-           result.error());
-      if (result.error().retryable) return false;
-      next.status = confirm ? "confirm_failed" : "cancel_failed";
-    } else {
-      next.status = confirm ? "confirmed" : "cancelled";
-      if (result->carrier) next.carrier = result->carrier;
-      if (result->trackingNumber) next.tracking_number = result->trackingNumber;
-    }
+  auto write = [this](Shipment row, std::string expected) {
+    return Decision{false, [this, row, expected](Poco::Data::Session &s) {
+                      return storage::ShipmentRepository(db_).updateIf(s, row, expected);
+                    }};
+  };
+  std::optional<Order> order;
+  {
+    auto lease = db_.lease();
+    order = storage::OrderRepository(db_).find(**lease, sh.order_id);
   }
-  db_.transaction([&](Poco::Data::Session &s) { repo.update(s, next); });
-  return true;
+  if (p != nullptr && !sh.reference && !confirm && order) {
+    // Its creation's outcome was never learned (compensation could not ask):
+    // ask again with the same key, so what exists is found and cancelled.
+    auto again = createShipment(*p, shipmentRequestOf(*order, sh.seller_id));
+    if (!again.ok() && again.error().retryable) {
+      warn("shipment to cancel could not be looked up", sh.id, again.error());
+      return retry();
+    }
+    if (again.ok()) next.reference = again->reference;
+  }
+  if (p == nullptr || !next.reference) {
+    next.status = confirm ? "confirmed" : "cancelled"; // nothing exists at a provider to move
+    return write(next, sh.status);
+  }
+  sdk::ShipmentRef ref{*next.reference, sh.order_id, std::nullopt, sh.seller_id, std::nullopt, {}};
+  if (order) {
+    ref.orderNumber = order->order_number;
+    if (order->shipping_address.isObject())
+      ref.address = sdk::fromJsonOrThrow<sdk::Address>(order->shipping_address);
+    for (const sdk::LineItem &li : lineItemsOf(*order))
+      if (li.sellerId == sh.seller_id) ref.lines.push_back(li);
+  }
+  auto result = confirm ? confirmShipment(*p, ref) : cancelShipment(*p, ref);
+  if (!result.ok()) {
+    warn(confirm ? "shipment confirm failed" : "shipment cancel failed", sh.id, result.error());
+    if (result.error().retryable) return retry();
+    next.status = confirm ? "confirm_failed" : "cancel_failed";
+    return write(next, sh.status);
+  }
+  // What the provider says it did, not what was asked: a service without a
+  // confirm (or cancel) path answers the shipment unchanged ("draft").
+  const std::string &reported = result->status;
+  if (confirm)
+    next.status = reported == "draft" ? "draft" : (reported == "shipped" || reported == "delivered") ? reported
+                                                                                                     : "confirmed";
+  else
+    next.status = reported == "cancelled" || reported.empty() ? "cancelled" : "cancel_failed";
+  if (next.status == "draft" || next.status == "cancel_failed")
+    log::warn("shipping provider did not do what was asked; recorded as it reported",
+              {{"id", sh.id}, {"asked", confirm ? "confirm" : "cancel"}, {"reported", reported}});
+  if (result->carrier) next.carrier = result->carrier;
+  if (result->trackingNumber) next.tracking_number = result->trackingNumber;
+  return write(next, sh.status);
 }
 
-bool Reconciler::settlePayment(const Payment &pay) {
+Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
   plugins::PluginInstance *p = plugins_.paymentById(pay.provider);
-  storage::PaymentRepository repo(db_);
   Payment next = pay;
   const bool refund = pay.status == "refund_pending";
-  if (p == nullptr || !pay.reference) {
+  auto write = [this](Payment row, std::string expected) {
+    return Decision{false, [this, row, expected](Poco::Data::Session &s) {
+                      return storage::PaymentRepository(db_).updateIf(s, row, expected);
+                    }};
+  };
+  if (p != nullptr && !pay.reference && !refund) {
+    // Its creation's outcome was never learned (compensation could not ask):
+    // ask again with the same key, then void what it names.
+    sdk::PaymentRequest req;
+    req.orderId = pay.order_id;
+    {
+      auto lease = db_.lease();
+      if (auto o = storage::OrderRepository(db_).find(**lease, pay.order_id)) req.orderNumber = o->order_number;
+    }
+    req.attempt = pay.attempt;
+    req.idempotencyKey = pay.idempotency_key;
+    req.amount = sdk::Money{pay.amount_minor, pay.currency};
+    auto again = createPayment(*p, req);
+    if (!again.ok() && again.error().retryable) {
+      warn("payment to void could not be looked up", pay.id, again.error());
+      return retry();
+    }
+    if (again.ok()) {
+      next.reference = again->reference;
+      if (again->status == "captured") {
+        next.status = "refund_pending"; // paid meanwhile: give it back
+        return write(next, pay.status);
+      }
+    }
+  }
+  if (p == nullptr || !next.reference) {
     next.status = refund ? "refund_failed" : "cancelled";
     if (refund) log::error("cannot refund: payment has no provider reference", {{"payment", pay.id}});
-  } else if (refund) {
+    return write(next, pay.status);
+  }
+  if (refund) {
     sdk::RefundRequest req;
-    req.reference = *pay.reference;
+    req.reference = *next.reference;
     req.orderId = pay.order_id;
     req.amount = sdk::Money{pay.amount_minor, pay.currency};
     req.idempotencyKey = "refund:" + pay.id;
     auto result = refundPayment(*p, req);
     if (!result.ok()) {
-      warn("refund failed; will retry", pay.id, result.error());
-      if (result.error().retryable) return false;
+      warn("refund failed", pay.id, result.error());
+      if (result.error().retryable) return retry();
       next.status = "refund_failed";
+    } else if (result->status == "pending") {
+      // Accepted, not done: ask again (same idempotency key) after a backoff
+      // until the provider says it went through.
+      log::info("refund accepted by the provider, not yet done; will ask again", {{"payment", pay.id}});
+      return retry();
     } else {
       next.status = "refunded";
     }
+    return write(next, pay.status);
+  }
+  auto result = cancelPayment(*p, sdk::PaymentRef{*next.reference, pay.order_id});
+  if (!result.ok()) {
+    warn("payment void failed", pay.id, result.error());
+    if (result.error().retryable) return retry();
+    next.status = "void_failed";
+  } else if (result->status == "captured") {
+    // Paid before the void reached the provider: the money must go back.
+    log::warn("payment was captured before it could be voided; refunding", {{"payment", pay.id}});
+    next.status = "refund_pending";
   } else {
-    auto result = cancelPayment(*p, sdk::PaymentRef{*pay.reference, pay.order_id});
-    if (!result.ok()) {
-      warn("payment void failed; will retry", pay.id, result.error());
-      if (result.error().retryable) return false;
-      next.status = "void_failed";
-    } else {
-      next.status = "cancelled";
+    next.status = "cancelled";
+  }
+  return write(next, pay.status);
+}
+
+bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
+  storage::SideEffectClaims claims(db_, tableOf(static_cast<int>(kind)));
+  // A lost compare-and-set means the row moved while its plugin call ran:
+  // decide again on what it says now (bounded; the claim is still ours).
+  for (int round = 0; round < 4; ++round) {
+    std::optional<std::string> status;
+    Decision decision;
+    switch (kind) {
+    case Kind::reservation: {
+      std::optional<Reservation> r;
+      {
+        auto lease = db_.lease();
+        r = storage::ReservationRepository(db_).byId(**lease, id);
+      }
+      if (r && pendingReservation(r->status)) {
+        status = r->status;
+        decision = decideReservation(*r);
+      }
+      break;
+    }
+    case Kind::shipment: {
+      std::optional<Shipment> sh;
+      {
+        auto lease = db_.lease();
+        sh = storage::ShipmentRepository(db_).byId(**lease, id);
+      }
+      if (sh && pendingShipment(sh->status)) {
+        status = sh->status;
+        decision = decideShipment(*sh);
+      }
+      break;
+    }
+    case Kind::payment: {
+      std::optional<Payment> pay;
+      {
+        auto lease = db_.lease();
+        pay = storage::PaymentRepository(db_).byId(**lease, id);
+      }
+      if (pay && pendingPayment(pay->status)) {
+        status = pay->status;
+        decision = decidePayment(*pay);
+      }
+      break;
+    }
+    }
+    if (!status) break; // settled by someone else meanwhile
+    bool written = false;
+    db_.transaction([&](Poco::Data::Session &s) {
+      written = decision.retry ? claims.retryLater(s, id, *status, nowMs() + backoffMs(failures))
+                               : decision.write(s);
+    });
+    if (written) return !decision.retry;
+    log::info("side-effect row moved while its plugin call ran; deciding again", {{"id", id}, {"was", *status}});
+  }
+  db_.autocommit([&](Poco::Data::Session &s) { claims.release(s, id); });
+  return false;
+}
+
+int Reconciler::run(Kind kind, int limit, const char *scope_column, const std::string &scope) {
+  storage::SideEffectClaims claims(db_, tableOf(static_cast<int>(kind)));
+  std::vector<storage::Claimed> claimed;
+  const int64_t now = nowMs();
+  db_.transaction(
+      [&](Poco::Data::Session &s) { claimed = claims.claim(s, now, now + kClaimLeaseMs, limit, scope_column, scope); });
+  int settled = 0;
+  for (const auto &c : claimed) {
+    // One row never stops the others: whatever it throws, it is freed with a
+    // backoff and the pass goes on.
+    try {
+      settled += settleClaimed(kind, c.id, c.attempts) ? 1 : 0;
+    } catch (const std::exception &e) {
+      log::error("side-effect row failed; will retry later", {{"id", c.id}, {"error", describe(e)}});
+      try {
+        db_.autocommit([&](Poco::Data::Session &s) {
+          claims.retryLaterAnyway(s, c.id, nowMs() + backoffMs(c.attempts));
+        });
+      } catch (const std::exception &again) {
+        log::error("cannot postpone a failed side-effect row; its claim lapses on its own",
+                   {{"id", c.id}, {"error", describe(again)}});
+      }
     }
   }
-  db_.transaction([&](Poco::Data::Session &s) { repo.update(s, next); });
-  return true;
+  return settled;
 }
 
 void Reconciler::runForOrder(const std::string &order_id) {
-  std::vector<Reservation> reservations;
-  std::vector<Shipment> shipments;
-  std::vector<Payment> payments;
-  {
-    auto lease = db_.lease();
-    storage::ReservationRepository rr(db_);
-    for (auto &r : rr.forOrder(**lease, order_id))
-      if (r.status == "commit_pending" || r.status == "release_pending") reservations.push_back(r);
-    storage::ShipmentRepository sr(db_);
-    for (auto &s : sr.forOrder(**lease, order_id))
-      if (s.status == "confirm_pending" || s.status == "cancel_pending") shipments.push_back(s);
-    storage::PaymentRepository pr(db_);
-    for (auto &p : pr.forOrder(**lease, order_id))
-      if (p.status == "refund_pending" || p.status == "void_pending") payments.push_back(p);
-  }
-  for (const auto &r : reservations)
-    settleReservation(r);
-  for (const auto &s : shipments)
-    settleShipment(s);
-  for (const auto &p : payments)
-    settlePayment(p);
+  run(Kind::reservation, 100, "order_id", order_id);
+  run(Kind::shipment, 100, "order_id", order_id);
+  run(Kind::payment, 100, "order_id", order_id);
 }
 
 void Reconciler::runForCheckout(const std::string &checkout_id) {
-  std::vector<Reservation> reservations;
-  {
-    auto lease = db_.lease();
-    for (auto &r : storage::ReservationRepository(db_).forCheckout(**lease, checkout_id))
-      if (r.status == "commit_pending" || r.status == "release_pending") reservations.push_back(r);
-  }
-  for (const auto &r : reservations)
-    settleReservation(r);
+  run(Kind::reservation, 100, "checkout_id", checkout_id);
 }
 
 int Reconciler::sweep(int limit) {
-  std::vector<Reservation> reservations;
-  std::vector<Shipment> shipments;
-  std::vector<Payment> payments;
-  {
-    auto lease = db_.lease();
-    reservations = storage::ReservationRepository(db_).pending(**lease, limit);
-    shipments = storage::ShipmentRepository(db_).pending(**lease, limit);
-    payments = storage::PaymentRepository(db_).pending(**lease, limit);
-  }
-  int settled = 0;
-  for (const auto &r : reservations)
-    settled += settleReservation(r) ? 1 : 0;
-  for (const auto &s : shipments)
-    settled += settleShipment(s) ? 1 : 0;
-  for (const auto &p : payments)
-    settled += settlePayment(p) ? 1 : 0;
-  return settled;
+  return run(Kind::reservation, limit, nullptr, {}) + run(Kind::shipment, limit, nullptr, {}) +
+         run(Kind::payment, limit, nullptr, {});
 }
 
 } // namespace orders::host::core

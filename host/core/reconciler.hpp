@@ -9,9 +9,22 @@
 // anything a crash or an outage left behind) and records the outcome.
 // Plugin calls are idempotent, so at-least-once is safe.
 //
-// Thread-safety: safe to run concurrently; each row is updated by id.
+// Concurrency (storage/side_effect_claims.hpp): a row is claimed before its
+// plugin call, so replicas and concurrent runs never work the same row at
+// once. The outcome is written compare-and-set on the status that was read:
+// when a payment callback moved the row meanwhile (void_pending ->
+// refund_pending while the void was in flight), the write does nothing, the
+// row is read again and the decision made again on what it says now.
+//
+// Failures: a retryable failure (or an exception, such as a row that cannot
+// be read) frees the row with a backoff (1 s doubling to 5 min) so it never
+// blocks the others; a non-retryable one records *_failed for a human.
+//
+// Thread-safety: safe to run concurrently, in one process or many.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/core_plugins.hpp"
@@ -28,13 +41,32 @@ public:
   void runForOrder(const std::string &order_id);
   // Pending reservations of one checkout (compensation of a failed checkout).
   void runForCheckout(const std::string &checkout_id);
-  // Every pending row, oldest first; returns how many were settled.
+  // Every due pending row (up to `limit` of each kind); returns how many
+  // were settled.
   int sweep(int limit = 200);
 
+  // How long a claim lasts before another process may take the row.
+  static constexpr int64_t kClaimLeaseMs = 120000;
+  // The wait before attempt `failures` + 1.
+  static int64_t backoffMs(int failures);
+
+  // What one plugin call decided for a row: a write (compare-and-set; false
+  // when the row moved meanwhile) or a retry later.
+  struct Decision {
+    bool retry = false;
+    std::function<bool(Poco::Data::Session &)> write;
+  };
+
 private:
-  bool settleReservation(const Reservation &r);
-  bool settleShipment(const Shipment &s);
-  bool settlePayment(const Payment &p);
+  enum class Kind { reservation, shipment, payment };
+  // Settles claimed row `id`; true when its outcome was recorded.
+  bool settleClaimed(Kind kind, const std::string &id, int failures);
+  Decision decideReservation(const Reservation &r);
+  Decision decideRestock(plugins::PluginInstance &p, const Reservation &r);
+  Decision decideShipment(const Shipment &s);
+  Decision decidePayment(const Payment &p);
+  // Claims the due rows of one kind (optionally of one order or checkout).
+  int run(Kind kind, int limit, const char *scope_column, const std::string &scope);
 
   storage::Database &db_;
   const CorePlugins &plugins_;

@@ -132,6 +132,8 @@ NotificationDispatcher::NotificationDispatcher(storage::Database &db, metrics::M
     : db_(db), metrics_(metrics), routes_(std::move(routes)), options_(options) {
   metrics_.describe("orders_notifications_total", metrics::Type::counter,
                     "Notifications by notifier and outcome (sent, failed, dead).");
+  metrics_.describe("orders_notification_passes_total", metrics::Type::counter,
+                    "Completed dispatcher passes (each looks at every notifier's pending events once).");
 }
 
 NotificationDispatcher::~NotificationDispatcher() { stop(); }
@@ -222,6 +224,7 @@ int NotificationDispatcher::runOnce() {
       log::error("notification pass failed", {{"notifier", route.notifier->id()}, {"error", e.what()}});
     }
   }
+  metrics_.increment("orders_notification_passes_total");
   return sent;
 }
 

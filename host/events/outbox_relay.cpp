@@ -38,6 +38,8 @@ sdk::Result<std::unique_ptr<OutboxRelay>> OutboxRelay::create(storage::Database 
                    "Outbox rows acknowledged by Kafka and marked published.");
   metrics.describe("orders_outbox_delivery_errors_total", metrics::Type::counter,
                    "Messages Kafka did not acknowledge (retried with backoff).");
+  metrics.describe("orders_outbox_parked_total", metrics::Type::counter,
+                   "Events the relay cannot encode, parked in outbox_parked (never published; see /api/admin/outbox).");
   return relay;
 }
 
@@ -58,41 +60,60 @@ void OutboxRelay::onDelivery(rd_kafka_t *, const rd_kafka_message_t *message, vo
 
 RelayPass OutboxRelay::runOnce() {
   RelayPass pass;
-  auto lease = db_.lease();
-  Poco::Data::Session &s = **lease;
-  const bool postgres = db_.engine() == storage::Engine::postgres;
-  if (postgres) s.begin();
-  try {
-    std::vector<storage::OutboxRow> rows = repo_.claim(s, options_.batch_size, db_.forUpdateSkipLocked());
+  // 1. Claim: a short transaction leases free queue rows (FOR UPDATE SKIP
+  //    LOCKED keeps two relays off the same rows while they lease them) and
+  //    holds back events whose order has an earlier event still queued.
+  std::vector<storage::OutboxRow> rows;
+  const int64_t lease_ms = 2 * options_.delivery_timeout_ms + 10000; // outlives every flush
+  db_.transaction([&](Poco::Data::Session &s) {
+    pass = RelayPass{};
+    rows = repo_.claimFree(s, options_.batch_size, db_.forUpdateSkipLocked(), core::nowMs());
     pass.claimed = rows.size();
-    if (postgres && !rows.empty()) rows = holdBack(s, std::move(rows), pass);
-    std::vector<bool> delivered = deliver(rows);
-    // Per order, only the prefix up to the first failure: a later event must
-    // not count as published while an earlier one will be sent again.
-    std::set<std::string> broken;
-    std::vector<int64_t> done;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (broken.count(rows[i].aggregate_id) != 0) continue;
-      if (delivered[i])
-        done.push_back(rows[i].id);
-      else
-        broken.insert(rows[i].aggregate_id);
-      if (!delivered[i]) pass.failed += 1;
+    if (!rows.empty()) rows = holdBack(s, std::move(rows), pass);
+    std::vector<int64_t> ids;
+    for (const auto &r : rows)
+      ids.push_back(r.id);
+    repo_.lease(s, ids, core::nowMs() + lease_ms);
+  });
+  if (rows.empty()) return pass;
+
+  // 2. Publish with no transaction and no row lock held.
+  std::vector<std::string> unencodable;
+  std::vector<bool> delivered = deliver(rows, unencodable);
+
+  // 3. Mark. Per order, only the prefix up to the first failure: a later
+  //    event must not count as published while an earlier one will be sent
+  //    again. An event that cannot be encoded is parked, not retried.
+  std::set<std::string> broken;
+  std::vector<int64_t> done, retry;
+  std::vector<size_t> parked;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!unencodable[i].empty()) {
+      parked.push_back(i);
+      continue;
     }
-    if (!postgres && !done.empty()) s.begin(); // SQLite: the two marking statements together
-    repo_.markPublished(s, done, core::nowMs());
-    if (s.isTransaction()) s.commit();
-    pass.published = done.size();
-  } catch (...) {
-    if (s.isTransaction()) {
-      try {
-        s.rollback();
-      } catch (...) {
-      }
+    if (broken.count(rows[i].aggregate_id) != 0) {
+      retry.push_back(rows[i].id);
+      continue;
     }
-    throw;
+    if (delivered[i]) {
+      done.push_back(rows[i].id);
+    } else {
+      broken.insert(rows[i].aggregate_id);
+      retry.push_back(rows[i].id);
+      pass.failed += 1;
+    }
   }
+  db_.transaction([&](Poco::Data::Session &s) {
+    repo_.markPublished(s, done, core::nowMs());
+    repo_.lease(s, retry, std::nullopt); // the next pass sends them again, in order
+    for (size_t i : parked)
+      repo_.park(s, rows[i].id, unencodable[i], core::nowMs());
+  });
+  pass.published = done.size();
+  pass.parked = parked.size();
   if (pass.published > 0) metrics_.increment("orders_outbox_published_total", {}, static_cast<double>(pass.published));
+  if (pass.parked > 0) metrics_.increment("orders_outbox_parked_total", {}, static_cast<double>(pass.parked));
   return pass;
 }
 
@@ -139,16 +160,19 @@ bool OutboxRelay::produce(size_t slot, const std::string &topic, const storage::
   }
 }
 
-std::vector<bool> OutboxRelay::deliver(const std::vector<storage::OutboxRow> &rows) {
+std::vector<bool> OutboxRelay::deliver(const std::vector<storage::OutboxRow> &rows,
+                                       std::vector<std::string> &unencodable) {
   slots_.assign(rows.size(), Slot{});
+  unencodable.assign(rows.size(), std::string());
   for (size_t i = 0; i < rows.size(); ++i) {
     for (const PublishRoute &route : routes_) {
       if (!route.matches(rows[i].event_type)) continue;
       auto encoded = encodeEvent(route.format, rows[i].event_type, rows[i].payload);
       if (!encoded.ok()) {
         log::error(
-            "outbox relay: cannot encode event",
+            "outbox relay: cannot encode event; parked",
             {{"eventId", rows[i].event_id}, {"format", formatName(route.format)}, {"error", encoded.error().message}});
+        unencodable[i] = std::string(formatName(route.format)) + ": " + encoded.error().message;
         slots_[i].failed = true;
         continue;
       }

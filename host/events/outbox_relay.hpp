@@ -1,21 +1,27 @@
 // The outbox relay: moves committed service_outbox rows to Kafka.
 //
-// One pass: claim up to batch_size unpublished rows (PostgreSQL: inside a
-// transaction, FOR UPDATE SKIP LOCKED, so relays of other replicas take other
-// rows), hold back every row of an order whose earlier event another relay
-// still holds (so one order's events reach Kafka in order even with many
-// relays), produce each row to every route whose types match (keyed by order
-// id, headers event-id / event-type / content-type, idempotent producer),
-// wait for the delivery reports, and mark published only rows Kafka
-// acknowledged on every route, per order only up to its first failure. The
-// marks commit with the claim; a relay that dies before that commit leaves
-// its rows unpublished (they are published again: at-least-once).
+// One pass, in three steps:
+// 1. Claim (a short transaction): up to batch_size queue rows whose lease is
+//    free (PostgreSQL: FOR UPDATE SKIP LOCKED while leasing, so relays of
+//    other replicas take other rows); every row of an order whose earlier
+//    event is still queued elsewhere is held back (one order's events reach
+//    Kafka in order even with many relays); the rest are leased
+//    (claimed_until_ms, 2 x delivery timeout + 10 s) and the transaction
+//    commits.
+// 2. Publish with no transaction open and no row locked: each row to every
+//    route whose types match (keyed by order id, headers event-id /
+//    event-type / content-type, idempotent producer), then wait for the
+//    delivery reports.
+// 3. Mark (a short transaction): rows Kafka acknowledged on every route are
+//    dequeued and recorded in outbox_published, per order only up to its
+//    first failure; the others are freed for the next pass. A row that cannot
+//    be encoded is parked in outbox_parked with the error (counted in
+//    orders_outbox_parked_total, shown by GET /api/admin/outbox) and does not
+//    slow the relay down. A relay that dies keeps its rows leased until the
+//    lease ends; then any relay publishes them again (at-least-once).
 //
-// Claims lock only the narrow outbox_pending rows; marking deletes them and
-// records outbox_published (service_outbox rows are never rewritten).
-//
-// SQLite has no row locks: one relay per process reads without a
-// transaction and marks in a short one (one process per SQLite file).
+// Marking deletes the narrow queue rows; service_outbox rows are never
+// rewritten. SQLite: one process per file, so one relay.
 //
 // Thread-safety: runOnce() is for one thread (the relay's own after start()).
 #pragma once
@@ -61,6 +67,7 @@ struct RelayPass {
   size_t published = 0; // rows marked published
   size_t failed = 0;    // rows with a failed delivery or encoding
   size_t held_back = 0; // rows waiting for an earlier event of their order
+  size_t parked = 0;    // rows that cannot be encoded, moved out of the queue
 };
 
 class OutboxRelay {
@@ -87,7 +94,7 @@ private:
   static void onDelivery(rd_kafka_s *rk, const rd_kafka_message_s *message, void *opaque);
   std::vector<storage::OutboxRow> holdBack(Poco::Data::Session &s, std::vector<storage::OutboxRow> rows,
                                            RelayPass &pass);
-  std::vector<bool> deliver(const std::vector<storage::OutboxRow> &rows);
+  std::vector<bool> deliver(const std::vector<storage::OutboxRow> &rows, std::vector<std::string> &unencodable);
   bool produce(size_t slot, const std::string &topic, const storage::OutboxRow &row, const EncodedEvent &event);
   void loop();
   bool waitFor(int ms); // false when stopping

@@ -175,7 +175,7 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
   if (event.source.empty()) event.source = route->payment->id();
   sdk::Result<core::ApplyOutcome> applied = sdk::internalError("not applied");
   try {
-    applied = reactor_.apply(event, "kafka:" + route->payment->id());
+    applied = reactor_.apply(event, "kafka:" + route->payment->id(), route->payment->id());
   } catch (const std::exception &e) {
     applied = sdk::internalError(e.what());
   }

@@ -39,6 +39,7 @@ http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
     e["orderId"] = r.aggregate_id;
     e["createdAt"] = core::rfc3339(r.created_at_ms);
     e["publishedAt"] = r.published_at_ms ? Json::Value(core::rfc3339(*r.published_at_ms)) : Json::Value();
+    if (r.parked_error) e["parkedError"] = *r.parked_error; // never published: the relay cannot encode it
     e["event"] = sdk::parseJson(r.payload);
     items.append(e);
   }

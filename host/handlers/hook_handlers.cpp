@@ -34,9 +34,9 @@ http::Response paymentWebhook(app::AppContext &ctx, http::Request &req) {
     return http::Response::json(200, answer("ignored: " + parsed->reason.value_or("not for this service")));
   sdk::PaymentEvent event = *parsed->event;
   if (event.source.empty()) event.source = p->id();
-  auto applied = ctx.core->payments().apply(event, "payment:" + p->id());
+  auto applied = ctx.core->payments().apply(event, "payment:" + p->id(), p->id());
   if (!applied.ok()) raise(applied.error());
-  if (applied->outcome == "unknown_order") // non-2xx so the provider delivers it again later
+  if (applied->outcome == "unknown_order" || applied->outcome == "unknown_payment") // non-2xx: delivered again later
     throw http::ApiError("not_found", "no order for payment event " + event.eventId + " (yet)");
   return http::Response::json(200, answer(applied->outcome, applied->order_id));
 }

@@ -1,7 +1,6 @@
 #include "handlers/request_support.hpp"
 
-#include <Poco/Crypto/DigestEngine.h>
-
+#include "auth/auth_util.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/order_repository.hpp"
 
@@ -78,13 +77,11 @@ Json::Value orderViewJson(const core::OrderView &view) {
 
 void raise(const sdk::Error &error) { throw http::toApiError(error); }
 
-namespace {
-std::string sha256Hex(const std::string &text) {
-  Poco::Crypto::DigestEngine sha("SHA256");
-  sha.update(text);
-  return Poco::Crypto::DigestEngine::digestToHex(sha.digest());
+std::string requestHash(const http::Request &req) {
+  // Poco Foundation's SHA-256, not Poco::Crypto: no OpenSSL initializer is
+  // created and destroyed per request (see app/process_init.hpp).
+  return auth::hexLower(auth::sha256(req.method + "\n" + req.path + "\n" + req.body));
 }
-} // namespace
 
 http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
                           const Json::Value *body, bool required, const std::function<http::Response()> &work) {
@@ -97,7 +94,7 @@ http::Response idempotent(app::AppContext &ctx, const http::Request &req, const 
   }
   if (key.size() > 200) throw http::ApiError("invalid_argument", "Idempotency-Key: at most 200 characters");
   const std::string scope = std::string(auth::roleName(p.role)) + ":" + p.subject;
-  const std::string hash = sha256Hex(req.method + "\n" + req.path + "\n" + req.body);
+  const std::string hash = requestHash(req);
   auto &repo = ctx.core->idempotency();
   auto begun = repo.begin(scope, key, hash);
   using Kind = storage::IdempotencyBegin::Kind;

@@ -31,6 +31,10 @@ Json::Value paymentJson(const core::Payment &p);
 // Throws the ApiError for a failed core call.
 [[noreturn]] void raise(const sdk::Error &error);
 
+// Hex SHA-256 of the request's method, path and body: what an
+// Idempotency-Key is bound to. Safe from any number of threads.
+std::string requestHash(const http::Request &req);
+
 // Runs `work` at most once per (principal, Idempotency-Key or body
 // idempotencyKey). Replays return the stored response with
 // `Idempotent-Replayed: true`; same key + other body is 422; same key while

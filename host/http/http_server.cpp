@@ -1,10 +1,13 @@
 #include "http/http_server.hpp"
 
+#include <Poco/Exception.h>
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Thread.h>
@@ -24,6 +27,18 @@
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::http {
+
+namespace {
+// The client's method as a metric label: the standard ones by name, any
+// other token (Poco accepts any of up to 32 bytes) as "other", so a client
+// cannot create series at will.
+std::string methodLabel(const std::string &method) {
+  static const char *const kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (const char *known : kKnown)
+    if (method == known) return method;
+  return "other";
+}
+} // namespace
 
 namespace {
 
@@ -72,14 +87,22 @@ public:
     } catch (const core::DomainError &e) {
       res = problem(toApiError(e.error()), req);
     } catch (const std::exception &e) {
-      log::error("request failed", {{"request_id", req.request_id}, {"error", e.what()}});
-      res = problem(ApiError("internal", "internal error; see the server log for request " + req.request_id), req);
+      auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+      log::error("request failed",
+                 {{"request_id", req.request_id}, {"error", poco != nullptr ? poco->displayText() : e.what()}});
+      std::optional<ApiError> known = options_.translate ? options_.translate(e) : std::nullopt;
+      res = problem(known ? *known
+                          : ApiError("internal", "internal error; see the server log for request " + req.request_id),
+                    req);
     }
+    const bool too_large = res.status == 413;
+    if (too_large) out.setKeepAlive(false); // the unread rest of the body is not a next request
     send(out, req, res);
+    if (too_large) lingeringClose(raw);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.increment("orders_http_requests_total",
-                       {{"route", route_label}, {"method", req.method}, {"status", std::to_string(res.status)}});
+                       {{"route", route_label}, {"method", methodLabel(req.method)}, {"status", std::to_string(res.status)}});
     metrics_.observe("orders_http_request_duration_seconds", {{"route", route_label}}, seconds);
     if (options_.access_log)
       log::info("http", {{"request_id", req.request_id},
@@ -128,6 +151,30 @@ private:
     req.body = std::move(body);
   }
 
+  // After a 413 sent before the body was read: a client that writes its
+  // whole body before reading would get a connection reset (and lose the
+  // 413) if the socket closed with its data unread. As nginx's lingering
+  // close does: stop sending, then read and discard what still comes, up to
+  // a bound in bytes and time, and only then close.
+  static void lingeringClose(Poco::Net::HTTPServerRequest &raw) {
+    constexpr size_t kMaxDiscard = 64u << 20;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    try {
+      auto &impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl &>(raw);
+      Poco::Net::StreamSocket &socket = impl.socket();
+      socket.shutdownSend();
+      socket.setReceiveTimeout(Poco::Timespan(1, 0));
+      char buf[16384];
+      size_t discarded = 0;
+      while (discarded < kMaxDiscard && std::chrono::steady_clock::now() < until) {
+        const int n = socket.receiveBytes(buf, sizeof buf);
+        if (n <= 0) break;
+        discarded += static_cast<size_t>(n);
+      }
+    } catch (...) { // a client that went away: nothing left to protect
+    }
+  }
+
   static Response problem(const ApiError &e, const Request &req) {
     Response r = Response::json(e.status(), problemJson(e, req.path, req.request_id));
     r.content_type = "application/problem+json";
@@ -149,6 +196,7 @@ private:
     out.setContentLength64(static_cast<Poco::Int64>(res.body.size()));
     std::ostream &os = out.send();
     if (req.method != "HEAD") os.write(res.body.data(), static_cast<std::streamsize>(res.body.size()));
+    os.flush();
   }
 
   const Router &router_;

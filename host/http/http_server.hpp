@@ -12,9 +12,13 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "http/api_error.hpp"
 #include "http/router.hpp"
 #include "metrics/metrics_registry.hpp"
 
@@ -37,6 +41,9 @@ struct ServerOptions {
   int max_keep_alive_requests = 0;
   size_t max_body_bytes = 1 << 20;
   bool access_log = true;
+  // Turns an exception the handlers did not catch into the client's error
+  // (e.g. "the database is away" -> 503 unavailable); nullopt: 500 internal.
+  std::function<std::optional<ApiError>(const std::exception &)> translate;
 };
 
 class HttpServer {

@@ -58,7 +58,22 @@ void MetricsRegistry::describe(const std::string &name, Type type, const std::st
 MetricsRegistry::Series &MetricsRegistry::seriesFor(const std::string &name, Type type, const Labels &labels) {
   auto [it, inserted] = families_.try_emplace(name);
   if (inserted) it->second.type = type;
-  auto &entry = it->second.series[renderLabels(labels)];
+  const std::string key = renderLabels(labels);
+  auto found = it->second.series.find(key);
+  if (found == it->second.series.end() && it->second.series.size() >= kMaxSeriesPerMetric &&
+      name != kDroppedSeries) {
+    // Label values are not all ours (plugins, clients): past the cap a new
+    // series is dropped and counted instead of growing memory for ever.
+    auto &dropped = families_[kDroppedSeries];
+    dropped.type = Type::counter;
+    auto &counter = dropped.series[renderLabels({{"metric", name}})];
+    if (counter.first.empty()) counter.first = {{"metric", name}};
+    counter.second.value += 1;
+    discarded_ = Series{};
+    if (type == Type::histogram) discarded_.buckets.assign(bucket_bounds_.size(), 0);
+    return discarded_;
+  }
+  auto &entry = found != it->second.series.end() ? found->second : it->second.series[key];
   if (entry.first.empty() && !labels.empty()) entry.first = labels;
   if (type == Type::histogram && entry.second.buckets.empty()) entry.second.buckets.assign(bucket_bounds_.size(), 0);
   return entry.second;

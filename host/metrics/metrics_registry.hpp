@@ -37,6 +37,11 @@ public:
 
   std::string renderPrometheus() const;
 
+  // At most this many label sets per metric; samples of further ones are
+  // dropped and counted in kDroppedSeries{metric}.
+  static constexpr size_t kMaxSeriesPerMetric = 1000;
+  static constexpr const char *kDroppedSeries = "orders_metric_series_dropped_total";
+
 private:
   struct Series {
     double value = 0;              // counter/gauge value, histogram sum
@@ -53,6 +58,7 @@ private:
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
+  Series discarded_; // where samples of series beyond the cap go
   std::vector<double> bucket_bounds_;
 };
 

@@ -123,9 +123,22 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       out.status = res.getStatus();
       for (const auto &[k, v] : res)
         out.headers[lower(k)] = v;
-      std::ostringstream body;
-      Poco::StreamCopier::copyStream(is, body);
-      out.body = body.str();
+      // Bounded: a peer that sends more than max_response_bytes is cut off
+      // (the session is dropped, never pooled).
+      const size_t limit = options_.max_response_bytes;
+      if (res.hasContentLength() && res.getContentLength64() > static_cast<Poco::Int64>(limit))
+        return sdk::Error{sdk::ErrorCode::unavailable,
+                          what + ": response of " + std::to_string(res.getContentLength64()) +
+                              " bytes exceeds max_response_bytes " + std::to_string(limit),
+                          false};
+      char chunk[8192];
+      while (is.good() && out.body.size() <= limit) {
+        is.read(chunk, sizeof chunk);
+        out.body.append(chunk, static_cast<size_t>(is.gcount()));
+      }
+      if (out.body.size() > limit)
+        return sdk::Error{sdk::ErrorCode::unavailable,
+                          what + ": response body exceeds max_response_bytes " + std::to_string(limit), false};
       if (res.getKeepAlive()) release(origin, std::move(session));
       return out;
     } catch (const Poco::TimeoutException &) {

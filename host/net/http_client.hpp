@@ -43,6 +43,7 @@ struct OutboundOptions {
   int retries = 2;
   int64_t retry_backoff_ms = 100;
   size_t max_idle_connections = 16;
+  size_t max_response_bytes = 8 << 20; // larger bodies are refused, not read
   std::map<std::string, std::string> headers;
   OutboundAuth auth;
 };

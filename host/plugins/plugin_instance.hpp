@@ -35,6 +35,8 @@ struct InstanceSpec {
   int64_t timeout_ms = 10000;
   int breaker_failure_threshold = 5;
   int64_t breaker_open_ms = 30000;
+  // Time as the breaker sees it; tests inject one they advance by hand.
+  CircuitBreaker::Clock breaker_clock = [] { return std::chrono::steady_clock::now(); };
   net::OutboundOptions http;
 };
 
@@ -57,7 +59,7 @@ public:
 
   // The kind's method table, e.g. methods<orders_payment_v1_t>().
   template <class Table> const Table &methods() const {
-    return *static_cast<const Table *>(library_->descriptor().methods);
+    return *static_cast<const Table *>(library_->methods());
   }
 
   template <class Resp, class Req>

@@ -14,6 +14,7 @@ struct KindInfo {
   orders_kind_t id;
   std::string_view name;
   size_t min_table_size;    // struct_size of the kind's first method table
+  size_t table_size;        // sizeof the kind's table in this host's abi.h
   uint16_t since_minor = 0; // ABI minor that introduced the kind
 };
 

@@ -1,5 +1,7 @@
 #include "plugins/plugin_library.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "orders/sdk/host.hpp"
@@ -58,6 +60,9 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::strin
   if (*table < kind->min_table_size)
     return sdk::invalidArgument(label + ": " + std::string(kind->name) + " method table struct_size " +
                                 std::to_string(*table) + " is smaller than " + std::to_string(kind->min_table_size));
+  const size_t words = (kind->table_size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+  lib->methods_ = std::make_unique<std::max_align_t[]>(words); // value-initialised: all zero
+  std::memcpy(lib->methods_.get(), d->methods, std::min<size_t>(*table, kind->table_size));
   lib->descriptor_ = d;
   return lib;
 }

@@ -26,6 +26,12 @@ public:
   static sdk::Result<std::shared_ptr<PluginLibrary>> open(const std::string &file, const std::string &label);
 
   const orders_plugin_descriptor_t &descriptor() const { return *descriptor_; }
+  // The kind's method table as this host's abi.h defines it: the plugin's
+  // table copied (up to its struct_size) into zero-filled storage of the
+  // current size, so a slot added after the plugin was built reads NULL
+  // ("not offered") instead of past the end of the plugin's table (the
+  // OBS model). Every slot is read through this copy, never the original.
+  const void *methods() const { return methods_.get(); }
   const std::string &file() const { return file_; }
   std::string name() const;
   std::string version() const;
@@ -39,6 +45,7 @@ private:
   PluginLibrary() = default;
   boost::dll::shared_library library_;
   const orders_plugin_descriptor_t *descriptor_ = nullptr;
+  std::unique_ptr<std::max_align_t[]> methods_; // see methods()
   std::string file_;
 };
 

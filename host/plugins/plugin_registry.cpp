@@ -71,6 +71,7 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
   spec.http.retries = http["retries"].asInt();
   spec.http.retry_backoff_ms = http["retry_backoff_ms"].asInt64();
   spec.http.max_idle_connections = http["max_idle_connections"].asUInt();
+  spec.http.max_response_bytes = http.get("max_response_bytes", 8 << 20).asUInt64();
   for (const std::string &h : http["headers"].getMemberNames())
     spec.http.headers[h] = http["headers"][h].asString();
   return spec;
@@ -81,7 +82,8 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
 sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Value &config,
                                                                   const std::string &source_name,
                                                                   metrics::MetricsRegistry &metrics,
-                                                                  std::shared_ptr<const SecretStore> secrets) {
+                                                                  std::shared_ptr<const SecretStore> secrets,
+                                                                  CircuitBreaker::Clock breaker_clock) {
   auto registry = std::make_unique<PluginRegistry>();
   const std::vector<std::string> paths = stringList(config["plugin_paths"]);
   std::vector<std::string> failures;
@@ -94,6 +96,7 @@ sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Va
     for (Json::ArrayIndex i = 0; i < entries.size(); ++i) {
       const std::string pointer = "/plugins/" + kind + "/" + std::to_string(i);
       InstanceSpec spec = specFrom(kind, entries[i], pointer);
+      if (breaker_clock) spec.breaker_clock = breaker_clock;
       const std::string label = "plugin " + kind + "/" + spec.name;
       auto fail = [&](const std::string &message) {
         log::error(message, {{"plugin", kind + "/" + spec.name}, {"config", source_name + ":" + pointer}});

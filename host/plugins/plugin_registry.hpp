@@ -28,7 +28,8 @@ public:
   // `source_name` prefixes config errors (usually the file path).
   static sdk::Result<std::unique_ptr<PluginRegistry>> load(const Json::Value &config, const std::string &source_name,
                                                            metrics::MetricsRegistry &metrics,
-                                                           std::shared_ptr<const SecretStore> secrets);
+                                                           std::shared_ptr<const SecretStore> secrets,
+                                                           CircuitBreaker::Clock breaker_clock = {});
 
   PluginInstance *find(const std::string &kind, const std::string &id) const;
   std::vector<PluginInstance *> ofKind(const std::string &kind) const;

@@ -30,4 +30,18 @@ sdk::Result<std::string> SecretStore::get(const std::string &name) const {
   return sdk::notFound("secret " + name + " is not configured (no secrets." + name + " and no $" + env_name + ")");
 }
 
+sdk::Status SecretStore::refuseDevelopmentDefaults(const std::string &environment) const {
+  if (environment == "development" || !config_.isObject()) return sdk::Status();
+  for (const std::string &name : config_.getMemberNames()) {
+    const Json::Value &spec = config_[name];
+    if (!spec.isMember("development_default")) continue;
+    auto value = get(name);
+    if (value.ok() && value.value() == spec["development_default"].asString())
+      return sdk::invalidArgument("/secrets/" + name + ": still the development default '" +
+                                  spec["development_default"].asString() + "' while service.environment is '" +
+                                  environment + "'; set a real secret (or environment: development)");
+  }
+  return sdk::Status();
+}
+
 } // namespace orders::host::plugins

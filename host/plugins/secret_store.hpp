@@ -16,6 +16,9 @@ class SecretStore {
 public:
   SecretStore(Json::Value secrets_config, config::EnvLookup env);
   sdk::Result<std::string> get(const std::string &name) const;
+  // invalid_argument naming the first secret that still has its
+  // `development_default` value, unless `environment` is "development".
+  sdk::Status refuseDevelopmentDefaults(const std::string &environment) const;
 
 private:
   Json::Value config_;

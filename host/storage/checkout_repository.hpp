@@ -34,7 +34,8 @@ public:
   // SQLite.
   void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, const std::string &state,
             const std::string &detail = "", std::optional<int64_t> lease_until_ms = std::nullopt);
-  void finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
+  // False when the checkout was no longer `running` (recovery took it over).
+  bool finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
               const std::optional<std::string> &error);
   std::optional<CheckoutRecord> find(Poco::Data::Session &s, const std::string &id, bool lock = false);
   std::vector<std::string> steps(Poco::Data::Session &s, const std::string &checkout_id);

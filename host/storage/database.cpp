@@ -5,11 +5,14 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SessionFactory.h>
 #include <Poco/Exception.h>
+#include <libpq-fe.h>
 
 #include <chrono>
 #include <thread>
 
 #include "db_url.hpp"
+#include "log/logger.hpp"
+#include "storage/db_error.hpp"
 
 using namespace Poco::Data::Keywords;
 
@@ -26,13 +29,9 @@ void registerConnectors() {
   });
 }
 
-bool isTransient(const std::string &text) {
-  return text.find("database is locked") != std::string::npos || text.find("SQLITE_BUSY") != std::string::npos ||
-         text.find("could not serialize") != std::string::npos || text.find("deadlock detected") != std::string::npos;
-}
 } // namespace
 
-sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, int pool_size) {
+sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, int pool_size, int lease_timeout_ms) {
   auto target = dburl::parse(url);
   if (!target.ok()) return target.error();
   registerConnectors();
@@ -41,6 +40,7 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, in
   db->connector_ = target->connector;
   db->connection_string_ = target->connection;
   db->pool_size_ = pool_size < 1 ? 1 : pool_size;
+  db->lease_timeout_ms_ = lease_timeout_ms < 1 ? 1 : lease_timeout_ms;
   try {
     auto s = db->lease();
     if (db->engine_ == Engine::sqlite) **s << "PRAGMA journal_mode=WAL", now;
@@ -55,12 +55,32 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string &url, in
 Database::~Database() = default;
 
 Poco::Data::Session Database::connect() {
+  if (engine_ == Engine::postgres) {
+    // Poco's PostgreSQL connector never PQfinish()es a connection that
+    // failed to open, and libpq keeps such a socket open until PQfinish: a
+    // database that refuses connections ("starting up", down) would leak a
+    // socket per attempt. Ask first; PQping cleans up after itself.
+    const PGPing ping = PQping(connection_string_.c_str());
+    if (ping != PQPING_OK)
+      throw DbError(DbFailure::unavailable, ping == PQPING_REJECT ? "57P03" : "08001",
+                    ping == PQPING_REJECT ? "the database server rejects connections (starting up or shutting down)"
+                                          : "the database server does not answer");
+  }
   Poco::Data::Session session(connector_, connection_string_);
   if (engine_ == Engine::sqlite) {
     session << "PRAGMA busy_timeout=15000", now;
     session << "PRAGMA foreign_keys=ON", now;
   } else {
+    // Errors carry their SQLSTATE ("ERROR:  23505: ..."): storage/db_error.hpp.
+    PGconn *conn =
+        static_cast<PGconn *>(dynamic_cast<Poco::Data::PostgreSQL::SessionImpl &>(*session.impl()).handle());
+    PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
     session << "SET TIME ZONE 'UTC'", now;
+    // No transaction of ours waits on anything but the database (plugin
+    // calls happen between transactions), so one left idle in transaction
+    // is a client that lost track of it: the server ends it and frees its
+    // row locks instead of blocking everyone behind them.
+    session << "SET idle_in_transaction_session_timeout = '15s'", now;
   }
   return session;
 }
@@ -70,7 +90,12 @@ std::unique_ptr<SessionLease> Database::lease() {
   bool create = false;
   {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [this] { return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_; });
+    if (!available_.wait_for(lock, std::chrono::milliseconds(lease_timeout_ms_), [this] {
+          return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_;
+        }))
+      throw DbError(DbFailure::unavailable, "",
+                    "no database connection came free within " + std::to_string(lease_timeout_ms_) +
+                        " ms (database.pool_size " + std::to_string(pool_size_) + ")");
     if (!idle_.empty()) {
       connection = idle_.back();
       idle_.pop_back();
@@ -200,10 +225,34 @@ Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::
   try {
     p.statement->execute();
   } catch (...) {
-    connection->prepared.erase(entry); // never reuse a statement in an unknown state
+    abandon(*connection, entry);
+    checkAlive(*connection);
     throw;
   }
   return *p.statement;
+}
+
+void Database::checkAlive(Connection &connection) {
+  if (engine_ != Engine::postgres) return;
+  PGconn *conn = pgconnOf(connection.session);
+  if (PQstatus(conn) == CONNECTION_OK) return;
+  connection.broken = true;
+  try {
+    throw;
+  } catch (const DbError &) {
+    throw;
+  } catch (const std::exception &e) {
+    const std::string what = dynamic_cast<const Poco::Exception *>(&e)
+                                 ? dynamic_cast<const Poco::Exception &>(e).displayText()
+                                 : std::string(e.what());
+    throw DbError(DbFailure::unavailable, "08006", "database connection lost: " + what);
+  }
+}
+
+void Database::abandon(Connection &connection, std::map<std::string, Connection::Prepared>::iterator entry) {
+  (void)entry->second.statement.release(); // see database.hpp: destroying it would free a result twice
+  entry->second.values.reset();            // never read again: the leaked statement never runs
+  connection.prepared.erase(entry);
 }
 
 void Database::transaction(const std::function<void(Poco::Data::Session &)> &work) { run(work, false); }
@@ -212,6 +261,7 @@ void Database::pipelined(const std::function<void(Poco::Data::Session &)> &work)
 
 void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining) {
   for (int attempt = 1;; ++attempt) {
+    pauseBefore(attempt);
     auto s = lease();
     Poco::Data::Session &session = **s;
     Connection &connection = connectionOf(session);
@@ -269,17 +319,17 @@ void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool 
 }
 
 bool Database::retryAfter(const std::exception &e, int attempt) {
-  const std::string text = dynamic_cast<const Poco::Exception *>(&e)
-                               ? dynamic_cast<const Poco::Exception &>(e).displayText()
-                               : std::string(e.what());
-  if (attempt >= 5 || !isTransient(text)) return false;
-  std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
-  return true;
+  return attempt < 5 && classify(e) == DbFailure::transient;
+}
+
+void Database::pauseBefore(int attempt) {
+  if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt - 1)));
 }
 
 void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work) {
   if (engine_ == Engine::sqlite) return transaction(work);
   for (int attempt = 1;; ++attempt) {
+    pauseBefore(attempt);
     auto s = lease();
     Connection &connection = connectionOf(**s);
     endTransaction(connection);
@@ -298,12 +348,6 @@ void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work
   }
 }
 
-bool Database::isUniqueViolation(const std::exception &e) {
-  std::string text = e.what();
-  if (auto *pe = dynamic_cast<const Poco::Exception *>(&e)) text = pe->displayText();
-  return text.find("UNIQUE constraint failed") != std::string::npos ||
-         text.find("duplicate key value violates unique constraint") != std::string::npos ||
-         text.find("unique constraint") != std::string::npos;
-}
+bool Database::isUniqueViolation(const std::exception &e) { return classify(e) == DbFailure::unique_violation; }
 
 } // namespace orders::host::storage

@@ -30,6 +30,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -95,12 +96,18 @@ class Database {
 public:
   // Opens the pool and checks one connection. invalid_argument for a bad
   // URL, unavailable when the server cannot be reached.
-  static sdk::Result<std::unique_ptr<Database>> open(const std::string &url, int pool_size);
+  // lease() waits at most `lease_timeout_ms` for a free connection, then
+  // throws DbError(unavailable).
+  static sdk::Result<std::unique_ptr<Database>> open(const std::string &url, int pool_size,
+                                                     int lease_timeout_ms = 5000);
   ~Database();
 
   Engine engine() const { return engine_; }
   const char *engineName() const { return engine_ == Engine::postgres ? "postgres" : "sqlite"; }
 
+  // A free connection (a new one while the pool is below pool_size).
+  // Throws DbError(unavailable) when none comes free within the lease
+  // timeout or the server cannot be reached.
   std::unique_ptr<SessionLease> lease();
 
   // Runs `work` inside a write transaction. Exceptions roll back and
@@ -153,16 +160,31 @@ public:
   size_t addCommitObserver(CommitObserver observer);
   void removeCommitObserver(size_t handle);
 
-  // True when `e` says a unique constraint was violated.
+  // Drops a statement whose execute() threw without destroying it. Poco
+  // 1.12's PostgreSQL executor frees the previous result when it executes
+  // again but keeps the pointer; when that execute fails, the statement's
+  // destructor frees the same result a second time (the server aborted with
+  // "double free" after PostgreSQL restarted under load). The failed
+  // statement is leaked on purpose (a few hundred bytes per failure; it pins
+  // no connection) and prepared afresh the next time.
+  static void abandon(Connection &connection, std::map<std::string, Connection::Prepared>::iterator entry);
+
+  // True when `e` says a unique constraint was violated (SQLSTATE 23505;
+  // SQLite's UNIQUE constraint).
   static bool isUniqueViolation(const std::exception &e);
 
 private:
   friend class SessionLease;
   Database() = default;
   Connection &connectionOf(Poco::Data::Session &session);
-  // After a failed attempt: waits and answers true when `e` is transient
-  // (busy, serialization failure, deadlock) and attempts remain.
+  // After a failed attempt: true when `e` is transient (busy,
+  // serialization failure, deadlock) and attempts remain. The caller waits
+  // (pauseBefore) after giving its connection back.
   static bool retryAfter(const std::exception &e, int attempt);
+  static void pauseBefore(int attempt);
+  // After a Poco statement on `connection` threw: a connection the server
+  // dropped is marked broken and the failure rethrown as DbError(unavailable).
+  void checkAlive(Connection &connection);
   Poco::Data::Session connect();
   void giveBack(Connection *connection);
   void run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining);
@@ -176,6 +198,7 @@ private:
   std::string connector_;
   std::string connection_string_;
   int pool_size_ = 1;
+  int lease_timeout_ms_ = 5000;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> connections_; // owned, never shrinks
@@ -232,7 +255,7 @@ template <class... Ts> size_t Database::exec(Poco::Data::Session &session, const
   try {
     return p.statement->execute();
   } catch (...) {
-    connection.prepared.erase(entry); // never reuse a statement in an unknown state
+    abandon(connection, entry);
     throw;
   }
 }

@@ -198,7 +198,7 @@ void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, cor
   if (db_.exec(
           s, "UPDATE orders SET status = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3 AND version = $4",
           to_name, at, id, expected) != 1)
-    throw std::runtime_error("order " + order.id + " changed concurrently (version " + std::to_string(expected) + ")");
+    throw core::ConcurrentChange("order " + order.id + " (version " + std::to_string(expected) + ")");
   order.status = to;
   order.version += 1;
   order.updated_at_ms = at;
@@ -217,7 +217,9 @@ void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, cor
 
 void OrderRepository::setShipping(Poco::Data::Session &s, core::Order &order, int64_t shipping_minor,
                                   const std::string &actor) {
-  int64_t total = order.subtotal_minor + shipping_minor;
+  int64_t total = 0;
+  if (__builtin_add_overflow(order.subtotal_minor, shipping_minor, &total))
+    throw core::DomainError(sdk::invalidArgument("/shippingMinor: the order's total would overflow"));
   int64_t at = core::nowMs();
   int64_t expected = order.version;
   std::string id = order.id;
@@ -225,7 +227,7 @@ void OrderRepository::setShipping(Poco::Data::Session &s, core::Order &order, in
   update << "UPDATE orders SET shipping_minor = $1, total_minor = $2, version = version + 1, updated_at_ms = $3 "
             "WHERE id = $4 AND version = $5",
       use(shipping_minor), use(total), use(at), use(id), use(expected);
-  if (update.execute() != 1) throw std::runtime_error("order " + order.id + " changed concurrently");
+  if (update.execute() != 1) throw core::ConcurrentChange("order " + order.id);
   db_.touch(s, id);
   const int64_t previous = order.shipping_minor;
   order.shipping_minor = shipping_minor;

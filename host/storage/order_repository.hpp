@@ -17,19 +17,8 @@
 
 namespace orders::host::storage {
 
-// An illegal move in the transition table; the API answers 409 naming both.
-class TransitionError : public core::DomainError {
-public:
-  TransitionError(core::OrderStatus from, core::OrderStatus to)
-      : core::DomainError(sdk::conflict(std::string("cannot move an order from ") + core::statusName(from) + " to " +
-                                        core::statusName(to))),
-        from_(from), to_(to) {}
-  core::OrderStatus from() const { return from_; }
-  core::OrderStatus to() const { return to_; }
-
-private:
-  core::OrderStatus from_, to_;
-};
+// core::TransitionError, named where the repository raises it.
+using TransitionError = core::TransitionError;
 
 struct OrderFilter {
   std::optional<std::string> user_id;

@@ -15,7 +15,8 @@ std::vector<OutboxRow> OutboxRepository::page(Poco::Data::Session &s, int64_t af
   Poco::Data::Statement st(s);
   std::string sql = "SELECT o.id AS id, o.event_id AS event_id, o.event_type AS event_type, o.aggregate_id AS "
                     "aggregate_id, o.payload AS payload, o.created_at_ms AS created_at_ms, p.published_at_ms AS "
-                    "published_at_ms FROM service_outbox o LEFT JOIN outbox_published p ON p.id = o.id WHERE o.id > $1";
+                    "published_at_ms, k.error AS parked_error FROM service_outbox o LEFT JOIN outbox_published p ON "
+                    "p.id = o.id LEFT JOIN outbox_parked k ON k.id = o.id WHERE o.id > $1";
   if (unpublished_only) sql += " AND o.id IN (SELECT id FROM outbox_pending)";
   if (aggregate_id) sql += " AND o.aggregate_id = $2";
   sql += " ORDER BY o.id LIMIT " + std::to_string(limit);
@@ -27,6 +28,7 @@ std::vector<OutboxRow> OutboxRepository::page(Poco::Data::Session &s, int64_t af
     OutboxRow row{r.i64("id"),      r.str("event_id"),      r.str("event_type"), r.str("aggregate_id"),
                   r.str("payload"), r.i64("created_at_ms"), std::nullopt};
     if (r.optStr("published_at_ms")) row.published_at_ms = r.i64("published_at_ms");
+    row.parked_error = r.optStr("parked_error");
     out.push_back(std::move(row));
   }
   return out;
@@ -60,6 +62,46 @@ std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit
     out.push_back(OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
                             r.str("payload"), r.i64("created_at_ms"), std::nullopt});
   return out;
+}
+
+std::vector<OutboxRow> OutboxRepository::claimFree(Poco::Data::Session &s, int limit, const char *lock_clause,
+                                                   int64_t now_ms) {
+  Poco::Data::Statement st(s);
+  Poco::Int64 now = now_ms;
+  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox WHERE id IN "
+        "(SELECT id FROM outbox_pending WHERE claimed_until_ms IS NULL OR claimed_until_ms < $1 ORDER BY id LIMIT " +
+            std::to_string(limit) + lock_clause + ") ORDER BY id",
+      use(now);
+  st.execute();
+  std::vector<OutboxRow> out;
+  for (Rows r(st); r.valid(); r.next())
+    out.push_back(OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
+                            r.str("payload"), r.i64("created_at_ms"), std::nullopt});
+  return out;
+}
+
+void OutboxRepository::lease(Poco::Data::Session &s, const std::vector<int64_t> &ids,
+                             std::optional<int64_t> until_ms) {
+  if (ids.empty()) return;
+  Poco::Data::Statement st(s);
+  if (until_ms) {
+    Poco::Int64 until = *until_ms;
+    st << "UPDATE outbox_pending SET claimed_until_ms = $1 WHERE " + idsIn(ids), use(until);
+  } else {
+    st << "UPDATE outbox_pending SET claimed_until_ms = NULL WHERE " + idsIn(ids);
+  }
+  st.execute();
+}
+
+void OutboxRepository::park(Poco::Data::Session &s, int64_t id, const std::string &error, int64_t at_ms) {
+  Poco::Int64 row = id, at = at_ms;
+  std::string text = error;
+  Poco::Data::Statement record(s);
+  record << "INSERT INTO outbox_parked (id, error, parked_at_ms) VALUES ($1, $2, $3)", use(row), use(text), use(at);
+  record.execute();
+  Poco::Data::Statement dequeue(s);
+  dequeue << "DELETE FROM outbox_pending WHERE id = $1", use(row);
+  dequeue.execute();
 }
 
 std::vector<std::pair<int64_t, std::string>> OutboxRepository::heldElsewhere(Poco::Data::Session &s,

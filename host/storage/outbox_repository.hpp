@@ -20,6 +20,7 @@ struct OutboxRow {
   std::string payload;
   int64_t created_at_ms = 0;
   std::optional<int64_t> published_at_ms;
+  std::optional<std::string> parked_error; // page(): set when the relay parked the event (cannot be encoded)
 };
 
 class OutboxRepository {
@@ -32,6 +33,12 @@ public:
   // (Database::forUpdateSkipLocked(): call inside a transaction on
   // PostgreSQL so other relays skip them).
   std::vector<OutboxRow> claim(Poco::Data::Session &s, int limit, const char *lock_clause);
+  // claim() of rows whose lease is free (NULL or before `now_ms`).
+  std::vector<OutboxRow> claimFree(Poco::Data::Session &s, int limit, const char *lock_clause, int64_t now_ms);
+  // Leases `ids` until `until_ms` (NULL: frees them for the next pass).
+  void lease(Poco::Data::Session &s, const std::vector<int64_t> &ids, std::optional<int64_t> until_ms);
+  // Moves `id` out of the queue into outbox_parked with `error`.
+  void park(Poco::Data::Session &s, int64_t id, const std::string &error, int64_t at_ms);
   // Unpublished rows (id, aggregate id) older than the newest of `ids` but
   // not among them, in id order: events another relay holds (its claim is
   // not committed), which must reach Kafka before later events of their

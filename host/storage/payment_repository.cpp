@@ -54,6 +54,25 @@ void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) 
   db_.touch(s, in.order_id);
 }
 
+bool PaymentRepository::updateIf(Poco::Data::Session &s, const core::Payment &in, const std::string &expected) {
+  const bool moved =
+      db_.exec(s,
+               "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, "
+               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
+               "WHERE id = $6 AND status = $7",
+               nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(),
+               in.id, expected) == 1;
+  if (moved) db_.touch(s, in.order_id);
+  return moved;
+}
+
+std::optional<core::Payment> PaymentRepository::byId(Poco::Data::Session &s, const std::string &id) {
+  Statement &st = db_.query(s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE id = $1", id);
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  return readPayment(r);
+}
+
 std::optional<core::Payment> PaymentRepository::latest(Poco::Data::Session &s, const std::string &order_id) {
   auto all = forOrder(s, order_id);
   if (all.empty()) return std::nullopt;
@@ -128,6 +147,25 @@ void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh
   db_.touch(s, sh.order_id);
 }
 
+bool ShipmentRepository::updateIf(Poco::Data::Session &s, const core::Shipment &sh, const std::string &expected) {
+  const bool moved =
+      db_.exec(s,
+               "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, "
+               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
+               "WHERE id = $6 AND status = $7",
+               nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(),
+               sh.id, expected) == 1;
+  if (moved) db_.touch(s, sh.order_id);
+  return moved;
+}
+
+std::optional<core::Shipment> ShipmentRepository::byId(Poco::Data::Session &s, const std::string &id) {
+  Statement &st = db_.query(s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE id = $1", id);
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  return readShipment(r);
+}
+
 std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
   Statement &st = db_.query(
       s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id",
@@ -160,6 +198,22 @@ void ReservationRepository::insert(Poco::Data::Session &s, const core::Reservati
 
 void ReservationRepository::setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status) {
   db_.write(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", status, core::nowMs(), id);
+}
+
+bool ReservationRepository::setStatusIf(Poco::Data::Session &s, const std::string &id, const std::string &expected,
+                                        const std::string &status) {
+  return db_.exec(s,
+                  "UPDATE reservations SET status = $1, updated_at_ms = $2, claimed_until_ms = NULL, attempts = 0, "
+                  "next_attempt_ms = 0 WHERE id = $3 AND status = $4",
+                  status, core::nowMs(), id, expected) == 1;
+}
+
+std::optional<core::Reservation> ReservationRepository::byId(Poco::Data::Session &s, const std::string &id) {
+  Statement &st =
+      db_.query(s, std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE id = $1", id);
+  Rows r(st);
+  if (!r.valid()) return std::nullopt;
+  return readReservation(r);
 }
 
 void ReservationRepository::attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id) {

@@ -18,6 +18,10 @@ public:
   explicit PaymentRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Payment &p);
   void update(Poco::Data::Session &s, const core::Payment &p); // reference, status, redirect, expiry
+  // update() only while the row's status is still `expected` (compare-and-
+  // set; also ends a reconciler claim). False when someone moved it.
+  bool updateIf(Poco::Data::Session &s, const core::Payment &p, const std::string &expected);
+  std::optional<core::Payment> byId(Poco::Data::Session &s, const std::string &id);
   std::optional<core::Payment> latest(Poco::Data::Session &s, const std::string &order_id);
   std::vector<core::Payment> forOrder(Poco::Data::Session &s, const std::string &order_id);
   // Payments in refund_pending / void_pending (for the reconciler).
@@ -37,6 +41,8 @@ public:
   explicit ShipmentRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Shipment &sh);
   void update(Poco::Data::Session &s, const core::Shipment &sh);
+  bool updateIf(Poco::Data::Session &s, const core::Shipment &sh, const std::string &expected); // as for payments
+  std::optional<core::Shipment> byId(Poco::Data::Session &s, const std::string &id);
   std::vector<core::Shipment> forOrder(Poco::Data::Session &s, const std::string &order_id);
   std::optional<core::Shipment> byReference(Poco::Data::Session &s, const std::string &provider,
                                             const std::string &reference);
@@ -52,6 +58,11 @@ public:
   explicit ReservationRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Reservation &r);
   void setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status);
+  // setStatus() only while the status is still `expected` (compare-and-set;
+  // also ends a reconciler claim).
+  bool setStatusIf(Poco::Data::Session &s, const std::string &id, const std::string &expected,
+                   const std::string &status);
+  std::optional<core::Reservation> byId(Poco::Data::Session &s, const std::string &id);
   void attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id);
   void setProviderId(Poco::Data::Session &s, const std::string &id, const std::string &reservation_id,
                      const std::optional<std::string> &expires_at);

@@ -1,15 +1,21 @@
 #include "storage/pg_pipeline.hpp"
 
-#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #include <libpq-fe.h>
 
 #include <cstdlib>
+
+#include "storage/db_error.hpp"
 
 namespace orders::host::storage::pg {
 
 namespace {
 
-[[noreturn]] void fail(const std::string &message) { throw Poco::Data::PostgreSQL::StatementException(message); }
+// A failure without a server result (sending, a dropped connection) is
+// "connection failure" (08006) when the connection is gone.
+[[noreturn]] void fail(PGconn *conn, const std::string &message, std::string sqlstate = {}) {
+  if (sqlstate.empty() && PQstatus(conn) != CONNECTION_OK) sqlstate = "08006";
+  throw DbError(failureOfSqlstate(sqlstate), sqlstate, message);
+}
 
 std::string connectionError(PGconn *conn) {
   const char *text = PQerrorMessage(conn);
@@ -26,10 +32,10 @@ struct Sent {
 
 size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
            const std::vector<Statement> &statements, const char *leader, const char *trailer) {
-  if (PQenterPipelineMode(conn) != 1) fail("cannot enter pipeline mode: " + connectionError(conn));
+  if (PQenterPipelineMode(conn) != 1) fail(conn, "cannot enter pipeline mode: " + connectionError(conn));
   std::vector<Sent> sent;
   std::unordered_map<std::string, std::string> preparing; // in this round trip
-  std::string error;
+  std::string error, error_state;
   auto send = [&](int ok, Sent what) {
     if (ok != 1) {
       if (error.empty()) error = "sending a statement: " + connectionError(conn);
@@ -67,7 +73,7 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
   if (PQpipelineSync(conn) != 1) {
     // Nothing will answer: the connection cannot be trusted any more.
     PQexitPipelineMode(conn);
-    fail("sending a statement: " + connectionError(conn));
+    fail(conn, "sending a statement: " + connectionError(conn));
   }
 
   // One result and a NULL per command, then the Sync's result.
@@ -95,12 +101,14 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
     } else if (status != PGRES_PIPELINE_ABORTED && error.empty()) {
       const char *message = PQresultErrorMessage(r);
       error = message != nullptr && *message != '\0' ? message : PQresStatus(status);
+      const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      if (state != nullptr) error_state = state;
       if (what != nullptr && what->sql != nullptr) error += " (in: " + what->sql->substr(0, 120) + ")";
     }
     PQclear(r);
   }
   if (PQexitPipelineMode(conn) != 1 && error.empty()) error = "leaving pipeline mode: " + connectionError(conn);
-  if (!error.empty()) fail(error);
+  if (!error.empty()) fail(conn, error, error_state);
   return affected;
 }
 
@@ -115,8 +123,10 @@ void command(PGconn *conn, const char *sql) {
   PGresult *r = PQexec(conn, sql);
   const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
   std::string error = ok ? std::string() : (r != nullptr ? PQresultErrorMessage(r) : connectionError(conn));
+  const char *state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state != nullptr ? state : "";
   PQclear(r);
-  if (!ok) fail(std::string(sql) + ": " + error);
+  if (!ok) fail(conn, std::string(sql) + ": " + error, sqlstate);
 }
 
 } // namespace orders::host::storage::pg

@@ -24,7 +24,8 @@ struct Statement {
 // statement not yet in `prepared` (SQL -> name, per connection) is prepared
 // in the same round trip and recorded once that succeeded. The first failure
 // stops the rest (the server skips them up to the Sync) and is thrown as
-// Poco::Data::PostgreSQL::StatementException carrying the server's message.
+// storage::DbError carrying the server's message and SQLSTATE (08006 when
+// the connection is gone).
 // Returns the affected (or returned) row count of the last statement.
 size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
            const std::vector<Statement> &statements, const char *leader, const char *trailer);

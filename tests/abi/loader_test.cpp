@@ -15,6 +15,8 @@ using namespace orders::host;
 namespace {
 
 const std::string kDir = ORDERS_FIXTURE_DIR;
+// This host's ABI version as its messages spell it.
+const std::string kAbi = std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR);
 
 std::string lib(const std::string &name) { return kDir + "/orders-catalog-" + name + ".so"; }
 
@@ -36,10 +38,11 @@ struct Loaded {
   std::string message() const { return registry.ok() ? "" : registry.error().message; }
 };
 
-Loaded load(const Json::Value &config, metrics::MetricsRegistry &metrics) {
+Loaded load(const Json::Value &config, metrics::MetricsRegistry &metrics,
+            plugins::CircuitBreaker::Clock breaker_clock = {}) {
   auto secrets = std::make_shared<plugins::SecretStore>(Json::Value(Json::objectValue),
                                                         [](const std::string &) { return std::nullopt; });
-  return Loaded{plugins::PluginRegistry::load(config, "test.yaml", metrics, secrets)};
+  return Loaded{plugins::PluginRegistry::load(config, "test.yaml", metrics, secrets, std::move(breaker_clock))};
 }
 
 std::string loadError(const std::string &entries) {
@@ -74,6 +77,7 @@ class LoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(createReturningErrorIsReported);
   CPPUNIT_TEST(createThrowingIsReported);
   CPPUNIT_TEST(olderMinorPluginLoadsAndIsNotAskedForNewFields);
+  CPPUNIT_TEST(cPluginsBuiltAgainstOlderHeadersLoadAndLackNewerSlots);
   CPPUNIT_TEST(everyFailureIsReportedNotJustTheFirst);
   CPPUNIT_TEST(exceptionInPluginMethodBecomesInternalError);
   CPPUNIT_TEST(breakerOpensOnFailingPeerAndClosesAfterRecovery);
@@ -123,7 +127,7 @@ public:
 
   void structTooSmallIsReported() {
     CPPUNIT_ASSERT_EQUAL(
-        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI 1.2 requires (" +
+        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI " + kAbi + " requires (" +
             std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
         loadError(byPath("struct-too-small")));
   }
@@ -131,19 +135,21 @@ public:
   void structTooLargeIsReported() {
     CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-large: descriptor struct_size " +
                              std::to_string(sizeof(orders_plugin_descriptor_t) + 16) +
-                             " is larger than ABI 1.2 defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
+                             " is larger than ABI " + kAbi + " defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
                              ")",
                          loadError(byPath("struct-too-large")));
   }
 
   void abiMajorMismatchIsReported() {
     CPPUNIT_ASSERT_EQUAL(
-        std::string("plugin catalog/abi-major: built for ABI 2.2, host speaks ABI 1.2 (major versions differ)"),
+        "plugin catalog/abi-major: built for ABI 2." + std::to_string(ORDERS_ABI_MINOR) + ", host speaks ABI " + kAbi +
+            " (major versions differ)",
         loadError(byPath("abi-major")));
   }
 
   void newerMinorIsReported() {
-    CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/newer-minor: built for ABI 1.3, newer than the host's ABI 1.2"),
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/newer-minor: built for ABI 1." + std::to_string(ORDERS_ABI_MINOR + 1) +
+                             ", newer than the host's ABI " + kAbi,
                          loadError(byPath("newer-minor")));
   }
 
@@ -198,6 +204,38 @@ public:
     CPPUNIT_ASSERT(p->ready().ok());
   }
 
+  // Plugins written in C against the ABI 1.0 and 1.2 headers (test fixture
+  // copies): their inventory tables end before `restock` (1.3). The host
+  // loads them, their own slots work, and restock is `unsupported`: the
+  // loader's zero-filled copy of the table, not memory past its end.
+  void cPluginsBuiltAgainstOlderHeadersLoadAndLackNewerSlots() {
+    for (const std::string name : {"c-v1-0", "c-v1-2"}) {
+      const std::string text = "plugins:\n  inventory: [{name: " + name + ", path: \"" + kDir +
+                               "/orders-inventory-" + name + ".so\"}]\n  catalog: [{name: good, path: \"" +
+                               lib("good") + "\"}]\n";
+      auto parsed = config::parseConfigText(text, "test.yaml", [](const std::string &) { return std::nullopt; });
+      CPPUNIT_ASSERT(parsed.ok());
+      Json::Value doc = parsed.value();
+      config::SchemaValidator::compile(config::configSchema()).value()->applyDefaults(doc);
+      metrics::MetricsRegistry metrics;
+      Loaded l = load(doc, metrics);
+      CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+      auto *p = l.registry.value()->find("inventory", name);
+      CPPUNIT_ASSERT(p != nullptr);
+      const auto &table = p->methods<orders_inventory_v1_t>();
+      CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_V1_0_SIZE), table.struct_size); // the plugin's own size
+      CPPUNIT_ASSERT(table.restock == nullptr);
+      orders::sdk::ReserveRequest reserve{"o-1", "k-1", 60, {{"sku", std::nullopt, std::nullopt, 1, {}}}};
+      auto held = p->call<orders::sdk::ReserveOutcome>("reserve", table.reserve, reserve);
+      CPPUNIT_ASSERT_MESSAGE(held.ok() ? "" : held.error().message, held.ok() && held->reserved);
+      CPPUNIT_ASSERT_EQUAL(std::string("c-1"), held->reservationId.value_or(""));
+      orders::sdk::RestockRequest restock{"c-1", "o-1", "restock:r", {}};
+      auto refused = p->call<orders::sdk::Empty>("restock", table.restock, restock);
+      CPPUNIT_ASSERT(!refused.ok());
+      CPPUNIT_ASSERT(refused.error().code == orders::sdk::ErrorCode::unsupported);
+    }
+  }
+
   void everyFailureIsReportedNotJustTheFirst() {
     const std::string message = loadError("[{name: absent}, {name: good, config: {colour: 1}}]");
     CPPUNIT_ASSERT(message.find("orders-catalog-absent.so not found") != std::string::npos);
@@ -220,10 +258,11 @@ public:
     orders::testing::HttpPeer peer;
     peer.on("GET", "/products/p1", {503, "{}"});
     metrics::MetricsRegistry metrics;
+    auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
     Loaded l = load(configWith("[{name: good, breaker: {failure_threshold: 3, open_ms: 200}, "
                                "http: {retries: 0}, config: {peer_url: \"" +
                                peer.baseUrl() + "\"}}]"),
-                    metrics);
+                    metrics, [now] { return *now; });
     CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
     auto *p = l.registry.value()->find("catalog", "good");
     orders::sdk::LookupRequest req;
@@ -240,8 +279,10 @@ public:
     CPPUNIT_ASSERT_EQUAL(1.0, metrics.value("orders_plugin_breaker_open", {{"instance", "good"}}));
 
     peer.on("GET", "/products/p1", {200, "{}"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(250)); // let open_ms pass
-    CPPUNIT_ASSERT(call().ok());                                 // trial call closes it
+    *now += std::chrono::milliseconds(199);
+    CPPUNIT_ASSERT(call().error().message.find("circuit breaker open") != std::string::npos); // not yet
+    *now += std::chrono::milliseconds(2); // open_ms passed on the breaker's clock
+    CPPUNIT_ASSERT(call().ok());          // trial call closes it
     CPPUNIT_ASSERT(p->breakerState() == plugins::CircuitBreaker::State::closed);
     CPPUNIT_ASSERT(call().ok());
   }

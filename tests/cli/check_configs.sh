@@ -55,6 +55,21 @@ check_kafka kafka-setting $'kafka:\n  bootstrap_servers: 127.0.0.1:9\n  client: 
 check_kafka kafka-instance $'kafka:\n  bootstrap_servers: 127.0.0.1:9\nevents:\n  consume: [ { topic: p, payment_instance: nope } ]' \
   "/events/consume/0/payment_instance: no payment instance 'nope'"
 
+# Development secrets are refused outside development, accepted once replaced.
+if out=$(ORDERS_ENV=production "$bin" --check-config --config "$src/config/embedded.yaml" 2>&1); then
+  echo "FAIL: production with the development GATEWAY_KEY was accepted"; fail=1
+elif ! grep -q "/secrets/GATEWAY_KEY: still the development default 'dev-gateway-key' while service.environment is 'production'" <<<"$out"; then
+  echo "FAIL: unexpected message for development secrets in production:"; echo "$out"; fail=1
+else
+  echo "ok: development secrets refused in production"
+fi
+if ! out=$(ORDERS_ENV=production GATEWAY_KEY=g1 INTERNAL_TOKEN=t1 PAYMENT_WEBHOOK_SECRET=w1 \
+           "$bin" --check-config --config "$src/config/embedded.yaml" 2>&1); then
+  echo "FAIL: production with real secrets was rejected:"; echo "$out"; fail=1
+else
+  echo "ok: production with real secrets accepted"
+fi
+
 if ! "$bin" --list-plugins --config "$src/config/embedded.yaml" 2>/dev/null | grep -q '^catalog/static  version'; then
   echo "FAIL: --list-plugins does not show catalog/static"; fail=1
 else

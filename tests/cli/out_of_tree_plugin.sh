@@ -22,5 +22,5 @@ plugins:
       config: { url: "http://127.0.0.1:9/hook", token_secret: hook_token }
 YAML
 "$bin" --check-config --config "$tmp/config.yaml"
-"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/webhook  version 0.1.0  ABI 1.2'
+"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/webhook  version 0.1.0  ABI 1.3'
 echo "out-of-tree plugin built against the installed SDK and loaded"

@@ -2,6 +2,7 @@
 // binary on SQLite and PostgreSQL: one order whose lines live in two
 // providers reserves in both; a shortage in the second releases the first;
 // cancel releases both.
+#include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -39,10 +40,7 @@ protected:
 
 public:
   void oneOrderReservesInBothProvidersAndReleasesBoth() {
-    if (engine() == Engine::postgres && !postgresAvailable()) {
-      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
-      return;
-    }
+    if (engine() == Engine::postgres && orders::testing::needPostgres()) return;
     TestDatabase db(engine());
     const std::string merch_db = db.dir() + "/merch.db";
     ServerOptions o;

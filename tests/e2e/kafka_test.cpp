@@ -2,6 +2,7 @@
 // and PostgreSQL. Broker outage during 100 checkouts (backlog grows, then
 // drains with no loss and no duplicate), duplicated and poison payment
 // messages, and a crash between the DB commit and the offset commit.
+#include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -62,11 +63,7 @@ class KafkaBase : public CppUnit::TestFixture {
 protected:
   virtual Engine engine() const = 0;
   bool skip() const {
-    if (engine() == Engine::postgres && !postgresAvailable()) {
-      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
-      return true;
-    }
-    return false;
+    return engine() == Engine::postgres && orders::testing::needPostgres();
   }
 
   static ServerOptions kafkaOptions(const KafkaMock &kafka) {

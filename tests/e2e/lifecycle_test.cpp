@@ -1,5 +1,6 @@
 // The whole order lifecycle through HTTP against the real binary, on SQLite
 // and on PostgreSQL.
+#include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <iostream>
@@ -48,6 +49,7 @@ class LifecycleBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(cancelReleasesStockAndVoidsPayment);
   CPPUNIT_TEST(paymentFailureReleasesStockAndRetryReservesAgain);
   CPPUNIT_TEST(refundAfterDelivery);
+  CPPUNIT_TEST(paidThenCancelledOrRefundedGivesTheStockBack);
   CPPUNIT_TEST(duplicateWebhookChangesOrderOnce);
   CPPUNIT_TEST(latePaidAfterCancelIsFlaggedAndRefunded);
   CPPUNIT_TEST(wrongAmountIsNotApplied);
@@ -67,11 +69,7 @@ protected:
   std::unique_ptr<ServerProcess> server_;
 
   bool skip() const {
-    if (engine() == Engine::postgres && !postgresAvailable()) {
-      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
-      return true;
-    }
-    return false;
+    return engine() == Engine::postgres && orders::testing::needPostgres();
   }
   void start(ServerOptions o = {}) {
     server_.reset();
@@ -210,6 +208,30 @@ public:
     Json::Value o = order(id);
     CPPUNIT_ASSERT_EQUAL(std::string("refunded"), o["status"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("refunded"), o["payment"]["status"].asString());
+  }
+
+  // The units a paid order consumed go back on sale when it is cancelled or
+  // refunded (inventory restock, ABI 1.3), once each.
+  void paidThenCancelledOrRefundedGivesTheStockBack() {
+    if (skip()) return;
+    start();
+    const int64_t before = onHand("sku-mug");
+    for (const char *end : {"cancel", "refund"}) {
+      const std::string id = checkout("u1", {{"sku-mug", 2}})["orders"][0]["id"].asString();
+      Reply paid = server_->request("POST", "/hooks/payment/manual",
+                                    webhook(id, std::string("paid-") + end, "paid", 2598), kHook);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, std::string("applied"), paid.json()["status"].asString());
+      CPPUNIT_ASSERT_MESSAGE(server_->log(), eventually([&] { return onHand("sku-mug") == before - 2; }));
+      Reply r = std::string(end) == "cancel" ? admin("POST", "/api/orders/" + id + "/cancel")
+                                             : admin("PUT", "/api/orders/" + id + "/status", statusBody("refunded"));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+      CPPUNIT_ASSERT_MESSAGE(server_->log(), eventually([&] {
+                               return db_->scalar("SELECT COUNT(*) FROM reservations WHERE order_id = '" + id +
+                                                  "' AND status = 'restocked'") == 1;
+                             }));
+      CPPUNIT_ASSERT_EQUAL(before, onHand("sku-mug"));
+      CPPUNIT_ASSERT_EQUAL(int64_t(0), reserved("sku-mug"));
+    }
   }
 
   void duplicateWebhookChangesOrderOnce() {

@@ -19,6 +19,15 @@ using orders::testing::PeerRequest;
 
 namespace {
 
+// orders_notification_passes_total from the server's /metrics.
+int64_t dispatcherPasses(const ServerProcess &server) {
+  const std::string text = server.request("GET", "/metrics").body;
+  const std::string name = "orders_notification_passes_total ";
+  const auto at = text.find("\n" + name);
+  if (at == std::string::npos) return 0;
+  return static_cast<int64_t>(std::stod(text.substr(at + 1 + name.size())));
+}
+
 template <class F> bool eventually(F probe, int timeout_ms = 20000) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
@@ -84,7 +93,10 @@ public:
                              auto d = delivered(peer);
                              return d["order.created"] == 1 && d["order.paid"] == 1;
                            }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(800)); // several more dispatcher passes
+    // Three more complete dispatcher passes after both were sent: a second
+    // delivery would have happened by then (a count, not a sleep).
+    const int64_t passes = dispatcherPasses(server);
+    CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] { return dispatcherPasses(server) >= passes + 3; }));
     const auto d = delivered(peer);
     CPPUNIT_ASSERT_EQUAL(1, d.at("order.created"));
     CPPUNIT_ASSERT_EQUAL(1, d.at("order.paid"));

@@ -116,6 +116,15 @@ int64_t TestDatabase::scalar(const std::string &sql, bool inventory) const {
   return value.isNull() ? 0 : value.value();
 }
 
+void TestDatabase::exec(const std::string &sql, bool inventory) const {
+  std::unique_ptr<Poco::Data::Session> s;
+  if (engine_ == Engine::sqlite)
+    s = std::make_unique<Poco::Data::Session>("sqlite", dir_ + (inventory ? "/inventory.db" : "/orders.db"));
+  else
+    s = std::make_unique<Poco::Data::Session>("postgresql", dsnFor(inventory ? pg_name_ + "_inv" : pg_name_));
+  *s << sql, now;
+}
+
 ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
   dir_ = db.dir();
   port_ = freePort();

@@ -38,6 +38,8 @@ public:
   // Runs a query returning one integer (e.g. SELECT SUM(reserved) ...) on
   // the orders or the inventory database.
   int64_t scalar(const std::string &sql, bool inventory = false) const;
+  // Runs a statement without results (setting up rows a test needs).
+  void exec(const std::string &sql, bool inventory = false) const;
 
 private:
   Engine engine_;

@@ -38,6 +38,7 @@ class HttpClientTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(badUrlIsInvalidArgument);
   CPPUNIT_TEST(reusesConnectionsAcrossRequests);
   CPPUNIT_TEST(addsInstanceAuthOnEveryAttempt);
+  CPPUNIT_TEST(responseBodyBeyondTheLimitIsRefused);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -157,6 +158,24 @@ public:
     for (int i = 0; i < 20; ++i)
       CPPUNIT_ASSERT(client.send(request("GET", peer.baseUrl() + "/p"), in(5000)).ok());
     CPPUNIT_ASSERT_EQUAL(size_t(20), peer.count("GET", "/p"));
+  }
+
+  // A peer cannot make the host buffer an unbounded body (N1).
+  void responseBodyBeyondTheLimitIsRefused() {
+    HttpPeer peer;
+    peer.on("GET", "/big", {200, std::string(300 * 1024, 'x')});
+    peer.on("GET", "/small", {200, std::string(1000, 'y')});
+    net::OutboundOptions o = fastRetries();
+    o.max_response_bytes = 64 * 1024;
+    net::HttpClient client(o);
+    auto big = client.send(request("GET", peer.baseUrl() + "/big"), in(5000));
+    CPPUNIT_ASSERT(!big.ok());
+    CPPUNIT_ASSERT(big.error().code == orders::sdk::ErrorCode::unavailable);
+    CPPUNIT_ASSERT(!big.error().retryable);
+    CPPUNIT_ASSERT_MESSAGE(big.error().message, big.error().message.find("max_response_bytes 65536") != std::string::npos);
+    auto small = client.send(request("GET", peer.baseUrl() + "/small"), in(5000));
+    CPPUNIT_ASSERT_MESSAGE(small.ok() ? "" : small.error().message, small.ok());
+    CPPUNIT_ASSERT_EQUAL(size_t(1000), small->body.size());
   }
 };
 

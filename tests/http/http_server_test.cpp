@@ -2,6 +2,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -72,6 +73,7 @@ class HttpServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(wrongMethodIs405WithAllow);
   CPPUNIT_TEST(oversizeBodyIs413BeforeReading);
   CPPUNIT_TEST(oversizeChunkedBodyIs413);
+  CPPUNIT_TEST(oversizeBodySentWholeBeforeReadingStillGets413);
   CPPUNIT_TEST(malformedJsonIs400);
   CPPUNIT_TEST(duplicateKeyIs400);
   CPPUNIT_TEST(trailingDataIs400);
@@ -150,6 +152,35 @@ public:
   void oversizeChunkedBodyIs413() {
     Reply r = send(server_->port(), "POST", "/items", std::string(4096, 'x'), "application/json", true);
     CPPUNIT_ASSERT_EQUAL(413, r.status);
+  }
+  // A client that writes its whole (oversize) body before reading must still
+  // read the 413, not a connection reset: the server drains before closing.
+  void oversizeBodySentWholeBeforeReadingStillGets413() {
+    for (int round = 0; round < 5; ++round) {
+      Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+      socket.setReceiveTimeout(Poco::Timespan(10, 0));
+      const std::string body(2 * 1024 * 1024, 'x');
+      const std::string head = "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n";
+      socket.sendBytes(head.data(), static_cast<int>(head.size()));
+      size_t sent = 0;
+      while (sent < body.size()) {
+        const int n = socket.sendBytes(body.data() + sent, static_cast<int>(std::min<size_t>(65536, body.size() - sent)));
+        CPPUNIT_ASSERT(n > 0);
+        sent += static_cast<size_t>(n);
+      }
+      std::string answer;
+      char buf[4096];
+      for (int n; (n = socket.receiveBytes(buf, sizeof buf)) > 0;)
+        answer.append(buf, static_cast<size_t>(n));
+      CPPUNIT_ASSERT_MESSAGE(answer.substr(0, 200), answer.rfind("HTTP/1.1 413", 0) == 0);
+      std::string lower = answer;
+      for (char &c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      CPPUNIT_ASSERT_MESSAGE(answer.substr(0, 400), lower.find("connection: close") != std::string::npos);
+      CPPUNIT_ASSERT(answer.find("payload_too_large") != std::string::npos);
+    }
   }
   void malformedJsonIs400() {
     Reply r = send(server_->port(), "POST", "/items", "{\"productId\": ");

@@ -3,6 +3,7 @@
 // packaging/test.sh (ORDERS_TEST_PG_URL), dropped afterwards.
 #pragma once
 
+#include "test_skip.hpp"
 #include <Poco/Data/Session.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -54,11 +55,7 @@ protected:
   std::string dir_, pg_name_, url_; // url_: the test database's
 
   bool skip() const {
-    if (postgres() && !env("ORDERS_TEST_PG_URL")) {
-      std::cerr << " [skipped: ORDERS_TEST_PG_URL not set]";
-      return true;
-    }
-    return false;
+    return postgres() && orders::testing::needPostgres();
   }
 
 public:

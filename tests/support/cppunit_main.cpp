@@ -1,5 +1,6 @@
 // Shared main for every CppUnit test binary: runs all registered suites (or
-// the ones named on the command line) and exits non-zero on any failure.
+// the ones named on the command line) and exits non-zero on any failure,
+// 77 (CTest: skipped) when a test could not run (test_skip.hpp).
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
@@ -8,6 +9,8 @@
 #include <cppunit/extensions/TestFactoryRegistry.h>
 
 #include <iostream>
+
+#include "test_skip.hpp"
 
 int main(int argc, char **argv) {
   CppUnit::TestResult controller;
@@ -31,5 +34,5 @@ int main(int argc, char **argv) {
   }
   CppUnit::CompilerOutputter outputter(&result, std::cerr);
   outputter.write();
-  return result.wasSuccessful() ? 0 : 1;
+  return orders::testing::exitCode(result.wasSuccessful());
 }

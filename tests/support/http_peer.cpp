@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
@@ -35,6 +36,7 @@ public:
     Poco::StreamCopier::copyStream(req.stream(), body);
     r.body = body.str();
     PeerReply reply = peer_.answer(r);
+    if (reply.hold) reply.hold();
     if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
     res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
@@ -64,8 +66,12 @@ HttpPeer::HttpPeer() {
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
   port_ = socket.address().port();
   auto params = new Poco::Net::HTTPServerParams();
-  params->setMaxThreads(8);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new PeerFactory(*this), socket, params);
+  // Thread per connection: keep-alive clients (several server processes,
+  // each with its pool of connections) must not starve new ones.
+  params->setMaxThreads(64);
+  params->setMaxQueued(256);
+  pool_ = std::make_unique<Poco::ThreadPool>(2, 64);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new PeerFactory(*this), *pool_, socket, params);
   server_->start();
 }
 

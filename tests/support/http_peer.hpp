@@ -7,15 +7,19 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+} // namespace Poco
 
 namespace orders::testing {
 
@@ -32,6 +36,10 @@ struct PeerReply {
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds delay{0};
+  // Runs in the peer's handler thread after the request was recorded and
+  // before the answer goes out: a test holds a call "in flight" here (e.g.
+  // waits on a future it fulfils once it has raced something against it).
+  std::function<void()> hold;
 };
 
 class HttpPeer {
@@ -56,6 +64,7 @@ private:
   mutable std::mutex mutex_;
   std::map<std::string, std::deque<PeerReply>> script_;
   std::vector<PeerRequest> requests_;
+  std::unique_ptr<Poco::ThreadPool> pool_; // declared before server_: outlives it
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;
 };

@@ -7,6 +7,8 @@
 
 #include <json/json.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -29,9 +31,13 @@ public:
   const std::string &error() const { return error_; }
   orders::host::plugins::PluginInstance &instance() const;
   orders::host::metrics::MetricsRegistry &metrics() { return metrics_; }
+  // The instance's breaker runs on a clock of the test's: real time plus
+  // whatever advance() added, so a test moves past open_ms without sleeping.
+  void advance(std::chrono::milliseconds by) { offset_->fetch_add(by.count()); }
 
 private:
   orders::host::metrics::MetricsRegistry metrics_;
+  std::shared_ptr<std::atomic<int64_t>> offset_ = std::make_shared<std::atomic<int64_t>>(0);
   std::unique_ptr<orders::host::plugins::PluginRegistry> registry_;
   std::string kind_;
   std::string error_;

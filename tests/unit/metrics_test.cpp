@@ -9,6 +9,7 @@ class MetricsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(countersAddPerLabelSet);
   CPPUNIT_TEST(histogramRendersCumulativeBuckets);
   CPPUNIT_TEST(labelValuesAreEscaped);
+  CPPUNIT_TEST(seriesBeyondTheCapAreDroppedAndCounted);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -43,6 +44,21 @@ public:
     MetricsRegistry m;
     m.increment("y_total", {{"path", "a\"b\\c\nd"}});
     CPPUNIT_ASSERT(m.renderPrometheus().find("y_total{path=\"a\\\"b\\\\c\\nd\"} 1") != std::string::npos);
+  }
+
+  void seriesBeyondTheCapAreDroppedAndCounted() {
+    MetricsRegistry m;
+    const size_t cap = MetricsRegistry::kMaxSeriesPerMetric;
+    for (size_t i = 0; i < cap + 200; ++i)
+      m.increment("plugin_calls_total", {{"who", "v" + std::to_string(i)}});
+    CPPUNIT_ASSERT_EQUAL(1.0, m.value("plugin_calls_total", {{"who", "v0"}}));
+    CPPUNIT_ASSERT_EQUAL(1.0, m.value("plugin_calls_total", {{"who", "v" + std::to_string(cap - 1)}}));
+    CPPUNIT_ASSERT_EQUAL(0.0, m.value("plugin_calls_total", {{"who", "v" + std::to_string(cap)}}));
+    CPPUNIT_ASSERT_EQUAL(200.0, m.value(MetricsRegistry::kDroppedSeries, {{"metric", "plugin_calls_total"}}));
+    m.increment("plugin_calls_total", {{"who", "v0"}}); // existing series keep counting
+    CPPUNIT_ASSERT_EQUAL(2.0, m.value("plugin_calls_total", {{"who", "v0"}}));
+    const std::string text = m.renderPrometheus();
+    CPPUNIT_ASSERT(text.find("who=\"v" + std::to_string(cap) + "\"") == std::string::npos);
   }
 };
 

@@ -33,6 +33,7 @@ struct CatalogConfig {
   std::string reserve_path;
   std::string commit_path;
   std::string release_path; // "": the Catalog cannot release
+  std::string restock_path; // "": the Catalog cannot take consumed units back
   std::string order_id_field;
   std::string items_field;
   std::string product_id_field;
@@ -51,6 +52,7 @@ struct CatalogConfig {
     v("reserve_path", reserve_path);
     v("commit_path", commit_path);
     v("release_path", release_path);
+    v("restock_path", restock_path);
     v("order_id_field", order_id_field);
     v("items_field", items_field);
     v("product_id_field", product_id_field);
@@ -209,7 +211,9 @@ class CatalogInventory final : public InventoryProvider {
 public:
   // Capabilities are per library, not per instance: release is always
   // answered, by the Catalog or (release_path "") as a logged no-op.
-  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_CAN_RELEASE;
+  // Capabilities are per library: an instance without release_path or
+  // restock_path answers `unsupported` for that call instead.
+  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK;
 
   static Result<std::unique_ptr<CatalogInventory>> create(PluginContext ctx) {
     CatalogConfig config;
@@ -225,6 +229,7 @@ public:
     for (const Status &s :
          {checkPath("reserve_path", config.reserve_path, false), checkPath("commit_path", config.commit_path, false),
           checkPath("release_path", config.release_path, true),
+          checkPath("restock_path", config.restock_path, true),
           checkPointer("out_of_stock_pointer", config.out_of_stock_pointer),
           checkPointer("out_of_stock_product_pointer", config.out_of_stock_product_pointer)})
       if (!s.ok()) return s.error();
@@ -279,13 +284,24 @@ public:
   }
 
   Result<Empty> release(const ReservationRef &reservation) override {
-    if (config_.release_path.empty()) {
-      host_.warn("release of order " + orderIdOf(reservation) +
-                 " not sent: release_path is empty (the Catalog offers no release); its units stay held until the "
-                 "Catalog lets them go");
-      return Empty{};
-    }
+    if (config_.release_path.empty())
+      // Not a success: the units stay held until the Catalog lets them go.
+      // The host records release_failed for a human instead of `released`.
+      return unsupported("release of order " + orderIdOf(reservation) +
+                         " not sent: release_path is empty (the Catalog offers no release); its units stay held "
+                         "until the Catalog lets them go");
     return settle("catalog release", config_.release_path, "release:", reservation);
+  }
+
+  // POST {restock_path} with the order's lines: units a commit took, back
+  // on sale (a paid order was cancelled or refunded).
+  Result<Empty> restock(const RestockRequest &request) override {
+    if (config_.restock_path.empty())
+      return unsupported("restock of order " + request.reference +
+                         " not sent: restock_path is empty (the Catalog offers no restock); the host flags the "
+                         "order for a manual restock");
+    ReservationRef ref{request.reservationId, request.reference, request.lines};
+    return settle("catalog restock", config_.restock_path, "restock:", ref);
   }
 
 private:

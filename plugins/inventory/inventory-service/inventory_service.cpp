@@ -34,6 +34,7 @@ struct ServiceConfig {
   std::string allocate_path;
   std::string confirm_path;
   std::string release_path; // "": the service cannot release
+  std::string restock_path; // "": the service cannot take consumed units back
   int64_t out_of_stock_status = 0;
   std::string out_of_stock_pointer; // "": only the status tells
   Json::Value out_of_stock_value;
@@ -45,6 +46,7 @@ struct ServiceConfig {
     v("allocate_path", allocate_path);
     v("confirm_path", confirm_path);
     v("release_path", release_path);
+    v("restock_path", restock_path);
     v("out_of_stock_status", out_of_stock_status);
     v("out_of_stock_pointer", out_of_stock_pointer);
     v("out_of_stock_value", out_of_stock_value);
@@ -192,7 +194,8 @@ class ServiceInventory final : public InventoryProvider {
 public:
   // Soft reservation -> allocation -> confirmation. Release is always answered,
   // by the service or (release_path "") as a logged no-op.
-  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE;
+  static constexpr uint32_t kCapabilities =
+      ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK;
 
   static Result<std::unique_ptr<ServiceInventory>> create(PluginContext ctx) {
     ServiceConfig config;
@@ -208,6 +211,7 @@ public:
     for (const Status &s :
          {checkPath("allocate_path", config.allocate_path, false),
           checkPath("confirm_path", config.confirm_path, false), checkPath("release_path", config.release_path, true),
+          checkPath("restock_path", config.restock_path, true),
           checkPointer("out_of_stock_pointer", config.out_of_stock_pointer),
           checkPointer("out_of_stock_product_pointer", config.out_of_stock_product_pointer)})
       if (!s.ok()) return s.error();
@@ -256,13 +260,23 @@ public:
   }
 
   Result<Empty> release(const ReservationRef &reservation) override {
-    if (config_.release_path.empty()) {
-      host_.warn("release of order " + orderIdOf(reservation) +
-                 " not sent: release_path is empty (the Inventory service offers no release); its units stay "
-                 "allocated until the service lets them go");
-      return Empty{};
-    }
+    if (config_.release_path.empty())
+      // Not a success: the host records release_failed, never `released`.
+      return unsupported("release of order " + orderIdOf(reservation) +
+                         " not sent: release_path is empty (the Inventory service offers no release); its units "
+                         "stay allocated until the service lets them go");
     return settle("inventory release", config_.release_path, "release:", reservation);
+  }
+
+  // POST {restock_path} with the allocate body: units a confirm took, back
+  // on sale (a paid order was cancelled or refunded).
+  Result<Empty> restock(const RestockRequest &request) override {
+    if (config_.restock_path.empty())
+      return unsupported("restock of order " + request.reference +
+                         " not sent: restock_path is empty (the Inventory service offers no restock); the host "
+                         "flags the order for a manual restock");
+    ReservationRef ref{request.reservationId, request.reference, request.lines};
+    return settle("inventory restock", config_.restock_path, "restock:", ref);
   }
 
 private:

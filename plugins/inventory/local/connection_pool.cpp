@@ -25,7 +25,14 @@ std::size_t Connection::run(Cache::iterator entry) {
   try {
     return entry->second.statement->execute();
   } catch (...) {
-    prepared_.erase(entry); // never re-execute a statement in an unknown state
+    // Never re-execute a statement in an unknown state, and never destroy
+    // it either: Poco 1.12's PostgreSQL executor keeps a pointer to the
+    // result it freed before the failed execute, and its destructor would
+    // free it again (a double free that aborted the process after
+    // PostgreSQL restarted under load). Leaked on purpose: it never runs
+    // again, so its bound slots may go.
+    (void)entry->second.statement.release();
+    prepared_.erase(entry);
     throw;
   }
 }

@@ -79,7 +79,7 @@ Result<Demand> demandOf(const ReserveRequest &request) {
 
 class LocalInventory final : public InventoryProvider {
 public:
-  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_CAN_RELEASE;
+  static constexpr uint32_t kCapabilities = ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK;
 
   static Result<std::unique_ptr<LocalInventory>> create(PluginContext ctx) {
     LocalConfig config;
@@ -152,6 +152,17 @@ public:
     if (!status.ok()) return status.error();
     if (status.value() == "committed") return Empty{};
     return conflict("reservation " + reservation.reservationId + " is " + status.value() + "; stock was returned");
+  }
+
+  // Units of a committed (paid) reservation back on hand, once per
+  // reservation: a repeated call finds it restocked and changes nothing.
+  Result<Empty> restock(const RestockRequest &request) override {
+    if (request.reservationId.empty()) return invalidArgument("/reservationId: must not be empty");
+    Result<std::string> status = store_->restock(request.reservationId);
+    if (!status.ok()) return status.error();
+    if (status.value() == "restocked_now" || status.value() == "restocked") return Empty{};
+    return conflict("reservation " + request.reservationId + " is " + status.value() +
+                    "; only committed stock can be restocked");
   }
 
   Result<Empty> release(const ReservationRef &reservation) override {

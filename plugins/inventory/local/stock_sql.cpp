@@ -135,7 +135,7 @@ bool claimHeld(Connection &connection, const std::string &id, const std::string 
                             to_status, id) > 0;
 }
 
-enum class StockChange { hold, unhold, consume };
+enum class StockChange { hold, unhold, consume, restock };
 
 const char *sqlFor(StockChange change) {
   switch (change) {
@@ -148,6 +148,8 @@ const char *sqlFor(StockChange change) {
     return "UPDATE inventory_stock "
            "SET on_hand = on_hand - CAST($1 AS BIGINT), reserved = reserved - CAST($1 AS BIGINT) "
            "WHERE product_key = $2";
+  case StockChange::restock:
+    return "UPDATE inventory_stock SET on_hand = on_hand + CAST($1 AS BIGINT) WHERE product_key = $2";
   }
   return "";
 }
@@ -312,6 +314,22 @@ sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::
             demandOf(found->linesJson));
   tx.commit();
   return outcome;
+}
+
+sdk::Result<std::string> restock(Connection &connection, bool sqlite, const std::string &id) {
+  WriteTransaction tx(connection, sqlite);
+  const std::optional<Reservation> found = findReservation(connection, "id", id);
+  if (!found) return sdk::notFound("reservation " + id + " not found");
+  if (found->status != "committed") return found->status; // restocked already, or never consumed
+  if (connection.execute("UPDATE inventory_reservations SET status = 'restocked' WHERE id = $1 AND "
+                         "status = 'committed'",
+                         id) == 0) {
+    tx.rollback(); // restocked meanwhile by another caller
+    return std::string("restocked");
+  }
+  changeAll(connection, StockChange::restock, demandOf(found->linesJson));
+  tx.commit();
+  return std::string("restocked_now");
 }
 
 int64_t releaseByReference(Connection &connection, bool sqlite, const std::string &reference) {

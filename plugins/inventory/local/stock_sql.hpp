@@ -48,6 +48,10 @@ ReserveResult hold(Connection &connection, bool sqlite, const Reservation &candi
 // See StockStore::settle.
 sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::string &id, Settlement how,
                                 int64_t now_ms);
+// Puts a committed reservation's units back on hand and marks it restocked:
+// "restocked_now", or the status it already had ("restocked" when a retry
+// or another caller did it; anything else was never consumed).
+sdk::Result<std::string> restock(Connection &connection, bool sqlite, const std::string &id);
 
 // Releases the held reservations of `reference`; answers how many.
 int64_t releaseByReference(Connection &connection, bool sqlite, const std::string &reference);

@@ -107,6 +107,10 @@ sdk::Result<std::string> StockStore::settle(const std::string &id, Settlement ho
   return run<std::string>([&](Connection &connection) { return sql::settle(connection, sqlite_, id, how, now_ms); });
 }
 
+sdk::Result<std::string> StockStore::restock(const std::string &id) {
+  return run<std::string>([&](Connection &connection) { return sql::restock(connection, sqlite_, id); });
+}
+
 sdk::Result<int64_t> StockStore::releaseHeldByReference(const std::string &reference) {
   return run<int64_t>([&](Connection &connection) -> sdk::Result<int64_t> {
     return sql::releaseByReference(connection, sqlite_, reference);

@@ -87,6 +87,8 @@ public:
   sdk::Result<std::string> settle(const std::string &id, Settlement how, int64_t now_ms);
 
   // Releases every held reservation made for `reference`; answers how many.
+  // sql::restock in a transaction (with the retries every write gets).
+  sdk::Result<std::string> restock(const std::string &id);
   sdk::Result<int64_t> releaseHeldByReference(const std::string &reference);
 
   // `SELECT 1` on a pooled connection.

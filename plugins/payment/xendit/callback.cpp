@@ -37,6 +37,20 @@ Result<int64_t> amountAt(const Json::Value &value, const std::string &pointer, s
 
 } // namespace
 
+Result<Money> invoiceAmount(const Settings &s, const Json::Value &root, std::string_view body) {
+  auto currency = requiredString(root, "currency", "");
+  if (!currency.ok()) return currency.error();
+  auto exponent = exponentOf(s, currency.value(), "/currency");
+  if (!exponent.ok()) return exponent.error();
+  const Json::Value *paid_amount = memberOf(root, "paid_amount");
+  const Json::Value *amount = paid_amount != nullptr ? paid_amount : memberOf(root, "amount");
+  if (amount == nullptr) return invalidArgument("/amount: is required");
+  auto minor = amountAt(*amount, paid_amount != nullptr ? "/paid_amount" : "/amount", body, currency.value(),
+                        exponent.value());
+  if (!minor.ok()) return minor.error();
+  return Money{minor.value(), currency.value()};
+}
+
 Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &source, std::string_view body) {
   Json::Value root;
   try {

@@ -15,6 +15,7 @@
 
 #include <string>
 #include <string_view>
+#include <json/json.h>
 
 #include "orders/sdk/messages.hpp"
 #include "settings.hpp"
@@ -22,6 +23,11 @@
 namespace orders::plugins::payment::xendit {
 
 // `source` is the instance id (half of the core's dedupe key).
+// The amount an invoice (or callback) document says was paid (paid_amount,
+// else amount) in minor units of its currency; `body` is its raw text, read
+// for the exact decimal.
+sdk::Result<sdk::Money> invoiceAmount(const Settings &s, const Json::Value &root, std::string_view body);
+
 sdk::Result<sdk::ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &source, std::string_view body);
 
 } // namespace orders::plugins::payment::xendit

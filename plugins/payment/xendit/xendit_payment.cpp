@@ -138,7 +138,17 @@ public:
   Result<PaymentResult> status(const PaymentRef &payment) override {
     if (payment.reference.empty()) return invalidArgument("/reference: must not be empty");
     const std::string url = s_.base_url + "/v2/invoices/" + percentEncode(payment.reference);
-    return invoiceAnswer(host_.http(request("GET", url, "", true)), "invoice " + payment.reference, "GET " + url);
+    const std::string what = "invoice " + payment.reference;
+    auto response = host_.http(request("GET", url, "", true));
+    auto result = invoiceAnswer(response, what, "GET " + url);
+    if (!result.ok()) return result;
+    // What was paid, so the host can check it against what it asked for.
+    auto root = parseAnswer(response->body, what, "GET " + url);
+    if (!root.ok()) return root.error();
+    auto amount = invoiceAmount(s_, root.value(), response->body);
+    if (!amount.ok()) return Error{amount.error().code, what + ": " + amount.error().message, false};
+    result->amount = std::move(amount).value();
+    return result;
   }
 
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {

@@ -5,6 +5,7 @@
 // under a key prefix unique to each test (and process), expire after five
 // minutes and are deleted in tearDown. Without ORDERS_TEST_REDIS_PORT the
 // tests that need a server are skipped; "Redis down" runs anyway.
+#include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/Redis/Array.h>
@@ -391,9 +392,7 @@ public:
 
 private:
   static bool skip() {
-    if (env("ORDERS_TEST_REDIS_PORT")) return false;
-    std::cerr << " [skipped: ORDERS_TEST_REDIS_PORT not set]";
-    return true;
+    return orders::testing::needRedis();
   }
 
   Reply run(const std::vector<std::string> &args) {

@@ -190,7 +190,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("GET", "/api/users/u-1"));
 
     peer.on("GET", "/api/users/u-1", PeerReply{200, kAnn});      // healthy again
-    std::this_thread::sleep_for(std::chrono::milliseconds(400)); // > open_ms
+    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
     auto healed = core::lookupCustomer(instance, ref("u-1"));
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("Ann Lee"), healed->name.value());

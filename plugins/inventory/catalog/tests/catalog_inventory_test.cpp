@@ -83,6 +83,9 @@ Result<Empty> commit(PluginHarness &h, const ReservationRef &r) {
 Result<Empty> release(PluginHarness &h, const ReservationRef &r) {
   return h.call<Empty>(h.table<orders_inventory_v1_t>()->release, r);
 }
+Result<Empty> restock(PluginHarness &h, const RestockRequest &r) {
+  return h.call<Empty>(h.table<orders_inventory_v1_t>()->restock, r);
+}
 
 template <class T> std::string why(const Result<T> &r) { return r.ok() ? std::string() : r.error().message; }
 template <class T> std::string codeOf(const Result<T> &r) { return r.ok() ? "ok" : errorCodeName(r.error().code); }
@@ -120,6 +123,7 @@ class CatalogInventoryTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(commitAndReleaseRebuildTheBody);
   CPPUNIT_TEST(commitRefusedForStockIsConflict);
   CPPUNIT_TEST(emptyReleasePathSkipsTheCall);
+  CPPUNIT_TEST(restockPostsThePathOrIsUnsupportedWithoutOne);
   CPPUNIT_TEST(badRequestsAreInvalidArgument);
   CPPUNIT_TEST(missingSecretFailsCreate);
   CPPUNIT_TEST_SUITE_END();
@@ -287,16 +291,37 @@ public:
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "reservation expired"));
   }
 
+  // ABI 1.3: units of a paid order that was cancelled go back on sale.
+  void restockPostsThePathOrIsUnsupportedWithoutOne() {
+    auto none = start();
+    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK), none->table<orders_inventory_v1_t>()->capabilities);
+    RestockRequest req{"o-9", "o-9", "restock:r-1", {line("sku-mug", 2)}};
+    auto refused = restock(*none, req);
+    CPPUNIT_ASSERT_EQUAL(std::string("unsupported"), codeOf(refused)); // the host flags a manual restock
+    CPPUNIT_ASSERT(!refused.error().retryable);
+    CPPUNIT_ASSERT_MESSAGE(refused.error().message, contains(refused.error().message, "restock_path is empty"));
+    CPPUNIT_ASSERT(none->host().requests().empty());
+
+    auto h = start(R"({"restock_path":"/catalog/v1/inventory/restock"})");
+    const std::string url = kBase + "/catalog/v1/inventory/restock";
+    h->host().onHttp("POST", url, reply(200, "{}"));
+    auto done = restock(*h, req);
+    CPPUNIT_ASSERT_MESSAGE(why(done), done.ok());
+    const auto sent = h->host().requests();
+    CPPUNIT_ASSERT_EQUAL(size_t(1), sent.size());
+    assertPost(sent[0], url, "restock:o-9", R"({"order_id":"o-9","items":[{"product_id":"sku-mug","qty":2}]})");
+  }
+
   void emptyReleasePathSkipsTheCall() {
     auto h = start(R"({"release_path":""})");
-    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_CAN_RELEASE), h->table<orders_inventory_v1_t>()->capabilities);
+
     auto out = release(*h, refFor("o-1", "o-1", {line("sku-mug", 1)}));
-    CPPUNIT_ASSERT_MESSAGE(why(out), out.ok());
+    CPPUNIT_ASSERT(!out.ok()); // never "released" while the Catalog still holds the units
+    CPPUNIT_ASSERT_EQUAL(std::string("unsupported"), codeOf(out));
+    CPPUNIT_ASSERT(!out.error().retryable);
     CPPUNIT_ASSERT(h->host().requests().empty());
-    const auto logs = h->host().logs();
-    CPPUNIT_ASSERT(logs.back().level == LogLevel::warn);
-    CPPUNIT_ASSERT_MESSAGE(logs.back().message, contains(logs.back().message, "release_path is empty"));
-    CPPUNIT_ASSERT_MESSAGE(logs.back().message, contains(logs.back().message, "o-1"));
+    CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "release_path is empty"));
+    CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "o-1"));
   }
 
   void badRequestsAreInvalidArgument() {

@@ -167,7 +167,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kCreate));
 
     peer.on("POST", kCreate, PeerReply{200, kPending});          // healthy again
-    std::this_thread::sleep_for(std::chrono::milliseconds(400)); // > open_ms
+    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
     auto healed = core::createPayment(instance, paymentFor("o-1"));
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("pay_1"), healed->reference);

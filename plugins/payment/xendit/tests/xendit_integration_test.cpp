@@ -244,7 +244,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(asked, peer.requests().size());
 
     peer.on("GET", "/v2/invoices/inv-1", PeerReply{200, paid});  // healthy again
-    std::this_thread::sleep_for(std::chrono::milliseconds(400)); // > open_ms
+    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
     auto healed = status(instance, "inv-1");
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("captured"), healed->status);

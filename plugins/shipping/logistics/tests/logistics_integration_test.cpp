@@ -195,7 +195,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kBookingPath));
 
     peer.on("POST", kBookingPath, PeerReply{201, kBooked});      // healthy again
-    std::this_thread::sleep_for(std::chrono::milliseconds(400)); // > open_ms
+    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
     auto healed = core::confirmShipment(instance, kRef);
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("JN0012345"), healed->trackingNumber.value());

@@ -193,7 +193,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kCreatePath));
 
     peer.on("POST", kCreatePath, PeerReply{201, kDraft});        // healthy again
-    std::this_thread::sleep_for(std::chrono::milliseconds(400)); // > open_ms
+    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
     auto healed = core::createShipment(instance, request());
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("42"), healed->reference);

@@ -42,9 +42,20 @@ extern "C" {
  *   1.0  descriptor, host services, seven plugin kinds.
  *   1.1  descriptor gains `description` and `ready` (readiness probe).
  *   1.2  eighth kind: ORDERS_KIND_CUSTOMER (orders_customer_v1_t). A plugin
- *        of a kind newer than the minor it was built for is rejected. */
+ *        of a kind newer than the minor it was built for is rejected.
+ *   1.3  inventory table gains `restock` (return committed units) and the
+ *        ORDERS_INVENTORY_CAN_RESTOCK flag; ORDERS_HAS_MEMBER moves here.
+ *        The host copies every method table into a zero-filled table of its
+ *        own size, so a slot a plugin's older table lacks reads as NULL
+ *        ("not offered": ORDERS_ERR_UNSUPPORTED) and older plugins load. */
 #define ORDERS_ABI_MAJOR 1
-#define ORDERS_ABI_MINOR 2
+#define ORDERS_ABI_MINOR 3
+
+/* True when `table` (a struct of type T written by the other side, which
+ * starts with its struct_size) is large enough to hold `member`. Check it
+ * before touching any field added after the struct first appeared. */
+#define ORDERS_HAS_MEMBER(T, table, member)                                                                            \
+  ((table) != NULL && (table)->struct_size >= offsetof(T, member) + sizeof(((T *)NULL)->member))
 
 /* Name of the one symbol every plugin exports (see orders_entry_fn). */
 #define ORDERS_PLUGIN_ENTRY_SYMBOL "orders_plugin_descriptor_v1"
@@ -164,6 +175,7 @@ typedef struct orders_host_services {
 
 #define ORDERS_INVENTORY_THREE_PHASE 1u /* reserve -> allocate -> confirm */
 #define ORDERS_INVENTORY_CAN_RELEASE 2u
+#define ORDERS_INVENTORY_CAN_RESTOCK 4u /* since 1.3: restock returns committed units */
 
 typedef struct orders_inventory_v1 {
   uint32_t struct_size;
@@ -171,7 +183,14 @@ typedef struct orders_inventory_v1 {
   orders_method_fn reserve; /* ReserveRequest -> ReserveOutcome */
   orders_method_fn commit;  /* ReservationRef -> {} */
   orders_method_fn release; /* ReservationRef -> {} */
+  /* ---- since 1.3 ---- */
+  /* RestockRequest -> {}: puts units a commit took back on sale (a paid
+   * order cancelled or refunded). Idempotent per idempotencyKey. */
+  orders_method_fn restock;
 } orders_inventory_v1_t;
+
+/* The inventory table as ABI 1.0-1.2 defined it (up to `release`). */
+#define ORDERS_INVENTORY_V1_0_SIZE (offsetof(orders_inventory_v1_t, release) + sizeof(orders_method_fn))
 
 typedef struct orders_catalog_v1 {
   uint32_t struct_size;

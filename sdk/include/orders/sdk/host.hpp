@@ -21,10 +21,7 @@
 
 namespace orders::sdk {
 
-// True when `table` (of type T, written by a peer) is large enough to hold
-// `member`. Use before touching any field added after 1.0.
-#define ORDERS_HAS_MEMBER(T, table, member)                                                                            \
-  ((table) != nullptr && (table)->struct_size >= offsetof(T, member) + sizeof(((T *)nullptr)->member))
+// ORDERS_HAS_MEMBER(T, table, member) lives in abi.h (C plugins need it too).
 
 enum class LogLevel : int32_t {
   debug = ORDERS_LOG_DEBUG,

@@ -42,6 +42,13 @@ public:
   virtual Result<ReserveOutcome> reserve(const ReserveRequest &request) = 0;
   virtual Result<Empty> commit(const ReservationRef &reservation) = 0;
   virtual Result<Empty> release(const ReservationRef &reservation) = 0;
+  // Since ABI 1.3: puts units a commit took back on sale (their paid order
+  // was cancelled or refunded); idempotent on request.idempotencyKey.
+  // Declare ORDERS_INVENTORY_CAN_RESTOCK in kCapabilities when overriding;
+  // without it the host flags such orders for a manual restock instead.
+  virtual Result<Empty> restock(const RestockRequest &) {
+    return Error::make(ErrorCode::unsupported, "this inventory provider cannot restock");
+  }
 };
 
 // Prices and describes products; the core never trusts client prices.

@@ -78,6 +78,22 @@ struct ReservationRef {
   }
 };
 
+// inventory.restock (since ABI 1.3): units a commit took, put back on sale
+// because their paid order was cancelled or refunded. The same
+// idempotencyKey may come again (a retry): restock once.
+struct RestockRequest {
+  std::string reservationId;  // the provider's id of the committed reservation
+  std::string reference;      // the order id
+  std::string idempotencyKey; // "restock:<reservation row id>"
+  std::vector<StockLine> lines;
+  template <class V> void visit(V &v) {
+    v("reservationId", reservationId);
+    v("reference", reference);
+    v("idempotencyKey", idempotencyKey);
+    v("lines", lines);
+  }
+};
+
 // ---- catalog ------------------------------------------------------------
 struct ProductRef {
   std::string productId;
@@ -171,11 +187,16 @@ struct PaymentResult {
   std::string status; // pending | captured | failed | cancelled | refunded
   std::optional<std::string> redirectUrl;
   std::optional<std::string> expiresAt;
+  // What the provider says was paid (status() answers): the host's status
+  // poll checks it against the attempt's amount and applies nothing
+  // without it. Optional on the wire; older plugins leave it out.
+  std::optional<Money> amount;
   template <class V> void visit(V &v) {
     v("reference", reference);
     v("status", status);
     v("redirectUrl", redirectUrl);
     v("expiresAt", expiresAt);
+    v("amount", amount);
   }
 };
 

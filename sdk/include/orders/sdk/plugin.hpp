@@ -87,7 +87,8 @@ template <> struct KindTable<InventoryProvider> {
   template <class P> static const void *get() {
     static const orders_inventory_v1_t table{
         sizeof(orders_inventory_v1_t), P::kCapabilities, &call<K, ReserveRequest, ReserveOutcome, &K::reserve>,
-        &call<K, ReservationRef, Empty, &K::commit>, &call<K, ReservationRef, Empty, &K::release>};
+        &call<K, ReservationRef, Empty, &K::commit>, &call<K, ReservationRef, Empty, &K::release>,
+        &call<K, RestockRequest, Empty, &K::restock>};
     return &table;
   }
 };

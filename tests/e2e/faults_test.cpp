@@ -1,0 +1,241 @@
+// The database going away under load (PostgreSQL only: it is the engine
+// with a server to lose). The server must stay up, answer 503 `unavailable`
+// while the database is away (never hang, never 500), serve checkouts again
+// within seconds after it returns, and every checkout it answered 201 must
+// be readable afterwards.
+//
+// Needs ORDERS_TEST_PG_CTL and ORDERS_TEST_PG_ADMIN (packaging/pg_temp.sh).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server_process.hpp"
+#include "test_skip.hpp"
+
+using namespace orders::e2e;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string envOr(const char *name) {
+  const char *v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+void pgCtl(const std::string &action) {
+  const std::string cmd = envOr("ORDERS_TEST_PG_CTL") + " -m fast " + action + " >/dev/null 2>&1";
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd, 0, std::system(cmd.c_str()));
+}
+
+// Terminates every client backend of the cluster but the one asking.
+void terminateBackends() {
+  const std::string cmd = envOr("ORDERS_TEST_PG_ADMIN") +
+                          " -q -t -c \"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                          "backend_type = 'client backend' AND pid <> pg_backend_pid()\" >/dev/null 2>&1";
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd, 0, std::system(cmd.c_str()));
+}
+
+// Checkouts from 8 clients until stopped; what each reply was.
+class Load {
+public:
+  explicit Load(const ServerProcess &server) : server_(server) {
+    for (int c = 0; c < 8; ++c)
+      threads_.emplace_back([this, c] { run(c); });
+  }
+  ~Load() { stop(); }
+
+  void stop() {
+    running_ = false;
+    for (auto &t : threads_)
+      if (t.joinable()) t.join();
+  }
+  int created() const { return created_.load(); }
+  // Waits until `n` more checkouts succeeded; false after `timeout`.
+  bool waitCreated(int n, std::chrono::seconds timeout) {
+    const int target = created_.load() + n;
+    const auto until = Clock::now() + timeout;
+    while (created_.load() < target && Clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return created_.load() >= target;
+  }
+  Clock::time_point firstCreatedAfter(Clock::time_point t) const {
+    std::lock_guard lock(mutex_);
+    for (const auto &at : created_at_)
+      if (at >= t) return at;
+    return Clock::time_point::max();
+  }
+  std::vector<std::string> orderIds() const {
+    std::lock_guard lock(mutex_);
+    return order_ids_;
+  }
+  // Replies other than 201 and 503 `unavailable`, by "status code".
+  std::map<std::string, int> unexpected() const {
+    std::lock_guard lock(mutex_);
+    return unexpected_;
+  }
+  int unavailable() const { return unavailable_.load(); }
+
+private:
+  void run(int client) {
+    for (int i = 0; running_; ++i) {
+      Reply r = server_.as("fault-" + std::to_string(client), "buyer", "POST", "/api/orders",
+                           checkoutBody({{"sku-mug", 1}}));
+      std::lock_guard lock(mutex_);
+      if (r.status == 201) {
+        ++created_;
+        created_at_.push_back(Clock::now());
+        const Json::Value body = r.json(); // kept alive: the loop reads into it
+        for (const auto &o : body["orders"])
+          order_ids_.push_back(o["id"].asString());
+      } else if (r.status == 503 && r.json()["code"].asString() == "unavailable") {
+        ++unavailable_;
+      } else {
+        const std::string key = std::to_string(r.status) + " " + (r.status ? r.json()["code"].asString() : "");
+        if (unexpected_[key]++ == 0) std::cerr << "\nunexpected reply " << r.status << ": " << r.body << "\n";
+      }
+    }
+  }
+
+  const ServerProcess &server_;
+  std::atomic<bool> running_{true};
+  std::atomic<int> created_{0}, unavailable_{0};
+  mutable std::mutex mutex_;
+  std::vector<Clock::time_point> created_at_;
+  std::vector<std::string> order_ids_;
+  std::map<std::string, int> unexpected_;
+  std::vector<std::thread> threads_;
+};
+
+std::string tail(const std::string &log) { return log.size() > 4000 ? log.substr(log.size() - 4000) : log; }
+
+std::string describe(const std::map<std::string, int> &m) {
+  std::string out;
+  for (const auto &[k, v] : m)
+    out += k + " x" + std::to_string(v) + "; ";
+  return out;
+}
+
+} // namespace
+
+class FaultsTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(FaultsTest);
+  CPPUNIT_TEST(serverSurvivesPostgresRestartUnderCheckoutLoad);
+  CPPUNIT_TEST(databaseDownIs503AndServiceResumesWhenItReturns);
+  CPPUNIT_TEST(terminatedBackendsAreReplacedUnderLoad);
+  CPPUNIT_TEST_SUITE_END();
+
+  bool skip() {
+    if (orders::testing::needPostgres()) return true;
+    return orders::testing::skipUnless(!envOr("ORDERS_TEST_PG_CTL").empty() && !envOr("ORDERS_TEST_PG_ADMIN").empty(),
+                                       "needs ORDERS_TEST_PG_CTL and ORDERS_TEST_PG_ADMIN (packaging/pg_temp.sh)");
+  }
+
+  static ServerOptions options() {
+    ServerOptions o;
+    o.stock_mug = 1000000;
+    return o;
+  }
+
+  static void assertReadable(const ServerProcess &server, const std::vector<std::string> &ids) {
+    CPPUNIT_ASSERT(!ids.empty());
+    for (const auto &id : ids) {
+      Reply r = server.as("admin-1", "admin", "GET", "/api/orders/" + id);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(id + ": " + r.body, 200, r.status);
+    }
+  }
+
+public:
+  void serverSurvivesPostgresRestartUnderCheckoutLoad() {
+    if (skip()) return;
+    TestDatabase db(Engine::postgres);
+    ServerProcess server(db, options());
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Load load(server);
+    CPPUNIT_ASSERT(load.waitCreated(20, std::chrono::seconds(60)));
+    for (int round = 0; round < 2; ++round) {
+      pgCtl("restart");
+      const auto back = Clock::now();
+      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the restart\n" + server.log(),
+                             load.waitCreated(10, std::chrono::seconds(20)));
+      const auto resumed = std::chrono::duration_cast<std::chrono::milliseconds>(load.firstCreatedAfter(back) - back);
+      std::cerr << " [round " << round << ": first 201 " << resumed.count() << " ms after PostgreSQL was back]";
+      CPPUNIT_ASSERT(resumed < std::chrono::seconds(10));
+      CPPUNIT_ASSERT_MESSAGE(server.log(), server.running());
+    }
+    load.stop();
+    std::cerr << " [" << load.created() << " created, " << load.unavailable() << " x 503]";
+    CPPUNIT_ASSERT_MESSAGE(describe(load.unexpected()), load.unexpected().empty());
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.running());
+    assertReadable(server, load.orderIds());
+  }
+
+  void databaseDownIs503AndServiceResumesWhenItReturns() {
+    if (skip()) return;
+    TestDatabase db(Engine::postgres);
+    ServerProcess server(db, options());
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Reply first = server.as("down-1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+    CPPUNIT_ASSERT_EQUAL(201, first.status);
+
+    pgCtl("stop");
+    struct Restart {
+      ~Restart() {
+        const std::string cmd = envOr("ORDERS_TEST_PG_CTL") + " start >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0) std::cerr << "could not restart PostgreSQL\n";
+      }
+    } restart_anyway;
+    for (int i = 0; i < 3; ++i) {
+      const auto asked = Clock::now();
+      Reply r = server.as("down-1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body + "\n" + tail(server.log()), 503, r.status);
+      CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), r.json()["code"].asString());
+      CPPUNIT_ASSERT(Clock::now() - asked < std::chrono::seconds(8)); // lease_timeout_ms 5000, not a hang
+    }
+    Reply get = server.as("down-1", "buyer", "GET", "/api/orders/" + first.json()["orders"][0]["id"].asString());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(get.body, 503, get.status);
+    Reply ready = server.request("GET", "/health/ready");
+    CPPUNIT_ASSERT_EQUAL(503, ready.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("error"), ready.json()["checks"]["database"]["status"].asString());
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.running());
+
+    pgCtl("start");
+    const auto back = Clock::now();
+    Reply again;
+    while (Clock::now() - back < std::chrono::seconds(10)) {
+      again = server.as("down-1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+      if (again.status == 201) break;
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 503, again.status);
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 201, again.status);
+    CPPUNIT_ASSERT_EQUAL(200, server.request("GET", "/health/ready").status);
+    assertReadable(server, {first.json()["orders"][0]["id"].asString(), again.json()["orders"][0]["id"].asString()});
+  }
+
+  void terminatedBackendsAreReplacedUnderLoad() {
+    if (skip()) return;
+    TestDatabase db(Engine::postgres);
+    ServerProcess server(db, options());
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Load load(server);
+    CPPUNIT_ASSERT(load.waitCreated(20, std::chrono::seconds(60)));
+    for (int round = 0; round < 3; ++round) {
+      terminateBackends();
+      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the backends were terminated\n" + server.log(),
+                             load.waitCreated(10, std::chrono::seconds(20)));
+      CPPUNIT_ASSERT_MESSAGE(server.log(), server.running());
+    }
+    load.stop();
+    std::cerr << " [" << load.created() << " created, " << load.unavailable() << " x 503]";
+    CPPUNIT_ASSERT_MESSAGE(describe(load.unexpected()), load.unexpected().empty());
+    assertReadable(server, load.orderIds());
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(FaultsTest);
