@@ -33,6 +33,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(orderRoundTripsWithItemsAndSnapshots);
   CPPUNIT_TEST(transitionWritesHistoryAndOutboxTogether);
   CPPUNIT_TEST(illegalTransitionWritesNothing);
+  CPPUNIT_TEST(staleVersionIsAConflictNotAnInternalError);
   CPPUNIT_TEST(rolledBackTransactionLeavesNoTrace);
   CPPUNIT_TEST(concurrentTransitionsLoseNoWrite);
   CPPUNIT_TEST(listPaginatesByCreatedThenId);
@@ -127,6 +128,32 @@ public:
       CPPUNIT_ASSERT_EQUAL(std::string("cannot move an order from pending to delivered"), std::string(e.what()));
     }
     CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM order_history"));
+  }
+
+  // An optimistic-lock miss (someone moved the order since it was read) is
+  // a DomainError carrying `conflict` (409, retryable), not a bare error
+  // that the API would answer 500.
+  void staleVersionIsAConflictNotAnInternalError() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u1", core::nowMs());
+    db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "user:u1"); });
+    core::Order stale = o; // version 1, as read before the change below
+    db_->transaction([&](Poco::Data::Session &s) {
+      auto locked = repo.find(s, o.id, true);
+      repo.transition(s, *locked, core::OrderStatus::awaiting_payment, "test", "");
+    });
+    try {
+      db_->transaction([&](Poco::Data::Session &s) {
+        repo.transition(s, stale, core::OrderStatus::awaiting_payment, "test", "");
+      });
+      CPPUNIT_FAIL("expected a ConcurrentChange");
+    } catch (const core::ConcurrentChange &e) {
+      CPPUNIT_ASSERT(e.error().code == orders::sdk::ErrorCode::conflict);
+      CPPUNIT_ASSERT(e.error().retryable);
+      CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("changed concurrently") != std::string::npos);
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), count("SELECT COUNT(*) FROM order_history")); // created + one move
   }
 
   void rolledBackTransactionLeavesNoTrace() {
