@@ -26,8 +26,8 @@ private:
 class TransitionError : public DomainError {
 public:
   TransitionError(OrderStatus from, OrderStatus to)
-      : DomainError(sdk::conflict(std::string("cannot move an order from ") + statusName(from) + " to " +
-                                  statusName(to))),
+      : DomainError(
+            sdk::conflict(std::string("cannot move an order from ") + statusName(from) + " to " + statusName(to))),
         from_(from), to_(to) {}
   OrderStatus from() const { return from_; }
   OrderStatus to() const { return to_; }

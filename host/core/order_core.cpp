@@ -13,7 +13,8 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
                                                           const plugins::PluginRegistry &registry) {
   std::unique_ptr<OrderCore> core(new OrderCore());
   const Json::Value &db = config["database"];
-  auto opened = storage::Database::open(db["url"].asString(), db["pool_size"].asInt(), db.get("lease_timeout_ms", 5000).asInt());
+  auto opened =
+      storage::Database::open(db["url"].asString(), db["pool_size"].asInt(), db.get("lease_timeout_ms", 5000).asInt());
   if (!opened.ok()) return sdk::Error{opened.error().code, "/database/url: " + opened.error().message, false};
   core->db_ = std::move(opened).value();
   if (db["migrate_on_start"].asBool()) {

@@ -126,8 +126,7 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     abandonRetry(order.id, attempt, made, result.error().retryable ? "void_pending" : "cancelled");
     return result.error();
   }
-  if (auto finished = finishRetry(order, attempt, result.value(), made, actor); !finished.ok())
-    return finished.error();
+  if (auto finished = finishRetry(order, attempt, result.value(), made, actor); !finished.ok()) return finished.error();
   return view(id);
 }
 
@@ -202,14 +201,12 @@ sdk::Status OrderService::holdStockForRetry(const Order &o, const Payment &attem
     r.status = "reserving";
     r.lines = sdk::toJson(stock);
     db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
-    auto held =
-        reserve(*inventory, sdk::ReserveRequest{o.id, r.idempotency_key, checkout_.options().reservation_ttl_seconds,
-                                                stock});
+    auto held = reserve(
+        *inventory, sdk::ReserveRequest{o.id, r.idempotency_key, checkout_.options().reservation_ttl_seconds, stock});
     if (!held.ok() || !held->reserved) {
       // A failed call may still have reserved: release by the order reference.
-      db_.transaction([&](Poco::Data::Session &s) {
-        reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending");
-      });
+      db_.transaction(
+          [&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending"); });
       if (!held.ok()) return held.error();
       std::string names;
       for (const auto &sh : held->shortages)

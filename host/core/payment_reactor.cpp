@@ -91,8 +91,8 @@ Decision decide(const sdk::PaymentEvent &event, const Order &order, const std::o
 
 } // namespace
 
-void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk::PaymentEvent &event,
-                             Order &order, std::optional<Payment> &payment, const std::string &actor) {
+void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk::PaymentEvent &event, Order &order,
+                             std::optional<Payment> &payment, const std::string &actor) {
   const Action action = static_cast<Action>(action_value);
   storage::OrderRepository orders(db_);
   storage::PaymentRepository payments(db_);
@@ -189,12 +189,12 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
     const bool about_latest = !payment || all_payments.empty() || payment->id == all_payments.back().id;
     const sdk::Money expected = payment ? sdk::Money{payment->amount_minor, payment->currency}
                                         : sdk::Money{order->total_minor, order->currency};
-    const bool amount_ok = event.amount ? event.amount->amountMinor == expected.amountMinor &&
-                                              event.amount->currency == expected.currency
-                                        : !via; // a plugin's event must say what was paid
+    const bool amount_ok =
+        event.amount ? event.amount->amountMinor == expected.amountMinor && event.amount->currency == expected.currency
+                     : !via; // a plugin's event must say what was paid
     const bool fits_order = expected.amountMinor == order->total_minor && expected.currency == order->currency;
-    const std::optional<std::string> owner = payment ? std::optional<std::string>(payment->provider)
-                                                     : order->payment_instance;
+    const std::optional<std::string> owner =
+        payment ? std::optional<std::string>(payment->provider) : order->payment_instance;
     Decision decision;
     if (via && owner && *via != *owner)
       decision.outcome = "wrong_instance";

@@ -103,11 +103,13 @@ Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const
                       if (!repo.setStatusIf(s, r.id, "restock_pending", "restock_manual")) return false;
                       storage::OrderRepository orders(db_);
                       if (r.order_id)
-                        if (auto o = orders.find(s, *r.order_id, true)) orders.appendEvent(s, "order.restock_required", *o);
+                        if (auto o = orders.find(s, *r.order_id, true))
+                          orders.appendEvent(s, "order.restock_required", *o);
                       return true;
                     }};
   };
-  if (!inventoryCanRestock(p)) return manual("the inventory provider declares no restock (ORDERS_INVENTORY_CAN_RESTOCK)");
+  if (!inventoryCanRestock(p))
+    return manual("the inventory provider declares no restock (ORDERS_INVENTORY_CAN_RESTOCK)");
   sdk::RestockRequest req;
   req.reservationId = r.reservation_id.value_or("");
   req.reference = r.order_id.value_or(r.checkout_id);
@@ -156,8 +158,7 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   sdk::ShipmentRef ref{*next.reference, sh.order_id, std::nullopt, sh.seller_id, std::nullopt, {}};
   if (order) {
     ref.orderNumber = order->order_number;
-    if (order->shipping_address.isObject())
-      ref.address = sdk::fromJsonOrThrow<sdk::Address>(order->shipping_address);
+    if (order->shipping_address.isObject()) ref.address = sdk::fromJsonOrThrow<sdk::Address>(order->shipping_address);
     for (const sdk::LineItem &li : lineItemsOf(*order))
       if (li.sellerId == sh.seller_id) ref.lines.push_back(li);
   }
@@ -172,8 +173,9 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   // confirm (or cancel) path answers the shipment unchanged ("draft").
   const std::string &reported = result->status;
   if (confirm)
-    next.status = reported == "draft" ? "draft" : (reported == "shipped" || reported == "delivered") ? reported
-                                                                                                     : "confirmed";
+    next.status = reported == "draft"                                  ? "draft"
+                  : (reported == "shipped" || reported == "delivered") ? reported
+                                                                       : "confirmed";
   else
     next.status = reported == "cancelled" || reported.empty() ? "cancelled" : "cancel_failed";
   if (next.status == "draft" || next.status == "cancel_failed")
@@ -307,8 +309,7 @@ bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
     if (!status) break; // settled by someone else meanwhile
     bool written = false;
     db_.transaction([&](Poco::Data::Session &s) {
-      written = decision.retry ? claims.retryLater(s, id, *status, nowMs() + backoffMs(failures))
-                               : decision.write(s);
+      written = decision.retry ? claims.retryLater(s, id, *status, nowMs() + backoffMs(failures)) : decision.write(s);
     });
     if (written) return !decision.retry;
     log::info("side-effect row moved while its plugin call ran; deciding again", {{"id", id}, {"was", *status}});
@@ -332,9 +333,8 @@ int Reconciler::run(Kind kind, int limit, const char *scope_column, const std::s
     } catch (const std::exception &e) {
       log::error("side-effect row failed; will retry later", {{"id", c.id}, {"error", describe(e)}});
       try {
-        db_.autocommit([&](Poco::Data::Session &s) {
-          claims.retryLaterAnyway(s, c.id, nowMs() + backoffMs(c.attempts));
-        });
+        db_.autocommit(
+            [&](Poco::Data::Session &s) { claims.retryLaterAnyway(s, c.id, nowMs() + backoffMs(c.attempts)); });
       } catch (const std::exception &again) {
         log::error("cannot postpone a failed side-effect row; its claim lapses on its own",
                    {{"id", c.id}, {"error", describe(again)}});

@@ -101,8 +101,9 @@ public:
     if (too_large) lingeringClose(raw);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.increment("orders_http_requests_total",
-                       {{"route", route_label}, {"method", methodLabel(req.method)}, {"status", std::to_string(res.status)}});
+    metrics_.increment(
+        "orders_http_requests_total",
+        {{"route", route_label}, {"method", methodLabel(req.method)}, {"status", std::to_string(res.status)}});
     metrics_.observe("orders_http_request_duration_seconds", {{"route", route_label}}, seconds);
     if (options_.access_log)
       log::info("http", {{"request_id", req.request_id},

@@ -60,8 +60,7 @@ MetricsRegistry::Series &MetricsRegistry::seriesFor(const std::string &name, Typ
   if (inserted) it->second.type = type;
   const std::string key = renderLabels(labels);
   auto found = it->second.series.find(key);
-  if (found == it->second.series.end() && it->second.series.size() >= kMaxSeriesPerMetric &&
-      name != kDroppedSeries) {
+  if (found == it->second.series.end() && it->second.series.size() >= kMaxSeriesPerMetric && name != kDroppedSeries) {
     // Label values are not all ours (plugins, clients): past the cap a new
     // series is dropped and counted instead of growing memory for ever.
     auto &dropped = families_[kDroppedSeries];

@@ -58,9 +58,7 @@ public:
   CircuitBreaker::State breakerState() const { return breaker_.state(); }
 
   // The kind's method table, e.g. methods<orders_payment_v1_t>().
-  template <class Table> const Table &methods() const {
-    return *static_cast<const Table *>(library_->methods());
-  }
+  template <class Table> const Table &methods() const { return *static_cast<const Table *>(library_->methods()); }
 
   template <class Resp, class Req>
   sdk::Result<Resp> call(const char *method, orders_method_fn fn, const Req &request, std::string_view payload = {}) {

@@ -79,11 +79,9 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
 
 } // namespace
 
-sdk::Result<std::unique_ptr<PluginRegistry>> PluginRegistry::load(const Json::Value &config,
-                                                                  const std::string &source_name,
-                                                                  metrics::MetricsRegistry &metrics,
-                                                                  std::shared_ptr<const SecretStore> secrets,
-                                                                  CircuitBreaker::Clock breaker_clock) {
+sdk::Result<std::unique_ptr<PluginRegistry>>
+PluginRegistry::load(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
+                     std::shared_ptr<const SecretStore> secrets, CircuitBreaker::Clock breaker_clock) {
   auto registry = std::make_unique<PluginRegistry>();
   const std::vector<std::string> paths = stringList(config["plugin_paths"]);
   std::vector<std::string> failures;

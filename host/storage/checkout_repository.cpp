@@ -67,9 +67,9 @@ void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkou
 bool CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
                                 const std::optional<std::string> &error) {
   Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
-  return db_.exec(s,
-                  "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
-                  status, err, core::nowMs(), checkout_id) == 1;
+  return db_.exec(
+             s, "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
+             status, err, core::nowMs(), checkout_id) == 1;
 }
 
 std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {

@@ -72,8 +72,7 @@ Poco::Data::Session Database::connect() {
     session << "PRAGMA foreign_keys=ON", now;
   } else {
     // Errors carry their SQLSTATE ("ERROR:  23505: ..."): storage/db_error.hpp.
-    PGconn *conn =
-        static_cast<PGconn *>(dynamic_cast<Poco::Data::PostgreSQL::SessionImpl &>(*session.impl()).handle());
+    PGconn *conn = static_cast<PGconn *>(dynamic_cast<Poco::Data::PostgreSQL::SessionImpl &>(*session.impl()).handle());
     PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
     session << "SET TIME ZONE 'UTC'", now;
     // No transaction of ours waits on anything but the database (plugin
@@ -90,9 +89,8 @@ std::unique_ptr<SessionLease> Database::lease() {
   bool create = false;
   {
     std::unique_lock lock(mutex_);
-    if (!available_.wait_for(lock, std::chrono::milliseconds(lease_timeout_ms_), [this] {
-          return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_;
-        }))
+    if (!available_.wait_for(lock, std::chrono::milliseconds(lease_timeout_ms_),
+                             [this] { return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_; }))
       throw DbError(DbFailure::unavailable, "",
                     "no database connection came free within " + std::to_string(lease_timeout_ms_) +
                         " ms (database.pool_size " + std::to_string(pool_size_) + ")");

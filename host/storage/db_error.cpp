@@ -49,7 +49,7 @@ DbFailure classify(const std::exception &e) {
   if (auto *c = dynamic_cast<const SL::ConstraintViolationException *>(&e))
     // SQLite's own messages are fixed English text, never translated.
     return c->displayText().find("UNIQUE constraint failed") != std::string::npos ? DbFailure::unique_violation
-                                                                                   : DbFailure::other;
+                                                                                  : DbFailure::other;
   if (dynamic_cast<const SL::CantOpenDBFileException *>(&e) || dynamic_cast<const SL::IOErrorException *>(&e))
     return DbFailure::unavailable;
   // libpq's own connection errors ("server closed the connection

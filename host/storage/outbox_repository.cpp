@@ -50,20 +50,6 @@ std::string idsIn(const std::vector<int64_t> &ids) {
 }
 } // namespace
 
-std::vector<OutboxRow> OutboxRepository::claim(Poco::Data::Session &s, int limit, const char *lock_clause) {
-  Poco::Data::Statement st(s);
-  // Only the narrow queue rows are locked; the wide event rows are read.
-  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox WHERE id IN "
-        "(SELECT id FROM outbox_pending ORDER BY id LIMIT " +
-            std::to_string(limit) + lock_clause + ") ORDER BY id";
-  st.execute();
-  std::vector<OutboxRow> out;
-  for (Rows r(st); r.valid(); r.next())
-    out.push_back(OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
-                            r.str("payload"), r.i64("created_at_ms"), std::nullopt});
-  return out;
-}
-
 std::vector<OutboxRow> OutboxRepository::claimFree(Poco::Data::Session &s, int limit, const char *lock_clause,
                                                    int64_t now_ms) {
   Poco::Data::Statement st(s);
@@ -80,8 +66,7 @@ std::vector<OutboxRow> OutboxRepository::claimFree(Poco::Data::Session &s, int l
   return out;
 }
 
-void OutboxRepository::lease(Poco::Data::Session &s, const std::vector<int64_t> &ids,
-                             std::optional<int64_t> until_ms) {
+void OutboxRepository::lease(Poco::Data::Session &s, const std::vector<int64_t> &ids, std::optional<int64_t> until_ms) {
   if (ids.empty()) return;
   Poco::Data::Statement st(s);
   if (until_ms) {

@@ -29,11 +29,10 @@ public:
   std::vector<OutboxRow> page(Poco::Data::Session &s, int64_t after_id, int limit, bool unpublished_only,
                               const std::optional<std::string> &aggregate_id = std::nullopt);
 
-  // Up to `limit` unpublished rows, oldest first, locked with `lock_clause`
+  // Up to `limit` unpublished rows whose lease is free (NULL or before
+  // `now_ms`), oldest first, locked with `lock_clause`
   // (Database::forUpdateSkipLocked(): call inside a transaction on
-  // PostgreSQL so other relays skip them).
-  std::vector<OutboxRow> claim(Poco::Data::Session &s, int limit, const char *lock_clause);
-  // claim() of rows whose lease is free (NULL or before `now_ms`).
+  // PostgreSQL so other relays skip them while they are leased).
   std::vector<OutboxRow> claimFree(Poco::Data::Session &s, int limit, const char *lock_clause, int64_t now_ms);
   // Leases `ids` until `until_ms` (NULL: frees them for the next pass).
   void lease(Poco::Data::Session &s, const std::vector<int64_t> &ids, std::optional<int64_t> until_ms);

@@ -55,13 +55,12 @@ void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) 
 }
 
 bool PaymentRepository::updateIf(Poco::Data::Session &s, const core::Payment &in, const std::string &expected) {
-  const bool moved =
-      db_.exec(s,
-               "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, "
-               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
-               "WHERE id = $6 AND status = $7",
-               nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(),
-               in.id, expected) == 1;
+  const bool moved = db_.exec(s,
+                              "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, "
+                              "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
+                              "WHERE id = $6 AND status = $7",
+                              nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at),
+                              core::nowMs(), in.id, expected) == 1;
   if (moved) db_.touch(s, in.order_id);
   return moved;
 }
@@ -148,13 +147,12 @@ void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh
 }
 
 bool ShipmentRepository::updateIf(Poco::Data::Session &s, const core::Shipment &sh, const std::string &expected) {
-  const bool moved =
-      db_.exec(s,
-               "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, "
-               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
-               "WHERE id = $6 AND status = $7",
-               nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(),
-               sh.id, expected) == 1;
+  const bool moved = db_.exec(s,
+                              "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, "
+                              "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
+                              "WHERE id = $6 AND status = $7",
+                              nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number),
+                              core::nowMs(), sh.id, expected) == 1;
   if (moved) db_.touch(s, sh.order_id);
   return moved;
 }
@@ -209,8 +207,7 @@ bool ReservationRepository::setStatusIf(Poco::Data::Session &s, const std::strin
 }
 
 std::optional<core::Reservation> ReservationRepository::byId(Poco::Data::Session &s, const std::string &id) {
-  Statement &st =
-      db_.query(s, std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE id = $1", id);
+  Statement &st = db_.query(s, std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE id = $1", id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return readReservation(r);

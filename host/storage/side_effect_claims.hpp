@@ -51,8 +51,7 @@ public:
   // After a failed attempt: frees the claim, counts the failure and sets the
   // next attempt, if the row is still in `expected` (else false: someone
   // moved it meanwhile).
-  bool retryLater(Poco::Data::Session &s, const std::string &id, const std::string &expected,
-                  int64_t next_attempt_ms);
+  bool retryLater(Poco::Data::Session &s, const std::string &id, const std::string &expected, int64_t next_attempt_ms);
   // The same whatever the status (after an exception, when the status read
   // may be unknown).
   void retryLaterAnyway(Poco::Data::Session &s, const std::string &id, int64_t next_attempt_ms);

@@ -126,25 +126,22 @@ public:
   }
 
   void structTooSmallIsReported() {
-    CPPUNIT_ASSERT_EQUAL(
-        "plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI " + kAbi + " requires (" +
-            std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
-        loadError(byPath("struct-too-small")));
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-small: descriptor struct_size 24 is smaller than ABI " + kAbi +
+                             " requires (" + std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
+                         loadError(byPath("struct-too-small")));
   }
 
   void structTooLargeIsReported() {
     CPPUNIT_ASSERT_EQUAL("plugin catalog/struct-too-large: descriptor struct_size " +
-                             std::to_string(sizeof(orders_plugin_descriptor_t) + 16) +
-                             " is larger than ABI " + kAbi + " defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) +
-                             ")",
+                             std::to_string(sizeof(orders_plugin_descriptor_t) + 16) + " is larger than ABI " + kAbi +
+                             " defines (" + std::to_string(sizeof(orders_plugin_descriptor_t)) + ")",
                          loadError(byPath("struct-too-large")));
   }
 
   void abiMajorMismatchIsReported() {
-    CPPUNIT_ASSERT_EQUAL(
-        "plugin catalog/abi-major: built for ABI 2." + std::to_string(ORDERS_ABI_MINOR) + ", host speaks ABI " + kAbi +
-            " (major versions differ)",
-        loadError(byPath("abi-major")));
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/abi-major: built for ABI 2." + std::to_string(ORDERS_ABI_MINOR) +
+                             ", host speaks ABI " + kAbi + " (major versions differ)",
+                         loadError(byPath("abi-major")));
   }
 
   void newerMinorIsReported() {
@@ -210,9 +207,8 @@ public:
   // loader's zero-filled copy of the table, not memory past its end.
   void cPluginsBuiltAgainstOlderHeadersLoadAndLackNewerSlots() {
     for (const std::string name : {"c-v1-0", "c-v1-2"}) {
-      const std::string text = "plugins:\n  inventory: [{name: " + name + ", path: \"" + kDir +
-                               "/orders-inventory-" + name + ".so\"}]\n  catalog: [{name: good, path: \"" +
-                               lib("good") + "\"}]\n";
+      const std::string text = "plugins:\n  inventory: [{name: " + name + ", path: \"" + kDir + "/orders-inventory-" +
+                               name + ".so\"}]\n  catalog: [{name: good, path: \"" + lib("good") + "\"}]\n";
       auto parsed = config::parseConfigText(text, "test.yaml", [](const std::string &) { return std::nullopt; });
       CPPUNIT_ASSERT(parsed.ok());
       Json::Value doc = parsed.value();

@@ -26,9 +26,7 @@ class ConsistencyBase : public CppUnit::TestFixture {
 
 protected:
   virtual Engine engine() const = 0;
-  bool skip() const {
-    return engine() == Engine::postgres && orders::testing::needPostgres();
-  }
+  bool skip() const { return engine() == Engine::postgres && orders::testing::needPostgres(); }
 
 public:
   void concurrentCheckoutsNeverOversell() {
@@ -115,17 +113,17 @@ public:
     Reply r = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
     CPPUNIT_ASSERT_EQUAL(201, r.status);
     const std::string id = r.json()["orders"][0]["id"].asString();
-    Reply failed = server.request(
-        "POST", "/hooks/payment/manual",
-        R"({"eventId":"f1","orderId":")" + id + R"(","status":"failed","amountMinor":1299,"currency":"USD"})",
-        {{"x-webhook-secret", "test-webhook-secret"}});
+    Reply failed = server.request("POST", "/hooks/payment/manual",
+                                  R"({"eventId":"f1","orderId":")" + id +
+                                      R"(","status":"failed","amountMinor":1299,"currency":"USD"})",
+                                  {{"x-webhook-secret", "test-webhook-secret"}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(failed.body, 200, failed.status);
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0),
+                         db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
     std::vector<std::future<Reply>> retries;
     for (int i = 0; i < 20; ++i)
-      retries.push_back(std::async(std::launch::async, [&] {
-        return server.as("u1", "buyer", "POST", "/api/orders/" + id + "/payment");
-      }));
+      retries.push_back(std::async(std::launch::async,
+                                   [&] { return server.as("u1", "buyer", "POST", "/api/orders/" + id + "/payment"); }));
     int ok = 0, refused = 0;
     for (auto &f : retries) {
       Reply reply = f.get();
@@ -139,9 +137,10 @@ public:
     CPPUNIT_ASSERT_EQUAL(1, ok);
     CPPUNIT_ASSERT_EQUAL(19, refused);
     CPPUNIT_ASSERT_EQUAL(int64_t(2), db.scalar("SELECT COUNT(*) FROM payments WHERE order_id = '" + id + "'"));
-    CPPUNIT_ASSERT_EQUAL(int64_t(1), db.scalar("SELECT COUNT(*) FROM reservations WHERE order_id = '" + id +
-                                               "' AND status = 'held'"));
-    CPPUNIT_ASSERT_EQUAL(int64_t(1), db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
+    CPPUNIT_ASSERT_EQUAL(
+        int64_t(1), db.scalar("SELECT COUNT(*) FROM reservations WHERE order_id = '" + id + "' AND status = 'held'"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1),
+                         db.scalar("SELECT reserved FROM inventory_stock WHERE product_key='sku-mug'", true));
   }
 
   void keyReusedWithAnotherBodyIs422() {

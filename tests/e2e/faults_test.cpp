@@ -85,8 +85,8 @@ public:
 private:
   void run(int client) {
     for (int i = 0; running_; ++i) {
-      Reply r = server_.as("fault-" + std::to_string(client), "buyer", "POST", "/api/orders",
-                           checkoutBody({{"sku-mug", 1}}));
+      Reply r =
+          server_.as("fault-" + std::to_string(client), "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
       std::lock_guard lock(mutex_);
       if (r.status == 201) {
         ++created_;

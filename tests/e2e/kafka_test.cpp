@@ -62,9 +62,7 @@ class KafkaBase : public CppUnit::TestFixture {
 
 protected:
   virtual Engine engine() const = 0;
-  bool skip() const {
-    return engine() == Engine::postgres && orders::testing::needPostgres();
-  }
+  bool skip() const { return engine() == Engine::postgres && orders::testing::needPostgres(); }
 
   static ServerOptions kafkaOptions(const KafkaMock &kafka) {
     ServerOptions o;

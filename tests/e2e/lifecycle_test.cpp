@@ -68,9 +68,7 @@ protected:
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<ServerProcess> server_;
 
-  bool skip() const {
-    return engine() == Engine::postgres && orders::testing::needPostgres();
-  }
+  bool skip() const { return engine() == Engine::postgres && orders::testing::needPostgres(); }
   void start(ServerOptions o = {}) {
     server_.reset();
     if (!db_) db_ = std::make_unique<TestDatabase>(engine());

@@ -77,8 +77,7 @@ std::string problems(const std::string &log) {
 }
 
 // The status of the order's payment through instance `provider`.
-std::string paymentStatus(const TestDatabase &db, const std::string &order_id,
-                          const std::string &provider = "xendit") {
+std::string paymentStatus(const TestDatabase &db, const std::string &order_id, const std::string &provider = "xendit") {
   for (const char *s : {"void_pending", "refund_pending", "cancelled", "refunded", "void_failed", "refund_failed",
                         "pending", "captured"})
     if (db.scalar("SELECT COUNT(*) FROM payments WHERE order_id = '" + order_id + "' AND provider = '" + provider +
@@ -131,8 +130,8 @@ public:
     });
     CPPUNIT_ASSERT(void_arrived.get_future().wait_for(std::chrono::seconds(20)) == std::future_status::ready);
     // The void is in flight: now the provider says the invoice was paid.
-    Reply paid = server.request("POST", "/hooks/payment/xendit", paidCallback("inv-1", id),
-                                {{"x-callback-token", "cb-token"}});
+    Reply paid =
+        server.request("POST", "/hooks/payment/xendit", paidCallback("inv-1", id), {{"x-callback-token", "cb-token"}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 200, paid.status);
     CPPUNIT_ASSERT_EQUAL(std::string("refund_flagged"), paid.json()["status"].asString());
     release_void.set_value();
@@ -217,10 +216,9 @@ public:
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
     const std::string id = r.json()["orders"][0]["id"].asString();
     const std::map<std::string, std::string> hook{{"x-webhook-secret", "test-webhook-secret"}};
-    Reply paid = server.request("POST", "/hooks/payment/manual",
-                                R"({"eventId":"p1","orderId":")" + id +
-                                    R"(","status":"paid","amountMinor":1299,"currency":"USD"})",
-                                hook);
+    Reply paid = server.request(
+        "POST", "/hooks/payment/manual",
+        R"({"eventId":"p1","orderId":")" + id + R"(","status":"paid","amountMinor":1299,"currency":"USD"})", hook);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 200, paid.status);
     CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] {
                              return db.scalar("SELECT COUNT(*) FROM reservations WHERE order_id = '" + id +

@@ -147,9 +147,7 @@ protected:
   std::unique_ptr<KafkaMock> kafka_;
   int64_t next_event_ = 0;
 
-  bool skip() const {
-    return engine() == orders::e2e::Engine::postgres && orders::testing::needPostgres();
-  }
+  bool skip() const { return engine() == orders::e2e::Engine::postgres && orders::testing::needPostgres(); }
 
   std::unique_ptr<storage::Database> open() {
     auto opened = storage::Database::open(test_db_->ordersUrl(), 4);

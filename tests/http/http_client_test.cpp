@@ -172,7 +172,8 @@ public:
     CPPUNIT_ASSERT(!big.ok());
     CPPUNIT_ASSERT(big.error().code == orders::sdk::ErrorCode::unavailable);
     CPPUNIT_ASSERT(!big.error().retryable);
-    CPPUNIT_ASSERT_MESSAGE(big.error().message, big.error().message.find("max_response_bytes 65536") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(big.error().message,
+                           big.error().message.find("max_response_bytes 65536") != std::string::npos);
     auto small = client.send(request("GET", peer.baseUrl() + "/small"), in(5000));
     CPPUNIT_ASSERT_MESSAGE(small.ok() ? "" : small.error().message, small.ok());
     CPPUNIT_ASSERT_EQUAL(size_t(1000), small->body.size());

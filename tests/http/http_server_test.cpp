@@ -166,7 +166,8 @@ public:
       socket.sendBytes(head.data(), static_cast<int>(head.size()));
       size_t sent = 0;
       while (sent < body.size()) {
-        const int n = socket.sendBytes(body.data() + sent, static_cast<int>(std::min<size_t>(65536, body.size() - sent)));
+        const int n =
+            socket.sendBytes(body.data() + sent, static_cast<int>(std::min<size_t>(65536, body.size() - sent)));
         CPPUNIT_ASSERT(n > 0);
         sent += static_cast<size_t>(n);
       }

@@ -54,9 +54,7 @@ protected:
   std::unique_ptr<storage::Database> db_;
   std::string dir_, pg_name_, url_; // url_: the test database's
 
-  bool skip() const {
-    return postgres() && orders::testing::needPostgres();
-  }
+  bool skip() const { return postgres() && orders::testing::needPostgres(); }
 
 public:
   void setUp() override {

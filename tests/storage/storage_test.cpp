@@ -144,9 +144,8 @@ public:
       repo.transition(s, *locked, core::OrderStatus::awaiting_payment, "test", "");
     });
     try {
-      db_->transaction([&](Poco::Data::Session &s) {
-        repo.transition(s, stale, core::OrderStatus::awaiting_payment, "test", "");
-      });
+      db_->transaction(
+          [&](Poco::Data::Session &s) { repo.transition(s, stale, core::OrderStatus::awaiting_payment, "test", ""); });
       CPPUNIT_FAIL("expected a ConcurrentChange");
     } catch (const core::ConcurrentChange &e) {
       CPPUNIT_ASSERT(e.error().code == orders::sdk::ErrorCode::conflict);

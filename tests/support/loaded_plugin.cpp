@@ -45,9 +45,10 @@ LoadedPlugin::LoadedPlugin(const std::string &kind, const Json::Value &instance,
   validator.value()->applyDefaults(parsed.value());
   auto store = std::make_shared<orders::host::plugins::SecretStore>(parsed.value()["secrets"],
                                                                     orders::host::config::processEnv());
-  auto loaded = orders::host::plugins::PluginRegistry::load(
-      parsed.value(), "test-config", metrics_, store,
-      [offset = offset_] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(offset->load()); });
+  auto loaded =
+      orders::host::plugins::PluginRegistry::load(parsed.value(), "test-config", metrics_, store, [offset = offset_] {
+        return std::chrono::steady_clock::now() + std::chrono::milliseconds(offset->load());
+      });
   if (!loaded.ok()) {
     error_ = loaded.error().message;
     return;

@@ -30,7 +30,8 @@ class ProcessInitTest : public CppUnit::TestFixture {
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t)
       threads.emplace_back([&] {
-        while (!go.load()) std::this_thread::yield();
+        while (!go.load())
+          std::this_thread::yield();
         for (int i = 0; i < rounds; ++i)
           if (!each()) ++wrong;
       });

@@ -228,8 +228,7 @@ public:
       return invalidArgument("/base_url: must start with http:// or https://");
     for (const Status &s :
          {checkPath("reserve_path", config.reserve_path, false), checkPath("commit_path", config.commit_path, false),
-          checkPath("release_path", config.release_path, true),
-          checkPath("restock_path", config.restock_path, true),
+          checkPath("release_path", config.release_path, true), checkPath("restock_path", config.restock_path, true),
           checkPointer("out_of_stock_pointer", config.out_of_stock_pointer),
           checkPointer("out_of_stock_product_pointer", config.out_of_stock_product_pointer)})
       if (!s.ok()) return s.error();

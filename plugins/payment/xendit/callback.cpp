@@ -45,8 +45,8 @@ Result<Money> invoiceAmount(const Settings &s, const Json::Value &root, std::str
   const Json::Value *paid_amount = memberOf(root, "paid_amount");
   const Json::Value *amount = paid_amount != nullptr ? paid_amount : memberOf(root, "amount");
   if (amount == nullptr) return invalidArgument("/amount: is required");
-  auto minor = amountAt(*amount, paid_amount != nullptr ? "/paid_amount" : "/amount", body, currency.value(),
-                        exponent.value());
+  auto minor =
+      amountAt(*amount, paid_amount != nullptr ? "/paid_amount" : "/amount", body, currency.value(), exponent.value());
   if (!minor.ok()) return minor.error();
   return Money{minor.value(), currency.value()};
 }

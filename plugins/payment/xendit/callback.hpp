@@ -13,9 +13,9 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <json/json.h>
 #include <string>
 #include <string_view>
-#include <json/json.h>
 
 #include "orders/sdk/messages.hpp"
 #include "settings.hpp"

@@ -141,8 +141,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("GET", "/api/cart/u-1"));
 
-    peer.on("GET", "/api/cart/u-1", PeerReply{200, kCart});      // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("GET", "/api/cart/u-1", PeerReply{200, kCart}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));        // past open_ms on the breaker's clock
     auto healed = core::loadCart(instance, user("u-1"));
     CPPUNIT_ASSERT_MESSAGE(healed.ok() ? "" : healed.error().message, healed.ok());
     CPPUNIT_ASSERT_EQUAL(size_t(2), healed->lines.size());

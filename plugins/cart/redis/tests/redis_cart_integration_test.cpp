@@ -391,9 +391,7 @@ public:
   }
 
 private:
-  static bool skip() {
-    return orders::testing::needRedis();
-  }
+  static bool skip() { return orders::testing::needRedis(); }
 
   Reply run(const std::vector<std::string> &args) {
     Poco::Redis::Array command;

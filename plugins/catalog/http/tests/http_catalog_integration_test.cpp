@@ -155,8 +155,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("GET", "/api/products/p1"));
 
-    peer.on("GET", "/api/products/p1", PeerReply{200, kMug});    // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("GET", "/api/products/p1", PeerReply{200, kMug}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));          // past open_ms on the breaker's clock
     auto healed = core::lookup(instance, request({{"p1", std::nullopt}}));
     CPPUNIT_ASSERT_MESSAGE(healed.ok() ? "" : healed.error().message, healed.ok());
     CPPUNIT_ASSERT_EQUAL(int64_t(1299), healed->products.at(0).unitPrice.amountMinor);

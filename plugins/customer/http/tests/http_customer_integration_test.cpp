@@ -189,8 +189,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("GET", "/api/users/u-1"));
 
-    peer.on("GET", "/api/users/u-1", PeerReply{200, kAnn});      // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("GET", "/api/users/u-1", PeerReply{200, kAnn}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));        // past open_ms on the breaker's clock
     auto healed = core::lookupCustomer(instance, ref("u-1"));
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("Ann Lee"), healed->name.value());

@@ -199,8 +199,8 @@ public:
                          refused.error().message);
     CPPUNIT_ASSERT_EQUAL(reached, peer.count("POST", kReserve)); // failed fast: the peer saw nothing
 
-    peer.on("POST", kReserve, {200, R"({"ok":true})"});          // healthy again
-    p->advance(std::chrono::milliseconds(450)); // past open_ms on the breaker's clock
+    peer.on("POST", kReserve, {200, R"({"ok":true})"}); // healthy again
+    p->advance(std::chrono::milliseconds(450));         // past open_ms on the breaker's clock
     auto trial = core::reserve(p->instance(), reserveRequest("k4", "o-1", lines));
     CPPUNIT_ASSERT_MESSAGE(why(trial), trial.ok());
     CPPUNIT_ASSERT(trial->reserved);

@@ -294,7 +294,8 @@ public:
   // ABI 1.3: units of a paid order that was cancelled go back on sale.
   void restockPostsThePathOrIsUnsupportedWithoutOne() {
     auto none = start();
-    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK), none->table<orders_inventory_v1_t>()->capabilities);
+    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK),
+                         none->table<orders_inventory_v1_t>()->capabilities);
     RestockRequest req{"o-9", "o-9", "restock:r-1", {line("sku-mug", 2)}};
     auto refused = restock(*none, req);
     CPPUNIT_ASSERT_EQUAL(std::string("unsupported"), codeOf(refused)); // the host flags a manual restock

@@ -202,7 +202,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(reached, peer.count("POST", kAllocate)); // failed fast: the peer saw nothing
 
     peer.on("POST", kAllocate, {200, R"({"status":"allocated"})"}); // healthy again
-    p->advance(std::chrono::milliseconds(450));    // past open_ms on the breaker's clock
+    p->advance(std::chrono::milliseconds(450));                     // past open_ms on the breaker's clock
     auto trial = core::reserve(p->instance(), reserveRequest("k4", "o-1", lines));
     CPPUNIT_ASSERT_MESSAGE(why(trial), trial.ok());
     CPPUNIT_ASSERT(trial->reserved);

@@ -132,8 +132,9 @@ class InventoryServiceTest : public CppUnit::TestFixture {
 public:
   void allocateSendsLinesWithTheirSoftReservations() {
     auto h = start(R"({"timeout_ms":1500})");
-    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK),
-                         h->table<orders_inventory_v1_t>()->capabilities);
+    CPPUNIT_ASSERT_EQUAL(
+        uint32_t(ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK),
+        h->table<orders_inventory_v1_t>()->capabilities);
     h->host().onHttp("POST", kAllocateUrl, reply(200, R"({"orderId":"o-1","status":"allocated"})"));
     auto out = reserve(*h, request("checkout:c-1:order:o-1",
                                    {line("p-1", 2, std::nullopt, "sr-1"), line("p-2", 1, "v-red", std::nullopt)}));
@@ -281,7 +282,9 @@ public:
   // ABI 1.3: units of a paid order that was cancelled go back on sale.
   void restockPostsThePathOrIsUnsupportedWithoutOne() {
     auto none = start();
-    CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK), none->table<orders_inventory_v1_t>()->capabilities);
+    CPPUNIT_ASSERT_EQUAL(
+        uint32_t(ORDERS_INVENTORY_THREE_PHASE | ORDERS_INVENTORY_CAN_RELEASE | ORDERS_INVENTORY_CAN_RESTOCK),
+        none->table<orders_inventory_v1_t>()->capabilities);
     RestockRequest req{"o-9", "o-9", "restock:r-1", {line("sku-mug", 2)}};
     auto refused = restock(*none, req);
     CPPUNIT_ASSERT_EQUAL(std::string("unsupported"), codeOf(refused)); // the host flags a manual restock

@@ -359,9 +359,7 @@ protected:
   }
 
 private:
-  bool skipped() {
-    return url_.empty() && orders::testing::needPostgres();
-  }
+  bool skipped() { return url_.empty() && orders::testing::needPostgres(); }
 
   std::unique_ptr<PluginHarness> start(const std::string &stock_json) {
     auto harness = std::make_unique<PluginHarness>(orders_plugin_descriptor_v1());

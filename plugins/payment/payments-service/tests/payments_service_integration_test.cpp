@@ -166,8 +166,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kCreate));
 
-    peer.on("POST", kCreate, PeerReply{200, kPending});          // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("POST", kCreate, PeerReply{200, kPending}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));    // past open_ms on the breaker's clock
     auto healed = core::createPayment(instance, paymentFor("o-1"));
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("pay_1"), healed->reference);

@@ -243,8 +243,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.requests().size());
 
-    peer.on("GET", "/v2/invoices/inv-1", PeerReply{200, paid});  // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("GET", "/v2/invoices/inv-1", PeerReply{200, paid}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));            // past open_ms on the breaker's clock
     auto healed = status(instance, "inv-1");
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("captured"), healed->status);

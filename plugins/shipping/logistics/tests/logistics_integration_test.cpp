@@ -194,8 +194,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kBookingPath));
 
-    peer.on("POST", kBookingPath, PeerReply{201, kBooked});      // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("POST", kBookingPath, PeerReply{201, kBooked}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));        // past open_ms on the breaker's clock
     auto healed = core::confirmShipment(instance, kRef);
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("JN0012345"), healed->trackingNumber.value());

@@ -192,8 +192,8 @@ public:
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(250));
     CPPUNIT_ASSERT_EQUAL(asked, peer.count("POST", kCreatePath));
 
-    peer.on("POST", kCreatePath, PeerReply{201, kDraft});        // healthy again
-    plugin->advance(std::chrono::milliseconds(400)); // past open_ms on the breaker's clock
+    peer.on("POST", kCreatePath, PeerReply{201, kDraft}); // healthy again
+    plugin->advance(std::chrono::milliseconds(400));      // past open_ms on the breaker's clock
     auto healed = core::createShipment(instance, request());
     CPPUNIT_ASSERT_MESSAGE(why(healed), healed.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("42"), healed->reference);

@@ -85,10 +85,12 @@ template <class K> struct KindTable;
 template <> struct KindTable<InventoryProvider> {
   using K = InventoryProvider;
   template <class P> static const void *get() {
-    static const orders_inventory_v1_t table{
-        sizeof(orders_inventory_v1_t), P::kCapabilities, &call<K, ReserveRequest, ReserveOutcome, &K::reserve>,
-        &call<K, ReservationRef, Empty, &K::commit>, &call<K, ReservationRef, Empty, &K::release>,
-        &call<K, RestockRequest, Empty, &K::restock>};
+    static const orders_inventory_v1_t table{sizeof(orders_inventory_v1_t),
+                                             P::kCapabilities,
+                                             &call<K, ReserveRequest, ReserveOutcome, &K::reserve>,
+                                             &call<K, ReservationRef, Empty, &K::commit>,
+                                             &call<K, ReservationRef, Empty, &K::release>,
+                                             &call<K, RestockRequest, Empty, &K::restock>};
     return &table;
   }
 };
