@@ -86,16 +86,8 @@ Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &s
     return ignored("invoice " + id.value() + ": external_id '" + external_id.value() + "' is not of the form '" +
                    s.external_id_prefix + "<orderId>-<attempt>' and metadata has no order_id (another system's?)");
 
-  auto currency = requiredString(root, "currency", "");
-  if (!currency.ok()) return currency.error();
-  auto exponent = exponentOf(s, currency.value(), "/currency");
-  if (!exponent.ok()) return exponent.error();
-  const Json::Value *paid_amount = memberOf(root, "paid_amount");
-  const Json::Value *amount = paid_amount != nullptr ? paid_amount : memberOf(root, "amount");
-  const std::string amount_at = paid_amount != nullptr ? "/paid_amount" : "/amount";
-  if (amount == nullptr) return invalidArgument("/amount: is required");
-  auto minor = amountAt(*amount, amount_at, body, currency.value(), exponent.value());
-  if (!minor.ok()) return minor.error();
+  auto money = invoiceAmount(s, root, body);
+  if (!money.ok()) return money.error();
 
   // When it happened: paid_at for a payment, updated for an expiry.
   auto occurred = optionalString(root, paid ? "paid_at" : "updated", "");
@@ -108,7 +100,7 @@ Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &s
   event.orderId = std::move(order_id);
   if (meta_number.value() && !meta_number.value()->empty()) event.orderNumber = meta_number.value();
   event.paymentReference = id.value();
-  event.amount = Money{minor.value(), currency.value()};
+  event.amount = std::move(money).value();
   event.occurredAt = std::move(occurred).value();
   ParsedEvent out;
   out.outcome = "event";
