@@ -80,13 +80,7 @@ void CheckoutService::reaskCreations(const Order &o) {
     if (p.status != "creating") continue;
     plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
     if (provider == nullptr) continue;
-    sdk::PaymentRequest req;
-    req.orderId = o.id;
-    req.orderNumber = o.order_number;
-    req.attempt = p.attempt;
-    req.idempotencyKey = p.idempotency_key;
-    req.amount = sdk::Money{p.amount_minor, p.currency};
-    auto again = createPayment(*provider, req);
+    auto again = createPayment(*provider, paymentRequestOf(o, p));
     if (!again.ok()) {
       // The provider cannot say whether a payment exists for this key: the
       // row becomes void_pending without a reference (cancelCreated), and

@@ -289,24 +289,17 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
   }
 }
 
-sdk::Status CheckoutService::createPayments(const CheckoutRequest &request, std::vector<Order> &orders,
-                                            const std::vector<Payment> &payments, CarriedStep &done) {
+sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments,
+                                            CarriedStep &done) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
   storage::ReservationRepository reservation_repo(db_);
   for (size_t i = 0; i < orders.size(); ++i) {
     Order &o = orders[i];
     std::optional<Payment> payment = payments.at(i); // as writeOrders stored it
-    sdk::PaymentRequest req;
-    req.orderId = o.id;
-    req.orderNumber = o.order_number;
-    req.attempt = payment->attempt;
-    req.idempotencyKey = payment->idempotency_key;
-    req.amount = sdk::Money{o.total_minor, o.currency};
-    req.customer = customerOf(request);
-    req.description = "Order " + o.order_number;
-    req.items = lineItemsOf(o);
-    auto result = createPayment(*plugins_.payment, req);
+    // The same request compensation and the reconciler send when they ask
+    // again with this key (o.customer is the request's customer snapshot).
+    auto result = createPayment(*plugins_.payment, paymentRequestOf(o, *payment));
     if (!result.ok()) return result.error();
 
     const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
@@ -398,7 +391,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     std::vector<Payment> payments;
     if (auto s = writeOrders(checkout_id, orders.value(), payments); !s.ok()) return fail(s.error());
     CarriedStep payments_created{checkout_id, "payments_created"};
-    if (auto s = createPayments(request, orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
+    if (auto s = createPayments(orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
     finishStep(payments_created);
     CarriedStep shipments_created{checkout_id, "shipments_created"};
     if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());

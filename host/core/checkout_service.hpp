@@ -109,8 +109,7 @@ private:
   // Writes the orders and their first payment attempts (`payments`, same
   // order as `orders`).
   sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders, std::vector<Payment> &payments);
-  sdk::Status createPayments(const CheckoutRequest &request, std::vector<Order> &orders,
-                             const std::vector<Payment> &payments, CarriedStep &done);
+  sdk::Status createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments, CarriedStep &done);
   sdk::Status createShipments(const std::vector<Order> &orders, CarriedStep &done);
   void step(const std::string &checkout_id, const std::string &name);
 

@@ -44,6 +44,19 @@ std::string rfc3339(int64_t ms) {
   return out;
 }
 
+sdk::PaymentRequest paymentRequestOf(const Order &o, const Payment &payment) {
+  sdk::PaymentRequest req;
+  req.orderId = o.id;
+  req.orderNumber = o.order_number;
+  req.attempt = payment.attempt;
+  req.idempotencyKey = payment.idempotency_key;
+  req.amount = sdk::Money{payment.amount_minor, payment.currency};
+  if (o.customer.isObject()) req.customer = sdk::fromJsonOrThrow<sdk::Party>(o.customer);
+  req.description = "Order " + o.order_number;
+  req.items = lineItemsOf(o);
+  return req;
+}
+
 sdk::ShipmentRequest shipmentRequestOf(const Order &o, const std::optional<std::string> &seller_id) {
   sdk::ShipmentRequest req;
   req.orderId = o.id;

@@ -108,6 +108,10 @@ std::string rfc3339(int64_t ms);
 
 // The order's items as SDK line items (for plugins).
 std::vector<sdk::LineItem> lineItemsOf(const Order &o);
+// The request that creates payment attempt `payment` of `o`: the checkout,
+// a retry, compensation and the reconciler (asking again with the same
+// idempotency key) all send this same request.
+sdk::PaymentRequest paymentRequestOf(const Order &o, const Payment &payment);
 // The request that creates the shipment of `seller_id`'s items of `o` (the
 // house brand's when empty), with the idempotency key every caller (the
 // checkout, compensation, the reconciler) must reuse for it.

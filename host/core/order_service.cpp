@@ -88,17 +88,8 @@ sdk::Result<OrderView> OrderService::cancel(const std::string &id, const std::st
 namespace {
 // Starts payment attempt n+1 for `o` (stock must be held); returns the
 // provider's answer. Called outside any transaction.
-sdk::Result<sdk::PaymentResult> startAttempt(storage::Database &db, const CorePlugins &plugins, const Order &o,
-                                             Payment &payment) {
-  storage::PaymentRepository payments(db);
-  sdk::PaymentRequest req;
-  req.orderId = o.id;
-  req.orderNumber = o.order_number;
-  req.attempt = payment.attempt;
-  req.idempotencyKey = payment.idempotency_key;
-  req.amount = sdk::Money{o.total_minor, o.currency};
-  if (o.customer.isObject()) req.customer = sdk::fromJsonOrThrow<sdk::Party>(o.customer);
-  req.description = "Order " + o.order_number;
+sdk::Result<sdk::PaymentResult> startAttempt(const CorePlugins &plugins, const Order &o, const Payment &payment) {
+  const sdk::PaymentRequest req = paymentRequestOf(o, payment);
   plugins::PluginInstance *provider = plugins.paymentById(payment.provider);
   if (provider == nullptr) return sdk::unavailable("payment instance " + payment.provider + " is not configured");
   return createPayment(*provider, req);
@@ -119,7 +110,7 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
     abandonRetry(order.id, attempt, made, "cancelled");
     return held.error();
   }
-  auto result = startAttempt(db_, plugins_, order, attempt);
+  auto result = startAttempt(plugins_, order, attempt);
   if (!result.ok()) {
     // A provider that failed to answer may still have made the payment:
     // void_pending without a reference is asked again with the same key.

@@ -198,16 +198,13 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
   if (p != nullptr && !pay.reference && !refund) {
     // Its creation's outcome was never learned (compensation could not ask):
     // ask again with the same key, then void what it names.
-    sdk::PaymentRequest req;
-    req.orderId = pay.order_id;
+    std::optional<Order> order;
     {
       auto lease = db_.lease();
-      if (auto o = storage::OrderRepository(db_).find(**lease, pay.order_id)) req.orderNumber = o->order_number;
+      order = storage::OrderRepository(db_).find(**lease, pay.order_id);
     }
-    req.attempt = pay.attempt;
-    req.idempotencyKey = pay.idempotency_key;
-    req.amount = sdk::Money{pay.amount_minor, pay.currency};
-    auto again = createPayment(*p, req);
+    if (!order) return retry(); // cannot rebuild the request yet
+    auto again = createPayment(*p, paymentRequestOf(*order, pay));
     if (!again.ok() && again.error().retryable) {
       warn("payment to void could not be looked up", pay.id, again.error());
       return retry();
