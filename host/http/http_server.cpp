@@ -95,16 +95,16 @@ public:
                           : ApiError("internal", "internal error; see the server log for request " + req.request_id),
                     req);
     }
-    const bool too_large = res.status == 413;
-    if (too_large) out.setKeepAlive(false); // the unread rest of the body is not a next request
-    send(out, req, res);
-    if (too_large) lingeringClose(raw);
-
+    // Counted before the response leaves: a client that has its answer sees it counted.
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.increment(
         "orders_http_requests_total",
         {{"route", route_label}, {"method", methodLabel(req.method)}, {"status", std::to_string(res.status)}});
     metrics_.observe("orders_http_request_duration_seconds", {{"route", route_label}}, seconds);
+    const bool too_large = res.status == 413;
+    if (too_large) out.setKeepAlive(false); // the unread rest of the body is not a next request
+    send(out, req, res);
+    if (too_large) lingeringClose(raw);
     if (options_.access_log)
       log::info("http", {{"request_id", req.request_id},
                          {"method", req.method},
