@@ -1,10 +1,13 @@
 // A per-plugin-instance circuit breaker.
 //
 // Closed: calls pass; `failure_threshold` consecutive retryable failures
-// (unavailable, timeout) open it. Open: calls are refused at once for
-// `open_for`, then one trial call is let through (half-open); its success
-// closes the breaker, its failure opens it again. Business errors (rejected,
-// not_found...) are answers, not failures, and reset the count.
+// (unavailable, timeout) open it. Open: calls are refused at once for the
+// open period, then one trial call is let through (half-open); its success
+// closes the breaker, its failure opens it again for twice as long as the
+// last period, up to `max_open_for`. The first period is `open_for`: a
+// neighbour that blinked (a database restart) is tried again within
+// seconds, one that stays down is asked less and less often. Business errors
+// (rejected, not_found...) are answers, not failures, and reset the count.
 //
 // Thread-safety: all methods lock.
 #pragma once
@@ -21,7 +24,7 @@ public:
   enum class State { closed, open, half_open };
 
   CircuitBreaker(
-      int failure_threshold, std::chrono::milliseconds open_for,
+      int failure_threshold, std::chrono::milliseconds open_for, std::chrono::milliseconds max_open_for,
       Clock clock = [] { return std::chrono::steady_clock::now(); });
 
   // True when a call may proceed now. In half-open, only one caller gets true
@@ -30,15 +33,19 @@ public:
   void onSuccess();
   void onFailure();
   State state() const;
+  // How long the breaker stays (or last stayed) open before its next trial.
+  std::chrono::milliseconds openPeriod() const;
 
 private:
   const int failure_threshold_;
   const std::chrono::milliseconds open_for_;
+  const std::chrono::milliseconds max_open_for_;
   const Clock clock_;
   mutable std::mutex mutex_;
   State state_ = State::closed;
   int consecutive_failures_ = 0;
   bool trial_in_flight_ = false;
+  std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point opened_at_{};
 };
 

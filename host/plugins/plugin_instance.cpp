@@ -8,7 +8,8 @@ namespace orders::host::plugins {
 PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec,
                                metrics::MetricsRegistry &metrics, std::unique_ptr<InstanceServices> services)
     : library_(std::move(library)), spec_(std::move(spec)), metrics_(metrics), services_(std::move(services)),
-      breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms), spec_.breaker_clock) {
+      breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms),
+               std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock) {
 }
 
 PluginInstance::~PluginInstance() {

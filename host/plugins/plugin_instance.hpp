@@ -34,7 +34,8 @@ struct InstanceSpec {
   Json::Value config;  // validated, defaults applied
   int64_t timeout_ms = 10000;
   int breaker_failure_threshold = 5;
-  int64_t breaker_open_ms = 30000;
+  int64_t breaker_open_ms = 5000;      // the first open period
+  int64_t breaker_max_open_ms = 60000; // doubled per failed trial up to this
   // Time as the breaker sees it; tests inject one they advance by hand.
   CircuitBreaker::Clock breaker_clock = [] { return std::chrono::steady_clock::now(); };
   net::OutboundOptions http;

@@ -66,6 +66,7 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
   spec.timeout_ms = entry["timeout_ms"].asInt64();
   spec.breaker_failure_threshold = entry["breaker"]["failure_threshold"].asInt();
   spec.breaker_open_ms = entry["breaker"]["open_ms"].asInt64();
+  spec.breaker_max_open_ms = entry["breaker"]["max_open_ms"].asInt64();
   const Json::Value &http = entry["http"];
   spec.http.timeout_ms = http["timeout_ms"].asInt64();
   spec.http.retries = http["retries"].asInt();

@@ -162,7 +162,9 @@ public:
     for (int round = 0; round < 2; ++round) {
       pgCtl("restart");
       const auto back = Clock::now();
-      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the restart\n" + server.log(),
+      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the restart (" + std::to_string(load.created()) +
+                                 " created, " + std::to_string(load.unavailable()) +
+                                 " x 503, other: " + describe(load.unexpected()) + ")\n" + server.log(),
                              load.waitCreated(10, std::chrono::seconds(20)));
       const auto resumed = std::chrono::duration_cast<std::chrono::milliseconds>(load.firstCreatedAfter(back) - back);
       std::cerr << " [round " << round << ": first 201 " << resumed.count() << " ms after PostgreSQL was back]";
@@ -227,7 +229,9 @@ public:
     CPPUNIT_ASSERT(load.waitCreated(20, std::chrono::seconds(60)));
     for (int round = 0; round < 3; ++round) {
       terminateBackends();
-      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the backends were terminated\n" + server.log(),
+      CPPUNIT_ASSERT_MESSAGE("no checkout succeeded after the backends were terminated (" +
+                                 std::to_string(load.created()) + " created, " + std::to_string(load.unavailable()) +
+                                 " x 503, other: " + describe(load.unexpected()) + ")\n" + server.log(),
                              load.waitCreated(10, std::chrono::seconds(20)));
       CPPUNIT_ASSERT_MESSAGE(server.log(), server.running());
     }

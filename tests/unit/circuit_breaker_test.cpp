@@ -11,11 +11,13 @@ class CircuitBreakerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(successResetsTheFailureCount);
   CPPUNIT_TEST(letsOneTrialCallThroughAfterOpenPeriod);
   CPPUNIT_TEST(failedTrialReopens);
+  CPPUNIT_TEST(eachFailedTrialDoublesTheWaitUpToTheMaximum);
+  CPPUNIT_TEST(lateFailuresWhileOpenDoNotExtendIt);
   CPPUNIT_TEST_SUITE_END();
 
   steady_clock::time_point now_{};
   CircuitBreaker make(int threshold) {
-    return CircuitBreaker(threshold, milliseconds(1000), [this] { return now_; });
+    return CircuitBreaker(threshold, milliseconds(1000), milliseconds(3000), [this] { return now_; });
   }
 
 public:
@@ -58,6 +60,36 @@ public:
     b.onFailure(); // one failure in half-open is enough
     CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::open);
     CPPUNIT_ASSERT(!b.allow());
+  }
+  void eachFailedTrialDoublesTheWaitUpToTheMaximum() {
+    auto b = make(1);
+    b.onFailure();
+    CPPUNIT_ASSERT_EQUAL(int64_t(1000), int64_t(b.openPeriod().count()));
+    for (int64_t expected : {2000, 3000, 3000}) { // doubled, then capped at max_open_for
+      now_ += b.openPeriod();
+      CPPUNIT_ASSERT(b.allow());
+      b.onFailure();
+      CPPUNIT_ASSERT_EQUAL(expected, int64_t(b.openPeriod().count()));
+      now_ += b.openPeriod() - milliseconds(1);
+      CPPUNIT_ASSERT(!b.allow()); // still open one millisecond before the period ends
+      now_ += milliseconds(1) - b.openPeriod();
+    }
+    now_ += b.openPeriod();
+    CPPUNIT_ASSERT(b.allow());
+    b.onSuccess(); // a successful trial starts the next outage from open_for again
+    b.onFailure();
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::open);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1000), int64_t(b.openPeriod().count()));
+  }
+  void lateFailuresWhileOpenDoNotExtendIt() {
+    auto b = make(2);
+    b.onFailure();
+    b.onFailure(); // opens
+    now_ += milliseconds(600);
+    b.onFailure(); // calls admitted before it opened, failing late
+    b.onFailure();
+    now_ += milliseconds(401);
+    CPPUNIT_ASSERT(b.allow());
   }
 };
 

@@ -21,6 +21,14 @@ bool Connection::reusable() noexcept {
   }
 }
 
+bool Connection::connected() noexcept {
+  try {
+    return session_.isConnected();
+  } catch (...) {
+    return false;
+  }
+}
+
 std::size_t Connection::run(Cache::iterator entry) {
   try {
     return entry->second.statement->execute();
@@ -77,6 +85,18 @@ std::unique_ptr<Connection> ConnectionPool::openOrRelease() {
     returned_.notify_one();
     throw;
   }
+}
+
+void ConnectionPool::closeIdle() noexcept {
+  std::vector<std::unique_ptr<Connection>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    closing.swap(idle_);
+    idle_.reserve(static_cast<std::size_t>(max_size_)); // giveBack() never allocates
+    open_count_ -= static_cast<int>(closing.size());
+  }
+  returned_.notify_all();
+  closing.clear(); // closed outside the lock
 }
 
 void ConnectionPool::giveBack(std::unique_ptr<Connection> connection) noexcept {

@@ -6,7 +6,8 @@
 // with Poco::Data::SessionPoolExhaustedException after `wait`. A session that
 // is no longer connected, or was left inside a transaction, or whose
 // Connection was marked broken, is closed on return instead of lent again; an
-// idle session the server dropped is replaced when it is next lent.
+// idle session the server dropped is replaced when it is next lent, and
+// closeIdle() drops them all at once.
 //
 // A Connection keeps the statements it ran through execute() and select(),
 // keyed by their SQL, and re-executes them with new values: on PostgreSQL one
@@ -74,6 +75,8 @@ public:
   void markBroken() noexcept { broken_ = true; }
   // Connected, not inside a transaction and not marked broken.
   bool reusable() noexcept;
+  // The session still has its server (false once a statement found it gone).
+  bool connected() noexcept;
 
 private:
   // The values a cached statement binds by reference and the vectors it
@@ -122,6 +125,10 @@ public:
     ConnectionPool &pool_;
     std::unique_ptr<Connection> connection_;
   };
+
+  // Closes every idle session (after one was found dropped by the server,
+  // the others usually were too); leased ones are judged when they return.
+  void closeIdle() noexcept;
 
 private:
   std::unique_ptr<Connection> acquire();

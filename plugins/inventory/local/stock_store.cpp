@@ -45,14 +45,27 @@ std::string productKey(const std::string &product_id, const std::optional<std::s
 
 template <class T, class Work> sdk::Result<T> StockStore::run(Work &&work) {
   for (int attempt = 1;; ++attempt) {
+    bool lost = false;
     try {
       ConnectionPool::Lease lease(*pool_); // back to the pool (or closed) before a retry
-      return work(lease.connection());
+      try {
+        return work(lease.connection());
+      } catch (const Poco::Exception &) {
+        lost = !lease.connection().connected();
+        throw;
+      }
     } catch (const Poco::Exception &e) {
-      // A deadlock victim (PostgreSQL) or a lock wait that ran out (SQLite)
-      // was rolled back whole; a fresh attempt usually goes through.
-      if (attempt < kAttempts && sql::isTransient(e.displayText())) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+      // The server dropped the session (it restarted, or an administrator
+      // ended the backend): its idle siblings went with it, so they are
+      // closed rather than tried one failure at a time, and the work runs
+      // again on a fresh session. Every operation here is safe to run twice:
+      // reserve replays by idempotency key, the others only move a row out
+      // of the status they expect. A deadlock victim (PostgreSQL) or a lock
+      // wait that ran out (SQLite) was rolled back whole; a fresh attempt
+      // usually goes through too.
+      if (lost) pool_->closeIdle();
+      if (attempt < kAttempts && (lost || sql::isTransient(e.displayText()))) {
+        if (!lost) std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
         continue;
       }
       return sdk::unavailable("inventory database: " + e.displayText());

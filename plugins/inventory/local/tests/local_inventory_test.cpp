@@ -358,7 +358,6 @@ protected:
     return Poco::Data::Session(target->connector, target->connection);
   }
 
-private:
   bool skipped() { return url_.empty() && orders::testing::needPostgres(); }
 
   std::unique_ptr<PluginHarness> start(const std::string &stock_json) {
@@ -444,7 +443,43 @@ private:
 // before each case; every case passes with a note when it is unset.
 class LocalInventoryPostgresTest : public LocalInventoryTestBase {
   CPPUNIT_TEST_SUB_SUITE(LocalInventoryPostgresTest, LocalInventoryTestBase);
+  CPPUNIT_TEST(sessionsTheServerDroppedAreReplacedWithoutAnError);
   CPPUNIT_TEST_SUITE_END();
+
+public:
+  // The server ends every session of the plugin's pool (a restart, an
+  // administrator's pg_terminate_backend): the next calls are answered on
+  // fresh sessions, not failed once per dead pooled one (which used to open
+  // the host's circuit breaker for the plugin after a database blip).
+  void sessionsTheServerDroppedAreReplacedWithoutAnError() {
+    if (skipped()) return;
+    auto h = start(R"({"sku-mug":100})");
+    std::vector<std::thread> callers; // several sessions in the pool
+    std::atomic<int> failed{0};
+    for (int i = 0; i < 6; ++i)
+      callers.emplace_back([&, i] {
+        if (!reserve(*h, request("warm-" + std::to_string(i), {stockLine("sku-mug", 1)}, "w")).ok()) ++failed;
+      });
+    for (std::thread &caller : callers)
+      caller.join();
+    CPPUNIT_ASSERT_EQUAL(0, failed.load());
+
+    Poco::Data::Session admin = connect();
+    std::vector<Poco::Int64> ended;
+    admin << "SELECT CAST(count(pg_terminate_backend(pid)) AS BIGINT) FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        kw::into(ended), kw::now;
+    CPPUNIT_ASSERT_MESSAGE("no plugin session to end", !ended.empty() && ended[0] >= 1);
+
+    for (int i = 0; i < 6; ++i) {
+      auto out = reserve(*h, request("after-" + std::to_string(i), {stockLine("sku-mug", 1)}, "a"));
+      CPPUNIT_ASSERT_MESSAGE("call " + std::to_string(i) + " after the sessions ended: " + why(out), out.ok());
+      CPPUNIT_ASSERT(out->reserved);
+    }
+    assertStock("sku-mug", 100, 12);
+    SinkBuffer sink;
+    CPPUNIT_ASSERT_EQUAL(orders_status_t(ORDERS_OK), orders_plugin_descriptor_v1()->ready(h->instance(), sink.sink()));
+  }
 
 protected:
   std::string databaseUrl() override {
