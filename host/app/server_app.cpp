@@ -7,11 +7,11 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "app/app_context.hpp"
 #include "app/process_init.hpp"
+#include "app/routes.hpp"
 #include "config/config_loader.hpp"
+#include "handlers/app_context.hpp"
 #include "http/http_server.hpp"
-#include "http/routes.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -211,48 +211,57 @@ int ServerApp::migrate() {
   return kExitOk;
 }
 
-int ServerApp::serve() {
-  auto config = config::loadConfigFile(config_path_);
+namespace {
+
+// Config, secrets, plugins and authentication into `ctx`; false (logged)
+// when any of them is refused.
+bool loadContext(AppContext &ctx, const std::string &config_path) {
+  auto config = config::loadConfigFile(config_path);
   if (!config.ok()) {
-    log::error("config rejected", {{"config", config_path_}, {"error", config.error().message}});
-    return kExitConfig;
+    log::error("config rejected", {{"config", config_path}, {"error", config.error().message}});
+    return false;
   }
-  AppContext ctx;
-  ctx.config_path = config_path_;
+  ctx.config_path = config_path;
   ctx.config = std::move(config).value();
   log::Logger::instance().setLevel(log::levelFromName(ctx.config["log"]["level"].asString()));
 
   auto secrets = std::make_shared<plugins::SecretStore>(ctx.config["secrets"], config::processEnv());
   if (auto refused = secrets->refuseDevelopmentDefaults(ctx.config["service"]["environment"].asString());
       !refused.ok()) {
-    log::error("refusing to start", {{"config", config_path_}, {"error", refused.error().message}});
-    return kExitConfig;
+    log::error("refusing to start", {{"config", config_path}, {"error", refused.error().message}});
+    return false;
   }
-  auto registry = plugins::PluginRegistry::load(ctx.config, config_path_, ctx.metrics, secrets);
+  auto registry = plugins::PluginRegistry::load(ctx.config, config_path, ctx.metrics, secrets);
   if (!registry.ok()) {
-    log::error("plugins failed to load; not starting", {{"config", config_path_}});
-    return kExitConfig;
+    log::error("plugins failed to load; not starting", {{"config", config_path}});
+    return false;
   }
   ctx.plugins = std::move(registry).value();
   auto authenticator = auth::Authenticator::fromConfig(ctx.config["auth"], *secrets);
   if (!authenticator.ok()) {
     log::error("auth config rejected", {{"error", authenticator.error().message}});
-    return kExitConfig;
+    return false;
   }
   ctx.auth = std::move(authenticator).value();
+  return true;
+}
+
+// The order core (after one pass of every sweep: what a previous process
+// left behind is recovered before traffic comes) and the event bridge.
+bool startCore(AppContext &ctx) {
   auto order_core = core::OrderCore::create(ctx.config, *ctx.plugins);
   if (!order_core.ok()) {
     log::error("order core failed to start", {{"error", order_core.error().message}});
-    return kExitConfig;
+    return false;
   }
   ctx.core = std::move(order_core).value();
-  ctx.core->sweepOnce(); // recover what a previous process left behind before taking traffic
+  ctx.core->sweepOnce();
   ctx.core->startSweeper();
   auto bridge = events::EventBridge::create(ctx.config, ctx.core->db(), *ctx.plugins, ctx.core->plugins().payment,
                                             ctx.core->payments(), ctx.metrics);
   if (!bridge.ok()) {
     log::error("event bridge failed to start", {{"error", bridge.error().message}});
-    return kExitConfig;
+    return false;
   }
   ctx.events = std::move(bridge).value();
   ctx.events->start();
@@ -263,8 +272,11 @@ int ServerApp::serve() {
       "orders_build_info",
       {{"version", buildVersion()}, {"abi", std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR)}},
       1);
+  return true;
+}
 
-  const Json::Value &h = ctx.config["http"];
+http::ServerOptions serverOptions(const Json::Value &config) {
+  const Json::Value &h = config["http"];
   http::ServerOptions options;
   options.host = h["host"].asString();
   options.port = static_cast<uint16_t>(h["port"].asUInt());
@@ -274,13 +286,33 @@ int ServerApp::serve() {
   options.keep_alive_timeout_ms = h["keep_alive_timeout_ms"].asInt64();
   options.max_keep_alive_requests = h["max_keep_alive_requests"].asInt();
   options.max_body_bytes = h["max_body_bytes"].asUInt64();
-  options.access_log = ctx.config["log"]["access_log"].asBool();
+  options.access_log = config["log"]["access_log"].asBool();
   options.translate = [](const std::exception &e) -> std::optional<http::ApiError> {
     if (storage::classify(e) == storage::DbFailure::unavailable)
       return http::ApiError("unavailable", "the order database is unavailable; retry shortly");
     return std::nullopt;
   };
+  return options;
+}
 
+// Stops in the reverse order of start: requests drain first, then events,
+// sweeps, the core and the plugins.
+void shutDown(AppContext &ctx, http::HttpServer &server) {
+  log::info("shutting down: draining requests");
+  server.stop();
+  ctx.events.reset();
+  ctx.core->stopSweeper();
+  ctx.core.reset();
+  ctx.plugins.reset();
+  log::info("stopped");
+}
+
+} // namespace
+
+int ServerApp::serve() {
+  AppContext ctx;
+  if (!loadContext(ctx, config_path_) || !startCore(ctx)) return kExitConfig;
+  const http::ServerOptions options = serverOptions(ctx.config);
   http::HttpServer server(options, http::buildRoutes(ctx), ctx.metrics);
   try {
     server.start();
@@ -293,13 +325,7 @@ int ServerApp::serve() {
                           {"config", config_path_},
                           {"version", buildVersion()}});
   waitForTerminationRequest();
-  log::info("shutting down: draining requests");
-  server.stop();
-  ctx.events.reset();
-  ctx.core->stopSweeper();
-  ctx.core.reset();
-  ctx.plugins.reset();
-  log::info("stopped");
+  shutDown(ctx, server);
   return kExitOk;
 }
 

@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "auth/authenticator.hpp"
+#include "auth/secret_store.hpp"
 #include "orders/sdk/result.hpp"
-#include "plugins/secret_store.hpp"
 
 namespace orders::host::auth {
 

@@ -38,8 +38,8 @@
 #include <string>
 #include <string_view>
 
+#include "auth/secret_store.hpp"
 #include "orders/sdk/result.hpp"
-#include "plugins/secret_store.hpp"
 
 namespace orders::host::auth {
 

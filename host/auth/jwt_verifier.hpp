@@ -19,8 +19,8 @@
 #include <string>
 
 #include "auth/authenticator.hpp"
+#include "auth/secret_store.hpp"
 #include "orders/sdk/result.hpp"
-#include "plugins/secret_store.hpp"
 
 namespace Poco::JWT {
 class Signer;

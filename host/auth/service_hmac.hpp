@@ -30,8 +30,8 @@
 #include <utility>
 
 #include "auth/authenticator.hpp"
+#include "auth/secret_store.hpp"
 #include "orders/sdk/result.hpp"
-#include "plugins/secret_store.hpp"
 
 namespace orders::host::auth {
 

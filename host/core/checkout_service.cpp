@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -114,6 +115,74 @@ sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const Checkout
   return merged;
 }
 
+namespace {
+
+// A checkout's lines that go into one order, each with its catalog product.
+using OrderLines = std::vector<std::pair<CheckoutLine, sdk::Product>>;
+
+// The lines grouped into orders by `group_of` their product ("" = house
+// brand); not_found naming every product the catalog did not know.
+sdk::Result<std::map<std::string, OrderLines>>
+groupLines(const std::vector<CheckoutLine> &lines, const std::map<std::string, sdk::Product> &products,
+           const std::function<std::string(const sdk::Product &)> &group_of) {
+  std::map<std::string, OrderLines> groups;
+  std::string unknown;
+  for (const auto &l : lines) {
+    auto it = products.find(productKey(l.product_id, l.variant_id));
+    if (it == products.end()) {
+      unknown += (unknown.empty() ? "" : ", ") + l.product_id + (l.variant_id ? "/" + *l.variant_id : "");
+      continue;
+    }
+    groups[group_of(it->second)].emplace_back(l, it->second);
+  }
+  if (!unknown.empty()) return sdk::notFound("unknown products: " + unknown);
+  return groups;
+}
+
+// Adds `lines` to `o` as its items, priced by the catalog, and sums its
+// totals; one currency per order, no negative price, no overflow.
+sdk::Status addItems(Order &o, const OrderLines &lines) {
+  int line_no = 0;
+  for (const auto &[line, product] : lines) {
+    if (product.unitPrice.currency != o.currency)
+      return sdk::invalidArgument("products in one order must share a currency: " + product.productId + " is in " +
+                                  product.unitPrice.currency + ", others in " + o.currency);
+    if (product.unitPrice.amountMinor < 0)
+      return sdk::internalError("catalog returned a negative price for " + product.productId);
+    if (product.unitPrice.amountMinor > std::numeric_limits<int64_t>::max() / line.quantity)
+      return sdk::invalidArgument("line total of " + product.productId + " overflows");
+    OrderItem item;
+    item.line_no = ++line_no;
+    item.product_id = product.productId;
+    item.variant_id = product.variantId;
+    item.seller_id = product.sellerId;
+    item.title = product.title;
+    item.quantity = line.quantity;
+    item.unit_price_minor = product.unitPrice.amountMinor;
+    item.line_total_minor = product.unitPrice.amountMinor * line.quantity;
+    for (const auto &[k, v] : product.attributes)
+      item.attributes[k] = v;
+    item.image_url = product.imageUrl;
+    if (__builtin_add_overflow(o.subtotal_minor, item.line_total_minor, &o.subtotal_minor))
+      return sdk::invalidArgument("the order's subtotal overflows at " + product.productId);
+    o.items.push_back(std::move(item));
+  }
+  if (__builtin_add_overflow(o.subtotal_minor, o.shipping_minor, &o.total_minor))
+    return sdk::invalidArgument("the order's total overflows");
+  return sdk::Status();
+}
+
+// The seller of an order of `lines`: the one they all share, if any.
+std::optional<std::string> sharedSeller(const OrderLines &lines) {
+  std::set<std::string> sellers;
+  for (const auto &entry : lines)
+    sellers.insert(entry.second.sellerId.value_or(""));
+  if (sellers.size() == 1 && !sellers.begin()->empty()) return *sellers.begin();
+  return std::nullopt;
+}
+
+} // namespace
+
 sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutRequest &request,
                                                                const std::vector<CheckoutLine> &lines,
                                                                const std::string &checkout_id) {
@@ -126,75 +195,33 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
   for (auto &p : found->products)
     products[productKey(p.productId, p.variantId)] = p;
 
-  // Group key: seller id ("" = house brand) or one group for the checkout.
-  std::map<std::string, std::vector<std::pair<CheckoutLine, sdk::Product>>> groups;
-  std::vector<std::string> unknown;
-  for (const auto &l : lines) {
-    auto it = products.find(productKey(l.product_id, l.variant_id));
-    if (it == products.end()) {
-      unknown.push_back(l.product_id + (l.variant_id ? "/" + *l.variant_id : ""));
-      continue;
-    }
-    const std::string group = options_.split == "orders_per_seller" ? it->second.sellerId.value_or("") : "*";
-    groups[group].emplace_back(l, it->second);
-  }
-  if (!unknown.empty()) {
-    std::string list;
-    for (const auto &u : unknown)
-      list += (list.empty() ? "" : ", ") + u;
-    return sdk::notFound("unknown products: " + list);
-  }
+  // One order per seller ("" = house brand), or one order ("*") for all.
+  const bool per_seller = options_.split == "orders_per_seller";
+  auto groups = groupLines(lines, products, [per_seller](const sdk::Product &p) {
+    return per_seller ? p.sellerId.value_or("") : std::string("*");
+  });
+  if (!groups.ok()) return groups.error();
 
   const int64_t now = nowMs();
   std::vector<Order> orders;
-  for (auto &[group, entries] : groups) {
+  for (const auto &[group, entries] : groups.value()) {
     Order o;
     o.id = newId();
     o.order_number = newOrderNumber(now);
     o.checkout_id = checkout_id;
     o.user_id = request.user_id;
-    if (group != "*" && !group.empty()) o.seller_id = group;
-    if (group == "*") { // one order: it has a seller only if every line shares it
-      std::set<std::string> sellers;
-      for (auto &e : entries)
-        sellers.insert(e.second.sellerId.value_or(""));
-      if (sellers.size() == 1 && !sellers.begin()->empty()) o.seller_id = *sellers.begin();
-    }
+    if (group == "*")
+      o.seller_id = sharedSeller(entries);
+    else if (!group.empty())
+      o.seller_id = group;
     o.status = OrderStatus::pending;
     o.currency = entries.front().second.unitPrice.currency;
     o.shipping_address = request.shipping_address;
-    sdk::Party customer = customerOf(request);
-    o.customer = sdk::toJson(customer);
+    o.customer = sdk::toJson(customerOf(request));
     o.payment_instance = plugins_.payment->id();
     if (plugins_.shipping) o.shipping_instance = plugins_.shipping->id();
     o.created_at_ms = o.updated_at_ms = now;
-    int line_no = 0;
-    for (auto &[line, product] : entries) {
-      if (product.unitPrice.currency != o.currency)
-        return sdk::invalidArgument("products in one order must share a currency: " + product.productId + " is in " +
-                                    product.unitPrice.currency + ", others in " + o.currency);
-      if (product.unitPrice.amountMinor < 0)
-        return sdk::internalError("catalog returned a negative price for " + product.productId);
-      if (product.unitPrice.amountMinor > std::numeric_limits<int64_t>::max() / line.quantity)
-        return sdk::invalidArgument("line total of " + product.productId + " overflows");
-      OrderItem item;
-      item.line_no = ++line_no;
-      item.product_id = product.productId;
-      item.variant_id = product.variantId;
-      item.seller_id = product.sellerId;
-      item.title = product.title;
-      item.quantity = line.quantity;
-      item.unit_price_minor = product.unitPrice.amountMinor;
-      item.line_total_minor = product.unitPrice.amountMinor * line.quantity;
-      for (const auto &[k, v] : product.attributes)
-        item.attributes[k] = v;
-      item.image_url = product.imageUrl;
-      if (__builtin_add_overflow(o.subtotal_minor, item.line_total_minor, &o.subtotal_minor))
-        return sdk::invalidArgument("the order's subtotal overflows at " + product.productId);
-      o.items.push_back(std::move(item));
-    }
-    if (__builtin_add_overflow(o.subtotal_minor, o.shipping_minor, &o.total_minor))
-      return sdk::invalidArgument("the order's total overflows");
+    if (sdk::Status added = addItems(o, entries); !added.ok()) return added.error();
     orders.push_back(std::move(o));
   }
   return orders;

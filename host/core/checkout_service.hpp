@@ -25,9 +25,9 @@
 
 #include "core/background_queue.hpp"
 #include "core/core_plugins.hpp"
-#include "core/order.hpp"
 #include "core/payment_reactor.hpp"
 #include "core/reconciler.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 
 namespace orders::host::core {

@@ -1,14 +1,10 @@
 #include "core/invoice_service.hpp"
 
-#include <Poco/Data/Statement.h>
-
 #include <cstdio>
 #include <ctime>
 
 #include "orders/sdk/json.hpp"
-#include "storage/rows.hpp"
-
-using namespace Poco::Data::Keywords;
+#include "storage/invoice_repository.hpp"
 
 namespace orders::host::core {
 
@@ -19,16 +15,6 @@ int yearOf(int64_t ms) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   return tm.tm_year + 1900;
-}
-
-std::optional<IssuedInvoice> find(Poco::Data::Session &s, const std::string &order_id) {
-  std::string id = order_id;
-  Poco::Data::Statement st(s);
-  st << "SELECT invoice_number, issued_at_ms FROM invoices WHERE order_id = $1", use(id);
-  st.execute();
-  storage::Rows r(st);
-  if (!r.valid()) return std::nullopt;
-  return IssuedInvoice{r.str("invoice_number"), r.i64("issued_at_ms")};
 }
 
 template <class T> std::optional<T> decodeOptional(const Json::Value &j) {
@@ -53,22 +39,18 @@ IssuedInvoice InvoiceService::issue(const std::string &order_id, int64_t now_ms)
   for (int attempt = 0;; ++attempt) {
     try {
       db_.transaction([&](Poco::Data::Session &s) {
-        if (auto existing = find(s, order_id)) {
-          out = *existing;
+        storage::InvoiceRepository invoices(db_);
+        if (auto existing = invoices.find(s, order_id)) {
+          out = IssuedInvoice{existing->number, existing->issued_at_ms};
           return;
         }
         const int64_t year = yearOf(now_ms);
-        if (db_.exec(s, "UPDATE invoice_counters SET last = last + 1 WHERE year = $1", year) == 0)
-          db_.exec(s, "INSERT INTO invoice_counters (year, last) VALUES ($1, $2)", year, int64_t(1));
-        Poco::Int64 last = 0;
-        Poco::Int64 y = year;
-        s << "SELECT last FROM invoice_counters WHERE year = $1", use(y), into(last), now;
+        const int64_t last = invoices.nextNumber(s, year);
         char number[32];
         std::snprintf(number, sizeof number, "INV-%lld-%06lld", static_cast<long long>(year),
                       static_cast<long long>(last));
         out = IssuedInvoice{number, now_ms};
-        db_.exec(s, "INSERT INTO invoices (order_id, invoice_number, issued_at_ms) VALUES ($1, $2, $3)", order_id,
-                 out.number, out.issued_at_ms);
+        invoices.insert(s, order_id, storage::InvoiceRow{out.number, out.issued_at_ms});
       });
       return out;
     } catch (const std::exception &e) {

@@ -6,6 +6,7 @@
 
 #include "log/logger.hpp"
 #include "storage/migrations.hpp"
+#include "storage/outbox_repository.hpp"
 
 namespace orders::host::core {
 
@@ -58,6 +59,24 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
 }
 
 OrderCore::~OrderCore() { stopSweeper(); }
+
+OrderCore::DatabaseHealth OrderCore::checkDatabase() {
+  DatabaseHealth health;
+  health.engine = db_->engineName();
+  try {
+    db_->ping();
+    health.ok = true;
+  } catch (const std::exception &e) {
+    health.detail = e.what();
+  }
+  return health;
+}
+
+std::vector<OutboxRow> OrderCore::outboxPage(int64_t after_id, int limit, bool unpublished_only,
+                                             const std::optional<std::string> &order_id) {
+  auto lease = db_->lease();
+  return storage::OutboxRepository().page(**lease, after_id, limit, unpublished_only, order_id);
+}
 
 void OrderCore::sweepOnce() {
   auto guarded = [](const char *what, auto &&fn) {

@@ -15,6 +15,8 @@
 #include "core/checkout_service.hpp"
 #include "core/invoice_service.hpp"
 #include "core/order_service.hpp"
+#include "domain/idempotency.hpp"
+#include "domain/outbox.hpp"
 #include "storage/database.hpp"
 #include "storage/idempotency_repository.hpp"
 
@@ -33,7 +35,18 @@ public:
   OrderService &orders() { return *orders_; }
   PaymentReactor &payments() { return *reactor_; }
   InvoiceService &invoices() { return *invoices_; }
-  storage::IdempotencyRepository &idempotency() { return *idempotency_; }
+  IdempotencyStore &idempotency() { return *idempotency_; }
+  // One round trip to the database (for /health/ready), within its lease timeout.
+  struct DatabaseHealth {
+    bool ok = false;
+    std::string detail; // why not, when not ok
+    std::string engine; // "sqlite" or "postgres"
+  };
+  DatabaseHealth checkDatabase();
+  // The outbox for /api/admin/outbox: events with id > after_id, oldest
+  // first (only unpublished ones, only one order's, when asked).
+  std::vector<OutboxRow> outboxPage(int64_t after_id, int limit, bool unpublished_only,
+                                    const std::optional<std::string> &order_id);
   const CorePlugins &plugins() const { return plugins_; }
   bool requireIdempotencyKey() const { return require_idempotency_key_; }
 

@@ -32,7 +32,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 
 namespace orders::host::storage {
 class Database;

@@ -1,7 +1,5 @@
 #include "core/payment_reactor.hpp"
 
-#include <Poco/Data/Statement.h>
-
 #include <set>
 
 #include "log/logger.hpp"
@@ -9,32 +7,17 @@
 #include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
 
-using namespace Poco::Data::Keywords;
-
 namespace orders::host::core {
 
 namespace {
 
-std::optional<std::string> resolveOrderId(Poco::Data::Session &s, const sdk::PaymentEvent &e) {
-  std::string id;
-  if (e.orderId && !e.orderId->empty()) {
-    std::string key = *e.orderId;
-    Poco::Data::Statement st(s);
-    st << "SELECT id FROM orders WHERE id = $1 OR order_number = $1", use(key), into(id);
-    if (st.execute() > 0) return id;
-  }
-  if (e.orderNumber) {
-    std::string key = *e.orderNumber;
-    Poco::Data::Statement st(s);
-    st << "SELECT id FROM orders WHERE order_number = $1", use(key), into(id);
-    if (st.execute() > 0) return id;
-  }
-  if (e.paymentReference) {
-    std::string key = *e.paymentReference;
-    Poco::Data::Statement st(s);
-    st << "SELECT order_id FROM payments WHERE reference = $1", use(key), into(id);
-    if (st.execute() > 0) return id;
-  }
+std::optional<std::string> resolveOrderId(storage::Database &db, Poco::Data::Session &s, const sdk::PaymentEvent &e) {
+  storage::OrderRepository orders(db);
+  if (e.orderId && !e.orderId->empty())
+    if (auto id = orders.idByIdOrNumber(s, *e.orderId)) return id;
+  if (e.orderNumber)
+    if (auto id = orders.idByNumber(s, *e.orderNumber)) return id;
+  if (e.paymentReference) return storage::PaymentRepository(db).orderIdOfReference(s, *e.paymentReference);
   return std::nullopt;
 }
 
@@ -166,7 +149,7 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
 
   db_.transaction([&](Poco::Data::Session &s) {
     out = ApplyOutcome{};
-    auto order_id = resolveOrderId(s, event);
+    auto order_id = resolveOrderId(db_, s, event);
     auto order = order_id ? orders.find(s, *order_id, true) : std::nullopt;
     if (!order) {
       // Not recorded: the order (or the payment reference) may not be stored

@@ -25,8 +25,8 @@
 #include <optional>
 #include <string>
 
-#include "core/order.hpp"
 #include "core/reconciler.hpp"
+#include "domain/order.hpp"
 #include "orders/sdk/types.hpp"
 #include "storage/database.hpp"
 

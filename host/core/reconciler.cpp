@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/order_repository.hpp"

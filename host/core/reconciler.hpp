@@ -28,7 +28,7 @@
 #include <string>
 
 #include "core/core_plugins.hpp"
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 
 namespace orders::host::core {

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "plugins/plugin_instance.hpp"

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "core/core_plugins.hpp"
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/json.hpp"
@@ -138,7 +138,7 @@ NotificationDispatcher::NotificationDispatcher(storage::Database &db, metrics::M
 
 NotificationDispatcher::~NotificationDispatcher() { stop(); }
 
-bool NotificationDispatcher::deliver(const NotifierRoute &route, const storage::OutboxRow &row, int attempts_so_far) {
+bool NotificationDispatcher::deliver(const NotifierRoute &route, const core::OutboxRow &row, int attempts_so_far) {
   const std::string id = route.notifier->id();
   auto n = notificationFor(row.event_type, row.payload);
   sdk::Status sent = n.ok() ? sdk::Status() : sdk::Status(n.error());
@@ -171,8 +171,8 @@ int NotificationDispatcher::pass(const NotifierRoute &route) {
   const std::string id = route.notifier->id();
   storage::OutboxRepository outbox;
   int sent = 0;
-  std::vector<storage::OutboxRow> rows;
-  std::vector<std::pair<storage::OutboxRow, int>> due;
+  std::vector<core::OutboxRow> rows;
+  std::vector<std::pair<core::OutboxRow, int>> due;
   {
     auto lease = db_.lease();
     Poco::Data::Session &s = **lease;
@@ -190,14 +190,14 @@ int NotificationDispatcher::pass(const NotifierRoute &route) {
         use(notifier), use(at), use(max_attempts);
     st.execute();
     for (storage::Rows r(st); r.valid(); r.next())
-      due.emplace_back(storage::OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
-                                          r.str("payload"), r.i64("created_at_ms"), std::nullopt},
+      due.emplace_back(core::OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
+                                       r.str("payload"), r.i64("created_at_ms"), std::nullopt},
                        static_cast<int>(r.i64("attempts")));
   }
   for (const auto &[row, attempts] : due)
     if (deliver(route, row, attempts)) ++sent;
   int64_t last = 0;
-  for (const storage::OutboxRow &row : rows) {
+  for (const core::OutboxRow &row : rows) {
     last = std::max(last, row.id);
     if (route.types.count(row.event_type) == 0) continue;
     std::optional<Delivery> known;

@@ -33,9 +33,11 @@ namespace orders::host::plugins {
 class PluginInstance;
 class PluginRegistry;
 } // namespace orders::host::plugins
+namespace orders::host::core {
+struct OutboxRow;
+} // namespace orders::host::core
 namespace orders::host::storage {
 class Database;
-struct OutboxRow;
 } // namespace orders::host::storage
 
 namespace orders::host::events {
@@ -72,7 +74,7 @@ public:
 private:
   int pass(const NotifierRoute &route);
   // false: failed (recorded for a retry)
-  bool deliver(const NotifierRoute &route, const storage::OutboxRow &row, int attempts_so_far);
+  bool deliver(const NotifierRoute &route, const core::OutboxRow &row, int attempts_so_far);
 
   storage::Database &db_;
   metrics::MetricsRegistry &metrics_;

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "storage/database.hpp"

@@ -5,7 +5,6 @@
 #include "handlers/order_handlers.hpp"
 #include "handlers/request_support.hpp"
 #include "orders/sdk/json.hpp"
-#include "storage/outbox_repository.hpp"
 
 namespace orders::host::handlers {
 
@@ -25,11 +24,7 @@ http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
   const bool unpublished = req.query_params.count("unpublished") && req.query_params.at("unpublished") == "true";
   std::optional<std::string> order;
   if (req.query_params.count("orderId")) order = req.query_params.at("orderId");
-  std::vector<storage::OutboxRow> rows;
-  {
-    auto lease = ctx.core->db().lease();
-    rows = storage::OutboxRepository().page(**lease, after, limit, unpublished, order);
-  }
+  const std::vector<core::OutboxRow> rows = ctx.core->outboxPage(after, limit, unpublished, order);
   Json::Value items(Json::arrayValue);
   for (const auto &r : rows) {
     Json::Value e(Json::objectValue);

@@ -1,6 +1,6 @@
 // POST /api/orders (buyer checkout) and POST /internal/orders (a service
 // creating the order for a user from cart data).
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "handlers/order_handlers.hpp"
 #include "handlers/request_support.hpp"
 #include "http/api_schemas.hpp"

@@ -5,11 +5,11 @@
 
 #include <set>
 
+#include "domain/order.hpp"
 #include "handlers/request_support.hpp"
 #include "http/api_schemas.hpp"
 #include "http/json_body.hpp"
 #include "orders/sdk/json.hpp"
-#include "storage/order_repository.hpp"
 
 namespace orders::host::handlers {
 
@@ -30,13 +30,13 @@ std::optional<std::string> query(const http::Request &req, const std::string &na
   return it->second;
 }
 
-storage::OrderFilter filterFrom(const http::Request &req) {
+core::OrderFilter filterFrom(const http::Request &req) {
   static const std::set<std::string> kKnown = {"userId",    "sellerId", "status", "createdFrom",
                                                "createdTo", "cursor",   "limit"};
   for (const auto &[k, v] : req.query_params)
     if (!kKnown.count(k))
       throw http::ApiError("invalid_argument", "unknown query parameter " + k, {{"/" + k, "unknown parameter"}});
-  storage::OrderFilter f;
+  core::OrderFilter f;
   f.user_id = query(req, "userId");
   f.seller_id = query(req, "sellerId");
   f.status = query(req, "status");
@@ -65,13 +65,13 @@ storage::OrderFilter filterFrom(const http::Request &req) {
   return f;
 }
 
-http::Response page(app::AppContext &ctx, const storage::OrderFilter &filter) {
-  storage::OrderFilter probe = filter;
+http::Response page(app::AppContext &ctx, const core::OrderFilter &filter) {
+  core::OrderFilter probe = filter;
   probe.limit = filter.limit + 1; // one more tells whether a next page exists
   auto rows = ctx.core->orders().list(probe);
   Json::Value items(Json::arrayValue);
   for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(filter.limit); ++i)
-    items.append(storage::orderJson(rows[i]));
+    items.append(core::orderJson(rows[i]));
   Json::Value out(Json::objectValue);
   out["items"] = items;
   if (rows.size() > static_cast<size_t>(filter.limit)) {
@@ -89,7 +89,7 @@ std::string actorOf(const auth::Principal &p) { return std::string(auth::roleNam
 
 http::Response listOrders(app::AppContext &ctx, http::Request &req) {
   const auth::Principal p = requirePrincipal(ctx, req);
-  storage::OrderFilter f = filterFrom(req);
+  core::OrderFilter f = filterFrom(req);
   // Buyers see their own orders, sellers those of their seller id, whatever they ask.
   if (p.role == auth::Role::buyer) {
     if (f.user_id && *f.user_id != p.subject)

@@ -2,7 +2,7 @@
 // http/routes.cpp is the table that mounts them.
 #pragma once
 
-#include "app/app_context.hpp"
+#include "handlers/app_context.hpp"
 #include "http/request.hpp"
 
 namespace orders::host::handlers {

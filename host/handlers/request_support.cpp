@@ -1,8 +1,9 @@
 #include "handlers/request_support.hpp"
 
 #include "auth/auth_util.hpp"
+#include "domain/idempotency.hpp"
+#include "domain/order.hpp"
 #include "orders/sdk/json.hpp"
-#include "storage/order_repository.hpp"
 
 namespace orders::host::handlers {
 
@@ -57,7 +58,7 @@ Json::Value paymentJson(const core::Payment &p) {
 }
 
 Json::Value orderViewJson(const core::OrderView &view) {
-  Json::Value j = storage::orderJson(view.order);
+  Json::Value j = core::orderJson(view.order);
   j["payment"] = view.payments.empty() ? Json::Value(Json::nullValue) : paymentJson(view.payments.back());
   Json::Value shipments(Json::arrayValue);
   for (const core::Shipment &s : view.shipments) {
@@ -97,7 +98,7 @@ http::Response idempotent(app::AppContext &ctx, const http::Request &req, const 
   const std::string hash = requestHash(req);
   auto &repo = ctx.core->idempotency();
   auto begun = repo.begin(scope, key, hash);
-  using Kind = storage::IdempotencyBegin::Kind;
+  using Kind = core::IdempotencyBegin::Kind;
   if (begun.kind == Kind::mismatch)
     throw http::ApiError("idempotency_mismatch", "Idempotency-Key " + key + " was used with another request");
   if (begun.kind == Kind::in_progress)
@@ -118,7 +119,7 @@ http::Response idempotent(app::AppContext &ctx, const http::Request &req, const 
     throw;
   }
   if (response.status >= 200 && response.status < 300)
-    repo.complete(scope, key, storage::StoredResponse{response.status, response.body, response.content_type});
+    repo.complete(scope, key, core::StoredResponse{response.status, response.body, response.content_type});
   else
     repo.abandon(scope, key);
   return response;

@@ -6,9 +6,9 @@
 #include <initializer_list>
 #include <string>
 
-#include "app/app_context.hpp"
 #include "auth/authenticator.hpp"
 #include "core/order_service.hpp"
+#include "handlers/app_context.hpp"
 #include "http/api_error.hpp"
 #include "http/request.hpp"
 

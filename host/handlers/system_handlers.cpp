@@ -1,7 +1,5 @@
 #include "handlers/system_handlers.hpp"
 
-#include <Poco/Data/Session.h>
-
 #include <ctime>
 
 #include "orders/sdk/abi.h"
@@ -47,17 +45,13 @@ http::Response ready(app::AppContext &ctx, http::Request &) {
   }
   if (ctx.core) {
     Json::Value check(Json::objectValue);
-    try {
-      auto lease = ctx.core->db().lease();
-      int one = 0;
-      **lease << "SELECT 1", Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
-      check["status"] = "ok";
-    } catch (const std::exception &e) {
-      check["status"] = "error";
-      check["detail"] = e.what();
+    const core::OrderCore::DatabaseHealth health = ctx.core->checkDatabase();
+    check["status"] = health.ok ? "ok" : "error";
+    if (!health.ok) {
+      check["detail"] = health.detail;
       all_ready = false;
     }
-    check["engine"] = ctx.core->db().engineName();
+    check["engine"] = health.engine;
     checks["database"] = check;
   }
   Json::Value body(Json::objectValue);

@@ -1,7 +1,7 @@
 // GET /health, /health/ready, /v1/_info, /metrics.
 #pragma once
 
-#include "app/app_context.hpp"
+#include "handlers/app_context.hpp"
 #include "http/router.hpp"
 
 namespace orders::host::handlers {

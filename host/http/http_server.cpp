@@ -21,7 +21,7 @@
 #include <random>
 #include <thread>
 
-#include "core/domain_error.hpp"
+#include "domain/domain_error.hpp"
 #include "http/api_error.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"

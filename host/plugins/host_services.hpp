@@ -13,10 +13,10 @@
 #include <optional>
 #include <string>
 
+#include "auth/secret_store.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "net/http_client.hpp"
 #include "orders/sdk/abi.h"
-#include "plugins/secret_store.hpp"
 
 namespace orders::host::plugins {
 

@@ -80,104 +80,160 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
 
 } // namespace
 
+namespace {
+
+// One load(): the steps each configured instance goes through, and what
+// they share (libraries opened once per file, instance ids seen, failures
+// collected so that every broken entry is reported at once).
+class Loader {
+public:
+  Loader(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
+         std::shared_ptr<const SecretStore> secrets)
+      : config_(config), source_name_(source_name), metrics_(metrics), secrets_(std::move(secrets)),
+        paths_(stringList(config["plugin_paths"])) {}
+
+  // The instance `entry` (at `pointer`, under plugins.<kind>) configures, or
+  // nullptr after recording why not.
+  std::unique_ptr<PluginInstance> load(const std::string &kind, const Json::Value &entry, const std::string &pointer,
+                                       const CircuitBreaker::Clock &breaker_clock) {
+    InstanceSpec spec = specFrom(kind, entry, pointer);
+    if (breaker_clock) spec.breaker_clock = breaker_clock;
+    const std::string label = "plugin " + kind + "/" + spec.name;
+    const std::string where = kind + "/" + spec.name;
+    if (!outboundAuth(spec, entry["http"]["auth"], label, where)) return nullptr;
+    std::shared_ptr<PluginLibrary> library = libraryFor(spec, entry, label, where);
+    if (!library || !claimId(spec, where)) return nullptr;
+    if (!configure(spec, *library, label, where)) return nullptr;
+    auto instance = PluginInstance::create(library, std::move(spec), metrics_, secrets_);
+    if (!instance.ok()) {
+      fail(where, pointer, instance.error().message);
+      return nullptr;
+    }
+    log::info("plugin loaded", {{"kind", kind},
+                                {"name", instance.value()->name()},
+                                {"id", instance.value()->id()},
+                                {"version", instance.value()->version()},
+                                {"file", library->file()}});
+    return std::move(instance).value();
+  }
+
+  // Every failure, one per line; empty when all loaded.
+  std::string failures() const {
+    std::string joined;
+    for (const std::string &f : failures_)
+      joined += (joined.empty() ? "" : "\n") + f;
+    return joined;
+  }
+
+private:
+  // Records why an instance did not load; false.
+  bool fail(const std::string &where, const std::string &pointer, const std::string &message) {
+    log::error(message, {{"plugin", where}, {"config", source_name_ + ":" + pointer}});
+    failures_.push_back(message);
+    return false;
+  }
+
+  // http.auth: the secret it names and how requests carry it.
+  bool outboundAuth(InstanceSpec &spec, const Json::Value &auth, const std::string &label, const std::string &where) {
+    if (!auth.isObject()) return true;
+    auto secret = secrets_->get(auth["secret"].asString());
+    if (!secret.ok())
+      return fail(where, spec.pointer, label + ": " + spec.pointer + "/http/auth/secret: " + secret.error().message);
+    const std::string scheme = auth["scheme"].asString();
+    spec.http.auth.scheme = scheme == "service_hmac" ? net::OutboundAuth::Scheme::service_hmac
+                            : scheme == "bearer"     ? net::OutboundAuth::Scheme::bearer
+                                                     : net::OutboundAuth::Scheme::header;
+    spec.http.auth.secret = std::move(secret).value();
+    spec.http.auth.service_name = auth.get("service_name", config_["service"]["name"]).asString();
+    spec.http.auth.header_name = auth["header_name"].asString();
+    return true;
+  }
+
+  // The library file of the instance, opened once per file, checked to be
+  // the kind and the plugin the entry names.
+  std::shared_ptr<PluginLibrary> libraryFor(const InstanceSpec &spec, const Json::Value &entry,
+                                            const std::string &label, const std::string &where) {
+    auto file = resolveFile(spec, entry, paths_, label);
+    if (!file.ok()) {
+      fail(where, spec.pointer, file.error().message);
+      return nullptr;
+    }
+    const std::string key = fs::absolute(file.value()).lexically_normal().string();
+    std::shared_ptr<PluginLibrary> &library = libraries_[key];
+    if (!library) {
+      auto opened = PluginLibrary::open(file.value(), label);
+      if (!opened.ok()) {
+        libraries_.erase(key);
+        {
+          fail(where, spec.pointer, opened.error().message);
+          return nullptr;
+        }
+      }
+      library = opened.value();
+    }
+    if (library->kindName() != spec.kind) {
+      fail(where, spec.pointer,
+           label + ": " + file.value() + " is a " + library->kindName() + " plugin, configured under plugins." +
+               spec.kind);
+      return nullptr;
+    }
+    if (library->name() != spec.name) {
+      fail(where, spec.pointer,
+           label + ": " + file.value() + " is plugin '" + library->name() + "', not '" + spec.name + "'");
+      return nullptr;
+    }
+    return library;
+  }
+
+  // Instance ids are unique per kind.
+  bool claimId(const InstanceSpec &spec, const std::string &where) {
+    auto [it, inserted] = ids_.emplace(spec.kind + "/" + spec.id, spec.pointer);
+    if (inserted) return true;
+    return fail(where, spec.pointer,
+                source_name_ + ": " + spec.pointer + "/id: duplicate instance id '" + spec.id + "' (already used at " +
+                    it->second + ")");
+  }
+
+  // The instance's config, checked against the plugin's schema, defaults filled in.
+  bool configure(InstanceSpec &spec, const PluginLibrary &library, const std::string &label, const std::string &where) {
+    auto validator = pluginValidator(library, label);
+    if (!validator.ok()) return fail(where, spec.pointer, validator.error().message);
+    const auto violations = validator.value()->validate(spec.config);
+    if (!violations.empty())
+      return fail(where, spec.pointer,
+                  config::formatViolations(source_name_ + ": " + spec.pointer + "/config", violations));
+    validator.value()->applyDefaults(spec.config);
+    return true;
+  }
+
+  const Json::Value &config_;
+  const std::string source_name_;
+  metrics::MetricsRegistry &metrics_;
+  const std::shared_ptr<const SecretStore> secrets_;
+  const std::vector<std::string> paths_;
+  std::vector<std::string> failures_;
+  std::map<std::string, std::string> ids_; // "kind/id" -> pointer of first use
+  std::map<std::string, std::shared_ptr<PluginLibrary>> libraries_;
+};
+
+} // namespace
+
 sdk::Result<std::unique_ptr<PluginRegistry>>
 PluginRegistry::load(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
                      std::shared_ptr<const SecretStore> secrets, CircuitBreaker::Clock breaker_clock) {
   auto registry = std::make_unique<PluginRegistry>();
-  const std::vector<std::string> paths = stringList(config["plugin_paths"]);
-  std::vector<std::string> failures;
-  std::map<std::string, std::string> ids; // "kind/id" -> pointer of first use
-  std::map<std::string, std::shared_ptr<PluginLibrary>> libraries;
-
+  Loader loader(config, source_name, metrics, std::move(secrets));
   for (const KindInfo &kind_info : allKinds()) {
     const std::string kind(kind_info.name);
     const Json::Value &entries = config["plugins"][kind];
     for (Json::ArrayIndex i = 0; i < entries.size(); ++i) {
       const std::string pointer = "/plugins/" + kind + "/" + std::to_string(i);
-      InstanceSpec spec = specFrom(kind, entries[i], pointer);
-      if (breaker_clock) spec.breaker_clock = breaker_clock;
-      const std::string label = "plugin " + kind + "/" + spec.name;
-      auto fail = [&](const std::string &message) {
-        log::error(message, {{"plugin", kind + "/" + spec.name}, {"config", source_name + ":" + pointer}});
-        failures.push_back(message);
-      };
-
-      const Json::Value &auth = entries[i]["http"]["auth"];
-      if (auth.isObject()) {
-        auto secret = secrets->get(auth["secret"].asString());
-        if (!secret.ok()) {
-          fail(label + ": " + pointer + "/http/auth/secret: " + secret.error().message);
-          continue;
-        }
-        const std::string scheme = auth["scheme"].asString();
-        spec.http.auth.scheme = scheme == "service_hmac" ? net::OutboundAuth::Scheme::service_hmac
-                                : scheme == "bearer"     ? net::OutboundAuth::Scheme::bearer
-                                                         : net::OutboundAuth::Scheme::header;
-        spec.http.auth.secret = std::move(secret).value();
-        spec.http.auth.service_name = auth.get("service_name", config["service"]["name"]).asString();
-        spec.http.auth.header_name = auth["header_name"].asString();
-      }
-
-      auto file = resolveFile(spec, entries[i], paths, label);
-      if (!file.ok()) {
-        fail(file.error().message);
-        continue;
-      }
-      std::shared_ptr<PluginLibrary> &library = libraries[fs::absolute(file.value()).lexically_normal().string()];
-      if (!library) {
-        auto opened = PluginLibrary::open(file.value(), label);
-        if (!opened.ok()) {
-          fail(opened.error().message);
-          libraries.erase(fs::absolute(file.value()).lexically_normal().string());
-          continue;
-        }
-        library = opened.value();
-      }
-      if (library->kindName() != kind) {
-        fail(label + ": " + file.value() + " is a " + library->kindName() + " plugin, configured under plugins." +
-             kind);
-        continue;
-      }
-      if (library->name() != spec.name) {
-        fail(label + ": " + file.value() + " is plugin '" + library->name() + "', not '" + spec.name + "'");
-        continue;
-      }
-      auto [it, inserted] = ids.emplace(kind + "/" + spec.id, pointer);
-      if (!inserted) {
-        fail(source_name + ": " + pointer + "/id: duplicate instance id '" + spec.id + "' (already used at " +
-             it->second + ")");
-        continue;
-      }
-      auto validator = pluginValidator(*library, label);
-      if (!validator.ok()) {
-        fail(validator.error().message);
-        continue;
-      }
-      const auto violations = validator.value()->validate(spec.config);
-      if (!violations.empty()) {
-        fail(config::formatViolations(source_name + ": " + pointer + "/config", violations));
-        continue;
-      }
-      validator.value()->applyDefaults(spec.config);
-      auto instance = PluginInstance::create(library, std::move(spec), metrics, secrets);
-      if (!instance.ok()) {
-        fail(instance.error().message);
-        continue;
-      }
-      log::info("plugin loaded", {{"kind", kind},
-                                  {"name", instance.value()->name()},
-                                  {"id", instance.value()->id()},
-                                  {"version", instance.value()->version()},
-                                  {"file", library->file()}});
-      registry->instances_.push_back(std::move(instance).value());
+      if (auto instance = loader.load(kind, entries[i], pointer, breaker_clock))
+        registry->instances_.push_back(std::move(instance));
     }
   }
-  if (!failures.empty()) {
-    std::string joined;
-    for (const std::string &f : failures)
-      joined += (joined.empty() ? "" : "\n") + f;
-    return sdk::invalidArgument(joined);
-  }
+  const std::string failures = loader.failures();
+  if (!failures.empty()) return sdk::invalidArgument(failures);
   return registry;
 }
 

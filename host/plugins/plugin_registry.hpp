@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "auth/secret_store.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "plugins/plugin_instance.hpp"
-#include "plugins/secret_store.hpp"
 
 namespace orders::host::plugins {
 

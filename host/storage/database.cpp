@@ -84,6 +84,12 @@ Poco::Data::Session Database::connect() {
   return session;
 }
 
+void Database::ping() {
+  auto s = lease();
+  int one = 0;
+  **s << "SELECT 1", into(one), now;
+}
+
 std::unique_ptr<SessionLease> Database::lease() {
   Connection *connection = nullptr;
   bool create = false;

@@ -103,6 +103,9 @@ public:
   ~Database();
 
   Engine engine() const { return engine_; }
+  // One `SELECT 1` on a leased connection; throws what the lease or the
+  // statement threw (DbError unavailable when the database is away).
+  void ping();
   const char *engineName() const { return engine_ == Engine::postgres ? "postgres" : "sqlite"; }
 
   // A free connection (a new one while the pool is below pool_size).

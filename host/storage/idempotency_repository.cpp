@@ -2,7 +2,7 @@
 
 #include <Poco/Data/Statement.h>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;

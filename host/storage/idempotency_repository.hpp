@@ -15,27 +15,20 @@
 #include <optional>
 #include <string>
 
+#include "domain/idempotency.hpp"
 #include "storage/database.hpp"
 
 namespace orders::host::storage {
 
-struct StoredResponse {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-};
+using StoredResponse = core::StoredResponse;
+using IdempotencyBegin = core::IdempotencyBegin;
 
-struct IdempotencyBegin {
-  enum class Kind { owner, replay, mismatch, in_progress } kind = Kind::owner;
-  std::optional<StoredResponse> response; // for replay
-};
-
-class IdempotencyRepository {
+class IdempotencyRepository : public core::IdempotencyStore {
 public:
   explicit IdempotencyRepository(Database &db) : db_(db) {}
-  IdempotencyBegin begin(const std::string &scope, const std::string &key, const std::string &request_hash);
-  void complete(const std::string &scope, const std::string &key, const StoredResponse &response);
-  void abandon(const std::string &scope, const std::string &key);
+  IdempotencyBegin begin(const std::string &scope, const std::string &key, const std::string &request_hash) override;
+  void complete(const std::string &scope, const std::string &key, const StoredResponse &response) override;
+  void abandon(const std::string &scope, const std::string &key) override;
   // Deletes finished keys older than `before_ms`; returns how many.
   int purge(int64_t before_ms);
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/domain_error.hpp"
-#include "core/order.hpp"
+#include "domain/domain_error.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 
 namespace orders::host::storage {
@@ -20,16 +20,8 @@ namespace orders::host::storage {
 // core::TransitionError, named where the repository raises it.
 using TransitionError = core::TransitionError;
 
-struct OrderFilter {
-  std::optional<std::string> user_id;
-  std::optional<std::string> seller_id;
-  std::optional<std::string> status;
-  std::optional<int64_t> created_from_ms;
-  std::optional<int64_t> created_to_ms;
-  // Keyset cursor: rows strictly after (created_at_ms, id) in (desc, desc) order.
-  std::optional<std::pair<int64_t, std::string>> after;
-  int limit = 20;
-};
+// Filters for list() (domain/order.hpp).
+using OrderFilter = core::OrderFilter;
 
 class OrderRepository {
 public:
@@ -46,6 +38,9 @@ public:
   // PostgreSQL); nullopt when there is no such order.
   std::optional<core::OrderStatus> lockStatus(Poco::Data::Session &s, const std::string &id);
   std::optional<core::Order> findByNumber(Poco::Data::Session &s, const std::string &number);
+  // The id of the order whose id or order number is `key` / whose number is `number`.
+  std::optional<std::string> idByIdOrNumber(Poco::Data::Session &s, const std::string &key);
+  std::optional<std::string> idByNumber(Poco::Data::Session &s, const std::string &number);
   std::vector<core::Order> findByCheckout(Poco::Data::Session &s, const std::string &checkout_id);
   std::vector<core::Order> list(Poco::Data::Session &s, const OrderFilter &filter);
   // Ids of orders in `status` last updated before `before_ms` (sweeps).
@@ -72,8 +67,5 @@ private:
   std::vector<core::OrderItem> items(Poco::Data::Session &s, const std::string &order_id);
   Database &db_;
 };
-
-// The order as the canonical API and events show it (camelCase, *Minor).
-Json::Value orderJson(const core::Order &order);
 
 } // namespace orders::host::storage

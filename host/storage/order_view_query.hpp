@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 
 namespace orders::host::storage {
 

@@ -10,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "domain/outbox.hpp"
+
 namespace orders::host::storage {
 
-struct OutboxRow {
-  int64_t id = 0;
-  std::string event_id;
-  std::string event_type;
-  std::string aggregate_id;
-  std::string payload;
-  int64_t created_at_ms = 0;
-  std::optional<int64_t> published_at_ms;
-  std::optional<std::string> parked_error; // page(): set when the relay parked the event (cannot be encoded)
-};
+using OutboxRow = core::OutboxRow;
 
 class OutboxRepository {
 public:

@@ -65,6 +65,14 @@ bool PaymentRepository::updateIf(Poco::Data::Session &s, const core::Payment &in
   return moved;
 }
 
+std::optional<std::string> PaymentRepository::orderIdOfReference(Poco::Data::Session &s, const std::string &reference) {
+  std::string key = reference, id;
+  Statement st(s);
+  st << "SELECT order_id FROM payments WHERE reference = $1", use(key), into(id);
+  if (st.execute() > 0) return id;
+  return std::nullopt;
+}
+
 std::optional<core::Payment> PaymentRepository::byId(Poco::Data::Session &s, const std::string &id) {
   Statement &st = db_.query(s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE id = $1", id);
   Rows r(st);

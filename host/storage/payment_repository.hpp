@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 
 namespace orders::host::storage {
@@ -22,6 +22,8 @@ public:
   // set; also ends a reconciler claim). False when someone moved it.
   bool updateIf(Poco::Data::Session &s, const core::Payment &p, const std::string &expected);
   std::optional<core::Payment> byId(Poco::Data::Session &s, const std::string &id);
+  // The order of the attempt with this provider reference.
+  std::optional<std::string> orderIdOfReference(Poco::Data::Session &s, const std::string &reference);
   std::optional<core::Payment> latest(Poco::Data::Session &s, const std::string &order_id);
   std::vector<core::Payment> forOrder(Poco::Data::Session &s, const std::string &order_id);
   // Payments in refund_pending / void_pending (for the reconciler).

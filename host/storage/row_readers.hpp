@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::storage {

@@ -90,8 +90,8 @@ public:
     auto view = storage::OrderViewQuery(*db_).load(**lease, o.id);
     CPPUNIT_ASSERT(view.has_value());
     auto order = orders.find(**lease, o.id);
-    CPPUNIT_ASSERT_EQUAL(orders::sdk::writeJson(storage::orderJson(*order)),
-                         orders::sdk::writeJson(storage::orderJson(view->order)));
+    CPPUNIT_ASSERT_EQUAL(orders::sdk::writeJson(core::orderJson(*order)),
+                         orders::sdk::writeJson(core::orderJson(view->order)));
     CPPUNIT_ASSERT_EQUAL(int64_t(9007199254740993), view->order.total_minor);
     CPPUNIT_ASSERT(!view->order.seller_id);
     CPPUNIT_ASSERT_EQUAL(std::string("Jl. \"Merdeka\" 1\n"), view->order.shipping_address["line1"].asString());

@@ -14,7 +14,7 @@
 #include <random>
 #include <string>
 
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "core/invoice_service.hpp"
-#include "core/order.hpp"
+#include "domain/order.hpp"
 #include "storage/database.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/migrations.hpp"

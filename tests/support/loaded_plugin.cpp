@@ -2,10 +2,10 @@
 
 #include <stdexcept>
 
+#include "auth/secret_store.hpp"
 #include "config/config_loader.hpp"
 #include "config/env_subst.hpp"
 #include "config/schema_validator.hpp"
-#include "plugins/secret_store.hpp"
 
 #ifndef ORDERS_PLUGIN_DIR
 #error "ORDERS_PLUGIN_DIR must name the directory of the built plugins"

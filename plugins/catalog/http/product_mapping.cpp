@@ -96,14 +96,11 @@ std::optional<std::string> idText(const Json::Value &value) {
   return std::nullopt;
 }
 
-Result<Product> mapProduct(const FieldMapping &fields, const PriceRules &prices, const ProductDoc &doc,
-                           const ProductRef &ref) {
-  const Reporter r{doc, ref.productId};
-  const Json::Value &object = doc.value;
-  Product p;
-  p.productId = ref.productId;
-  p.variantId = ref.variantId;
+namespace {
 
+// Title, currency and seller: what every product must say.
+Status readHeader(Product &p, const FieldMapping &fields, const PriceRules &prices, const Reporter &r,
+                  const Json::Value &object) {
   const Json::Value *title = fields.title.find(object);
   if (absent(title)) return r.invalid(r.at(fields.title.text()), "missing");
   if (!title->isString()) return r.invalid(r.at(fields.title.text()), "expected string");
@@ -124,64 +121,87 @@ Result<Product> mapProduct(const FieldMapping &fields, const PriceRules &prices,
   auto seller = optionalId(r, r.at(fields.sellerId.text()), fields.sellerId.find(object));
   if (!seller.ok()) return seller.error();
   p.sellerId = seller.value(); // null or absent: house brand
+  return Status();
+}
 
+// Image and attributes, both optional.
+Status readExtras(Product &p, const FieldMapping &fields, const Reporter &r, const ProductDoc &doc) {
+  const Json::Value &object = doc.value;
   const Json::Value *image = fields.imageUrl.find(object);
   if (!absent(image)) {
     if (!image->isString()) return r.invalid(r.at(fields.imageUrl.text()), "expected string or null");
     if (!image->asString().empty()) p.imageUrl = image->asString();
   }
-
   const Json::Value *attributes = fields.attributes.find(object);
-  if (!absent(attributes)) {
-    if (!attributes->isObject()) return r.invalid(r.at(fields.attributes.text()), "expected object or null");
-    for (auto it = attributes->begin(); it != attributes->end(); ++it) {
-      const Json::Value &a = *it;
-      if (a.isNull()) continue;
-      if (a.isString())
-        p.attributes[it.name()] = a.asString();
-      else if (isNumber(a))
-        p.attributes[it.name()] = numberText(a, bodyOf(doc));
-      else
-        p.attributes[it.name()] = writeJson(a); // booleans, nested objects and arrays as JSON text
+  if (absent(attributes)) return Status();
+  if (!attributes->isObject()) return r.invalid(r.at(fields.attributes.text()), "expected object or null");
+  for (auto it = attributes->begin(); it != attributes->end(); ++it) {
+    const Json::Value &a = *it;
+    if (a.isNull()) continue;
+    if (a.isString())
+      p.attributes[it.name()] = a.asString();
+    else if (isNumber(a))
+      p.attributes[it.name()] = numberText(a, bodyOf(doc));
+    else
+      p.attributes[it.name()] = writeJson(a); // booleans, nested objects and arrays as JSON text
+  }
+  return Status();
+}
+
+// The variant `ref` names: its price (when it has its own) replaces `price`
+// (found at `price_at`), and its name is added to the title.
+Status applyVariant(Product &p, const Json::Value *&price, std::string &price_at, const FieldMapping &fields,
+                    const Reporter &r, const Json::Value &object, const ProductRef &ref) {
+  const std::string variants_at = r.at(fields.variants.text());
+  const Json::Value *variants = fields.variants.find(object);
+  if (absent(variants)) return notFound("product " + ref.productId + " has no variants");
+  if (!variants->isArray()) return r.invalid(variants_at, "expected array or null");
+  const Json::Value *variant = nullptr;
+  std::string variant_at;
+  for (Json::ArrayIndex i = 0; i < variants->size() && variant == nullptr; ++i) {
+    const Json::Value &candidate = (*variants)[i];
+    const std::string at = variants_at + "/" + std::to_string(i);
+    const Json::Value *id = fields.variantId.find(candidate);
+    if (absent(id)) return r.invalid(at + fields.variantId.text(), "missing");
+    auto id_text = idText(*id);
+    if (!id_text) return r.invalid(at + fields.variantId.text(), "expected string or integer");
+    if (*id_text == *ref.variantId) {
+      variant = &candidate;
+      variant_at = at;
     }
   }
+  if (variant == nullptr) return notFound("product " + ref.productId + " has no variant " + *ref.variantId);
+  const Json::Value *variant_price = fields.variantPrice.find(*variant);
+  if (!absent(variant_price)) {
+    price = variant_price;
+    price_at = variant_at + fields.variantPrice.text();
+  }
+  if (fields.variantTitle) {
+    const Json::Value *name = fields.variantTitle->find(*variant);
+    if (!absent(name)) {
+      if (!name->isString()) return r.invalid(variant_at + fields.variantTitle->text(), "expected string or null");
+      if (!name->asString().empty()) p.title += " (" + name->asString() + ")";
+    }
+  }
+  return Status();
+}
 
+} // namespace
+
+Result<Product> mapProduct(const FieldMapping &fields, const PriceRules &prices, const ProductDoc &doc,
+                           const ProductRef &ref) {
+  const Reporter r{doc, ref.productId};
+  const Json::Value &object = doc.value;
+  Product p;
+  p.productId = ref.productId;
+  p.variantId = ref.variantId;
+  if (Status st = readHeader(p, fields, prices, r, object); !st.ok()) return st.error();
+  if (Status st = readExtras(p, fields, r, doc); !st.ok()) return st.error();
   // The price: the variant's own when it has one, else the product's.
   const Json::Value *price = fields.price.find(object);
   std::string price_at = r.at(fields.price.text());
-  if (ref.variantId) {
-    const std::string variants_at = r.at(fields.variants.text());
-    const Json::Value *variants = fields.variants.find(object);
-    if (absent(variants)) return notFound("product " + ref.productId + " has no variants");
-    if (!variants->isArray()) return r.invalid(variants_at, "expected array or null");
-    const Json::Value *variant = nullptr;
-    std::string variant_at;
-    for (Json::ArrayIndex i = 0; i < variants->size() && variant == nullptr; ++i) {
-      const Json::Value &candidate = (*variants)[i];
-      const std::string at = variants_at + "/" + std::to_string(i);
-      const Json::Value *id = fields.variantId.find(candidate);
-      if (absent(id)) return r.invalid(at + fields.variantId.text(), "missing");
-      auto id_text = idText(*id);
-      if (!id_text) return r.invalid(at + fields.variantId.text(), "expected string or integer");
-      if (*id_text == *ref.variantId) {
-        variant = &candidate;
-        variant_at = at;
-      }
-    }
-    if (variant == nullptr) return notFound("product " + ref.productId + " has no variant " + *ref.variantId);
-    const Json::Value *variant_price = fields.variantPrice.find(*variant);
-    if (!absent(variant_price)) {
-      price = variant_price;
-      price_at = variant_at + fields.variantPrice.text();
-    }
-    if (fields.variantTitle) {
-      const Json::Value *name = fields.variantTitle->find(*variant);
-      if (!absent(name)) {
-        if (!name->isString()) return r.invalid(variant_at + fields.variantTitle->text(), "expected string or null");
-        if (!name->asString().empty()) p.title += " (" + name->asString() + ")";
-      }
-    }
-  }
+  if (ref.variantId)
+    if (Status st = applyVariant(p, price, price_at, fields, r, object, ref); !st.ok()) return st.error();
   auto amount = readPrice(r, price_at, price, prices, p.unitPrice.currency);
   if (!amount.ok()) return amount.error();
   p.unitPrice.amountMinor = amount.value();

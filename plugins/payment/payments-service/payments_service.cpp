@@ -156,8 +156,8 @@ Result<std::optional<std::string>> optionalText(const Json::Value &root, const J
   return std::optional<std::string>(value->asString());
 }
 
-Result<Settings> resolve(const Host &host, const ServiceConfig &config) {
-  Settings s;
+// Where requests go: base URL, paths, idempotency header.
+Status resolveCalls(Settings &s, const ServiceConfig &config) {
   if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
     return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
   s.base_url = config.base_url;
@@ -180,7 +180,11 @@ Result<Settings> resolve(const Host &host, const ServiceConfig &config) {
   s.idempotency_header = config.idempotency_header.value_or(kIdempotencyHeader);
   if (s.idempotency_header.empty()) return invalidArgument("idempotency_header: must not be empty");
   s.description_template = config.description_template;
+  return Status();
+}
 
+// Where the answers and the events carry what we read, and what their words mean.
+Status resolveMapping(Settings &s, const ServiceConfig &config) {
   EventMapping &e = s.events;
   const struct {
     JsonPointer *out;
@@ -234,7 +238,11 @@ Result<Settings> resolve(const Host &host, const ServiceConfig &config) {
     if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");
     e.exponents[upper(code)] = static_cast<int>(places);
   }
+  return Status();
+}
 
+// The API token and the webhook secret, and the headers every request carries.
+Status resolveAuth(Settings &s, const Host &host, const ServiceConfig &config) {
   auto token = orders::common::resolveSecretOption(host, "token_secret", config.token_secret);
   if (!token.ok()) return token.error();
   auto webhook = orders::common::resolveSecretOption(host, "webhook_secret", config.webhook_secret);
@@ -245,6 +253,14 @@ Result<Settings> resolve(const Host &host, const ServiceConfig &config) {
   s.headers["Accept"] = "application/json";
   s.headers["Content-Type"] = "application/json";
   if (token.value()) s.headers["Authorization"] = "Bearer " + *token.value();
+  return Status();
+}
+
+Result<Settings> resolve(const Host &host, const ServiceConfig &config) {
+  Settings s;
+  if (Status st = resolveCalls(s, config); !st.ok()) return st.error();
+  if (Status st = resolveMapping(s, config); !st.ok()) return st.error();
+  if (Status st = resolveAuth(s, host, config); !st.ok()) return st.error();
   return s;
 }
 

@@ -1,4 +1,4 @@
-#include "core/order.hpp"
+#include "domain/order.hpp"
 
 #include <Poco/UUIDGenerator.h>
 
@@ -85,6 +85,43 @@ std::vector<sdk::LineItem> lineItemsOf(const Order &o) {
     out.push_back(std::move(li));
   }
   return out;
+}
+
+Json::Value orderJson(const core::Order &o) {
+  Json::Value j(Json::objectValue);
+  j["id"] = o.id;
+  j["orderNumber"] = o.order_number;
+  j["checkoutId"] = o.checkout_id;
+  j["userId"] = o.user_id;
+  j["sellerId"] = o.seller_id ? Json::Value(*o.seller_id) : Json::Value(Json::nullValue);
+  j["status"] = core::statusName(o.status);
+  j["currency"] = o.currency;
+  j["subtotalMinor"] = static_cast<Json::Int64>(o.subtotal_minor);
+  j["shippingMinor"] = static_cast<Json::Int64>(o.shipping_minor);
+  j["totalMinor"] = static_cast<Json::Int64>(o.total_minor);
+  j["shippingAddress"] = o.shipping_address;
+  j["customer"] = o.customer;
+  j["refundRequired"] = o.refund_required;
+  j["version"] = static_cast<Json::Int64>(o.version);
+  j["createdAt"] = core::rfc3339(o.created_at_ms);
+  j["updatedAt"] = core::rfc3339(o.updated_at_ms);
+  Json::Value items(Json::arrayValue);
+  for (const core::OrderItem &i : o.items) {
+    Json::Value it(Json::objectValue);
+    it["productId"] = i.product_id;
+    if (i.variant_id) it["variantId"] = *i.variant_id;
+    it["sellerId"] = i.seller_id ? Json::Value(*i.seller_id) : Json::Value(Json::nullValue);
+    it["title"] = i.title;
+    it["quantity"] = static_cast<Json::Int64>(i.quantity);
+    it["unitPriceMinor"] = static_cast<Json::Int64>(i.unit_price_minor);
+    it["lineTotalMinor"] = static_cast<Json::Int64>(i.line_total_minor);
+    it["currency"] = o.currency;
+    it["attributes"] = i.attributes;
+    if (i.image_url) it["imageUrl"] = *i.image_url;
+    items.append(it);
+  }
+  j["items"] = items;
+  return j;
 }
 
 } // namespace orders::host::core

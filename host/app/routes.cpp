@@ -1,4 +1,4 @@
-#include "http/routes.hpp"
+#include "app/routes.hpp"
 
 #include "handlers/order_handlers.hpp"
 #include "handlers/system_handlers.hpp"

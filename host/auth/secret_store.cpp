@@ -1,4 +1,4 @@
-#include "plugins/secret_store.hpp"
+#include "auth/secret_store.hpp"
 
 #include <fstream>
 #include <sstream>

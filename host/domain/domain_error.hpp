@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "core/order_status.hpp"
+#include "domain/order_status.hpp"
 #include "orders/sdk/result.hpp"
 
 namespace orders::host::core {

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "app/app_context.hpp"
+#include "handlers/app_context.hpp"
 #include "http/router.hpp"
 
 namespace orders::host::http {

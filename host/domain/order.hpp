@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/order_status.hpp"
+#include "domain/order_status.hpp"
 #include "orders/sdk/messages.hpp"
 #include "orders/sdk/types.hpp"
 
@@ -124,5 +124,20 @@ struct OrderView {
   std::vector<Payment> payments;
   std::vector<Shipment> shipments;
 };
+
+// Which orders a listing shows, newest first.
+struct OrderFilter {
+  std::optional<std::string> user_id;
+  std::optional<std::string> seller_id;
+  std::optional<std::string> status;
+  std::optional<int64_t> created_from_ms;
+  std::optional<int64_t> created_to_ms;
+  // Keyset cursor: rows strictly after (created_at_ms, id) in (desc, desc) order.
+  std::optional<std::pair<int64_t, std::string>> after;
+  int limit = 20;
+};
+
+// The order as the canonical API and events show it (camelCase, *Minor).
+Json::Value orderJson(const Order &order);
 
 } // namespace orders::host::core

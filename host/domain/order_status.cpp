@@ -1,4 +1,4 @@
-#include "core/order_status.hpp"
+#include "domain/order_status.hpp"
 
 #include <map>
 #include <set>

@@ -1,0 +1,67 @@
+# The host's layering, checked at build time (host/CMakeLists.txt runs this
+# before any host library compiles): every #include "<dir>/..." of a file in
+# host/<layer>/ must name its own layer or one the table below allows, and
+# SQL text (SELECT/INSERT/UPDATE/DELETE statements) lives only in storage/
+# and events/ (the relay and the notification cursors). A violation fails
+# the build with file:line and the rule.
+#
+#   cmake -DHOST_DIR=host -DSTAMP=out.stamp -P host/layers.cmake
+
+cmake_minimum_required(VERSION 3.20)
+
+set(allowed_log "")
+set(allowed_metrics "")
+set(allowed_config "log")
+set(allowed_auth "config;log")
+set(allowed_net "auth;config;log;metrics")
+set(allowed_plugins "auth;config;log;metrics;net")
+set(allowed_domain "")
+set(allowed_storage "domain;config;log")
+set(allowed_core "domain;storage;plugins;auth;config;log;metrics;net")
+set(allowed_events "core;domain;storage;plugins;auth;config;log;metrics;net")
+set(allowed_http "domain;config;log;metrics")
+set(allowed_handlers "http;core;domain;events;auth;plugins;config;log;metrics")
+set(allowed_app "handlers;http;events;core;domain;storage;plugins;net;auth;config;log;metrics")
+set(allowed_tools "")
+set(sql_allowed "storage;events")
+set(layers log metrics config auth net plugins domain storage core events http handlers app tools)
+
+if(NOT HOST_DIR)
+  message(FATAL_ERROR "layers.cmake: pass -DHOST_DIR=<the host directory>")
+endif()
+set(problems "")
+file(GLOB_RECURSE files RELATIVE ${HOST_DIR} ${HOST_DIR}/*.cpp ${HOST_DIR}/*.hpp)
+foreach(file IN LISTS files)
+  string(REGEX MATCH "^[^/]+" layer "${file}")
+  if(layer STREQUAL file) # host/main.cpp: the executable, above everything
+    continue()
+  endif()
+  if(NOT layer IN_LIST layers)
+    string(APPEND problems "  host/${file}: directory '${layer}' is in no layer (add it to host/layers.cmake)\n")
+    continue()
+  endif()
+  file(STRINGS ${HOST_DIR}/${file} lines)
+  set(n 0)
+  foreach(line IN LISTS lines)
+    math(EXPR n "${n} + 1")
+    if(line MATCHES "^[ \t]*#[ \t]*include[ \t]+\"([a-z_]+)/")
+      set(target "${CMAKE_MATCH_1}")
+      if(target IN_LIST layers AND NOT target STREQUAL layer AND NOT target IN_LIST allowed_${layer})
+        string(APPEND problems "  host/${file}:${n}: ${layer} may not include ${target}/ (allowed: ${layer}")
+        foreach(a IN LISTS allowed_${layer})
+          string(APPEND problems ", ${a}")
+        endforeach()
+        string(APPEND problems ")\n")
+      endif()
+    endif()
+    if(NOT layer IN_LIST sql_allowed AND line MATCHES "\"(SELECT [a-zA-Z0-9_*(]|INSERT INTO |UPDATE [a-z_]+ SET |DELETE FROM )")
+      string(APPEND problems "  host/${file}:${n}: SQL in ${layer}/ (statements belong in storage/)\n")
+    endif()
+  endforeach()
+endforeach()
+if(problems)
+  message(FATAL_ERROR "The host's layering is broken:\n${problems}")
+endif()
+if(STAMP)
+  file(TOUCH ${STAMP})
+endif()
