@@ -9,8 +9,7 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceS
                                metrics::MetricsRegistry &metrics, std::unique_ptr<InstanceServices> services)
     : library_(std::move(library)), spec_(std::move(spec)), metrics_(metrics), services_(std::move(services)),
       breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms),
-               std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock) {
-}
+               std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock) {}
 
 PluginInstance::~PluginInstance() {
   if (handle_ != nullptr) library_->descriptor().destroy(handle_);
