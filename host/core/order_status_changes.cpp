@@ -176,13 +176,15 @@ int OrderService::pollPendingPayments() {
     event.type = type;
     event.orderId = p.order_id;
     event.paymentReference = p.reference;
-    if (type == "paid" && !status->amount) {
-      // The check needs the provider's word on what was paid, not our own row.
+    if (type == "paid" && !status->amount && !status->amountNotReported.value_or(false)) {
+      // The check needs the provider's word on what was paid, not our own
+      // row (unless the plugin declares its provider never gives it).
       log::warn("payment status poll: the provider reports no amount; not applied",
                 {{"payment", p.id}, {"provider", p.provider}});
       continue;
     }
     event.amount = status->amount;
+    event.amountNotReported = status->amountNotReported;
     auto outcome = reactor_.apply(event, "poll:" + p.provider, p.provider);
     if (outcome.ok() && outcome->outcome == "applied") ++applied;
   }

@@ -174,7 +174,8 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
                                         : sdk::Money{order->total_minor, order->currency};
     const bool amount_ok =
         event.amount ? event.amount->amountMinor == expected.amountMinor && event.amount->currency == expected.currency
-                     : !via; // a plugin's event must say what was paid
+                     : !via || event.amountNotReported.value_or(false); // a plugin's event must say what was paid,
+                                                                        // unless it declares its provider never does
     const bool fits_order = expected.amountMinor == order->total_minor && expected.currency == order->currency;
     const std::optional<std::string> owner =
         payment ? std::optional<std::string>(payment->provider) : order->payment_instance;

@@ -153,6 +153,7 @@ class PaymentProvidersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(xenditLostCallbackIsSettledByTheStatusPoll);
   CPPUNIT_TEST(xenditToDeliveredWithInvoicePdf);
   CPPUNIT_TEST(paymentsServiceEventsOverKafkaToInvoice);
+  CPPUNIT_TEST(paidWithoutAnAmountIsTakenOnlyWhenThePluginDeclaresIt);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -285,6 +286,44 @@ public:
     CPPUNIT_ASSERT_EQUAL(int64_t(1), paidTransitions(db, id));
     shipTrackAndInvoice(server, db, logistics, id);
     CPPUNIT_ASSERT_EQUAL(int64_t(1), paidTransitions(db, id));
+  }
+
+  // A payments-service webhook saying "paid" without an amount: refunded
+  // (amount_mismatch, order unchanged) from an instance that reports
+  // amounts, applied from one configured `amounts_reported: false`.
+  void paidWithoutAnAmountIsTakenOnlyWhenThePluginDeclaresIt() {
+    HttpPeer payments;
+    payments.on("POST", "/api/payments", {201, R"({"paymentId":"pay-1","status":"pending"})"});
+    TestDatabase db(Engine::sqlite);
+    for (const bool reported : {true, false}) {
+      ServerOptions o;
+      o.checkout_extra = ", payment: payments";
+      o.payment_extra = "    - name: payments-service\n      id: payments\n      config: { base_url: \"" +
+                        payments.baseUrl() + "\", webhook_secret: PAYMENT_WEBHOOK_SECRET" +
+                        (reported ? "" : ", amounts_reported: false") + " }\n";
+      ServerProcess server(db, o);
+      CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+      Reply r = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body + "\n" + server.log(), 201, r.status);
+      const std::string id = r.json()["orders"][0]["id"].asString();
+      const std::string paid = R"({"type":"PaymentCapturedEvent","eventId":"ev-)" + id + R"(","orderId":")" + id +
+                               R"(","paymentId":"pay-1"})";
+      Reply hook =
+          server.request("POST", "/hooks/payment/payments", paid, {{"X-Webhook-Secret", "test-webhook-secret"}});
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(hook.body, 200, hook.status);
+      const Json::Value order = server.as("u1", "buyer", "GET", "/api/orders/" + id).json();
+      if (reported) {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(hook.body, std::string("amount_mismatch"), hook.json()["status"].asString());
+        CPPUNIT_ASSERT(order["status"].asString() != "paid");
+        CPPUNIT_ASSERT(order["refundRequired"].asBool());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), paidTransitions(db, id));
+      } else {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(hook.body, std::string("applied"), hook.json()["status"].asString());
+        CPPUNIT_ASSERT_EQUAL(std::string("paid"), order["status"].asString());
+        CPPUNIT_ASSERT(!order["refundRequired"].asBool());
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), paidTransitions(db, id));
+      }
+    }
   }
 };
 

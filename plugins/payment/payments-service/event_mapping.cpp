@@ -199,6 +199,7 @@ Result<ParsedEvent> translateEvent(const EventMapping &m, const std::string &sou
   auto amount = amountOf(m, root, payload);
   if (!amount.ok()) return amount.error();
   event.amount = std::move(amount).value();
+  if (!event.amount && !m.amounts_reported) event.amountNotReported = true;
   auto occurred_at = optionalTextAt(root, m.occurred_at);
   if (!occurred_at.ok()) return occurred_at.error();
   event.occurredAt = std::move(occurred_at).value();

@@ -43,6 +43,9 @@ struct EventMapping {
   JsonPointer currency;
   JsonPointer occurred_at;
   std::map<std::string, int> exponents; // decimal places per currency, for major units
+  // false: the service never says what was paid; events without an amount
+  // are marked amountNotReported (the host then takes them as they are).
+  bool amounts_reported = true;
 };
 
 // Defaults of config.schema.json's event_types.

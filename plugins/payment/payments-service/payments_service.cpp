@@ -56,6 +56,7 @@ struct ServiceConfig {
       order_number_pointers;
   std::optional<std::string> amount_minor_pointer, amount_major_pointer, currency_pointer, occurred_at_pointer;
   std::optional<std::map<std::string, int64_t>> currency_exponents;
+  std::optional<bool> amounts_reported;
   template <class V> void visit(V &v) {
     v("base_url", base_url);
     v("create_path", create_path);
@@ -83,6 +84,7 @@ struct ServiceConfig {
     v("currency_pointer", currency_pointer);
     v("occurred_at_pointer", occurred_at_pointer);
     v("currency_exponents", currency_exponents);
+    v("amounts_reported", amounts_reported);
   }
 };
 
@@ -233,6 +235,7 @@ Status resolveMapping(Settings &s, const ServiceConfig &config) {
                              "'");
   for (const std::string &name : config.event_type_headers.value_or(std::vector<std::string>{"event-type", "type"}))
     e.type_headers.push_back(lower(name));
+  e.amounts_reported = config.amounts_reported.value_or(true);
   e.exponents = defaultCurrencyExponents();
   for (const auto &[code, places] : config.currency_exponents.value_or(std::map<std::string, int64_t>{})) {
     if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");

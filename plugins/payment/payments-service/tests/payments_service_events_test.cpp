@@ -83,6 +83,7 @@ class PaymentsServiceEventsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(configuredPointersAndTypesReplaceTheDefaults);
   CPPUNIT_TEST(majorAmountsConvertExactlyByCurrency);
   CPPUNIT_TEST(badAmountsNameThePointer);
+  CPPUNIT_TEST(aServiceWithoutAmountsMarksItsEvents);
   CPPUNIT_TEST(malformedOrIncompleteMessagesNameThePointer);
   CPPUNIT_TEST(webhookNeedsTheSharedSecret);
   CPPUNIT_TEST(webhooksAreRefusedWithoutAConfiguredSecret);
@@ -208,6 +209,28 @@ public:
                          invalid(parseEvent(h, head + R"("amount":19.999,"currency":"USD"})")));
     CPPUNIT_ASSERT_EQUAL(std::string("/amount: no decimal places known for currency XAU; add it to currency_exponents"),
                          invalid(parseEvent(h, head + R"("amount":1,"currency":"XAU"})")));
+  }
+
+  // amounts_reported: false marks an event without an amount for the host;
+  // by default nothing is marked (the host then refunds such a paid event).
+  void aServiceWithoutAmountsMarksItsEvents() {
+    const std::string bare = R"({"type":"payment.paid","eventId":"e","orderId":"o"})";
+    PluginHarness plain(orders_plugin_descriptor_v1());
+    create(plain, config());
+    const PaymentEvent unmarked = eventOf(parseEvent(plain, bare));
+    CPPUNIT_ASSERT(!unmarked.amount);
+    CPPUNIT_ASSERT(!unmarked.amountNotReported.has_value());
+
+    PluginHarness without(orders_plugin_descriptor_v1());
+    create(without, config(R"("amounts_reported":false)"));
+    const PaymentEvent marked = eventOf(parseEvent(without, bare));
+    CPPUNIT_ASSERT(!marked.amount);
+    CPPUNIT_ASSERT(marked.amountNotReported.value_or(false));
+    // An amount the message does carry is still read, and then not marked.
+    const PaymentEvent with_amount = eventOf(
+        parseEvent(without, R"({"type":"payment.paid","eventId":"e","orderId":"o","amountMinor":5,"currency":"USD"})"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(5), with_amount.amount.value().amountMinor);
+    CPPUNIT_ASSERT(!with_amount.amountNotReported.has_value());
   }
 
   void badAmountsNameThePointer() {

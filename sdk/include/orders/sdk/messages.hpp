@@ -191,12 +191,16 @@ struct PaymentResult {
   // poll checks it against the attempt's amount and applies nothing
   // without it. Optional on the wire; older plugins leave it out.
   std::optional<Money> amount;
+  // As PaymentEvent::amountNotReported: the provider never says what was
+  // paid, so the status poll takes a capture without `amount`.
+  std::optional<bool> amountNotReported;
   template <class V> void visit(V &v) {
     v("reference", reference);
     v("status", status);
     v("redirectUrl", redirectUrl);
     v("expiresAt", expiresAt);
     v("amount", amount);
+    v("amountNotReported", amountNotReported);
   }
 };
 

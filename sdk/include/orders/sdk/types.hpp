@@ -145,6 +145,11 @@ struct PaymentEvent {
   std::optional<std::string> paymentReference;
   std::optional<Money> amount;
   std::optional<std::string> occurredAt;
+  // True when the provider never says what was paid (the plugin declares it,
+  // e.g. from its config): an event without `amount` is then taken as is.
+  // Otherwise the host refunds a plugin's `paid` without an amount
+  // (amount_mismatch). Optional on the wire; older plugins leave it out.
+  std::optional<bool> amountNotReported;
   template <class V> void visit(V &v) {
     v("source", source);
     v("eventId", eventId);
@@ -154,6 +159,7 @@ struct PaymentEvent {
     v("paymentReference", paymentReference);
     v("amount", amount);
     v("occurredAt", occurredAt);
+    v("amountNotReported", amountNotReported);
   }
 };
 
