@@ -27,7 +27,7 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
     created = storage::OrderRepository(db_).findByCheckout(**lease, checkout_id);
   }
   for (Reservation &r : held)
-    if (r.status == "reserving") reaskReservation(checkout_id, r);
+    if (r.status == ReservationStatus::reserving) reaskReservation(checkout_id, r);
   for (const Order &o : created) {
     reaskCreations(o);
     cancelCreated(o, reason);
@@ -35,7 +35,8 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
   db_.transaction([&](Poco::Data::Session &s) {
     storage::ReservationRepository reservations(db_);
     for (const Reservation &r : reservations.forCheckout(s, checkout_id))
-      if (r.status == "held" || r.status == "commit_pending") reservations.setStatus(s, r.id, "release_pending");
+      if (r.status == ReservationStatus::held || r.status == ReservationStatus::commit_pending)
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
     storage::CheckoutRepository(db_).finish(s, checkout_id, "compensated", reason);
   });
   // Settle what is pending now: per order, then the checkout's own rows.
@@ -48,21 +49,21 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
 void CheckoutService::reaskReservation(const std::string &checkout_id, Reservation &r) {
   storage::ReservationRepository reservations(db_);
   plugins::PluginInstance *p = plugins_.inventoryById(r.provider);
-  std::string next = "released";
+  ReservationStatus next = ReservationStatus::released;
   if (p != nullptr) {
     sdk::ReserveRequest req{r.order_id.value_or(checkout_id), r.idempotency_key, options_.reservation_ttl_seconds,
                             sdk::fromJsonOrThrow<std::vector<sdk::StockLine>>(r.lines)};
     auto again = reserve(*p, req);
     if (!again.ok())
-      next = "release_pending"; // try again later (reservationId still unknown)
+      next = ReservationStatus::release_pending; // try again later (reservationId still unknown)
     else if (again->reserved && again->reservationId) {
       db_.transaction([&](Poco::Data::Session &s) {
         reservations.setProviderId(s, r.id, *again->reservationId, again->expiresAt);
       });
-      next = "release_pending";
+      next = ReservationStatus::release_pending;
     }
   }
-  db_.transaction([&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, next); });
+  db_.transaction([&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, r.status, next); });
   r.status = next;
 }
 
@@ -77,7 +78,7 @@ void CheckoutService::reaskCreations(const Order &o) {
     order_shipments = shipments.forOrder(**lease, o.id);
   }
   for (Payment &p : order_payments) {
-    if (p.status != "creating") continue;
+    if (p.status != PaymentStatus::creating) continue;
     plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
     if (provider == nullptr) continue;
     auto again = createPayment(*provider, paymentRequestOf(o, p));
@@ -90,11 +91,11 @@ void CheckoutService::reaskCreations(const Order &o) {
       continue;
     }
     p.reference = again->reference;
-    p.status = again->status == "captured" ? "captured" : "pending";
-    db_.transaction([&](Poco::Data::Session &s) { payments.updateIf(s, p, "creating"); });
+    p.status = again->status == "captured" ? PaymentStatus::captured : PaymentStatus::pending;
+    db_.transaction([&](Poco::Data::Session &s) { payments.updateIf(s, p, PaymentStatus::creating); });
   }
   for (Shipment &sh : order_shipments) {
-    if (sh.status != "creating") continue;
+    if (sh.status != ShipmentStatus::creating) continue;
     plugins::PluginInstance *provider = plugins_.shippingById(sh.provider);
     if (provider == nullptr) continue;
     auto again = createShipment(*provider, shipmentRequestOf(o, sh.seller_id));
@@ -106,8 +107,8 @@ void CheckoutService::reaskCreations(const Order &o) {
       continue;
     }
     sh.reference = again->reference;
-    sh.status = "draft";
-    db_.transaction([&](Poco::Data::Session &s) { shipments.updateIf(s, sh, "creating"); });
+    sh.status = ShipmentStatus::draft;
+    db_.transaction([&](Poco::Data::Session &s) { shipments.updateIf(s, sh, ShipmentStatus::creating); });
   }
 }
 
@@ -121,19 +122,22 @@ void CheckoutService::cancelCreated(const Order &o, const std::string &reason) {
     if (locked && canTransition(locked->status, OrderStatus::cancelled))
       orders.transition(s, *locked, OrderStatus::cancelled, "system", "checkout failed: " + reason);
     for (Payment &p : payments.forOrder(s, o.id)) {
-      if (p.status == "pending" || p.status == "creating") // creating: unknown at the provider, asked again
-        p.status = "void_pending";
-      else if (p.status == "captured")
-        p.status = "refund_pending";
+      const PaymentStatus was = p.status;
+      if (was == PaymentStatus::pending ||
+          was == PaymentStatus::creating) // creating: unknown at the provider, asked again
+        p.status = PaymentStatus::void_pending;
+      else if (was == PaymentStatus::captured)
+        p.status = PaymentStatus::refund_pending;
       else
         continue;
-      payments.update(s, p);
+      payments.update(s, p, was);
     }
     for (Shipment sh : shipments.forOrder(s, o.id)) {
-      if (sh.status == "draft" || sh.status == "confirmed" || sh.status == "confirm_pending" ||
-          sh.status == "creating") {
-        sh.status = "cancel_pending";
-        shipments.update(s, sh);
+      const ShipmentStatus was = sh.status;
+      if (was == ShipmentStatus::draft || was == ShipmentStatus::confirmed || was == ShipmentStatus::confirm_pending ||
+          was == ShipmentStatus::creating) {
+        sh.status = ShipmentStatus::cancel_pending;
+        shipments.update(s, sh, was);
       }
     }
   });

@@ -251,7 +251,7 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
       r.provider = inventory->id();
       r.idempotency_key = "checkout:" + checkout_id + ":order:" + o.id +
                           (inventory == plugins_.inventory ? "" : ":inventory:" + inventory->id());
-      r.status = "reserving";
+      r.status = ReservationStatus::reserving;
       r.lines = sdk::toJson(stock);
       db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, r); });
 
@@ -259,7 +259,9 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
       auto outcome = reserve(*inventory, req);
       if (!outcome.ok()) return outcome.error();
       if (!outcome->reserved || !outcome->reservationId) {
-        db_.transaction([&](Poco::Data::Session &s) { repo.setStatus(s, r.id, "released"); });
+        db_.transaction([&](Poco::Data::Session &s) {
+          repo.setStatus(s, r.id, ReservationStatus::reserving, ReservationStatus::released);
+        });
         shortages.insert(shortages.end(), outcome->shortages.begin(), outcome->shortages.end());
         if (shortages.empty())
           return sdk::internalError("inventory " + inventory->id() +
@@ -294,7 +296,7 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
           p.attempt = 1;
           p.provider = plugins_.payment->id();
           p.idempotency_key = "order:" + o.id + ":attempt:1";
-          p.status = "creating";
+          p.status = PaymentStatus::creating;
           p.amount_minor = o.total_minor;
           p.currency = o.currency;
           p.created_at_ms = p.updated_at_ms = nowMs();
@@ -336,9 +338,9 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
       payment->reference = result->reference;
       payment->redirect_url = result->redirectUrl;
       payment->expires_at = result->expiresAt;
-      payment->status = status == "failed" ? "failed" : "pending";
-      payment_repo.update(s, *payment);
-      if (locked->status != OrderStatus::pending) { // an event got here first (paid, failed): it decided
+      payment->status = status == "failed" ? PaymentStatus::failed : PaymentStatus::pending;
+      payment_repo.update(s, *payment, PaymentStatus::creating); // as writeOrders stored it
+      if (locked->status != OrderStatus::pending) {              // an event got here first (paid, failed): it decided
         o = *locked;
         return;
       }
@@ -346,7 +348,8 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
         order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment->provider,
                               "payment declined at creation");
         for (auto &r : reservation_repo.forOrder(s, o.id))
-          if (r.status == "held") reservation_repo.setStatus(s, r.id, "release_pending");
+          if (r.status == ReservationStatus::held)
+            reservation_repo.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
       } else {
         order_repo.transition(s, *locked, OrderStatus::awaiting_payment, "payment:" + payment->provider,
                               "payment " + result->reference + " created");

@@ -25,7 +25,7 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
       sh.order_id = o.id;
       if (!seller.empty()) sh.seller_id = seller;
       sh.provider = plugins_.shipping->id();
-      sh.status = "creating";
+      sh.status = ShipmentStatus::creating;
       sh.created_at_ms = sh.updated_at_ms = nowMs();
       db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, sh); });
       const sdk::ShipmentRequest req = shipmentRequestOf(o, sh.seller_id);
@@ -39,8 +39,9 @@ sdk::Status CheckoutService::createShipments(const std::vector<Order> &orders, C
         sh.reference = created->reference;
         sh.carrier = created->carrier;
         sh.tracking_number = created->trackingNumber;
-        sh.status = paid ? "confirm_pending" : "draft"; // paid already (synchronous capture)
-        repo.update(s, sh);
+        sh.status =
+            paid ? ShipmentStatus::confirm_pending : ShipmentStatus::draft; // paid already (synchronous capture)
+        repo.update(s, sh, ShipmentStatus::creating);
       });
       if (paid) reconciler_.runForOrder(o.id);
     }

@@ -87,7 +87,8 @@ sdk::Result<sdk::Document> InvoiceService::render(const OrderView &view) {
   req.issuedAt = rfc3339(issued.issued_at_ms);
   if (o.seller_id) req.seller = sdk::Party{*o.seller_id, std::nullopt, std::nullopt, std::nullopt};
   for (const Payment &p : view.payments)
-    if (p.status == "captured" || p.status == "refunded" || p.status == "refund_pending") {
+    if (p.status == PaymentStatus::captured || p.status == PaymentStatus::refunded ||
+        p.status == PaymentStatus::refund_pending) {
       req.paymentReference = p.reference;
       req.paidAt = rfc3339(p.updated_at_ms);
     }

@@ -61,24 +61,27 @@ sdk::Result<OrderView> OrderService::cancel(const std::string &id, const std::st
     }
     orders.transition(s, *o, OrderStatus::cancelled, actor, reason); // throws TransitionError (409)
     for (Payment &p : payments.forOrder(s, id)) {
-      if (p.status == "pending" || p.status == "creating")
-        p.status = "void_pending";
-      else if (p.status == "captured")
-        p.status = "refund_pending";
+      const PaymentStatus was = p.status;
+      if (was == PaymentStatus::pending || was == PaymentStatus::creating)
+        p.status = PaymentStatus::void_pending;
+      else if (was == PaymentStatus::captured)
+        p.status = PaymentStatus::refund_pending;
       else
         continue;
-      payments.update(s, p);
+      payments.update(s, p, was);
     }
-    for (Shipment sh : shipments.forOrder(s, id))
-      if (sh.status == "draft" || sh.status == "confirm_pending" || sh.status == "confirmed") {
-        sh.status = "cancel_pending";
-        shipments.update(s, sh);
+    for (Shipment sh : shipments.forOrder(s, id)) {
+      const ShipmentStatus was = sh.status;
+      if (was == ShipmentStatus::draft || was == ShipmentStatus::confirm_pending || was == ShipmentStatus::confirmed) {
+        sh.status = ShipmentStatus::cancel_pending;
+        shipments.update(s, sh, was);
       }
+    }
     for (const Reservation &r : reservations.forOrder(s, id))
-      if (r.status == "held" || r.status == "commit_pending")
-        reservations.setStatus(s, r.id, "release_pending");
-      else if (r.status == "committed") // paid, then cancelled: the units go back on sale
-        reservations.setStatus(s, r.id, "restock_pending");
+      if (r.status == ReservationStatus::held || r.status == ReservationStatus::commit_pending)
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
+      else if (r.status == ReservationStatus::committed) // paid, then cancelled: the units go back on sale
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::restock_pending);
   });
   if (!found) return sdk::notFound("order " + id + " does not exist");
   reconciler_.runForOrder(id);
@@ -107,14 +110,15 @@ sdk::Result<OrderView> OrderService::retryPayment(const std::string &id, const s
   auto [order, attempt] = std::move(begun).value();
   std::vector<std::string> made;
   if (auto held = holdStockForRetry(order, attempt, made); !held.ok()) {
-    abandonRetry(order.id, attempt, made, "cancelled");
+    abandonRetry(order.id, attempt, made, PaymentStatus::cancelled);
     return held.error();
   }
   auto result = startAttempt(plugins_, order, attempt);
   if (!result.ok()) {
     // A provider that failed to answer may still have made the payment:
     // void_pending without a reference is asked again with the same key.
-    abandonRetry(order.id, attempt, made, result.error().retryable ? "void_pending" : "cancelled");
+    abandonRetry(order.id, attempt, made,
+                 result.error().retryable ? PaymentStatus::void_pending : PaymentStatus::cancelled);
     return result.error();
   }
   if (auto finished = finishRetry(order, attempt, result.value(), made, actor); !finished.ok()) return finished.error();
@@ -141,7 +145,7 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
       return;
     }
     auto last = payments.latest(s, id);
-    if (last && last->status == "creating") {
+    if (last && last->status == PaymentStatus::creating) {
       if (last->created_at_ms >= abandoned_before) {
         refused = sdk::conflict("a payment retry of order " + id + " is already in progress");
         return;
@@ -149,8 +153,8 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
       // Its process stopped mid-retry: whatever the provider made for it
       // is found again by its key and voided.
       Payment stale = *last;
-      stale.status = "void_pending";
-      payments.updateIf(s, stale, "creating");
+      stale.status = PaymentStatus::void_pending;
+      payments.updateIf(s, stale, PaymentStatus::creating);
     }
     attempt = Payment{};
     attempt.id = newId();
@@ -158,7 +162,7 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
     attempt.attempt = last ? last->attempt + 1 : 1;
     attempt.provider = last ? last->provider : plugins_.payment->id();
     attempt.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
-    attempt.status = "creating";
+    attempt.status = PaymentStatus::creating;
     attempt.amount_minor = o->total_minor;
     attempt.currency = o->currency;
     attempt.created_at_ms = attempt.updated_at_ms = nowMs();
@@ -176,7 +180,7 @@ sdk::Status OrderService::holdStockForRetry(const Order &o, const Payment &attem
   {
     auto lease = db_.lease();
     for (const Reservation &existing : reservations.forOrder(**lease, o.id))
-      if (existing.status == "held") return sdk::Status();
+      if (existing.status == ReservationStatus::held) return sdk::Status();
   }
   std::vector<sdk::StockLine> lines;
   for (const OrderItem &i : o.items)
@@ -189,15 +193,17 @@ sdk::Status OrderService::holdStockForRetry(const Order &o, const Payment &attem
     r.provider = inventory->id();
     // Unique per call: a retry that found no stock must not block the next one.
     r.idempotency_key = "order:" + o.id + ":attempt:" + std::to_string(attempt.attempt) + ":" + r.id;
-    r.status = "reserving";
+    r.status = ReservationStatus::reserving;
     r.lines = sdk::toJson(stock);
     db_.transaction([&](Poco::Data::Session &s) { reservations.insert(s, r); });
     auto held = reserve(
         *inventory, sdk::ReserveRequest{o.id, r.idempotency_key, checkout_.options().reservation_ttl_seconds, stock});
     if (!held.ok() || !held->reserved) {
       // A failed call may still have reserved: release by the order reference.
-      db_.transaction(
-          [&](Poco::Data::Session &s) { reservations.setStatus(s, r.id, held.ok() ? "released" : "release_pending"); });
+      db_.transaction([&](Poco::Data::Session &s) {
+        reservations.setStatus(s, r.id, ReservationStatus::reserving,
+                               held.ok() ? ReservationStatus::released : ReservationStatus::release_pending);
+      });
       if (!held.ok()) return held.error();
       std::string names;
       for (const auto &sh : held->shortages)
@@ -213,15 +219,15 @@ sdk::Status OrderService::holdStockForRetry(const Order &o, const Payment &attem
 }
 
 void OrderService::abandonRetry(const std::string &order_id, Payment &attempt, const std::vector<std::string> &made,
-                                const std::string &attempt_status) {
+                                PaymentStatus attempt_status) {
   storage::PaymentRepository payments(db_);
   storage::ReservationRepository reservations(db_);
   db_.transaction([&](Poco::Data::Session &s) {
     Payment next = attempt;
     next.status = attempt_status;
-    payments.updateIf(s, next, "creating");
+    payments.updateIf(s, next, PaymentStatus::creating);
     for (const std::string &rid : made)
-      reservations.setStatusIf(s, rid, "held", "release_pending");
+      reservations.setStatusIf(s, rid, ReservationStatus::held, ReservationStatus::release_pending);
   });
   reconciler_.runForOrder(order_id);
 }
@@ -236,14 +242,14 @@ sdk::Status OrderService::finishRetry(const Order &o, Payment &attempt, const sd
     attempt.reference = result.reference;
     attempt.redirect_url = result.redirectUrl;
     attempt.expires_at = result.expiresAt;
-    attempt.status = result.status == "failed" ? "failed" : "pending";
-    payments.update(s, attempt);
-    if (attempt.status == "pending" && locked && locked->status == OrderStatus::payment_failed)
+    attempt.status = result.status == "failed" ? PaymentStatus::failed : PaymentStatus::pending;
+    payments.update(s, attempt, PaymentStatus::creating);
+    if (attempt.status == PaymentStatus::pending && locked && locked->status == OrderStatus::payment_failed)
       orders.transition(s, *locked, OrderStatus::awaiting_payment, actor,
                         "payment attempt " + std::to_string(attempt.attempt));
     else
       for (const std::string &rid : made)
-        reservations.setStatusIf(s, rid, "held", "release_pending");
+        reservations.setStatusIf(s, rid, ReservationStatus::held, ReservationStatus::release_pending);
   });
   reconciler_.runForOrder(o.id);
   if (result.status == "captured") {
@@ -282,9 +288,9 @@ sdk::Result<OrderView> OrderService::setShippingCost(const std::string &id, int6
     orders.setShipping(s, *o, shipping_minor, actor);
     // The pending payment asked for the old total: void it and ask again.
     for (Payment &p : payments.forOrder(s, id))
-      if (p.status == "pending") {
-        p.status = "void_pending";
-        payments.update(s, p);
+      if (p.status == PaymentStatus::pending) {
+        p.status = PaymentStatus::void_pending;
+        payments.update(s, p, PaymentStatus::pending);
         reprice = true;
       }
     if (reprice) orders.transition(s, *o, OrderStatus::payment_failed, actor, "total changed: new payment needed");

@@ -67,7 +67,7 @@ private:
   sdk::Result<std::pair<Order, Payment>> beginRetry(const std::string &id);
   sdk::Status holdStockForRetry(const Order &o, const Payment &attempt, std::vector<std::string> &made);
   void abandonRetry(const std::string &order_id, Payment &attempt, const std::vector<std::string> &made,
-                    const std::string &attempt_status);
+                    PaymentStatus attempt_status);
   sdk::Status finishRetry(const Order &o, Payment &attempt, const sdk::PaymentResult &result,
                           const std::vector<std::string> &made, const std::string &actor);
 

@@ -38,22 +38,28 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
     auto o = orders.find(s, id, true);
     orders.transition(s, *o, to, actor, reason.empty() ? "set by " + actor : reason);
     if (to == OrderStatus::shipped || to == OrderStatus::delivered) {
-      for (Shipment sh : shipments.forOrder(s, id))
-        if (sh.status != "cancelled" && sh.status != "cancel_pending") {
-          sh.status = statusName(to);
-          shipments.update(s, sh);
-        }
+      const ShipmentStatus parcel = to == OrderStatus::shipped ? ShipmentStatus::shipped : ShipmentStatus::delivered;
+      for (Shipment sh : shipments.forOrder(s, id)) {
+        const ShipmentStatus was = sh.status;
+        // Cancelled ones stay cancelled; none moves back (a delivered parcel is not shipped again).
+        if (was == ShipmentStatus::cancelled || was == ShipmentStatus::cancel_pending || !canMove(was, parcel))
+          continue;
+        sh.status = parcel;
+        shipments.update(s, sh, was);
+      }
     } else if (to == OrderStatus::refunded) {
       for (Payment &p : payments.forOrder(s, id))
-        if (p.status == "captured") {
-          p.status = "refund_pending";
-          payments.update(s, p);
+        if (p.status == PaymentStatus::captured) {
+          p.status = PaymentStatus::refund_pending;
+          payments.update(s, p, PaymentStatus::captured);
         }
       for (const Reservation &r : reservations.forOrder(s, id))
-        if (r.status == "committed") reservations.setStatus(s, r.id, "restock_pending");
+        if (r.status == ReservationStatus::committed)
+          reservations.setStatus(s, r.id, r.status, ReservationStatus::restock_pending);
     } else if (to == OrderStatus::payment_failed) {
       for (const Reservation &r : reservations.forOrder(s, id))
-        if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
+        if (r.status == ReservationStatus::held)
+          reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
     }
   });
   reconciler_.runForOrder(id);
@@ -82,16 +88,18 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
     }
     const std::string event_id = update.eventId.value_or(update.reference.value_or("") + ":" + status);
     if (!inbox.record(s, "shipping:" + provider, event_id, o->id, status, "applied", sdk::encode(update))) return;
-    if (shipment) {
-      shipment->status = status;
+    const ShipmentStatus parcel = status == "shipped" ? ShipmentStatus::shipped : ShipmentStatus::delivered;
+    if (shipment && canMove(shipment->status, parcel)) { // a late "shipped" never undoes "delivered"
+      const ShipmentStatus was = shipment->status;
+      shipment->status = parcel;
       if (update.carrier) shipment->carrier = update.carrier;
       if (update.trackingNumber) shipment->tracking_number = update.trackingNumber;
-      shipments.update(s, *shipment);
+      shipments.update(s, *shipment, was);
     }
     const OrderStatus to = status == "shipped" ? OrderStatus::shipped : OrderStatus::delivered;
     bool all_delivered = true;
     for (const Shipment &sh : shipments.forOrder(s, o->id))
-      if (sh.status != "delivered" && sh.status != "cancelled") all_delivered = false;
+      if (sh.status != ShipmentStatus::delivered && sh.status != ShipmentStatus::cancelled) all_delivered = false;
     if (to == OrderStatus::delivered && !all_delivered) return; // wait for the other sellers' parcels
     if (to == OrderStatus::delivered && o->status != OrderStatus::shipped &&
         canTransition(o->status, OrderStatus::shipped))

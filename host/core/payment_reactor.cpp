@@ -43,7 +43,7 @@ struct Decision {
 };
 
 bool refundable(const std::optional<Payment> &p) {
-  return p && p->status != "refunded" && p->status != "refund_pending";
+  return p && p->status != PaymentStatus::refunded && p->status != PaymentStatus::refund_pending;
 }
 
 Decision decidePaid(const Order &order, const std::optional<Payment> &payment, bool amount_ok, bool fits_order) {
@@ -53,7 +53,7 @@ Decision decidePaid(const Order &order, const std::optional<Payment> &payment, b
     return {Action::pay, "applied"};
   if (order.status == OrderStatus::cancelled || order.status == OrderStatus::payment_failed)
     return {Action::refund_flag, "refund_flagged"};
-  if (payment && payment->status != "captured" && refundable(payment))
+  if (payment && payment->status != PaymentStatus::captured && refundable(payment))
     return {Action::refund_flag, "refund_flagged"}; // paid twice (another attempt was captured): give this one back
   return {Action::none, "already_paid"};
 }
@@ -86,36 +86,40 @@ void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk
   case Action::pay:
     orders.transition(s, order, OrderStatus::paid, actor, reason);
     for (auto &p : payments.forOrder(s, order.id)) {
+      const PaymentStatus was = p.status;
       if (payment && p.id == payment->id)
-        p.status = "captured";
-      else if (p.status == "pending")
-        p.status = "void_pending"; // another attempt was paid
+        p.status = PaymentStatus::captured;
+      else if (was == PaymentStatus::pending)
+        p.status = PaymentStatus::void_pending; // another attempt was paid
       else
         continue;
-      payments.update(s, p);
+      payments.update(s, p, was);
     }
     for (auto &r : reservations.forOrder(s, order.id))
-      if (r.status == "held") reservations.setStatus(s, r.id, "commit_pending");
+      if (r.status == ReservationStatus::held)
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::commit_pending);
     for (auto sh : shipments.forOrder(s, order.id))
-      if (sh.status == "draft") {
-        sh.status = "confirm_pending";
-        shipments.update(s, sh);
+      if (sh.status == ShipmentStatus::draft) {
+        sh.status = ShipmentStatus::confirm_pending;
+        shipments.update(s, sh, ShipmentStatus::draft);
       }
     break;
   case Action::fail:
     orders.transition(s, order, OrderStatus::payment_failed, actor, reason);
-    if (payment && payment->status == "pending") {
-      payment->status = event.type; // failed | expired
-      payments.update(s, *payment);
+    if (payment && payment->status == PaymentStatus::pending) {
+      payment->status = event.type == "expired" ? PaymentStatus::expired : PaymentStatus::failed;
+      payments.update(s, *payment, PaymentStatus::pending);
     }
     for (auto &r : reservations.forOrder(s, order.id))
-      if (r.status == "held") reservations.setStatus(s, r.id, "release_pending");
+      if (r.status == ReservationStatus::held)
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
     break;
   case Action::refund_flag:
     orders.setRefundRequired(s, order, true);
     if (refundable(payment)) {
-      payment->status = "refund_pending";
-      payments.update(s, *payment);
+      const PaymentStatus was = payment->status;
+      payment->status = PaymentStatus::refund_pending;
+      payments.update(s, *payment, was);
     }
     orders.appendEvent(s, "order.refund_required", order);
     log::warn("payment arrived that the order cannot take; refunding",
@@ -124,11 +128,13 @@ void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk
   case Action::refunded:
     orders.transition(s, order, OrderStatus::refunded, actor, reason);
     if (payment) {
-      payment->status = "refunded";
-      payments.update(s, *payment);
+      const PaymentStatus was = payment->status;
+      payment->status = PaymentStatus::refunded;
+      payments.update(s, *payment, was);
     }
     for (const auto &r : reservations.forOrder(s, order.id))
-      if (r.status == "committed") reservations.setStatus(s, r.id, "restock_pending"); // the units go back on sale
+      if (r.status == ReservationStatus::committed) // the units go back on sale
+        reservations.setStatus(s, r.id, r.status, ReservationStatus::restock_pending);
     break;
   case Action::none: break;
   }

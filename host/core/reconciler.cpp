@@ -26,12 +26,6 @@ void warn(const std::string &what, const std::string &id, const sdk::Error &e) {
   log::warn(what, {{"id", id}, {"code", sdk::errorCodeName(e.code)}, {"error", e.message}});
 }
 
-bool pendingReservation(const std::string &s) {
-  return s == "commit_pending" || s == "release_pending" || s == "restock_pending";
-}
-bool pendingShipment(const std::string &s) { return s == "confirm_pending" || s == "cancel_pending"; }
-bool pendingPayment(const std::string &s) { return s == "refund_pending" || s == "void_pending"; }
-
 storage::ClaimTable tableOf(int kind) {
   switch (kind) {
   case 0: return storage::kReservationClaims;
@@ -59,10 +53,10 @@ Reconciler::Decision Reconciler::decideReservation(const Reservation &r) {
                {{"id", r.id}, {"provider", r.provider}});
     return retry();
   }
-  if (r.status == "restock_pending") return decideRestock(*p, r);
-  const bool commit = r.status == "commit_pending";
-  const std::string expected = r.status;
-  auto write = [this, id = r.id, expected](std::string next) {
+  if (r.status == ReservationStatus::restock_pending) return decideRestock(*p, r);
+  const bool commit = r.status == ReservationStatus::commit_pending;
+  const ReservationStatus expected = r.status;
+  auto write = [this, id = r.id, expected](ReservationStatus next) {
     return Decision{false, [this, id, expected, next](Poco::Data::Session &s) {
                       return storage::ReservationRepository(db_).setStatusIf(s, id, expected, next);
                     }};
@@ -72,7 +66,7 @@ Reconciler::Decision Reconciler::decideReservation(const Reservation &r) {
     // until its own hold lapses. A human (or the hold's expiry) settles it.
     log::error("cannot release stock: the inventory provider declares no release",
                {{"id", r.id}, {"provider", r.provider}});
-    return write("release_failed");
+    return write(ReservationStatus::release_failed);
   }
   auto result = commit ? commitStock(*p, refOf(r)) : releaseStock(*p, refOf(r));
   if (result.ok() && commit)
@@ -80,16 +74,17 @@ Reconciler::Decision Reconciler::decideReservation(const Reservation &r) {
     // release_pending): the units are consumed now, so they must come back.
     return Decision{false, [this, id = r.id](Poco::Data::Session &s) {
                       storage::ReservationRepository repo(db_);
-                      return repo.setStatusIf(s, id, "commit_pending", "committed") ||
-                             repo.setStatusIf(s, id, "release_pending", "restock_pending");
+                      return repo.setStatusIf(s, id, ReservationStatus::commit_pending, ReservationStatus::committed) ||
+                             repo.setStatusIf(s, id, ReservationStatus::release_pending,
+                                              ReservationStatus::restock_pending);
                     }};
-  if (result.ok()) return write("released");
+  if (result.ok()) return write(ReservationStatus::released);
   if (result.error().retryable) {
     warn(commit ? "stock commit failed; will retry" : "stock release failed; will retry", r.id, result.error());
     return retry();
   }
   log::error("reservation cannot be settled; needs a human", {{"id", r.id}, {"error", result.error().message}});
-  return write(commit ? "commit_failed" : "release_failed");
+  return write(commit ? ReservationStatus::commit_failed : ReservationStatus::release_failed);
 }
 
 Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const Reservation &r) {
@@ -98,15 +93,16 @@ Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const
   auto manual = [this, r](const std::string &why) {
     log::error("stock of a cancelled or refunded order needs a manual restock",
                {{"reservation", r.id}, {"order", r.order_id.value_or("")}, {"why", why}});
-    return Decision{false, [this, r](Poco::Data::Session &s) {
-                      storage::ReservationRepository repo(db_);
-                      if (!repo.setStatusIf(s, r.id, "restock_pending", "restock_manual")) return false;
-                      storage::OrderRepository orders(db_);
-                      if (r.order_id)
-                        if (auto o = orders.find(s, *r.order_id, true))
-                          orders.appendEvent(s, "order.restock_required", *o);
-                      return true;
-                    }};
+    return Decision{
+        false, [this, r](Poco::Data::Session &s) {
+          storage::ReservationRepository repo(db_);
+          if (!repo.setStatusIf(s, r.id, ReservationStatus::restock_pending, ReservationStatus::restock_manual))
+            return false;
+          storage::OrderRepository orders(db_);
+          if (r.order_id)
+            if (auto o = orders.find(s, *r.order_id, true)) orders.appendEvent(s, "order.restock_required", *o);
+          return true;
+        }};
   };
   if (!inventoryCanRestock(p))
     return manual("the inventory provider declares no restock (ORDERS_INVENTORY_CAN_RESTOCK)");
@@ -118,7 +114,8 @@ Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const
   auto result = restockStock(p, req);
   if (result.ok())
     return Decision{false, [this, id = r.id](Poco::Data::Session &s) {
-                      return storage::ReservationRepository(db_).setStatusIf(s, id, "restock_pending", "restocked");
+                      return storage::ReservationRepository(db_).setStatusIf(s, id, ReservationStatus::restock_pending,
+                                                                             ReservationStatus::restocked);
                     }};
   if (result.error().retryable) {
     warn("restock failed; will retry", r.id, result.error());
@@ -130,8 +127,8 @@ Reconciler::Decision Reconciler::decideRestock(plugins::PluginInstance &p, const
 Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   plugins::PluginInstance *p = plugins_.shippingById(sh.provider);
   Shipment next = sh;
-  const bool confirm = sh.status == "confirm_pending";
-  auto write = [this](Shipment row, std::string expected) {
+  const bool confirm = sh.status == ShipmentStatus::confirm_pending;
+  auto write = [this](Shipment row, ShipmentStatus expected) {
     return Decision{false, [this, row, expected](Poco::Data::Session &s) {
                       return storage::ShipmentRepository(db_).updateIf(s, row, expected);
                     }};
@@ -152,7 +149,8 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
     if (again.ok()) next.reference = again->reference;
   }
   if (p == nullptr || !next.reference) {
-    next.status = confirm ? "confirmed" : "cancelled"; // nothing exists at a provider to move
+    next.status =
+        confirm ? ShipmentStatus::confirmed : ShipmentStatus::cancelled; // nothing exists at a provider to move
     return write(next, sh.status);
   }
   sdk::ShipmentRef ref{*next.reference, sh.order_id, std::nullopt, sh.seller_id, std::nullopt, {}};
@@ -166,19 +164,21 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   if (!result.ok()) {
     warn(confirm ? "shipment confirm failed" : "shipment cancel failed", sh.id, result.error());
     if (result.error().retryable) return retry();
-    next.status = confirm ? "confirm_failed" : "cancel_failed";
+    next.status = confirm ? ShipmentStatus::confirm_failed : ShipmentStatus::cancel_failed;
     return write(next, sh.status);
   }
   // What the provider says it did, not what was asked: a service without a
   // confirm (or cancel) path answers the shipment unchanged ("draft").
   const std::string &reported = result->status;
   if (confirm)
-    next.status = reported == "draft"                                  ? "draft"
-                  : (reported == "shipped" || reported == "delivered") ? reported
-                                                                       : "confirmed";
+    next.status = reported == "draft"       ? ShipmentStatus::draft
+                  : reported == "shipped"   ? ShipmentStatus::shipped
+                  : reported == "delivered" ? ShipmentStatus::delivered
+                                            : ShipmentStatus::confirmed;
   else
-    next.status = reported == "cancelled" || reported.empty() ? "cancelled" : "cancel_failed";
-  if (next.status == "draft" || next.status == "cancel_failed")
+    next.status =
+        reported == "cancelled" || reported.empty() ? ShipmentStatus::cancelled : ShipmentStatus::cancel_failed;
+  if (next.status == ShipmentStatus::draft || next.status == ShipmentStatus::cancel_failed)
     log::warn("shipping provider did not do what was asked; recorded as it reported",
               {{"id", sh.id}, {"asked", confirm ? "confirm" : "cancel"}, {"reported", reported}});
   if (result->carrier) next.carrier = result->carrier;
@@ -189,8 +189,8 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
 Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
   plugins::PluginInstance *p = plugins_.paymentById(pay.provider);
   Payment next = pay;
-  const bool refund = pay.status == "refund_pending";
-  auto write = [this](Payment row, std::string expected) {
+  const bool refund = pay.status == PaymentStatus::refund_pending;
+  auto write = [this](Payment row, PaymentStatus expected) {
     return Decision{false, [this, row, expected](Poco::Data::Session &s) {
                       return storage::PaymentRepository(db_).updateIf(s, row, expected);
                     }};
@@ -212,13 +212,13 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
     if (again.ok()) {
       next.reference = again->reference;
       if (again->status == "captured") {
-        next.status = "refund_pending"; // paid meanwhile: give it back
+        next.status = PaymentStatus::refund_pending; // paid meanwhile: give it back
         return write(next, pay.status);
       }
     }
   }
   if (p == nullptr || !next.reference) {
-    next.status = refund ? "refund_failed" : "cancelled";
+    next.status = refund ? PaymentStatus::refund_failed : PaymentStatus::cancelled;
     if (refund) log::error("cannot refund: payment has no provider reference", {{"payment", pay.id}});
     return write(next, pay.status);
   }
@@ -232,14 +232,14 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
     if (!result.ok()) {
       warn("refund failed", pay.id, result.error());
       if (result.error().retryable) return retry();
-      next.status = "refund_failed";
+      next.status = PaymentStatus::refund_failed;
     } else if (result->status == "pending") {
       // Accepted, not done: ask again (same idempotency key) after a backoff
       // until the provider says it went through.
       log::info("refund accepted by the provider, not yet done; will ask again", {{"payment", pay.id}});
       return retry();
     } else {
-      next.status = "refunded";
+      next.status = PaymentStatus::refunded;
     }
     return write(next, pay.status);
   }
@@ -247,13 +247,13 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
   if (!result.ok()) {
     warn("payment void failed", pay.id, result.error());
     if (result.error().retryable) return retry();
-    next.status = "void_failed";
+    next.status = PaymentStatus::void_failed;
   } else if (result->status == "captured") {
     // Paid before the void reached the provider: the money must go back.
     log::warn("payment was captured before it could be voided; refunding", {{"payment", pay.id}});
-    next.status = "refund_pending";
+    next.status = PaymentStatus::refund_pending;
   } else {
-    next.status = "cancelled";
+    next.status = PaymentStatus::cancelled;
   }
   return write(next, pay.status);
 }
@@ -272,8 +272,8 @@ bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
         auto lease = db_.lease();
         r = storage::ReservationRepository(db_).byId(**lease, id);
       }
-      if (r && pendingReservation(r->status)) {
-        status = r->status;
+      if (r && reconcilable(r->status)) {
+        status = statusName(r->status);
         decision = decideReservation(*r);
       }
       break;
@@ -284,8 +284,8 @@ bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
         auto lease = db_.lease();
         sh = storage::ShipmentRepository(db_).byId(**lease, id);
       }
-      if (sh && pendingShipment(sh->status)) {
-        status = sh->status;
+      if (sh && reconcilable(sh->status)) {
+        status = statusName(sh->status);
         decision = decideShipment(*sh);
       }
       break;
@@ -296,8 +296,8 @@ bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
         auto lease = db_.lease();
         pay = storage::PaymentRepository(db_).byId(**lease, id);
       }
-      if (pay && pendingPayment(pay->status)) {
-        status = pay->status;
+      if (pay && reconcilable(pay->status)) {
+        status = statusName(pay->status);
         decision = decidePayment(*pay);
       }
       break;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "domain/order_status.hpp"
+#include "domain/side_effect_status.hpp"
 #include "orders/sdk/result.hpp"
 
 namespace orders::host::core {
@@ -35,6 +36,17 @@ public:
 private:
   OrderStatus from_;
   OrderStatus to_;
+};
+
+// A move of a payment, shipment or reservation row the table in
+// side_effect_status.hpp does not list: a defect of the caller, refused
+// before anything is written (the transaction rolls back).
+class SideEffectMoveError : public std::logic_error {
+public:
+  template <class S>
+  SideEffectMoveError(const char *row, const std::string &id, S from, S to)
+      : std::logic_error(std::string("cannot move ") + row + " " + id + " from " + statusName(from) + " to " +
+                         statusName(to)) {}
 };
 
 // Someone else changed the order between its read and this write

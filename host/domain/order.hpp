@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/order_status.hpp"
+#include "domain/side_effect_status.hpp"
 #include "orders/sdk/messages.hpp"
 #include "orders/sdk/types.hpp"
 
@@ -56,7 +57,7 @@ struct Payment {
   std::string provider; // payment plugin instance id
   std::string idempotency_key;
   std::optional<std::string> reference;
-  std::string status; // creating | pending | captured | failed | expired | cancelled | refunded
+  PaymentStatus status = PaymentStatus::creating;
   int64_t amount_minor = 0;
   std::string currency;
   std::optional<std::string> redirect_url;
@@ -71,16 +72,15 @@ struct Shipment {
   std::optional<std::string> seller_id;
   std::string provider; // shipping plugin instance id
   std::optional<std::string> reference;
-  std::string status; // creating | draft | confirmed | shipped | delivered | cancelled
+  ShipmentStatus status = ShipmentStatus::creating;
   std::optional<std::string> carrier;
   std::optional<std::string> tracking_number;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };
 
-// Stock held for a checkout by one inventory instance. `status` is where the
-// provider is (held, committed, released) or where it must be brought by the
-// reconciler (commit_pending, release_pending) after a DB decision.
+// Stock held for a checkout by one inventory instance (statuses:
+// domain/side_effect_status.hpp).
 struct Reservation {
   std::string id;
   std::string checkout_id;
@@ -88,7 +88,7 @@ struct Reservation {
   std::string provider;
   std::optional<std::string> reservation_id;
   std::string idempotency_key;
-  std::string status;
+  ReservationStatus status = ReservationStatus::reserving;
   Json::Value lines{Json::arrayValue}; // StockLine[]
   std::optional<std::string> expires_at;
 };

@@ -49,7 +49,7 @@ Json::Value paymentJson(const core::Payment &p) {
   j["provider"] = p.provider;
   j["attempt"] = p.attempt;
   j["reference"] = p.reference ? Json::Value(*p.reference) : Json::Value(Json::nullValue);
-  j["status"] = p.status;
+  j["status"] = core::statusName(p.status);
   j["amountMinor"] = static_cast<Json::Int64>(p.amount_minor);
   j["currency"] = p.currency;
   if (p.redirect_url) j["redirectUrl"] = *p.redirect_url;
@@ -67,7 +67,7 @@ Json::Value orderViewJson(const core::OrderView &view) {
     sj["sellerId"] = s.seller_id ? Json::Value(*s.seller_id) : Json::Value(Json::nullValue);
     sj["provider"] = s.provider;
     sj["reference"] = s.reference ? Json::Value(*s.reference) : Json::Value(Json::nullValue);
-    sj["status"] = s.status;
+    sj["status"] = core::statusName(s.status);
     if (s.carrier) sj["carrier"] = *s.carrier;
     if (s.tracking_number) sj["trackingNumber"] = *s.tracking_number;
     shipments.append(sj);

@@ -238,6 +238,9 @@ template <class... Ts> void Database::write(Poco::Data::Session &session, const 
 }
 
 template <class... Ts> size_t Database::exec(Poco::Data::Session &session, const std::string &sql, Ts... values) {
+  // Poco binds a `const char *` by copying the text once, when the cached
+  // statement is first prepared: later executions would repeat that value.
+  static_assert(!(std::is_same_v<Ts, const char *> || ...), "bind a std::string, not a const char *");
   using Tuple = std::tuple<Ts...>;
   Connection &connection = connectionOf(session);
   if (engine_ == Engine::postgres) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "domain/domain_error.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/row_readers.hpp"
 #include "storage/rows.hpp"
@@ -29,7 +30,7 @@ core::Reservation readReservation(Rows &r) {
   v.provider = r.str("provider");
   v.reservation_id = r.optStr("reservation_id");
   v.idempotency_key = r.str("idempotency_key");
-  v.status = r.str("status");
+  v.status = statusOf(r.str("status"), core::reservationStatusFromName, "reservations");
   v.lines = sdk::parseJson(r.str("lines"));
   v.expires_at = r.optStr("expires_at");
   return v;
@@ -40,27 +41,30 @@ void PaymentRepository::insert(Poco::Data::Session &s, const core::Payment &p) {
   db_.write(s,
             std::string("INSERT INTO payments (") + kPaymentColumns +
                 ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-            p.id, p.order_id, p.attempt, p.provider, p.idempotency_key, nullable(p.reference), p.status, p.amount_minor,
-            p.currency, nullable(p.redirect_url), nullable(p.expires_at), p.created_at_ms, p.updated_at_ms);
+            p.id, p.order_id, p.attempt, p.provider, p.idempotency_key, nullable(p.reference),
+            std::string(statusName(p.status)), p.amount_minor, p.currency, nullable(p.redirect_url),
+            nullable(p.expires_at), p.created_at_ms, p.updated_at_ms);
   db_.touch(s, p.order_id);
 }
 
-void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in) {
+void PaymentRepository::update(Poco::Data::Session &s, const core::Payment &in, core::PaymentStatus from) {
+  if (!core::canMove(from, in.status)) throw core::SideEffectMoveError("payment", in.id, from, in.status);
   db_.write(s,
             "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, updated_at_ms = $5 "
             "WHERE id = $6",
-            nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at), core::nowMs(),
-            in.id);
+            nullable(in.reference), std::string(statusName(in.status)), nullable(in.redirect_url),
+            nullable(in.expires_at), core::nowMs(), in.id);
   db_.touch(s, in.order_id);
 }
 
-bool PaymentRepository::updateIf(Poco::Data::Session &s, const core::Payment &in, const std::string &expected) {
+bool PaymentRepository::updateIf(Poco::Data::Session &s, const core::Payment &in, core::PaymentStatus expected) {
+  if (!core::canMove(expected, in.status)) throw core::SideEffectMoveError("payment", in.id, expected, in.status);
   const bool moved = db_.exec(s,
                               "UPDATE payments SET reference = $1, status = $2, redirect_url = $3, expires_at = $4, "
                               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
                               "WHERE id = $6 AND status = $7",
-                              nullable(in.reference), in.status, nullable(in.redirect_url), nullable(in.expires_at),
-                              core::nowMs(), in.id, expected) == 1;
+                              nullable(in.reference), std::string(statusName(in.status)), nullable(in.redirect_url),
+                              nullable(in.expires_at), core::nowMs(), in.id, std::string(statusName(expected))) == 1;
   if (moved) db_.touch(s, in.order_id);
   return moved;
 }
@@ -140,27 +144,31 @@ std::vector<core::Shipment> ShipmentRepository::pending(Poco::Data::Session &s, 
 
 void ShipmentRepository::insert(Poco::Data::Session &s, const core::Shipment &sh) {
   db_.write(s, std::string("INSERT INTO shipments (") + kShipmentColumns + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
-            sh.id, sh.order_id, nullable(sh.seller_id), sh.provider, nullable(sh.reference), sh.status,
-            nullable(sh.carrier), nullable(sh.tracking_number), sh.created_at_ms, sh.updated_at_ms);
+            sh.id, sh.order_id, nullable(sh.seller_id), sh.provider, nullable(sh.reference),
+            std::string(statusName(sh.status)), nullable(sh.carrier), nullable(sh.tracking_number), sh.created_at_ms,
+            sh.updated_at_ms);
   db_.touch(s, sh.order_id);
 }
 
-void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh) {
+void ShipmentRepository::update(Poco::Data::Session &s, const core::Shipment &sh, core::ShipmentStatus from) {
+  if (!core::canMove(from, sh.status)) throw core::SideEffectMoveError("shipment", sh.id, from, sh.status);
   db_.write(s,
             "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, updated_at_ms = $5 "
             "WHERE id = $6",
-            nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number), core::nowMs(),
-            sh.id);
+            nullable(sh.reference), std::string(statusName(sh.status)), nullable(sh.carrier),
+            nullable(sh.tracking_number), core::nowMs(), sh.id);
   db_.touch(s, sh.order_id);
 }
 
-bool ShipmentRepository::updateIf(Poco::Data::Session &s, const core::Shipment &sh, const std::string &expected) {
-  const bool moved = db_.exec(s,
-                              "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, "
-                              "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
-                              "WHERE id = $6 AND status = $7",
-                              nullable(sh.reference), sh.status, nullable(sh.carrier), nullable(sh.tracking_number),
-                              core::nowMs(), sh.id, expected) == 1;
+bool ShipmentRepository::updateIf(Poco::Data::Session &s, const core::Shipment &sh, core::ShipmentStatus expected) {
+  if (!core::canMove(expected, sh.status)) throw core::SideEffectMoveError("shipment", sh.id, expected, sh.status);
+  const bool moved =
+      db_.exec(s,
+               "UPDATE shipments SET reference = $1, status = $2, carrier = $3, tracking_number = $4, "
+               "updated_at_ms = $5, claimed_until_ms = NULL, attempts = 0, next_attempt_ms = 0 "
+               "WHERE id = $6 AND status = $7",
+               nullable(sh.reference), std::string(statusName(sh.status)), nullable(sh.carrier),
+               nullable(sh.tracking_number), core::nowMs(), sh.id, std::string(statusName(expected))) == 1;
   if (moved) db_.touch(s, sh.order_id);
   return moved;
 }
@@ -199,19 +207,23 @@ void ReservationRepository::insert(Poco::Data::Session &s, const core::Reservati
             std::string("INSERT INTO reservations (") + kReservationColumns +
                 ", created_at_ms, updated_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
             v.id, v.checkout_id, nullable(v.order_id), v.provider, nullable(v.reservation_id), v.idempotency_key,
-            v.status, sdk::writeJson(v.lines), nullable(v.expires_at), at, at);
+            std::string(statusName(v.status)), sdk::writeJson(v.lines), nullable(v.expires_at), at, at);
 }
 
-void ReservationRepository::setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status) {
-  db_.write(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", status, core::nowMs(), id);
+void ReservationRepository::setStatus(Poco::Data::Session &s, const std::string &id, core::ReservationStatus from,
+                                      core::ReservationStatus status) {
+  if (!core::canMove(from, status)) throw core::SideEffectMoveError("reservation", id, from, status);
+  db_.write(s, "UPDATE reservations SET status = $1, updated_at_ms = $2 WHERE id = $3", std::string(statusName(status)),
+            core::nowMs(), id);
 }
 
-bool ReservationRepository::setStatusIf(Poco::Data::Session &s, const std::string &id, const std::string &expected,
-                                        const std::string &status) {
+bool ReservationRepository::setStatusIf(Poco::Data::Session &s, const std::string &id, core::ReservationStatus expected,
+                                        core::ReservationStatus status) {
+  if (!core::canMove(expected, status)) throw core::SideEffectMoveError("reservation", id, expected, status);
   return db_.exec(s,
                   "UPDATE reservations SET status = $1, updated_at_ms = $2, claimed_until_ms = NULL, attempts = 0, "
                   "next_attempt_ms = 0 WHERE id = $3 AND status = $4",
-                  status, core::nowMs(), id, expected) == 1;
+                  std::string(statusName(status)), core::nowMs(), id, std::string(statusName(expected))) == 1;
 }
 
 std::optional<core::Reservation> ReservationRepository::byId(Poco::Data::Session &s, const std::string &id) {

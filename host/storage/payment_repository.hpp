@@ -17,10 +17,13 @@ class PaymentRepository {
 public:
   explicit PaymentRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Payment &p);
-  void update(Poco::Data::Session &s, const core::Payment &p); // reference, status, redirect, expiry
+  // Reference, status, redirect, expiry; `from` is the status the caller read
+  // (under the order's row lock): a move the table does not list throws
+  // core::SideEffectMoveError before anything is written.
+  void update(Poco::Data::Session &s, const core::Payment &p, core::PaymentStatus from);
   // update() only while the row's status is still `expected` (compare-and-
   // set; also ends a reconciler claim). False when someone moved it.
-  bool updateIf(Poco::Data::Session &s, const core::Payment &p, const std::string &expected);
+  bool updateIf(Poco::Data::Session &s, const core::Payment &p, core::PaymentStatus expected);
   std::optional<core::Payment> byId(Poco::Data::Session &s, const std::string &id);
   // The order of the attempt with this provider reference.
   std::optional<std::string> orderIdOfReference(Poco::Data::Session &s, const std::string &reference);
@@ -42,8 +45,8 @@ class ShipmentRepository {
 public:
   explicit ShipmentRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Shipment &sh);
-  void update(Poco::Data::Session &s, const core::Shipment &sh);
-  bool updateIf(Poco::Data::Session &s, const core::Shipment &sh, const std::string &expected); // as for payments
+  void update(Poco::Data::Session &s, const core::Shipment &sh, core::ShipmentStatus from); // as for payments
+  bool updateIf(Poco::Data::Session &s, const core::Shipment &sh, core::ShipmentStatus expected);
   std::optional<core::Shipment> byId(Poco::Data::Session &s, const std::string &id);
   std::vector<core::Shipment> forOrder(Poco::Data::Session &s, const std::string &order_id);
   std::optional<core::Shipment> byReference(Poco::Data::Session &s, const std::string &provider,
@@ -59,11 +62,13 @@ class ReservationRepository {
 public:
   explicit ReservationRepository(Database &db) : db_(db) {}
   void insert(Poco::Data::Session &s, const core::Reservation &r);
-  void setStatus(Poco::Data::Session &s, const std::string &id, const std::string &status);
+  // `from` is the status the caller read (as for payments).
+  void setStatus(Poco::Data::Session &s, const std::string &id, core::ReservationStatus from,
+                 core::ReservationStatus status);
   // setStatus() only while the status is still `expected` (compare-and-set;
   // also ends a reconciler claim).
-  bool setStatusIf(Poco::Data::Session &s, const std::string &id, const std::string &expected,
-                   const std::string &status);
+  bool setStatusIf(Poco::Data::Session &s, const std::string &id, core::ReservationStatus expected,
+                   core::ReservationStatus status);
   std::optional<core::Reservation> byId(Poco::Data::Session &s, const std::string &id);
   void attachOrder(Poco::Data::Session &s, const std::string &id, const std::string &order_id);
   void setProviderId(Poco::Data::Session &s, const std::string &id, const std::string &reservation_id,

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "domain/order.hpp"
 #include "orders/sdk/json.hpp"
@@ -68,6 +70,13 @@ template <class Row> core::OrderItem readItem(Row &r) {
   return i;
 }
 
+// A stored side-effect status; a name the table does not know is a corrupt
+// row, reported with the table it came from.
+template <class S> S statusOf(const std::string &name, std::optional<S> (*parse)(std::string_view), const char *table) {
+  if (auto s = parse(name)) return *s;
+  throw std::runtime_error(std::string(table) + ".status: unknown status '" + name + "'");
+}
+
 template <class Row> core::Payment readPayment(Row &r) {
   core::Payment p;
   p.id = r.str("id");
@@ -76,7 +85,7 @@ template <class Row> core::Payment readPayment(Row &r) {
   p.provider = r.str("provider");
   p.idempotency_key = r.str("idempotency_key");
   p.reference = r.optStr("reference");
-  p.status = r.str("status");
+  p.status = statusOf(r.str("status"), core::paymentStatusFromName, "payments");
   p.amount_minor = r.i64("amount_minor");
   p.currency = r.str("currency");
   p.redirect_url = r.optStr("redirect_url");
@@ -93,7 +102,7 @@ template <class Row> core::Shipment readShipment(Row &r) {
   s.seller_id = r.optStr("seller_id");
   s.provider = r.str("provider");
   s.reference = r.optStr("reference");
-  s.status = r.str("status");
+  s.status = statusOf(r.str("status"), core::shipmentStatusFromName, "shipments");
   s.carrier = r.optStr("carrier");
   s.tracking_number = r.optStr("tracking_number");
   s.created_at_ms = r.i64("created_at_ms");

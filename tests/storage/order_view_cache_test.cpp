@@ -24,7 +24,7 @@ core::Payment payment(const core::Order &o, int attempt) {
   p.attempt = attempt;
   p.provider = "manual";
   p.idempotency_key = "order:" + o.id + ":attempt:" + std::to_string(attempt);
-  p.status = "pending";
+  p.status = core::PaymentStatus::pending;
   p.amount_minor = o.total_minor;
   p.currency = o.currency;
   p.created_at_ms = p.updated_at_ms = 1790000000000 + attempt;
@@ -37,7 +37,7 @@ core::Shipment shipment(const core::Order &o) {
   s.order_id = o.id;
   s.seller_id = o.seller_id;
   s.provider = "manual";
-  s.status = "draft";
+  s.status = core::ShipmentStatus::draft;
   s.created_at_ms = s.updated_at_ms = 1790000000000;
   return s;
 }
@@ -49,8 +49,8 @@ struct Renderer {
     return [this](const core::OrderView &v) {
       ++calls;
       return std::string(core::statusName(v.order.status)) + "/" +
-             (v.payments.empty() ? "-" : v.payments.back().status) + "/" +
-             (v.shipments.empty() ? "-" : v.shipments.back().status);
+             (v.payments.empty() ? "-" : core::statusName(v.payments.back().status)) + "/" +
+             (v.shipments.empty() ? "-" : core::statusName(v.shipments.back().status));
     };
   }
 };
@@ -87,8 +87,9 @@ class OrderViewCacheBase : public StorageFixture {
     CPPUNIT_ASSERT(other.ok());
     auto db2 = std::move(other).value();
     db2->transaction([&](Poco::Data::Session &s) {
-      pay_.status = "captured";
-      storage::PaymentRepository(*db2).update(s, pay_);
+      const auto was = pay_.status;
+      pay_.status = core::PaymentStatus::captured;
+      storage::PaymentRepository(*db2).update(s, pay_, was);
     });
     return db2;
   }
@@ -112,14 +113,16 @@ public:
       before = after;
     };
     changed("a payment update", [&](Poco::Data::Session &s) {
-      pay_.status = "failed";
-      storage::PaymentRepository(*db_).update(s, pay_);
+      const auto was = pay_.status;
+      pay_.status = core::PaymentStatus::failed;
+      storage::PaymentRepository(*db_).update(s, pay_, was);
     });
     changed("a new payment attempt",
             [&](Poco::Data::Session &s) { storage::PaymentRepository(*db_).insert(s, payment(o_, 2)); });
     changed("a shipment update", [&](Poco::Data::Session &s) {
-      ship_.status = "cancelled";
-      storage::ShipmentRepository(*db_).update(s, ship_);
+      const auto was = ship_.status;
+      ship_.status = core::ShipmentStatus::cancel_pending;
+      storage::ShipmentRepository(*db_).update(s, ship_, was);
     });
     changed("a status transition", [&](Poco::Data::Session &s) {
       auto o = storage::OrderRepository(*db_).find(s, o_.id, true).value();
@@ -149,8 +152,9 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/draft"), *cache.get(o_.id, render.fn())->body);
     CPPUNIT_ASSERT_EQUAL(before + 1, render.calls.load());
     db2->transaction([&](Poco::Data::Session &s) {
-      ship_.status = "shipped";
-      storage::ShipmentRepository(*db2).update(s, ship_);
+      const auto was = ship_.status;
+      ship_.status = core::ShipmentStatus::shipped;
+      storage::ShipmentRepository(*db2).update(s, ship_, was);
     });
     CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, render.fn())->body);
     if (postgres()) {
@@ -203,8 +207,9 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("pending/pending/draft"), *cache.get(o_.id, render.fn())->body); // in the window
 
     db_->pipelined([&](Poco::Data::Session &s) {
-      ship_.status = "shipped";
-      storage::ShipmentRepository(*db_).update(s, ship_);
+      const auto was = ship_.status;
+      ship_.status = core::ShipmentStatus::shipped;
+      storage::ShipmentRepository(*db_).update(s, ship_, was);
     });
     CPPUNIT_ASSERT_EQUAL(std::string("pending/captured/shipped"), *cache.get(o_.id, render.fn())->body);
 
@@ -221,14 +226,16 @@ public:
 
     // A local commit lands while the view is being rendered (after its
     // read): the view answers that read, but is checked before the next.
-    db_->pipelined([&](Poco::Data::Session &s) { storage::ShipmentRepository(*db_).update(s, ship_); }); // drop it
+    db_->pipelined(
+        [&](Poco::Data::Session &s) { storage::ShipmentRepository(*db_).update(s, ship_, ship_.status); }); // drop it
     bool raced = false;
     auto racing = [&](const core::OrderView &v) {
       if (!raced) {
         raced = true;
         db_->transaction([&](Poco::Data::Session &s) {
-          pay_.status = "refunded";
-          storage::PaymentRepository(*db_).update(s, pay_);
+          const auto was = pay_.status;
+          pay_.status = core::PaymentStatus::refunded;
+          storage::PaymentRepository(*db_).update(s, pay_, was);
         });
       }
       return render.fn()(v);

@@ -23,7 +23,7 @@ core::Payment payment(const std::string &order_id, int attempt, int64_t amount) 
   p.attempt = attempt;
   p.provider = "manual";
   p.idempotency_key = "order:" + order_id + ":attempt:" + std::to_string(attempt);
-  p.status = attempt == 1 ? "failed" : "pending";
+  p.status = attempt == 1 ? core::PaymentStatus::failed : core::PaymentStatus::pending;
   p.amount_minor = amount;
   p.currency = "IDR";
   if (attempt == 2) {
@@ -40,7 +40,7 @@ core::Shipment shipment(const std::string &order_id, const std::string &id, int6
   s.order_id = order_id;
   s.seller_id = "s1";
   s.provider = "manual";
-  s.status = "draft";
+  s.status = core::ShipmentStatus::draft;
   if (id == "sh-b") {
     s.carrier = "JNE";
     s.tracking_number = "TRK 1";

@@ -20,6 +20,7 @@
 #include "storage/migrations.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/outbox_repository.hpp"
+#include "storage/payment_repository.hpp"
 #include "storage_fixture.hpp"
 
 using namespace orders::host;
@@ -33,6 +34,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(orderRoundTripsWithItemsAndSnapshots);
   CPPUNIT_TEST(transitionWritesHistoryAndOutboxTogether);
   CPPUNIT_TEST(illegalTransitionWritesNothing);
+  CPPUNIT_TEST(sideEffectMovesOutsideTheTableWriteNothing);
   CPPUNIT_TEST(staleVersionIsAConflictNotAnInternalError);
   CPPUNIT_TEST(rolledBackTransactionLeavesNoTrace);
   CPPUNIT_TEST(concurrentTransitionsLoseNoWrite);
@@ -128,6 +130,57 @@ public:
       CPPUNIT_ASSERT_EQUAL(std::string("cannot move an order from pending to delivered"), std::string(e.what()));
     }
     CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM order_history"));
+  }
+
+  // Payments, shipments and reservations move only as the table in
+  // domain/side_effect_status.hpp lists: a refunded payment is never
+  // captured again, a committed reservation never released; nothing is
+  // written and the row keeps its status.
+  void sideEffectMovesOutsideTheTableWriteNothing() {
+    if (skip()) return;
+    storage::OrderRepository orders(*db_);
+    storage::PaymentRepository payments(*db_);
+    storage::ReservationRepository reservations(*db_);
+    core::Order o = sampleOrder("u1", core::nowMs());
+    core::Payment p;
+    p.id = core::newId();
+    p.order_id = o.id;
+    p.provider = "manual";
+    p.idempotency_key = "order:" + o.id + ":attempt:1";
+    p.status = core::PaymentStatus::refunded;
+    p.amount_minor = o.total_minor;
+    p.currency = o.currency;
+    core::Reservation r;
+    r.id = core::newId();
+    r.checkout_id = o.checkout_id;
+    r.order_id = o.id;
+    r.provider = "stock";
+    r.idempotency_key = "k-" + r.id;
+    r.status = core::ReservationStatus::reserving;
+    db_->transaction([&](Poco::Data::Session &s) {
+      orders.insert(s, o, "user:u1");
+      payments.insert(s, p);
+      reservations.insert(s, r);
+      reservations.setStatus(s, r.id, core::ReservationStatus::reserving, core::ReservationStatus::released);
+    });
+    core::Payment again = p;
+    again.status = core::PaymentStatus::captured;
+    CPPUNIT_ASSERT_THROW(
+        db_->transaction([&](Poco::Data::Session &s) { payments.update(s, again, core::PaymentStatus::refunded); }),
+        core::SideEffectMoveError);
+    CPPUNIT_ASSERT_THROW(
+        db_->transaction([&](Poco::Data::Session &s) { payments.updateIf(s, again, core::PaymentStatus::refunded); }),
+        core::SideEffectMoveError);
+    try {
+      db_->transaction([&](Poco::Data::Session &s) {
+        reservations.setStatusIf(s, r.id, core::ReservationStatus::released, core::ReservationStatus::held);
+      });
+      CPPUNIT_FAIL("expected a SideEffectMoveError");
+    } catch (const core::SideEffectMoveError &e) {
+      CPPUNIT_ASSERT_EQUAL("cannot move reservation " + r.id + " from released to held", std::string(e.what()));
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), count("SELECT COUNT(*) FROM reservations WHERE status = 'released'"));
   }
 
   // An optimistic-lock miss (someone moved the order since it was read) is
