@@ -334,6 +334,7 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
     const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
     db_.pipelined([&](Poco::Data::Session &s) {
       auto locked = order_repo.find(s, o.id, true);
+      if (!locked) throw DomainError(sdk::internalError("order " + o.id + " vanished during its checkout"));
       if (&o == &orders.back()) record(s, done);
       payment->reference = result->reference;
       payment->redirect_url = result->redirectUrl;

@@ -36,6 +36,7 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
   storage::ReservationRepository reservations(db_);
   db_.transaction([&](Poco::Data::Session &s) {
     auto o = orders.find(s, id, true);
+    if (!o) throw DomainError(sdk::notFound("order " + id + " does not exist"));
     orders.transition(s, *o, to, actor, reason.empty() ? "set by " + actor : reason);
     if (to == OrderStatus::shipped || to == OrderStatus::delivered) {
       const ShipmentStatus parcel = to == OrderStatus::shipped ? ShipmentStatus::shipped : ShipmentStatus::delivered;
