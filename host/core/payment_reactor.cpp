@@ -49,8 +49,12 @@ bool refundable(const std::optional<Payment> &p) {
 Decision decidePaid(const Order &order, const std::optional<Payment> &payment, bool amount_ok, bool fits_order) {
   if (!amount_ok) return {refundable(payment) ? Action::refund_flag : Action::none, "amount_mismatch"};
   if (!fits_order) return {refundable(payment) ? Action::refund_flag : Action::none, "stale_amount"};
-  if (order.status == OrderStatus::pending || order.status == OrderStatus::awaiting_payment)
+  if (order.status == OrderStatus::pending || order.status == OrderStatus::awaiting_payment) {
+    // An attempt already being refunded (or refunded) does not pay the
+    // order: its money is on its way back, and the buyer pays again.
+    if (payment && !canMove(payment->status, PaymentStatus::captured)) return {Action::none, "already_refunding"};
     return {Action::pay, "applied"};
+  }
   if (order.status == OrderStatus::cancelled || order.status == OrderStatus::payment_failed)
     return {Action::refund_flag, "refund_flagged"};
   if (payment && payment->status != PaymentStatus::captured && refundable(payment))

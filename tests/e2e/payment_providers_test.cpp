@@ -154,6 +154,7 @@ class PaymentProvidersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(xenditToDeliveredWithInvoicePdf);
   CPPUNIT_TEST(paymentsServiceEventsOverKafkaToInvoice);
   CPPUNIT_TEST(paidWithoutAnAmountIsTakenOnlyWhenThePluginDeclaresIt);
+  CPPUNIT_TEST(anAttemptBeingRefundedNeverPaysTheOrder);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -286,6 +287,42 @@ public:
     CPPUNIT_ASSERT_EQUAL(int64_t(1), paidTransitions(db, id));
     shipTrackAndInvoice(server, db, logistics, id);
     CPPUNIT_ASSERT_EQUAL(int64_t(1), paidTransitions(db, id));
+  }
+
+  // A "paid" with the wrong amount sends that attempt's money back; a later
+  // correct "paid" for the same attempt does not pay the order with money
+  // that is being refunded (the side-effect table has no move from
+  // refund_pending to captured): the order keeps waiting for a payment.
+  void anAttemptBeingRefundedNeverPaysTheOrder() {
+    HttpPeer payments;
+    payments.on("POST", "/api/payments", {201, R"({"paymentId":"pay-1","status":"pending"})"});
+    TestDatabase db(Engine::sqlite);
+    ServerOptions o;
+    o.checkout_extra = ", payment: payments";
+    o.payment_extra = "    - name: payments-service\n      id: payments\n      config: { base_url: \"" +
+                      payments.baseUrl() + "\", webhook_secret: PAYMENT_WEBHOOK_SECRET }\n";
+    ServerProcess server(db, o);
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Reply r = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body + "\n" + server.log(), 201, r.status);
+    const std::string id = r.json()["orders"][0]["id"].asString();
+    auto paid = [&](const std::string &event_id, int64_t amount) {
+      return server.request("POST", "/hooks/payment/payments",
+                            R"({"type":"PaymentCapturedEvent","eventId":")" + event_id + R"(","orderId":")" + id +
+                                R"(","paymentId":"pay-1","amountMinor":)" + std::to_string(amount) +
+                                R"(,"currency":"USD"})",
+                            {{"X-Webhook-Secret", "test-webhook-secret"}});
+    };
+    Reply wrong = paid("ev-wrong", 1);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(wrong.body, std::string("amount_mismatch"), wrong.json()["status"].asString());
+    Reply right = paid("ev-right", 1299);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(right.body + "\n" + server.log(), 200, right.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("already_refunding"), right.json()["status"].asString());
+    const Json::Value order = server.as("u1", "buyer", "GET", "/api/orders/" + id).json();
+    CPPUNIT_ASSERT(order["status"].asString() != "paid");
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), paidTransitions(db, id));
+    CPPUNIT_ASSERT_EQUAL(
+        int64_t(0), db.scalar("SELECT COUNT(*) FROM payments WHERE order_id = '" + id + "' AND status = 'captured'"));
   }
 
   // A payments-service webhook saying "paid" without an amount: refunded
