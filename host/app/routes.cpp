@@ -13,6 +13,9 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   router->add("GET", "/health/ready", bind(handlers::ready));
   router->add("GET", "/v1/_info",     bind(handlers::info));
   router->add("GET", "/metrics",      bind(handlers::metricsText));
+  // clang-format on
+  if (!ctx.config["http"].get("canonical_api", true).asBool()) return router; // dialects only
+  // clang-format off
   router->add("GET", "/api-docs",     bind(handlers::apiDocsPage));
   router->add("GET", "/api-docs/openapi.yaml", bind(handlers::apiDocsSpec));
 

@@ -11,6 +11,7 @@
 #include "app/routes.hpp"
 #include "config/config_loader.hpp"
 #include "handlers/app_context.hpp"
+#include "handlers/dialect_handlers.hpp"
 #include "http/http_server.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
@@ -184,7 +185,16 @@ int ServerApp::checkConfig() {
     std::cerr << config_path_ << ": " << events.error().message << "\n";
     return kExitConfig;
   }
-  std::cout << config_path_ << ": OK (" << registry.value()->all().size() << " plugin instances)\n";
+  // Dialect routes: mounted on a router of their own (clashes, auth groups).
+  ctx.config = config.value();
+  ctx.plugins = std::move(registry).value();
+  ctx.auth = std::move(authenticator).value();
+  std::shared_ptr<http::Router> router = http::buildRoutes(ctx);
+  if (auto mounted = handlers::mountDialects(ctx, *router); !mounted.ok()) {
+    std::cerr << config_path_ << ": " << mounted.error().message << "\n";
+    return kExitConfig;
+  }
+  std::cout << config_path_ << ": OK (" << ctx.plugins->all().size() << " plugin instances)\n";
   return kExitOk;
 }
 
@@ -287,6 +297,25 @@ http::ServerOptions serverOptions(const Json::Value &config) {
   options.max_keep_alive_requests = h["max_keep_alive_requests"].asInt();
   options.max_body_bytes = h["max_body_bytes"].asUInt64();
   options.access_log = config["log"]["access_log"].asBool();
+  const Json::Value &cors = h["cors"];
+  for (const Json::Value &o : cors["allowed_origins"]) { // an entry may list several, comma-separated
+    std::string list = o.asString();
+    for (size_t start = 0; start <= list.size();) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      std::string origin = list.substr(start, comma - start);
+      origin.erase(0, origin.find_first_not_of(' '));
+      origin.erase(origin.find_last_not_of(' ') + 1);
+      if (!origin.empty()) options.cors.origins.push_back(origin);
+      start = comma + 1;
+    }
+  }
+  for (const Json::Value &m : cors["allowed_methods"])
+    options.cors.methods += (options.cors.methods.empty() ? "" : ", ") + m.asString();
+  for (const Json::Value &name : cors["allowed_headers"])
+    options.cors.headers += (options.cors.headers.empty() ? "" : ", ") + name.asString();
+  options.cors.credentials = cors["allow_credentials"].asBool();
+  options.cors.max_age_seconds = cors["max_age_seconds"].asInt();
   options.translate = [](const std::exception &e) -> std::optional<http::ApiError> {
     if (storage::classify(e) == storage::DbFailure::unavailable)
       return http::ApiError("unavailable", "the order database is unavailable; retry shortly");
@@ -297,9 +326,11 @@ http::ServerOptions serverOptions(const Json::Value &config) {
 
 // Stops in the reverse order of start: requests drain first, then events,
 // sweeps, the core and the plugins.
-void shutDown(AppContext &ctx, http::HttpServer &server) {
-  log::info("shutting down: draining requests");
-  server.stop();
+void shutDown(AppContext &ctx, http::HttpServer *server) {
+  if (server != nullptr) {
+    log::info("shutting down: draining requests");
+    server->stop();
+  }
   ctx.events.reset();
   ctx.core->stopSweeper();
   ctx.core.reset();
@@ -313,7 +344,16 @@ int ServerApp::serve() {
   AppContext ctx;
   if (!loadContext(ctx, config_path_) || !startCore(ctx)) return kExitConfig;
   const http::ServerOptions options = serverOptions(ctx.config);
-  http::HttpServer server(options, http::buildRoutes(ctx), ctx.metrics);
+  std::shared_ptr<http::Router> router = http::buildRoutes(ctx);
+  ctx.plugins->setCoreGateway({[&ctx](std::string_view request, std::string_view payload, const orders_sink_t *out) {
+    return handlers::dialectCoreCall(ctx, request, payload, out);
+  }});
+  if (auto mounted = handlers::mountDialects(ctx, *router); !mounted.ok()) {
+    log::error("dialect routes rejected; not starting", {{"error", mounted.error().message}});
+    shutDown(ctx, nullptr);
+    return kExitConfig;
+  }
+  http::HttpServer server(options, router, ctx.metrics);
   try {
     server.start();
   } catch (const std::exception &e) {
@@ -325,7 +365,7 @@ int ServerApp::serve() {
                           {"config", config_path_},
                           {"version", buildVersion()}});
   waitForTerminationRequest();
-  shutDown(ctx, server);
+  shutDown(ctx, &server);
   return kExitOk;
 }
 

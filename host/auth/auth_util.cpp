@@ -119,4 +119,24 @@ sdk::Result<Role> roleSetting(const Json::Value &section, const std::string &key
                               " (buyer, seller, admin, internal)");
 }
 
+sdk::Result<RoleAliases> roleAliasesSetting(const Json::Value &section, const std::string &where) {
+  RoleAliases aliases;
+  const Json::Value &map = section["role_aliases"];
+  if (!map.isObject()) return aliases;
+  for (const std::string &word : map.getMemberNames()) {
+    auto role = roleFromName(map[word].asString());
+    if (!role)
+      return sdk::invalidArgument(where + ".role_aliases." + word + ": unknown role " +
+                                  safeQuote(map[word].asString()));
+    aliases[lowerAscii(word)] = *role;
+  }
+  return aliases;
+}
+
+std::optional<Role> roleFromWord(const RoleAliases &aliases, std::string_view word) {
+  auto it = aliases.find(lowerAscii(word));
+  if (it != aliases.end()) return it->second;
+  return roleFromName(word);
+}
+
 } // namespace orders::host::auth

@@ -8,6 +8,8 @@
 
 #include <json/json.h>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,5 +46,12 @@ sdk::Result<std::string> resolveSecret(const plugins::SecretStore &secrets, cons
 // The role named by `section[key]`; invalid_argument naming "<where>.<key>"
 // when unknown.
 sdk::Result<Role> roleSetting(const Json::Value &section, const std::string &key, const std::string &where);
+
+// A caller's role words mapped onto the host's roles (lower-case keys), from
+// `section.role_aliases`; invalid_argument naming the key on an unknown role.
+using RoleAliases = std::map<std::string, Role>;
+sdk::Result<RoleAliases> roleAliasesSetting(const Json::Value &section, const std::string &where);
+// The role a word names: an alias first, then the host's own names.
+std::optional<Role> roleFromWord(const RoleAliases &aliases, std::string_view word);
 
 } // namespace orders::host::auth

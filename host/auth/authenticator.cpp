@@ -130,6 +130,9 @@ Authenticator::fromConfig(const Json::Value &config, const plugins::SecretStore 
       auto role = roleSetting(gateway, "default_role", where);
       if (!role.ok()) return role.error();
       settings.default_role = role.value();
+      auto aliases = roleAliasesSetting(gateway, where);
+      if (!aliases.ok()) return aliases.error();
+      settings.role_aliases = std::move(aliases).value();
       authenticator->gateway_ = std::move(settings);
     }
 
@@ -180,6 +183,68 @@ sdk::Result<std::optional<Principal>> Authenticator::authenticate(const AuthRequ
   }
 }
 
+sdk::Status Authenticator::checkSchemes(const std::vector<std::string> &schemes) const {
+  for (const std::string &s : schemes) {
+    const bool on = s == "none" || (s == "service_hmac" && service_hmac_) || (s == "service_token" && service_token_) ||
+                    (s == "gateway" && gateway_) || (s == "jwt" && jwt_);
+    if (!on) return sdk::invalidArgument("auth scheme " + safeQuote(s) + " is not enabled in the auth section");
+  }
+  return {};
+}
+
+sdk::Result<std::optional<Principal>> Authenticator::tryScheme(const AuthRequest &request,
+                                                               const std::string &scheme) const {
+  if (scheme == "service_hmac" && service_hmac_) {
+    if (const std::string *header = headerOf(request, kServiceAuthHeader))
+      return lift(service_hmac_->verify(request, *header, clock_()));
+  } else if (scheme == "service_token" && service_token_) {
+    if (const std::string *presented = headerOf(request, service_token_->header)) {
+      std::string_view value = trimSpaces(*presented);
+      // A token in Authorization travels as "Bearer <token>".
+      if (service_token_->header == kAuthorizationHeader) {
+        auto token = bearerToken(*presented);
+        if (!token) return std::optional<Principal>();
+        if (!constantTimeEquals(*token, service_token_->token))
+          return sdk::unauthenticated("internal_token: invalid bearer token");
+      } else if (!constantTimeEquals(value, service_token_->token)) {
+        return sdk::unauthenticated("internal_token: invalid " + service_token_->header + " header");
+      }
+      Principal principal;
+      principal.subject = service_token_->subject;
+      principal.role = Role::internal;
+      principal.scheme = "internal_token";
+      return std::optional<Principal>(std::move(principal));
+    }
+  } else if (scheme == "gateway" && gateway_) {
+    if (const std::string *key = headerOf(request, kGatewayKeyHeader)) return authenticateGateway(request, *key);
+  } else if (scheme == "jwt" && jwt_) {
+    if (const std::string *authorization = headerOf(request, kAuthorizationHeader)) {
+      if (std::optional<std::string> token = bearerToken(*authorization)) {
+        if (token->empty()) return sdk::unauthenticated("jwt: empty bearer token");
+        return lift(jwt_->verify(*token, clock_()));
+      }
+    }
+  }
+  return std::optional<Principal>();
+}
+
+sdk::Result<std::optional<Principal>> Authenticator::authenticate(const AuthRequest &request,
+                                                                  const std::vector<std::string> &schemes) const {
+  try {
+    std::optional<sdk::Error> first_error;
+    for (const std::string &scheme : schemes) {
+      if (scheme == "none") continue;
+      auto result = tryScheme(request, scheme);
+      if (result.ok() && result.value()) return result;
+      if (!result.ok() && !first_error) first_error = result.error();
+    }
+    if (first_error) return *first_error;
+    return std::optional<Principal>();
+  } catch (const std::exception &e) {
+    return sdk::internalError(std::string("auth: ") + e.what());
+  }
+}
+
 sdk::Result<std::optional<Principal>> Authenticator::authenticateGateway(const AuthRequest &request,
                                                                          const std::string &key) const {
   const Gateway &g = *gateway_;
@@ -193,7 +258,7 @@ sdk::Result<std::optional<Principal>> Authenticator::authenticateGateway(const A
 
   principal.role = g.default_role;
   if (std::optional<std::string> role_name = nonEmptyHeader(request, g.role_header)) {
-    const std::optional<Role> role = roleFromName(*role_name);
+    const std::optional<Role> role = roleFromWord(g.role_aliases, *role_name);
     if (!role) return sdk::unauthenticated("gateway: unknown role " + safeQuote(*role_name));
     principal.role = *role;
   }

@@ -37,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/secret_store.hpp"
 #include "orders/sdk/result.hpp"
@@ -89,6 +90,18 @@ public:
   // See the header comment for the three kinds of answer.
   sdk::Result<std::optional<Principal>> authenticate(const AuthRequest &request) const;
 
+  // Tries `schemes` in order ("service_hmac", "service_token", "gateway",
+  // "jwt"; "none" is skipped): a scheme whose credentials are absent or
+  // invalid falls through to the next. The first valid principal wins;
+  // nullopt when no scheme found credentials; else the first scheme's error.
+  // A scheme not enabled in the config is an error naming it.
+  sdk::Result<std::optional<Principal>> authenticate(const AuthRequest &request,
+                                                     const std::vector<std::string> &schemes) const;
+
+  // invalid_argument naming a scheme of `schemes` that is unknown or not
+  // enabled ("none" is always fine).
+  sdk::Status checkSchemes(const std::vector<std::string> &schemes) const;
+
 private:
   struct Gateway {
     std::string key;
@@ -97,6 +110,7 @@ private:
     std::string seller_header;
     std::string email_header;
     Role default_role = Role::buyer;
+    std::map<std::string, Role> role_aliases;
   };
   struct ServiceToken {
     std::string header;
@@ -106,6 +120,8 @@ private:
 
   Authenticator();
   sdk::Result<std::optional<Principal>> authenticateGateway(const AuthRequest &request, const std::string &key) const;
+  // One scheme: nullopt when its credentials are absent.
+  sdk::Result<std::optional<Principal>> tryScheme(const AuthRequest &request, const std::string &scheme) const;
 
   Clock clock_;
   std::unique_ptr<ServiceHmacVerifier> service_hmac_;
@@ -125,5 +141,10 @@ bool constantTimeEquals(std::string_view a, std::string_view b);
 // METHOD is upper-cased. Send `name` in x-service-name as well.
 std::string signServiceRequest(const std::string &name, const std::string &secret, int64_t timestamp,
                                const std::string &method, const std::string &path_and_query, const std::string &body);
+
+// LAKOO's x-service-auth (its serviceAuth.ts): "<name>:<timestamp>:<hex
+// HMAC-SHA256(secret, name:timestamp)>", timestamp in unix seconds as LAKOO
+// sends it (verifiers here also read milliseconds). Not bound to the request.
+std::string signServiceName(const std::string &name, const std::string &secret, int64_t timestamp);
 
 } // namespace orders::host::auth

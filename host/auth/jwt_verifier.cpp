@@ -128,6 +128,9 @@ sdk::Result<std::unique_ptr<JwtVerifier>> JwtVerifier::fromConfig(const Json::Va
   v->access_token_types_ = stringSet(config["access_token_types"]);
   v->subject_claim_ = config["subject_claim"].asString();
   v->role_claim_ = config["role_claim"].asString();
+  auto aliases = roleAliasesSetting(config, where);
+  if (!aliases.ok()) return aliases.error();
+  v->role_aliases_ = std::move(aliases).value();
   v->seller_id_claim_ = config["seller_id_claim"].asString();
   v->email_claim_ = config["email_claim"].asString();
   if (v->token_type_claim_.empty() || v->access_token_types_.empty())
@@ -227,7 +230,7 @@ sdk::Result<Principal> JwtVerifier::principalOf(const Poco::JSON::Object &payloa
     auto role = textClaim(payload, role_claim_);
     if (!role.ok()) return role.error();
     if (role.value()) {
-      const std::optional<Role> known = roleFromName(*role.value());
+      const std::optional<Role> known = roleFromWord(role_aliases_, *role.value());
       if (!known) return fail("unknown role " + safeQuote(*role.value()));
       principal.role = *known;
     }

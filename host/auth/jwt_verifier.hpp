@@ -14,6 +14,7 @@
 #include <json/json.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -65,6 +66,7 @@ private:
   std::set<std::string> access_token_types_;
   std::string subject_claim_;
   std::string role_claim_;
+  std::map<std::string, Role> role_aliases_;
   std::string seller_id_claim_;
   std::string email_claim_;
 };

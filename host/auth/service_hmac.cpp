@@ -55,6 +55,11 @@ std::string signServiceRequest(const std::string &name, const std::string &secre
          hexLower(hmacSha256(secret, serviceHmacPayload(name, ts, method, path_and_query, body)));
 }
 
+std::string signServiceName(const std::string &name, const std::string &secret, int64_t timestamp) {
+  const std::string ts = std::to_string(timestamp);
+  return name + ":" + ts + ":" + hexLower(hmacSha256(secret, name + ":" + ts));
+}
+
 sdk::Result<std::unique_ptr<ServiceHmacVerifier>> ServiceHmacVerifier::fromConfig(const Json::Value &config,
                                                                                   const plugins::SecretStore &secrets) {
   const std::string where = "auth.service_hmac";
@@ -66,6 +71,12 @@ sdk::Result<std::unique_ptr<ServiceHmacVerifier>> ServiceHmacVerifier::fromConfi
 
   verifier->window_seconds_ = config["window_seconds"].asInt64();
   if (verifier->window_seconds_ <= 0) return sdk::invalidArgument(where + ".window_seconds: must be > 0");
+  verifier->future_seconds_ =
+      config["future_seconds"].isIntegral() ? config["future_seconds"].asInt64() : verifier->window_seconds_;
+  const std::string format = config.get("format", "request_bound").asString();
+  if (format != "request_bound" && format != "name_timestamp")
+    return sdk::invalidArgument(where + ".format: unknown format " + safeQuote(format));
+  verifier->name_timestamp_ = format == "name_timestamp";
 
   for (const Json::Value &service : config["allowed_services"])
     verifier->allowed_services_.insert(service.asString());
@@ -91,17 +102,21 @@ sdk::Result<Principal> ServiceHmacVerifier::verify(const AuthRequest &request, c
   const std::optional<int64_t> raw_ts = parseTimestamp(timestamp);
   if (!raw_ts) return fail("malformed timestamp " + safeQuote(timestamp));
   const int64_t ts = *raw_ts > kMillisecondsThreshold ? *raw_ts / 1000 : *raw_ts;
-  const int64_t skew = now > ts ? now - ts : ts - now;
-  if (skew > window_seconds_) return fail("timestamp outside the " + std::to_string(window_seconds_) + " s window");
+  if (now - ts > window_seconds_) return fail("timestamp outside the " + std::to_string(window_seconds_) + " s window");
+  if (ts - now > future_seconds_) return fail("timestamp outside the " + std::to_string(future_seconds_) + " s window");
 
-  const std::string expected = hexLower(
-      hmacSha256(secret_, serviceHmacPayload(name, timestamp, request.method, request.path_and_query, request.body)));
+  const std::string signed_text =
+      name_timestamp_ ? name + ":" + timestamp
+                      : serviceHmacPayload(name, timestamp, request.method, request.path_and_query, request.body);
+  const std::string expected = hexLower(hmacSha256(secret_, signed_text));
   const std::string provided = lowerAscii(mac);
   if (!constantTimeEquals(expected, provided)) return fail("signature mismatch");
 
   // Only verified headers enter the cache, so callers without the secret
-  // cannot fill it.
-  if (!remember(name + ":" + timestamp + ":" + provided, ts + window_seconds_, now)) return fail("replayed request");
+  // cannot fill it. LAKOO's tokens are not bound to a request and its
+  // services reuse them within the window: no replay cache for that format.
+  if (!name_timestamp_ && !remember(name + ":" + timestamp + ":" + provided, ts + window_seconds_, now))
+    return fail("replayed request");
 
   Principal principal;
   principal.subject = name;

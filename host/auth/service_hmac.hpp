@@ -53,7 +53,9 @@ private:
   bool remember(const std::string &key, int64_t expires_at, int64_t now) const;
 
   std::string secret_;
+  bool name_timestamp_ = false; // LAKOO's format: hmac over name:timestamp, no replay cache
   int64_t window_seconds_ = 300;
+  int64_t future_seconds_ = 300;
   std::set<std::string> allowed_services_; // empty: any service
   Role role_ = Role::internal;
 

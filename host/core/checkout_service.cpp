@@ -357,7 +357,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());
     finishStep(shipments_created);
 
-    if (plugins_.cart != nullptr && options_.clear_cart && request.items.empty()) {
+    if (plugins_.cart != nullptr && options_.clear_cart) {
       // Best-effort and off the request path: a slow cart service must not
       // delay the answer, and a failure changes nothing about the orders.
       plugins::PluginInstance *cart = plugins_.cart;

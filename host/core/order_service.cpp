@@ -35,6 +35,11 @@ std::vector<Order> OrderService::list(const storage::OrderFilter &filter) {
   return storage::OrderRepository(db_).list(**lease, filter);
 }
 
+int64_t OrderService::count(const storage::OrderFilter &filter) {
+  auto lease = db_.lease();
+  return storage::OrderRepository(db_).count(**lease, filter);
+}
+
 std::vector<HistoryEntry> OrderService::history(const std::string &id) {
   auto lease = db_.lease();
   return storage::OrderRepository(db_).history(**lease, id);

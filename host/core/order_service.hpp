@@ -39,6 +39,7 @@ public:
   const OrderViewCache &viewCache() const { return views_; }
   std::optional<OrderView> getByNumber(const std::string &number);
   std::vector<Order> list(const storage::OrderFilter &filter);
+  int64_t count(const storage::OrderFilter &filter);
   std::vector<HistoryEntry> history(const std::string &id);
 
   // Admin/internal status change. "paid" goes through the payment inbox

@@ -48,6 +48,7 @@ sdk::PaymentRequest paymentRequestOf(const Order &o, const Payment &payment) {
   sdk::PaymentRequest req;
   req.orderId = o.id;
   req.orderNumber = o.order_number;
+  req.userId = o.user_id;
   req.attempt = payment.attempt;
   req.idempotencyKey = payment.idempotency_key;
   req.amount = sdk::Money{payment.amount_minor, payment.currency};

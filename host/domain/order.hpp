@@ -134,7 +134,10 @@ struct OrderFilter {
   std::optional<int64_t> created_to_ms;
   // Keyset cursor: rows strictly after (created_at_ms, id) in (desc, desc) order.
   std::optional<std::pair<int64_t, std::string>> after;
+  // Case-insensitive substring of the order number (dialects' `search`).
+  std::optional<std::string> search;
   int limit = 20;
+  int offset = 0; // page numbers (dialects); the canonical API uses `after`
 };
 
 // The order as the canonical API and events show it (camelCase, *Minor).

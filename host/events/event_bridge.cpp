@@ -1,10 +1,12 @@
 #include "events/event_bridge.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "domain/order.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
+#include "orders/sdk/client.hpp"
 #include "plugins/plugin_instance.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "storage/database.hpp"
@@ -13,7 +15,41 @@ namespace orders::host::events {
 
 namespace {
 
-sdk::Result<std::vector<PublishRoute>> publishRoutes(const Json::Value &publish) {
+// "<dialect instance>/<format>": the dialect plugin encodes.
+sdk::Result<PublishRoute> dialectRoute(PublishRoute route, const std::string &name, const std::string &at,
+                                       const plugins::PluginRegistry &plugins) {
+  const size_t slash = name.find('/');
+  const std::string id = name.substr(0, slash), format = name.substr(slash + 1);
+  plugins::PluginInstance *dialect = plugins.find("dialect", id);
+  if (dialect == nullptr)
+    return sdk::invalidArgument(at + "/format: '" + name + "' names no dialect instance '" + id + "'");
+  const auto &table = dialect->methods<orders_dialect_v1_t>();
+  auto spec = dialect->call<sdk::DialectSpec>("spec", table.routes, sdk::Empty{});
+  if (!spec.ok()) return sdk::invalidArgument(at + "/format: dialect " + id + ": " + spec.error().message);
+  if (std::find(spec->eventFormats.begin(), spec->eventFormats.end(), format) == spec->eventFormats.end())
+    return sdk::invalidArgument(at + "/format: dialect " + id + " has no event format '" + format + "'");
+  route.format_label = name;
+  route.dialect_encoder = [dialect, format](const std::string &type,
+                                            const std::string &payload) -> sdk::Result<std::optional<EncodedEvent>> {
+    sdk::EventToEncode e;
+    e.format = format;
+    e.type = type;
+    try {
+      e.event = sdk::parseJson(payload);
+    } catch (const std::exception &ex) {
+      return sdk::invalidArgument(std::string("outbox payload is not JSON: ") + ex.what());
+    }
+    const auto &t = dialect->methods<orders_dialect_v1_t>();
+    auto encoded = dialect->call<sdk::EncodedEvent>("encode_event", t.encode_event, e);
+    if (!encoded.ok()) return encoded.error();
+    if (!encoded->publish) return std::optional<EncodedEvent>();
+    return std::optional<EncodedEvent>(EncodedEvent{encoded->type.value_or(type), std::move(encoded->value)});
+  };
+  return route;
+}
+
+sdk::Result<std::vector<PublishRoute>> publishRoutes(const Json::Value &publish,
+                                                     const plugins::PluginRegistry &plugins) {
   std::vector<PublishRoute> out;
   for (Json::ArrayIndex i = 0; i < publish.size(); ++i) {
     const Json::Value &r = publish[i];
@@ -23,9 +59,17 @@ sdk::Result<std::vector<PublishRoute>> publishRoutes(const Json::Value &publish)
     for (const Json::Value &t : r["types"])
       route.types.push_back(t.asString());
     if (route.types.empty()) route.types.push_back("*");
-    auto format = parseEventFormat(r.get("format", "canonical").asString());
-    if (!format) return sdk::invalidArgument(at + "/format: unknown format '" + r["format"].asString() + "'");
+    const std::string name = r.get("format", "canonical").asString();
+    if (name.find('/') != std::string::npos) {
+      auto dialect = dialectRoute(std::move(route), name, at, plugins);
+      if (!dialect.ok()) return dialect.error();
+      out.push_back(std::move(dialect).value());
+      continue;
+    }
+    auto format = parseEventFormat(name);
+    if (!format) return sdk::invalidArgument(at + "/format: unknown format '" + name + "'");
     route.format = *format;
+    route.format_label = name;
     out.push_back(std::move(route));
   }
   return out;
@@ -69,7 +113,7 @@ KafkaSettings consumerSettings(const Json::Value &kafka) {
 sdk::Result<sdk::Empty> EventBridge::check(const Json::Value &config, const plugins::PluginRegistry &plugins,
                                            plugins::PluginInstance *default_payment) {
   const Json::Value &kafka = config["kafka"];
-  auto routes = publishRoutes(config["events"]["publish"]);
+  auto routes = publishRoutes(config["events"]["publish"], plugins);
   if (!routes.ok()) return routes.error();
   auto notifiers = NotificationDispatcher::routesFrom(config["notifications"], plugins);
   if (!notifiers.ok()) return notifiers.error();
@@ -110,7 +154,7 @@ sdk::Result<std::unique_ptr<EventBridge>> EventBridge::create(const Json::Value 
   if (kafka["bootstrap_servers"].asString().empty()) return bridge;
 
   const KafkaSettings producer = producerSettings(kafka);
-  auto routes = publishRoutes(events["publish"]);
+  auto routes = publishRoutes(events["publish"], plugins);
   if (!routes.ok()) return routes.error();
   const Json::Value &relay = kafka["relay"];
   if (relay["enabled"].asBool() && !routes->empty()) {

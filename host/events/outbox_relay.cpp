@@ -167,12 +167,12 @@ std::vector<bool> OutboxRelay::deliver(const std::vector<storage::OutboxRow> &ro
   for (size_t i = 0; i < rows.size(); ++i) {
     for (const PublishRoute &route : routes_) {
       if (!route.matches(rows[i].event_type)) continue;
-      auto encoded = encodeEvent(route.format, rows[i].event_type, rows[i].payload);
+      auto encoded = route.dialect_encoder ? route.dialect_encoder(rows[i].event_type, rows[i].payload)
+                                           : encodeEvent(route.format, rows[i].event_type, rows[i].payload);
       if (!encoded.ok()) {
-        log::error(
-            "outbox relay: cannot encode event; parked",
-            {{"eventId", rows[i].event_id}, {"format", formatName(route.format)}, {"error", encoded.error().message}});
-        unencodable[i] = std::string(formatName(route.format)) + ": " + encoded.error().message;
+        log::error("outbox relay: cannot encode event; parked",
+                   {{"eventId", rows[i].event_id}, {"format", route.format_label}, {"error", encoded.error().message}});
+        unencodable[i] = route.format_label + ": " + encoded.error().message;
         slots_[i].failed = true;
         continue;
       }

@@ -33,6 +33,8 @@
 #include <thread>
 #include <vector>
 
+#include <functional>
+
 #include "events/event_formats.hpp"
 #include "events/kafka_client.hpp"
 #include "storage/outbox_repository.hpp"
@@ -52,6 +54,10 @@ struct PublishRoute {
   std::string topic;
   std::vector<std::string> types; // event types; "*" matches all
   EventFormat format = EventFormat::canonical;
+  // A dialect's format ("<instance>/<format>"): encodes instead of `format`.
+  std::function<sdk::Result<std::optional<EncodedEvent>>(const std::string &type, const std::string &payload)>
+      dialect_encoder;
+  std::string format_label = "canonical";
   bool matches(const std::string &type) const;
 };
 

@@ -30,11 +30,13 @@ std::optional<std::string> query(const http::Request &req, const std::string &na
   return it->second;
 }
 
-core::OrderFilter filterFrom(const http::Request &req) {
+// `paged`: a dialect's list, which may also ask for offset, search and total.
+core::OrderFilter filterFrom(const http::Request &req, bool paged = false) {
   static const std::set<std::string> kKnown = {"userId",    "sellerId", "status", "createdFrom",
                                                "createdTo", "cursor",   "limit"};
+  static const std::set<std::string> kPaged = {"offset", "search", "total"};
   for (const auto &[k, v] : req.query_params)
-    if (!kKnown.count(k))
+    if (!kKnown.count(k) && !(paged && kPaged.count(k)))
       throw http::ApiError("invalid_argument", "unknown query parameter " + k, {{"/" + k, "unknown parameter"}});
   core::OrderFilter f;
   f.user_id = query(req, "userId");
@@ -62,10 +64,20 @@ core::OrderFilter filterFrom(const http::Request &req) {
       throw http::ApiError("invalid_argument", "cursor: not a cursor returned by this API", {{"/cursor", "invalid"}});
     }
   }
+  if (auto v = query(req, "offset")) {
+    try {
+      f.offset = std::stoi(*v);
+    } catch (...) {
+      f.offset = -1;
+    }
+    if (f.offset < 0 || f.offset > 1000000)
+      throw http::ApiError("invalid_argument", "offset: must be 0..1000000", {{"/offset", "must be 0..1000000"}});
+  }
+  if (auto v = query(req, "search")) f.search = *v;
   return f;
 }
 
-http::Response page(app::AppContext &ctx, const core::OrderFilter &filter) {
+http::Response page(app::AppContext &ctx, const core::OrderFilter &filter, bool with_total = false) {
   core::OrderFilter probe = filter;
   probe.limit = filter.limit + 1; // one more tells whether a next page exists
   auto rows = ctx.core->orders().list(probe);
@@ -80,6 +92,7 @@ http::Response page(app::AppContext &ctx, const core::OrderFilter &filter) {
   } else {
     out["nextCursor"] = Json::Value(Json::nullValue);
   }
+  if (with_total) out["total"] = static_cast<Json::Int64>(ctx.core->orders().count(filter));
   return http::Response::json(200, out);
 }
 
@@ -87,9 +100,10 @@ std::string actorOf(const auth::Principal &p) { return std::string(auth::roleNam
 
 } // namespace
 
-http::Response listOrders(app::AppContext &ctx, http::Request &req) {
+namespace {
+http::Response listFor(app::AppContext &ctx, http::Request &req, bool paged) {
   const auth::Principal p = requirePrincipal(ctx, req);
-  core::OrderFilter f = filterFrom(req);
+  core::OrderFilter f = filterFrom(req, paged);
   // Buyers see their own orders, sellers those of their seller id, whatever they ask.
   if (p.role == auth::Role::buyer) {
     if (f.user_id && *f.user_id != p.subject)
@@ -100,8 +114,13 @@ http::Response listOrders(app::AppContext &ctx, http::Request &req) {
     if (f.seller_id && *f.seller_id != seller) throw http::ApiError("forbidden", "sellers can list only their orders");
     f.seller_id = seller;
   }
-  return page(ctx, f);
+  return page(ctx, f, paged && req.query_params.count("total") && req.query_params.at("total") == "true");
 }
+} // namespace
+
+http::Response listOrders(app::AppContext &ctx, http::Request &req) { return listFor(ctx, req, false); }
+
+http::Response listOrdersPaged(app::AppContext &ctx, http::Request &req) { return listFor(ctx, req, true); }
 
 http::Response adminListOrders(app::AppContext &ctx, http::Request &req) {
   requireRole(requirePrincipal(ctx, req), {auth::Role::admin});

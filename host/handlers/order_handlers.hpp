@@ -10,6 +10,8 @@ namespace orders::host::handlers {
 http::Response checkout(app::AppContext &ctx, http::Request &req);
 http::Response internalCreateOrder(app::AppContext &ctx, http::Request &req);
 http::Response listOrders(app::AppContext &ctx, http::Request &req);
+// listOrders for dialects: also offset, search and total=true (page numbers).
+http::Response listOrdersPaged(app::AppContext &ctx, http::Request &req);
 http::Response adminListOrders(app::AppContext &ctx, http::Request &req);
 http::Response getOrder(app::AppContext &ctx, http::Request &req);
 http::Response adminGetOrder(app::AppContext &ctx, http::Request &req);

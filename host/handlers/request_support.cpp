@@ -8,6 +8,12 @@
 namespace orders::host::handlers {
 
 auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req) {
+  if (req.preauthenticated.has_value()) {
+    // A dialect's core call: the principal the host authenticated for the dialect request, or none.
+    const auto *given = std::any_cast<std::optional<auth::Principal>>(&req.preauthenticated);
+    if (given == nullptr || !*given) throw http::ApiError("unauthenticated", "credentials required");
+    return **given;
+  }
   if (!ctx.auth) throw http::ApiError("unauthenticated", "no authentication scheme is configured");
   auth::AuthRequest a;
   a.method = req.method;

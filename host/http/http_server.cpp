@@ -81,7 +81,7 @@ public:
       req.query = uri.getRawQuery();
       for (const auto &[k, v] : uri.getQueryParameters())
         req.query_params.emplace(k, v);
-      res = dispatch(raw, req, route_label);
+      if (!cors(req, res)) res = dispatch(raw, req, route_label);
     } catch (const ApiError &e) {
       res = problem(e, req);
     } catch (const core::DomainError &e) {
@@ -95,6 +95,7 @@ public:
                           : ApiError("internal", "internal error; see the server log for request " + req.request_id),
                     req);
     }
+    corsHeaders(req, res);
     // Counted before the response leaves: a client that has its answer sees it counted.
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.increment(
@@ -116,6 +117,40 @@ public:
   }
 
 private:
+  // The origin CORS allows for this request, or empty.
+  std::string allowedOrigin(const Request &req) const {
+    const CorsOptions &c = options_.cors;
+    if (c.origins.empty()) return {};
+    const std::string origin = req.header("origin");
+    if (origin.empty()) return {};
+    for (const std::string &o : c.origins) {
+      if (o == "*") return c.credentials ? origin : "*"; // "*" with credentials is not allowed: echo
+      if (o == origin) return origin;
+    }
+    return {};
+  }
+
+  // Answers a CORS preflight (true) or leaves the request to the router.
+  bool cors(const Request &req, Response &res) const {
+    if (req.method != "OPTIONS" || req.header("access-control-request-method").empty()) return false;
+    const std::string origin = allowedOrigin(req);
+    if (origin.empty()) return false; // not a preflight this server allows: the router answers (404/405)
+    res.status = 204;
+    res.headers.emplace_back("Access-Control-Allow-Methods", options_.cors.methods);
+    res.headers.emplace_back("Access-Control-Allow-Headers", options_.cors.headers);
+    res.headers.emplace_back("Access-Control-Max-Age", std::to_string(options_.cors.max_age_seconds));
+    return true;
+  }
+
+  void corsHeaders(const Request &req, Response &res) const {
+    const std::string origin = allowedOrigin(req);
+    if (origin.empty()) return;
+    res.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    if (origin != "*") res.headers.emplace_back("Vary", "Origin");
+    if (options_.cors.credentials) res.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    res.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Idempotent-Replayed, Location");
+  }
+
   Response dispatch(Poco::Net::HTTPServerRequest &raw, Request &req, std::string &route_label) {
     Router::Match m = router_.match(req.method, req.path);
     if (m.route == nullptr) {

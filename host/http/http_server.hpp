@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/api_error.hpp"
 #include "http/router.hpp"
@@ -31,6 +32,15 @@ class HTTPServer;
 
 namespace orders::host::http {
 
+// CORS for browser callers (config http.cors); off while `origins` is empty.
+struct CorsOptions {
+  std::vector<std::string> origins; // exact, or "*"
+  std::string methods;              // "GET, POST"
+  std::string headers;              // "Authorization, Content-Type"
+  bool credentials = false;
+  int max_age_seconds = 600;
+};
+
 struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8080;
@@ -41,6 +51,7 @@ struct ServerOptions {
   int max_keep_alive_requests = 0;
   size_t max_body_bytes = 1 << 20;
   bool access_log = true;
+  CorsOptions cors;
   // Turns an exception the handlers did not catch into the client's error
   // (e.g. "the database is away" -> 503 unavailable); nullopt: 500 internal.
   std::function<std::optional<ApiError>(const std::exception &)> translate;

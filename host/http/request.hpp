@@ -4,6 +4,7 @@
 
 #include <json/json.h>
 
+#include <any>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,6 +22,10 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string route; // the matched pattern, e.g. /api/orders/:id
+  // Set when the caller was authenticated before the handler runs (a
+  // dialect's core call carries the principal the host authenticated for
+  // the dialect request): handlers use it instead of the headers.
+  std::any preauthenticated;
 
   std::string header(const std::string &lower_name) const {
     auto it = headers.find(lower_name);

@@ -38,6 +38,15 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(r));
 }
 
+bool Router::remove(const std::string &method, const std::string &pattern) {
+  for (auto it = routes_.begin(); it != routes_.end(); ++it)
+    if (it->method == method && it->pattern == pattern) {
+      routes_.erase(it);
+      return true;
+    }
+  return false;
+}
+
 Router::Match Router::match(const std::string &method, const std::string &path) const {
   const std::vector<std::string> segments = splitPath(path);
   Match best;

@@ -30,6 +30,8 @@ struct Route {
 class Router {
 public:
   void add(std::string method, std::string pattern, Handler handler);
+  // Removes the route of exactly this method and pattern; false when absent.
+  bool remove(const std::string &method, const std::string &pattern);
 
   struct Match {
     const Route *route = nullptr;

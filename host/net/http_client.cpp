@@ -87,8 +87,9 @@ void HttpClient::applyAuth(Poco::Net::HTTPRequest &req, const std::string &path_
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     req.set("X-Service-Name", a.service_name);
-    req.set("X-Service-Auth",
-            auth::signServiceRequest(a.service_name, a.secret, now, request.method, path_and_query, request.body));
+    req.set("X-Service-Auth", a.name_timestamp ? auth::signServiceName(a.service_name, a.secret, now)
+                                               : auth::signServiceRequest(a.service_name, a.secret, now, request.method,
+                                                                          path_and_query, request.body));
     return;
   }
   }

@@ -36,6 +36,7 @@ struct OutboundAuth {
   std::string service_name;
   std::string header_name;
   std::string secret;
+  bool name_timestamp = false; // service_hmac in LAKOO's format: hmac over name:timestamp (seconds)
 };
 
 struct OutboundOptions {

@@ -28,10 +28,17 @@ std::optional<std::chrono::steady_clock::time_point> CallBudget::current() { ret
 
 InstanceServices::InstanceServices(std::string instance_id, std::string kind, metrics::MetricsRegistry &metrics,
                                    net::OutboundOptions http, std::shared_ptr<const SecretStore> secrets,
-                                   int64_t default_budget_ms)
+                                   int64_t default_budget_ms, std::shared_ptr<const CoreGateway> core)
     : instance_id_(std::move(instance_id)), kind_(std::move(kind)), metrics_(metrics), http_(std::move(http)),
       secrets_(std::move(secrets)), default_budget_ms_(default_budget_ms),
-      table_{sizeof(orders_host_services_t), this, &logThunk, &metricThunk, &httpThunk, &nowThunk, &secretThunk} {}
+      core_(std::move(core)), table_{sizeof(orders_host_services_t),
+                                     this,
+                                     &logThunk,
+                                     &metricThunk,
+                                     &httpThunk,
+                                     &nowThunk,
+                                     &secretThunk,
+                                     &coreThunk} {}
 
 void InstanceServices::logThunk(void *ctx, int32_t level, orders_bytes_t message) noexcept {
   try {
@@ -104,6 +111,22 @@ orders_status_t InstanceServices::secretThunk(void *ctx, orders_bytes_t name, co
     return ORDERS_OK;
   } catch (...) {
     return sdk::failInto(out, sdk::internalError("secret lookup failed"));
+  }
+}
+
+orders_status_t InstanceServices::coreThunk(void *ctx, orders_bytes_t request, orders_bytes_t payload,
+                                            const orders_sink_t *out) noexcept {
+  try {
+    InstanceServices *s = self(ctx);
+    if (s->kind_ != "dialect")
+      return sdk::failInto(out, sdk::unsupported("the core service is offered to dialect plugins only"));
+    if (!s->core_ || !s->core_->call)
+      return sdk::failInto(out, sdk::Error{sdk::ErrorCode::unavailable, "the order core is not running yet", true});
+    return s->core_->call(sdk::viewOf(request), sdk::viewOf(payload), out);
+  } catch (const std::exception &e) {
+    return sdk::failInto(out, sdk::internalError(std::string("host core call failed: ") + e.what()));
+  } catch (...) {
+    return sdk::failInto(out, sdk::internalError("host core call failed"));
   }
 }
 

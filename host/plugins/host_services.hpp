@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,10 +36,18 @@ private:
   std::optional<std::chrono::steady_clock::time_point> previous_;
 };
 
+// Where the `core` host service of dialect instances leads (ABI 1.4): set
+// by the application once the order core and its routes exist, before the
+// server accepts requests; read-only afterwards. Unset: `unavailable`.
+struct CoreGateway {
+  std::function<orders_status_t(std::string_view request, std::string_view payload, const orders_sink_t *out)> call;
+};
+
 class InstanceServices {
 public:
   InstanceServices(std::string instance_id, std::string kind, metrics::MetricsRegistry &metrics,
-                   net::OutboundOptions http, std::shared_ptr<const SecretStore> secrets, int64_t default_budget_ms);
+                   net::OutboundOptions http, std::shared_ptr<const SecretStore> secrets, int64_t default_budget_ms,
+                   std::shared_ptr<const CoreGateway> core = nullptr);
   InstanceServices(const InstanceServices &) = delete;
   InstanceServices &operator=(const InstanceServices &) = delete;
 
@@ -52,6 +61,8 @@ private:
                                    const orders_sink_t *out) noexcept;
   static int64_t nowThunk(void *ctx) noexcept;
   static orders_status_t secretThunk(void *ctx, orders_bytes_t name, const orders_sink_t *out) noexcept;
+  static orders_status_t coreThunk(void *ctx, orders_bytes_t request, orders_bytes_t payload,
+                                   const orders_sink_t *out) noexcept;
 
   std::string instance_id_;
   std::string kind_;
@@ -59,6 +70,7 @@ private:
   net::HttpClient http_;
   std::shared_ptr<const SecretStore> secrets_;
   int64_t default_budget_ms_;
+  std::shared_ptr<const CoreGateway> core_; // dialect instances only
   orders_host_services_t table_;
 };
 

@@ -19,8 +19,8 @@ sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_
                                                                     InstanceSpec spec,
                                                                     metrics::MetricsRegistry &metrics,
                                                                     std::shared_ptr<const SecretStore> secrets) {
-  auto services =
-      std::make_unique<InstanceServices>(spec.id, spec.kind, metrics, spec.http, std::move(secrets), spec.timeout_ms);
+  auto services = std::make_unique<InstanceServices>(spec.id, spec.kind, metrics, spec.http, std::move(secrets),
+                                                     spec.timeout_ms, spec.kind == "dialect" ? spec.core : nullptr);
   std::unique_ptr<PluginInstance> instance(
       new PluginInstance(std::move(library), std::move(spec), metrics, std::move(services)));
   const std::string config_text = sdk::writeJson(instance->spec_.config);

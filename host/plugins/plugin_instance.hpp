@@ -39,6 +39,9 @@ struct InstanceSpec {
   // Time as the breaker sees it; tests inject one they advance by hand.
   CircuitBreaker::Clock breaker_clock = [] { return std::chrono::steady_clock::now(); };
   net::OutboundOptions http;
+  std::shared_ptr<const CoreGateway> core; // the registry's, for dialect instances
+  std::string mount;                       // dialects: where their routes are mounted
+  Json::Value auth_groups;                 // dialects: auth group -> scheme list
 };
 
 class PluginInstance {
@@ -54,6 +57,7 @@ public:
   const std::string &id() const { return spec_.id; }
   const std::string &kind() const { return spec_.kind; }
   const std::string &name() const { return spec_.name; }
+  const InstanceSpec &spec() const { return spec_; }
   std::string version() const { return library_->version(); }
   const PluginLibrary &library() const { return *library_; }
   CircuitBreaker::State breakerState() const { return breaker_.state(); }

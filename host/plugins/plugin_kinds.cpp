@@ -12,6 +12,7 @@ const std::vector<KindInfo> &allKinds() {
       {ORDERS_KIND_INVOICE, "invoice", sizeof(orders_invoice_v1_t), sizeof(orders_invoice_v1_t)},
       {ORDERS_KIND_NOTIFIER, "notifier", sizeof(orders_notifier_v1_t), sizeof(orders_notifier_v1_t)},
       {ORDERS_KIND_CUSTOMER, "customer", sizeof(orders_customer_v1_t), sizeof(orders_customer_v1_t), 2},
+      {ORDERS_KIND_DIALECT, "dialect", sizeof(orders_dialect_v1_t), sizeof(orders_dialect_v1_t), 4},
   };
   return kinds;
 }

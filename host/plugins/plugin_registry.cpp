@@ -64,6 +64,8 @@ InstanceSpec specFrom(const std::string &kind, const Json::Value &entry, const s
   spec.pointer = pointer;
   spec.config = entry["config"];
   spec.timeout_ms = entry["timeout_ms"].asInt64();
+  spec.mount = entry.get("mount", "").asString();
+  spec.auth_groups = entry["auth"];
   spec.breaker_failure_threshold = entry["breaker"]["failure_threshold"].asInt();
   spec.breaker_open_ms = entry["breaker"]["open_ms"].asInt64();
   spec.breaker_max_open_ms = entry["breaker"]["max_open_ms"].asInt64();
@@ -88,9 +90,9 @@ namespace {
 class Loader {
 public:
   Loader(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
-         std::shared_ptr<const SecretStore> secrets)
+         std::shared_ptr<const SecretStore> secrets, std::shared_ptr<const CoreGateway> core)
       : config_(config), source_name_(source_name), metrics_(metrics), secrets_(std::move(secrets)),
-        paths_(stringList(config["plugin_paths"])) {}
+        core_(std::move(core)), paths_(stringList(config["plugin_paths"])) {}
 
   // The instance `entry` (at `pointer`, under plugins.<kind>) configures, or
   // nullptr after recording why not.
@@ -98,8 +100,13 @@ public:
                                        const CircuitBreaker::Clock &breaker_clock) {
     InstanceSpec spec = specFrom(kind, entry, pointer);
     if (breaker_clock) spec.breaker_clock = breaker_clock;
+    spec.core = core_;
     const std::string label = "plugin " + kind + "/" + spec.name;
     const std::string where = kind + "/" + spec.name;
+    if (kind != "dialect" && (entry.isMember("mount") || entry.isMember("auth"))) {
+      fail(where, pointer, label + ": " + pointer + ": mount and auth apply to dialect plugins only");
+      return nullptr;
+    }
     if (!outboundAuth(spec, entry["http"]["auth"], label, where)) return nullptr;
     std::shared_ptr<PluginLibrary> library = libraryFor(spec, entry, label, where);
     if (!library || !claimId(spec, where)) return nullptr;
@@ -145,6 +152,7 @@ private:
                                                      : net::OutboundAuth::Scheme::header;
     spec.http.auth.secret = std::move(secret).value();
     spec.http.auth.service_name = auth.get("service_name", config_["service"]["name"]).asString();
+    spec.http.auth.name_timestamp = auth.get("format", "request_bound").asString() == "name_timestamp";
     spec.http.auth.header_name = auth["header_name"].asString();
     return true;
   }
@@ -210,6 +218,7 @@ private:
   const std::string source_name_;
   metrics::MetricsRegistry &metrics_;
   const std::shared_ptr<const SecretStore> secrets_;
+  const std::shared_ptr<const CoreGateway> core_;
   const std::vector<std::string> paths_;
   std::vector<std::string> failures_;
   std::map<std::string, std::string> ids_; // "kind/id" -> pointer of first use
@@ -222,7 +231,7 @@ sdk::Result<std::unique_ptr<PluginRegistry>>
 PluginRegistry::load(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
                      std::shared_ptr<const SecretStore> secrets, CircuitBreaker::Clock breaker_clock) {
   auto registry = std::make_unique<PluginRegistry>();
-  Loader loader(config, source_name, metrics, std::move(secrets));
+  Loader loader(config, source_name, metrics, std::move(secrets), registry->core_);
   for (const KindInfo &kind_info : allKinds()) {
     const std::string kind(kind_info.name);
     const Json::Value &entries = config["plugins"][kind];

@@ -35,8 +35,13 @@ public:
   std::vector<PluginInstance *> ofKind(const std::string &kind) const;
   const std::vector<std::unique_ptr<PluginInstance>> &all() const { return instances_; }
 
+  // Where dialect instances' `core` host service leads; set once by the
+  // application before requests are served.
+  void setCoreGateway(CoreGateway gateway) { *core_ = std::move(gateway); }
+
 private:
   std::vector<std::unique_ptr<PluginInstance>> instances_;
+  std::shared_ptr<CoreGateway> core_ = std::make_shared<CoreGateway>();
 };
 
 // Library file name for a kind and plugin name: orders-<kind>-<name>.so

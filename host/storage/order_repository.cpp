@@ -119,32 +119,64 @@ std::vector<core::Order> OrderRepository::findByCheckout(Poco::Data::Session &s,
   return out;
 }
 
-std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const OrderFilter &f) {
-  // Built from fixed fragments; every value is a bound parameter.
-  std::string sql = std::string("SELECT ") + kOrderColumns + " FROM orders WHERE 1=1";
-  Statement st(s);
-  int n = 0;
+namespace {
+
+// The WHERE clause of a list filter, with its binds in order.
+void whereOf(const OrderFilter &f, std::string &sql, int &n) {
   auto next = [&n] { return "$" + std::to_string(++n); };
   if (f.user_id) sql += " AND user_id = " + next();
   if (f.seller_id) sql += " AND seller_id = " + next();
   if (f.status) sql += " AND status = " + next();
   if (f.created_from_ms) sql += " AND created_at_ms >= " + next();
   if (f.created_to_ms) sql += " AND created_at_ms < " + next();
+  if (f.search) sql += " AND LOWER(order_number) LIKE " + next() + " ESCAPE '!'";
   if (f.after) {
     const std::string a = next(), b = next(), c = next();
     sql += " AND (created_at_ms < " + a + " OR (created_at_ms = " + b + " AND id < " + c + "))";
   }
-  sql += " ORDER BY created_at_ms DESC, id DESC LIMIT " + std::to_string(f.limit);
-  st << sql;
+}
+
+// LIKE pattern for a substring, with LIKE's own characters escaped by '!'.
+std::string likeSubstring(const std::string &text) {
+  std::string out = "%";
+  for (char c : text) {
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower == '%' || lower == '_' || lower == '!') out += '!';
+    out += lower;
+  }
+  return out + "%";
+}
+
+void bindFilter(Statement &st, const OrderFilter &f, std::vector<std::string> &keep) {
   if (f.user_id) st, bind(*f.user_id);
   if (f.seller_id) st, bind(*f.seller_id);
   if (f.status) st, bind(*f.status);
   if (f.created_from_ms) st, bind(static_cast<Poco::Int64>(*f.created_from_ms));
   if (f.created_to_ms) st, bind(static_cast<Poco::Int64>(*f.created_to_ms));
+  if (f.search) {
+    keep.push_back(likeSubstring(*f.search));
+    st, bind(keep.back());
+  }
   if (f.after) {
     st, bind(static_cast<Poco::Int64>(f.after->first)), bind(static_cast<Poco::Int64>(f.after->first)),
         bind(f.after->second);
   }
+}
+
+} // namespace
+
+std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const OrderFilter &f) {
+  // Built from fixed fragments; every value is a bound parameter.
+  std::string sql = std::string("SELECT ") + kOrderColumns + " FROM orders WHERE 1=1";
+  int n = 0;
+  whereOf(f, sql, n);
+  sql += " ORDER BY created_at_ms DESC, id DESC LIMIT " + std::to_string(f.limit);
+  if (f.offset > 0) sql += " OFFSET " + std::to_string(f.offset);
+  Statement st(s);
+  st << sql;
+  std::vector<std::string> keep;
+  keep.reserve(1); // bound by reference: must not move
+  bindFilter(st, f, keep);
   st.execute();
   std::vector<core::Order> out;
   for (Rows r(st); r.valid(); r.next())
@@ -152,6 +184,22 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
   for (auto &o : out)
     o.items = items(s, o.id);
   return out;
+}
+
+int64_t OrderRepository::count(Poco::Data::Session &s, const OrderFilter &f) {
+  std::string sql = "SELECT COUNT(*) AS n FROM orders WHERE 1=1";
+  int n = 0;
+  OrderFilter without_cursor = f;
+  without_cursor.after.reset();
+  whereOf(without_cursor, sql, n);
+  Statement st(s);
+  st << sql;
+  std::vector<std::string> keep;
+  keep.reserve(1);
+  bindFilter(st, without_cursor, keep);
+  st.execute();
+  Rows r(st);
+  return r.valid() ? r.i64("n") : 0;
 }
 
 std::vector<std::string> OrderRepository::idsInStatusSince(Poco::Data::Session &s, core::OrderStatus status,

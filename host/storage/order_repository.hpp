@@ -43,6 +43,8 @@ public:
   std::optional<std::string> idByNumber(Poco::Data::Session &s, const std::string &number);
   std::vector<core::Order> findByCheckout(Poco::Data::Session &s, const std::string &checkout_id);
   std::vector<core::Order> list(Poco::Data::Session &s, const OrderFilter &filter);
+  // How many orders match `filter` (its cursor, limit and offset ignored).
+  int64_t count(Poco::Data::Session &s, const OrderFilter &filter);
   // Ids of orders in `status` last updated before `before_ms` (sweeps).
   std::vector<std::string> idsInStatusSince(Poco::Data::Session &s, core::OrderStatus status, int64_t before_ms,
                                             int limit);

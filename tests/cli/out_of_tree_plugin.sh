@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # An integrator's path: install the SDK into a prefix, build the example
-# plugin out of tree against it (C++17), and have the host load it.
+# plugins (a notifier and a dialect) out of tree against it (C++17), have
+# the host load both, and serve the dialect's route over the core.
 set -euo pipefail
 build=$1 src=$2 bin=$3 in_tree=$4
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -9,18 +10,50 @@ cmake -S "$src/sdk/examples/notifier-webhook" -B "$tmp/plugin" -DCMAKE_PREFIX_PA
   -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
 cmake --build "$tmp/plugin" >/dev/null
 test -f "$tmp/plugin/orders-notifier-webhook.so"
+cmake -S "$src/sdk/examples/dialect-hello" -B "$tmp/dialect" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
+cmake --build "$tmp/dialect" >/dev/null
+test -f "$tmp/dialect/orders-dialect-hello.so"
 cat > "$tmp/config.yaml" <<YAML
-plugin_paths: ["$tmp/plugin", "$in_tree"]
+plugin_paths: ["$tmp/plugin", "$tmp/dialect", "$in_tree"]
+http: { host: 127.0.0.1, port: PORT }
+database: { url: "sqlite://$tmp/orders.db" }
+auth:
+  gateway: { enabled: true, key_secret: gw }
 secrets:
   hook_token: { value: "t0ken" }
+  gw: { value: "gw-key" }
 plugins:
-  catalog: [ { name: static } ]
-  inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db" } } ]
+  catalog: [ { name: static, config: { products: [ { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD } ] } } ]
+  inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db", stock: { sku-mug: 5 } } } ]
   payment: [ { name: manual } ]
   notifier:
     - name: webhook
       config: { url: "http://127.0.0.1:9/hook", token_secret: hook_token }
+  dialect:
+    - name: hello
+      mount: /hello
+      auth: { user: [gateway] }
+      config: { greeting: "hi" }
 YAML
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -i "s/port: PORT/port: $port/" "$tmp/config.yaml"
 "$bin" --check-config --config "$tmp/config.yaml"
-"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/webhook  version 0.1.0  ABI 1.3'
-echo "out-of-tree plugin built against the installed SDK and loaded"
+"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/webhook  version 0.1.0  ABI 1.4'
+"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^dialect/hello  version 0.1.0  ABI 1.4'
+
+# The dialect serves its route, acting through the core as the caller.
+"$bin" --config "$tmp/config.yaml" >"$tmp/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+gw=(-H "x-gateway-key: gw-key" -H "x-user-id: u1")
+id=$(curl -sf "${gw[@]}" -H 'content-type: application/json' -X POST "http://127.0.0.1:$port/api/orders" \
+  -d '{"items":[{"productId":"sku-mug","quantity":1}]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["orders"][0]["id"])')
+got=$(curl -s "${gw[@]}" "http://127.0.0.1:$port/hello/orders/$id")
+test "$got" = "{\"greeting\":\"hi\",\"orderId\":\"$id\",\"state\":\"awaiting_payment\"}" || { echo "dialect answered: $got"; cat "$tmp/server.log"; exit 1; }
+other=$(curl -s -o /dev/null -w '%{http_code}' -H "x-gateway-key: gw-key" -H "x-user-id: u2" "http://127.0.0.1:$port/hello/orders/$id")
+test "$other" = 404 || { echo "another user got $other"; exit 1; }
+anon=$(curl -s "http://127.0.0.1:$port/hello/orders/$id")
+test "$anon" = '{"greeting":"hi","problem":"who are you?"}' || { echo "anonymous got: $anon"; exit 1; }
+echo "out-of-tree notifier and dialect built against the installed SDK, loaded and served"

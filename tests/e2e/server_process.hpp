@@ -63,6 +63,9 @@ struct ServerOptions {
   std::string catalog_extra;   // more entries of plugins.catalog (same form)
   std::string payment_extra;   // more entries of plugins.payment (same form)
   std::string shipping_extra;  // more entries of plugins.shipping (same form)
+  // A shipped config file (config/seeds/...) instead of the generated one;
+  // it reads its port from PORT, which the process gets set (with `env`).
+  std::string config_file;
 };
 
 class ServerProcess {

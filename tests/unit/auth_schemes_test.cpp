@@ -20,6 +20,11 @@ class AuthSchemesTest : public AuthFixture {
   CPPUNIT_TEST(serviceHmacAllowListAndRoleAreApplied);
   CPPUNIT_TEST(internalTokenYieldsInternalPrincipal);
   CPPUNIT_TEST(internalTokenWrongValueIsRejected);
+  CPPUNIT_TEST(roleAliasesMapTheCallersWords);
+  CPPUNIT_TEST(lakooNameTimestampHmacFollowsServiceAuthTs);
+  CPPUNIT_TEST(schemeListsFallThroughInOrder);
+  CPPUNIT_TEST(internalTokenAndUserJwtShareAuthorization);
+  CPPUNIT_TEST(schemeListNamingADisabledSchemeIsRefused);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -209,6 +214,96 @@ public:
          {std::string("wrong"), std::string(""), kInternalToken + "0", kInternalToken.substr(1)})
       expectRejected(authenticator->authenticate(request({{"x-internal-token", value}})),
                      "internal_token: invalid x-internal-token header");
+  }
+
+  // ---- vocabularies, formats and scheme lists (dialects)
+
+  void roleAliasesMapTheCallersWords() {
+    auto authenticator =
+        make(json(R"({"gateway": {"enabled": true, "role_aliases": {"User": "buyer", "staff": "admin"}}})"));
+    auto as = [&](const std::string &role) {
+      return authenticator->authenticate(
+          request({{"x-gateway-key", kGatewayKey}, {"x-user-id", "u-1"}, {"x-user-role", role}}));
+    };
+    CPPUNIT_ASSERT(expectPrincipal(as("user")).role == Role::buyer);
+    CPPUNIT_ASSERT(expectPrincipal(as("STAFF")).role == Role::admin);
+    CPPUNIT_ASSERT(expectPrincipal(as("seller")).role == Role::seller); // the host's own words still work
+    expectRejected(as("root"), "gateway: unknown role 'root'"); // (an alias to an unknown role fails the schema)
+  }
+  void lakooNameTimestampHmacFollowsServiceAuthTs() {
+    auto authenticator = make(json(R"({"service_hmac": {"enabled": true, "format": "name_timestamp",
+                                       "window_seconds": 300, "future_seconds": 60}})"));
+    // hex(HMAC-SHA256(secret, "name:ts")), not bound to the request, reusable within the window.
+    const std::string token = auth::signServiceName("payment-service", kServiceSecret, kNow);
+    CPPUNIT_ASSERT_EQUAL("payment-service:1700000000:" +
+                             auth::hexLower(auth::hmacSha256(kServiceSecret, "payment-service:1700000000")),
+                         token);
+    for (const char *path : {"/api/orders/1/status", "/api/orders?sellerId=s"})
+      CPPUNIT_ASSERT(expectPrincipal(authenticator->authenticate(request(serviceHeaders("payment-service", token),
+                                                                         "PUT", path, "{\"newStatus\":\"paid\"}")))
+                         .role == Role::internal);
+    // 300 s back, 60 s ahead.
+    expectPrincipal(authenticator->authenticate(request(
+        serviceHeaders("payment-service", auth::signServiceName("payment-service", kServiceSecret, kNow - 300)))));
+    expectRejected(authenticator->authenticate(request(serviceHeaders(
+                       "payment-service", auth::signServiceName("payment-service", kServiceSecret, kNow - 301)))),
+                   "service_hmac: timestamp outside the 300 s window");
+    expectPrincipal(authenticator->authenticate(request(
+        serviceHeaders("payment-service", auth::signServiceName("payment-service", kServiceSecret, kNow + 60)))));
+    expectRejected(authenticator->authenticate(request(serviceHeaders(
+                       "payment-service", auth::signServiceName("payment-service", kServiceSecret, kNow + 61)))),
+                   "service_hmac: timestamp outside the 60 s window");
+    // The request-bound signature is not LAKOO's.
+    const std::string bound = auth::signServiceRequest("payment-service", kServiceSecret, kNow, "GET", "/x", "");
+    expectRejected(authenticator->authenticate(request(serviceHeaders("payment-service", bound), "GET", "/x")),
+                   "service_hmac: signature mismatch");
+  }
+  void schemeListsFallThroughInOrder() {
+    auto authenticator = makeAll();
+    const std::vector<std::string> hmac_then_gateway = {"service_hmac", "gateway"};
+    const auto gw = request({{"x-gateway-key", kGatewayKey}, {"x-user-id", "u-1"}});
+    CPPUNIT_ASSERT_EQUAL(std::string("gateway"),
+                         expectPrincipal(authenticator->authenticate(gw, hmac_then_gateway)).scheme);
+    // A scheme absent from the list is not looked at, even when its credentials come.
+    auto none = authenticator->authenticate(request({{"x-internal-token", kInternalToken}}), hmac_then_gateway);
+    CPPUNIT_ASSERT(none.ok() && !none.value());
+    // Invalid credentials of the first fall through to the second; with none valid, the first error.
+    auto mixed = request({{"x-gateway-key", kGatewayKey},
+                          {"x-user-id", "u-1"},
+                          {"x-service-name", "svc"},
+                          {"x-service-auth", "svc:1:00"}});
+    CPPUNIT_ASSERT_EQUAL(std::string("gateway"),
+                         expectPrincipal(authenticator->authenticate(mixed, hmac_then_gateway)).scheme);
+    expectRejected(authenticator->authenticate(request({{"x-gateway-key", "guess"},
+                                                        {"x-user-id", "u"},
+                                                        {"x-service-name", "svc"},
+                                                        {"x-service-auth", "svc:1:00"}}),
+                                               hmac_then_gateway),
+                   "service_hmac: timestamp outside the 300 s window");
+  }
+  void internalTokenAndUserJwtShareAuthorization() {
+    // Seed 000: `Authorization: Bearer <INTERNAL_API_TOKEN>` on /internal/*, a user JWT on /api/*.
+    auto authenticator = make(json(R"({"jwt": {"enabled": true},
+                                       "service_token": {"enabled": true, "header": "Authorization"}})"));
+    const auto internal = request({{"authorization", "Bearer " + kInternalToken}});
+    CPPUNIT_ASSERT(expectPrincipal(authenticator->authenticate(internal, {"service_token"})).role == Role::internal);
+    const auto user = request(bearer(signHs256(accessToken())));
+    CPPUNIT_ASSERT_EQUAL(std::string("user-42"), expectPrincipal(authenticator->authenticate(user, {"jwt"})).subject);
+    // On a route that takes both, the token falls through to the JWT and back.
+    CPPUNIT_ASSERT_EQUAL(std::string("user-42"),
+                         expectPrincipal(authenticator->authenticate(user, {"service_token", "jwt"})).subject);
+    CPPUNIT_ASSERT(expectPrincipal(authenticator->authenticate(internal, {"jwt", "service_token"})).role ==
+                   Role::internal);
+    // A user JWT is not the internal token, and the internal token is no JWT.
+    expectRejected(authenticator->authenticate(user, {"service_token"}), "internal_token: invalid bearer token");
+    CPPUNIT_ASSERT(!authenticator->authenticate(internal, {"jwt"}).ok());
+  }
+  void schemeListNamingADisabledSchemeIsRefused() {
+    auto authenticator = makeGateway();
+    CPPUNIT_ASSERT(authenticator->checkSchemes({"gateway", "none"}).ok());
+    const auto refused = authenticator->checkSchemes({"gateway", "jwt"});
+    CPPUNIT_ASSERT(!refused.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("auth scheme 'jwt' is not enabled in the auth section"), refused.error().message);
   }
 };
 

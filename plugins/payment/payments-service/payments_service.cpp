@@ -6,6 +6,7 @@
 // (PaymentCapturedEvent, payment.paid...) that the host's consumer hands to
 // parseEvent, or as a webhook; a service that captures at once answers
 // "captured" and the core confirms the order without waiting.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "constant_time.hpp"
+#include "decimal_money.hpp"
 #include "event_mapping.hpp"
 #include "http_util.hpp"
 #include "json_pointer.hpp"
@@ -57,7 +59,9 @@ struct ServiceConfig {
   std::optional<std::string> amount_minor_pointer, amount_major_pointer, currency_pointer, occurred_at_pointer;
   std::optional<std::map<std::string, int64_t>> currency_exponents;
   std::optional<bool> amounts_reported;
+  std::optional<Json::Value> create_body;
   template <class V> void visit(V &v) {
+    v("create_body", create_body);
     v("base_url", base_url);
     v("create_path", create_path);
     v("refund_path", refund_path);
@@ -94,6 +98,7 @@ struct Settings {
   std::string create_path, refund_path, cancel_path;
   std::string idempotency_header;
   std::optional<std::string> description_template;
+  std::optional<Json::Value> create_body;                   // template; absent: the fixed body
   JsonPointer payment_id, status, redirect_url, expires_at; // in the create answer
   std::map<std::string, std::string> status_map;            // lower-case service status -> PaymentResult status
   std::map<std::string, std::string> headers;               // sent with every request
@@ -182,6 +187,8 @@ Status resolveCalls(Settings &s, const ServiceConfig &config) {
   s.idempotency_header = config.idempotency_header.value_or(kIdempotencyHeader);
   if (s.idempotency_header.empty()) return invalidArgument("idempotency_header: must not be empty");
   s.description_template = config.description_template;
+  if (config.create_body && !config.create_body->isObject()) return invalidArgument("create_body: must be an object");
+  s.create_body = config.create_body;
   return Status();
 }
 
@@ -287,12 +294,16 @@ public:
     if (request.idempotencyKey.empty()) return invalidArgument("/idempotencyKey: must not be empty");
     if (request.amount.amountMinor <= 0) return invalidArgument("/amount/amountMinor: must be > 0");
     Json::Value body(Json::objectValue);
-    body["orderId"] = request.orderId;
-    body["orderNumber"] = request.orderNumber;
-    body["amountMinor"] = Json::Int64(request.amount.amountMinor);
-    body["currency"] = request.amount.currency;
-    if (request.customer) body["customer"] = toJson(*request.customer);
-    body["description"] = description(request);
+    if (s_.create_body) {
+      body = fill(*s_.create_body, request);
+    } else {
+      body["orderId"] = request.orderId;
+      body["orderNumber"] = request.orderNumber;
+      body["amountMinor"] = Json::Int64(request.amount.amountMinor);
+      body["currency"] = request.amount.currency;
+      if (request.customer) body["customer"] = toJson(*request.customer);
+      body["description"] = description(request);
+    }
 
     const std::string url = s_.base_url + s_.create_path;
     const std::string what = "payment for order " + request.orderId;
@@ -384,6 +395,62 @@ public:
   }
 
 private:
+  // The create_body template with its placeholders filled: a string that is
+  // exactly one placeholder becomes the typed value (numbers stay numbers;
+  // an absent optional value drops the key); placeholders inside longer
+  // strings are replaced as text.
+  Json::Value fill(const Json::Value &tpl, const PaymentRequest &r) const {
+    std::map<std::string, Json::Value> values;
+    values["{orderId}"] = r.orderId;
+    values["{orderNumber}"] = r.orderNumber;
+    if (r.userId) values["{userId}"] = *r.userId;
+    values["{amountMinor}"] = Json::Int64(r.amount.amountMinor);
+    const int exponent = s_.events.exponents.count(r.amount.currency) ? s_.events.exponents.at(r.amount.currency) : 2;
+    const std::string major = orders::common::minorToMajor(r.amount.amountMinor, exponent);
+    values["{amountMajor}"] = major.find('.') == std::string::npos ? Json::Value(Json::Int64(std::stoll(major)))
+                                                                   : Json::Value(std::stod(major));
+    values["{amountMajorText}"] = major;
+    values["{currency}"] = r.amount.currency;
+    values["{idempotencyKey}"] = r.idempotencyKey;
+    values["{attempt}"] = Json::Int64(r.attempt);
+    values["{description}"] = description(r);
+    if (r.customer) {
+      if (r.customer->email) values["{customerEmail}"] = *r.customer->email;
+      if (r.customer->name) values["{customerName}"] = *r.customer->name;
+      if (r.customer->phone) values["{customerPhone}"] = *r.customer->phone;
+    }
+    std::function<Json::Value(const Json::Value &)> walk = [&](const Json::Value &v) -> Json::Value {
+      if (v.isObject()) {
+        Json::Value out(Json::objectValue);
+        for (const std::string &k : v.getMemberNames()) {
+          const Json::Value &child = v[k];
+          if (child.isString() && child.asString().size() > 2 && child.asString().front() == '{' &&
+              child.asString().back() == '}' && child.asString().find('{', 1) == std::string::npos) {
+            auto it = values.find(child.asString());
+            if (it != values.end()) out[k] = it->second; // else: an absent optional value, the key is dropped
+            continue;
+          }
+          out[k] = walk(child);
+        }
+        return out;
+      }
+      if (v.isArray()) {
+        Json::Value out(Json::arrayValue);
+        for (const Json::Value &e : v)
+          out.append(walk(e));
+        return out;
+      }
+      if (v.isString()) {
+        std::string text = v.asString();
+        for (const auto &[k, value] : values)
+          text = replaceAll(text, k, value.isString() ? value.asString() : writeJson(value));
+        return text;
+      }
+      return v;
+    };
+    return walk(tpl);
+  }
+
   std::string description(const PaymentRequest &request) const {
     if (!s_.description_template) return request.description.value_or("Order " + request.orderNumber);
     return replaceAll(replaceAll(*s_.description_template, "{orderNumber}", request.orderNumber), "{orderId}",

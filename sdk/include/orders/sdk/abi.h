@@ -47,9 +47,12 @@ extern "C" {
  *        ORDERS_INVENTORY_CAN_RESTOCK flag; ORDERS_HAS_MEMBER moves here.
  *        The host copies every method table into a zero-filled table of its
  *        own size, so a slot a plugin's older table lacks reads as NULL
- *        ("not offered": ORDERS_ERR_UNSUPPORTED) and older plugins load. */
+ *        ("not offered": ORDERS_ERR_UNSUPPORTED) and older plugins load.
+ *   1.4  ninth kind: ORDERS_KIND_DIALECT (orders_dialect_v1_t), an existing
+ *        service's HTTP API and event formats spoken over the order core;
+ *        host services gain `core` (order-core operations for dialects). */
 #define ORDERS_ABI_MAJOR 1
-#define ORDERS_ABI_MINOR 3
+#define ORDERS_ABI_MINOR 4
 
 /* True when `table` (a struct of type T written by the other side, which
  * starts with its struct_size) is large enough to hold `member`. Check it
@@ -83,6 +86,7 @@ typedef int32_t orders_kind_t;
 #define ORDERS_KIND_INVOICE 6
 #define ORDERS_KIND_NOTIFIER 7
 #define ORDERS_KIND_CUSTOMER 8 /* since 1.2 */
+#define ORDERS_KIND_DIALECT 9  /* since 1.4 */
 
 /* ---- log levels, metric types, sink parts ------------------------------ */
 #define ORDERS_LOG_DEBUG 10
@@ -166,6 +170,18 @@ typedef struct orders_host_services {
    * else the environment variable of that name). The value goes to `out`'s
    * BODY. NOT_FOUND when absent. Never logged by the host. */
   orders_status_t (*secret)(void *ctx, orders_bytes_t name, const orders_sink_t *out);
+
+  /* ---- since 1.4 (check with ORDERS_HAS_MEMBER) ---- */
+  /* Runs one order-core operation (the same the host's own API runs) as the
+   * principal the host authenticated for a dialect request in progress.
+   * `request` JSON CoreCall: {"op", "call" (the DialectRequest's callId),
+   * "params":{...}, "query":{...}, "headers":{...}}; `payload` the canonical
+   * JSON body. `out` gets META {"status":int,"headers":{...}} and BODY (the
+   * canonical JSON answer, or an RFC 9457 problem for an error status): any
+   * status is success. UNAUTHENTICATED when `call` names no request in
+   * progress; INVALID_ARGUMENT for an unknown op; UNSUPPORTED for plugins
+   * of other kinds. */
+  orders_status_t (*core)(void *ctx, orders_bytes_t request, orders_bytes_t payload, const orders_sink_t *out);
 } orders_host_services_t;
 
 /* ---- per-kind method tables ---------------------------------------------
@@ -237,6 +253,18 @@ typedef struct orders_customer_v1 {
   uint32_t struct_size;
   orders_method_fn lookup; /* CustomerRef -> Party (the order's customer snapshot) */
 } orders_customer_v1_t;
+
+/* since 1.4: a dialect speaks an existing service's API over the core. The
+ * host asks `routes` once at start-up and mounts them; `handle` answers one
+ * request (the host has authenticated it as the route's auth group says);
+ * `encode_event` turns a canonical order event into one of the dialect's
+ * message formats for events.publish[].format "<instance-id>/<format>". */
+typedef struct orders_dialect_v1 {
+  uint32_t struct_size;
+  orders_method_fn routes;       /* {} -> DialectSpec */
+  orders_method_fn handle;       /* DialectRequest + raw body -> META DialectResponse, BODY bytes */
+  orders_method_fn encode_event; /* EventToEncode -> META EncodedEvent, BODY message value */
+} orders_dialect_v1_t;
 
 /* ---- the descriptor -----------------------------------------------------
  * Returned by the entry symbol; static storage in the plugin, valid while the

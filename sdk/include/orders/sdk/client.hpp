@@ -30,6 +30,14 @@ Result<Resp> invoke(orders_method_fn fn, orders_instance_t *instance, const Req 
     if (!doc.ok()) return internalError("plugin returned a bad document: " + doc.error().message);
     doc.value().bytes = std::move(sink.body());
     return doc;
+  } else if constexpr (std::is_same_v<Resp, DialectResponse> || std::is_same_v<Resp, EncodedEvent>) {
+    auto meta = decode<Resp>(sink.meta());
+    if (!meta.ok()) return internalError("plugin returned bad metadata: " + meta.error().message);
+    if constexpr (std::is_same_v<Resp, DialectResponse>)
+      meta.value().body = std::move(sink.body());
+    else
+      meta.value().value = std::move(sink.body());
+    return meta;
   } else {
     auto out = decode<Resp>(sink.body());
     if (!out.ok()) return internalError("plugin returned a bad result: " + out.error().message);

@@ -62,6 +62,52 @@ struct HttpResponse {
   }
 };
 
+// One order-core operation for a dialect (since ABI 1.4): what the host's
+// own API route of that operation would get. `call` is the DialectRequest's
+// callId: the core acts as the principal the host authenticated for it.
+// Operations (canonical route in brackets; params/query/body as there):
+//   checkout [POST /api/orders]            createForUser [POST /internal/orders]
+//   get {id} [GET /api/orders/:id]         getByNumber {orderNumber}
+//   list [GET /api/orders] (query: userId, sellerId, status, createdFrom,
+//        createdTo, cursor, limit, and offset + total=true for page numbers)
+//   adminList [GET /api/admin/orders]      adminGet {id}
+//   history {id}    invoice {id}    retryPayment {id}    cancel {id}
+//   setStatus {id} [PUT .../status]        setShippingCost {id}
+// Headers the route reads (idempotency-key) go in `headers`.
+struct CoreCall {
+  std::string op;
+  std::string call;
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;
+  template <class V> void visit(V &v) {
+    v("op", op);
+    v("call", call);
+    v("params", params);
+    v("query", query);
+    v("headers", headers);
+  }
+};
+
+// The canonical answer: status, headers (lower-case names) and body
+// (canonical JSON, an RFC 9457 problem for 4xx/5xx, or a document).
+struct CoreAnswer {
+  int64_t status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body; // not in JSON: the BODY part
+  template <class V> void visit(V &v) {
+    v("status", status);
+    v("headers", headers);
+  }
+  bool isSuccess() const noexcept { return status >= 200 && status < 300; }
+  std::string header(const std::string &lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  // The body as JSON (null when empty; throws DecodeError when not JSON).
+  Json::Value json() const { return body.empty() ? Json::Value() : parseJson(body); }
+};
+
 class Host {
 public:
   explicit Host(const orders_host_services_t *services) noexcept : services_(services) {}
@@ -112,6 +158,23 @@ public:
     const orders_status_t rc = services_->secret(services_->ctx, bytesOf(name), sink.sink());
     if (rc != ORDERS_OK) return sink.errorFor(rc);
     return std::move(sink.body());
+  }
+
+  // Runs an order-core operation for the dialect request `call.call` (ABI
+  // 1.4 hosts; unsupported on older ones and for non-dialect plugins).
+  Result<CoreAnswer> core(const CoreCall &call, std::string_view body = {}) const {
+    if (services_ == nullptr || !ORDERS_HAS_MEMBER(orders_host_services_t, services_, core) ||
+        services_->core == nullptr)
+      return unsupported("host offers no core service (ABI 1.4 dialects only)");
+    SinkBuffer sink;
+    const std::string req = encode(call);
+    const orders_status_t rc = services_->core(services_->ctx, bytesOf(req), bytesOf(body), sink.sink());
+    if (rc != ORDERS_OK) return sink.errorFor(rc);
+    auto meta = decode<CoreAnswer>(sink.meta());
+    if (!meta.ok()) return internalError("host core returned bad metadata: " + meta.error().message);
+    CoreAnswer answer = std::move(meta).value();
+    answer.body = std::move(sink.body());
+    return answer;
   }
 
   const orders_host_services_t *services() const noexcept { return services_; }

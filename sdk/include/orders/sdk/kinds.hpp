@@ -138,6 +138,22 @@ public:
   virtual Result<Empty> notify(const Notification &notification) = 0;
 };
 
+// Speaks an existing service's API over the order core (since ABI 1.4).
+// spec() is asked once at start-up; handle() answers one request the host
+// routed and authenticated, acting through Host::core() with the request's
+// callId; encodeEvent() renders canonical events in the dialect's formats.
+class Dialect : public Plugin {
+public:
+  using Interface = Dialect;
+  static constexpr orders_kind_t kKind = ORDERS_KIND_DIALECT;
+  virtual Result<DialectSpec> spec() = 0;
+  virtual Result<DialectResponse> handle(const DialectRequest &request, std::string_view body) = 0;
+  virtual Result<EncodedEvent> encodeEvent(const EventToEncode &event) {
+    (void)event;
+    return unsupported("this dialect encodes no events");
+  }
+};
+
 } // namespace orders::sdk
 
 #endif

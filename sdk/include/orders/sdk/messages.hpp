@@ -170,9 +170,11 @@ struct PaymentRequest {
   std::optional<Party> customer;
   std::optional<std::string> description;
   std::vector<LineItem> items;
+  std::optional<std::string> userId; // the buyer (neighbours that key payments by user)
   template <class V> void visit(V &v) {
     v("orderId", orderId);
     v("orderNumber", orderNumber);
+    v("userId", userId);
     v("attempt", attempt);
     v("idempotencyKey", idempotencyKey);
     v("amount", amount);
@@ -354,6 +356,126 @@ struct Notification {
     v("recipient", recipient);
     v("eventId", eventId);
     v("occurredAt", occurredAt);
+  }
+};
+
+// ---- dialect (since ABI 1.4) ----------------------------------------------
+// One route a dialect serves. `path` is relative to the instance's `mount`
+// and uses ":name" segments for parameters (/api/orders/:id). `auth` names
+// an auth group: the instance config maps groups to the host's schemes,
+// tried in order ("none" = no credentials asked; a principal is still
+// passed when valid ones come). `headers` lists the request headers
+// (lower-case) the dialect wants to see besides the host's authentication.
+struct DialectRoute {
+  std::string method;
+  std::string path;
+  std::string auth = "user";
+  std::vector<std::string> headers;
+  template <class V> void visit(V &v) {
+    v("method", method);
+    v("path", path);
+    v("auth", auth);
+    v("headers", headers);
+  }
+};
+
+// What a dialect offers: its routes and the event formats encode_event
+// knows (published as "<instance-id>/<format>").
+struct DialectSpec {
+  std::vector<DialectRoute> routes;
+  std::vector<std::string> eventFormats;
+  template <class V> void visit(V &v) {
+    v("routes", routes);
+    v("eventFormats", eventFormats);
+  }
+};
+
+// Who the host authenticated for a dialect request (roles: buyer, seller,
+// admin, internal; scheme: jwt, gateway, service_hmac, internal_token).
+struct CallerPrincipal {
+  std::string subject;
+  std::string role;
+  std::optional<std::string> sellerId;
+  std::optional<std::string> email;
+  std::string scheme;
+  template <class V> void visit(V &v) {
+    v("subject", subject);
+    v("role", role);
+    v("sellerId", sellerId);
+    v("email", email);
+    v("scheme", scheme);
+  }
+};
+
+// One request to a dialect route; the raw body is the payload. `callId`
+// identifies it to the host's `core` service while handle() runs.
+struct DialectRequest {
+  std::string callId;
+  std::string method;
+  std::string path;  // as received, without the query
+  std::string route; // the declared path pattern
+  std::map<std::string, std::string> params;
+  std::string query; // raw query string
+  std::map<std::string, std::string> queryParams;
+  std::map<std::string, std::string> headers; // the declared ones, lower-case names
+  std::optional<CallerPrincipal> principal;
+  // Set when the route's auth group requires credentials and they were
+  // absent or invalid (the reason): answer 401 in the dialect's own words.
+  // An answer below 400 is replaced by the host's 401.
+  std::optional<std::string> authError;
+  std::string requestId;
+  template <class V> void visit(V &v) {
+    v("callId", callId);
+    v("method", method);
+    v("path", path);
+    v("route", route);
+    v("params", params);
+    v("query", query);
+    v("queryParams", queryParams);
+    v("headers", headers);
+    v("principal", principal);
+    v("authError", authError);
+    v("requestId", requestId);
+  }
+};
+
+// A dialect's answer: META of handle(); the body is the BODY part.
+struct DialectResponse {
+  int64_t status = 200;
+  std::map<std::string, std::string> headers;
+  std::string contentType = "application/json";
+  std::string body; // not in JSON: the BODY part
+  template <class V> void visit(V &v) {
+    v("status", status);
+    v("headers", headers);
+    v("contentType", contentType);
+  }
+};
+
+// A canonical order event to encode: `event` is the canonical envelope
+// ({id, type, version, occurredAt, orderId, sequence, data}).
+struct EventToEncode {
+  std::string format; // without the "<instance-id>/" prefix
+  std::string type;   // e.g. "order.paid"
+  Json::Value event;
+  template <class V> void visit(V &v) {
+    v("format", format);
+    v("type", type);
+    v("event", event);
+  }
+};
+
+// META of encode_event; the message value is the BODY part. publish=false:
+// this format has no message for the event (nothing is sent).
+struct EncodedEvent {
+  bool publish = true;
+  std::optional<std::string> type; // the event-type header; default: the canonical type
+  std::optional<std::string> key;  // the message key; default: the order id
+  std::string value;               // not in JSON: the BODY part
+  template <class V> void visit(V &v) {
+    v("publish", publish);
+    v("type", type);
+    v("key", key);
   }
 };
 

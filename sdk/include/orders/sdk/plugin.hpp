@@ -54,6 +54,26 @@ inline void writeResult(const orders_sink_t *out, const Document &doc) {
   appendInto(out, ORDERS_PART_BODY, doc.bytes);
 }
 
+inline void writeResult(const orders_sink_t *out, const DialectResponse &r) {
+  appendInto(out, ORDERS_PART_META, encode(r));
+  appendInto(out, ORDERS_PART_BODY, r.body);
+}
+inline void writeResult(const orders_sink_t *out, const EncodedEvent &e) {
+  appendInto(out, ORDERS_PART_META, encode(e));
+  appendInto(out, ORDERS_PART_BODY, e.value);
+}
+
+// A method taking no request ({} or empty).
+template <class K, class Resp, Result<Resp> (K::*Method)()>
+orders_status_t callNoArgs(orders_instance_t *self, orders_bytes_t, orders_bytes_t, const orders_sink_t *out) noexcept {
+  return guarded(out, [&]() -> orders_status_t {
+    auto result = (instanceOf<K>(self)->*Method)();
+    if (!result.ok()) return failInto(out, result.error());
+    writeResult(out, result.value());
+    return ORDERS_OK;
+  });
+}
+
 template <class K, class Req, class Resp, Result<Resp> (K::*Method)(const Req &)>
 orders_status_t call(orders_instance_t *self, orders_bytes_t request, orders_bytes_t,
                      const orders_sink_t *out) noexcept {
@@ -153,6 +173,16 @@ template <> struct KindTable<Notifier> {
   using K = Notifier;
   template <class P> static const void *get() {
     static const orders_notifier_v1_t table{sizeof(orders_notifier_v1_t), &call<K, Notification, Empty, &K::notify>};
+    return &table;
+  }
+};
+
+template <> struct KindTable<Dialect> {
+  using K = Dialect;
+  template <class P> static const void *get() {
+    static const orders_dialect_v1_t table{sizeof(orders_dialect_v1_t), &callNoArgs<K, DialectSpec, &K::spec>,
+                                           &callWithPayload<K, DialectRequest, DialectResponse, &K::handle>,
+                                           &call<K, EventToEncode, EncodedEvent, &K::encodeEvent>};
     return &table;
   }
 };

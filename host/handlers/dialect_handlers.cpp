@@ -1,0 +1,304 @@
+#include "handlers/dialect_handlers.hpp"
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "domain/domain_error.hpp"
+#include "domain/order.hpp"
+#include "handlers/order_handlers.hpp"
+#include "handlers/request_support.hpp"
+#include "log/logger.hpp"
+#include "orders/sdk/client.hpp"
+#include "orders/sdk/host.hpp"
+
+namespace orders::host::handlers {
+
+namespace {
+
+// The principals of dialect requests in progress, by call id.
+class CallTable {
+public:
+  void put(const std::string &id, std::optional<auth::Principal> p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_[id] = std::move(p);
+  }
+  void erase(const std::string &id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.erase(id);
+  }
+  // nullopt: no such call; else the call's principal (itself optional).
+  std::optional<std::optional<auth::Principal>> find(const std::string &id) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return std::nullopt;
+    return it->second;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::optional<auth::Principal>> calls_;
+};
+
+CallTable &calls() {
+  static CallTable table;
+  return table;
+}
+
+// Registers a call for the lifetime of one handle().
+class CallScope {
+public:
+  CallScope(std::string id, std::optional<auth::Principal> p) : id_(std::move(id)) { calls().put(id_, std::move(p)); }
+  ~CallScope() { calls().erase(id_); }
+  CallScope(const CallScope &) = delete;
+  CallScope &operator=(const CallScope &) = delete;
+
+private:
+  std::string id_;
+};
+
+using HandlerFn = http::Response (*)(app::AppContext &, http::Request &);
+
+struct CoreOp {
+  const char *method;
+  const char *pattern; // the canonical route it stands for
+  HandlerFn handler;
+};
+
+const std::map<std::string, CoreOp> &coreOps() {
+  static const std::map<std::string, CoreOp> ops = {
+      {"checkout", {"POST", "/api/orders", &checkout}},
+      {"createForUser", {"POST", "/internal/orders", &internalCreateOrder}},
+      {"get", {"GET", "/api/orders/:id", &getOrder}},
+      {"getByNumber", {"GET", "/api/orders/number/:orderNumber", &getOrderByNumber}},
+      {"list", {"GET", "/api/orders", &listOrdersPaged}},
+      {"adminList", {"GET", "/api/admin/orders", &adminListOrders}},
+      {"adminGet", {"GET", "/api/admin/orders/:id", &adminGetOrder}},
+      {"history", {"GET", "/api/orders/:id/history", &orderHistory}},
+      {"invoice", {"GET", "/api/orders/:id/invoice", &orderInvoice}},
+      {"retryPayment", {"POST", "/api/orders/:id/payment", &retryPayment}},
+      {"cancel", {"POST", "/api/orders/:id/cancel", &cancelOrder}},
+      {"setStatus", {"PUT", "/api/orders/:id/status", &setStatus}},
+      {"setShippingCost", {"PUT", "/api/orders/:id/shipping-cost", &setShippingCost}},
+  };
+  return ops;
+}
+
+// "/api/orders/:id" with params {id: 7} -> "/api/orders/7"; invalid_argument
+// when a parameter is missing.
+sdk::Result<std::string> fillPattern(const std::string &pattern, const std::map<std::string, std::string> &params) {
+  std::string out;
+  for (const std::string &segment : http::splitPath(pattern)) {
+    out += "/";
+    if (!segment.empty() && segment[0] == ':') {
+      auto it = params.find(segment.substr(1));
+      if (it == params.end() || it->second.empty())
+        return sdk::invalidArgument("core call: params." + segment.substr(1) + " is required for " + pattern);
+      out += it->second;
+    } else {
+      out += segment;
+    }
+  }
+  return out.empty() ? std::string("/") : out;
+}
+
+std::string rawQuery(const std::map<std::string, std::string> &query) {
+  std::string out;
+  for (const auto &[k, v] : query)
+    out += (out.empty() ? "" : "&") + k + "=" + v; // informational only: handlers read query_params
+  return out;
+}
+
+http::Response problem(const http::ApiError &e, const http::Request &req) {
+  http::Response r = http::Response::json(e.status(), http::problemJson(e, req.path, req.request_id));
+  r.content_type = "application/problem+json";
+  r.headers = e.headers;
+  return r;
+}
+
+// Runs the canonical handler of `op` as `principal`; every error becomes its problem answer.
+http::Response runOp(app::AppContext &ctx, const CoreOp &op, http::Request &req) {
+  try {
+    return op.handler(ctx, req);
+  } catch (const http::ApiError &e) {
+    return problem(e, req);
+  } catch (const core::DomainError &e) {
+    return problem(http::toApiError(e.error()), req);
+  } catch (const std::exception &e) {
+    log::error("dialect core call failed", {{"request_id", req.request_id}, {"op", req.route}, {"error", e.what()}});
+    return problem(http::ApiError("internal", "internal error; see the server log for request " + req.request_id), req);
+  }
+}
+
+sdk::CallerPrincipal callerOf(const auth::Principal &p) {
+  sdk::CallerPrincipal c;
+  c.subject = p.subject;
+  c.role = auth::roleName(p.role);
+  c.sellerId = p.seller_id;
+  c.email = p.email;
+  c.scheme = p.scheme;
+  return c;
+}
+
+std::vector<std::string> stringsOf(const Json::Value &list) {
+  std::vector<std::string> out;
+  for (const Json::Value &v : list)
+    out.push_back(v.asString());
+  return out;
+}
+
+// One mounted dialect route.
+struct MountedRoute {
+  plugins::PluginInstance *instance;
+  sdk::DialectRoute route;
+  std::optional<std::vector<std::string>> schemes; // nullopt: every enabled scheme, host order
+  bool required = true;                            // false: "none" is in the list
+};
+
+http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::Request &req) {
+  sdk::DialectRequest d;
+  d.callId = core::newId();
+  d.method = req.method;
+  d.path = req.path;
+  d.route = m.route.path;
+  d.params = req.params;
+  d.query = req.query;
+  for (const auto &[k, v] : req.query_params)
+    d.queryParams.emplace(k, v); // the first of repeated parameters
+  for (const std::string &h : m.route.headers) {
+    auto it = req.headers.find(h);
+    if (it != req.headers.end()) d.headers[h] = it->second;
+  }
+  d.requestId = req.request_id;
+
+  std::optional<auth::Principal> principal;
+  if (ctx.auth) {
+    auth::AuthRequest a;
+    a.method = req.method;
+    a.path_and_query = req.path + (req.query.empty() ? "" : "?" + req.query);
+    a.headers = req.headers;
+    a.body = req.body;
+    auto result = m.schemes ? ctx.auth->authenticate(a, *m.schemes) : ctx.auth->authenticate(a);
+    if (result.ok() && result.value())
+      principal = *result.value();
+    else if (m.required)
+      d.authError = result.ok() ? std::string("credentials required") : result.error().message;
+  } else if (m.required) {
+    d.authError = "no authentication scheme is configured";
+  }
+  if (principal) d.principal = callerOf(*principal);
+
+  const auto &table = m.instance->methods<orders_dialect_v1_t>();
+  sdk::Result<sdk::DialectResponse> answer = [&] {
+    CallScope scope(d.callId, principal);
+    return m.instance->call<sdk::DialectResponse>("handle", table.handle, d, req.body);
+  }();
+  if (!answer.ok()) {
+    const sdk::Error &e = answer.error();
+    log::error(
+        "dialect failed",
+        {{"request_id", req.request_id}, {"dialect", m.instance->id()}, {"route", m.route.path}, {"error", e.message}});
+    throw http::ApiError(e.code == sdk::ErrorCode::unavailable ? "unavailable" : "internal",
+                         "dialect " + m.instance->id() + " failed: " + e.message);
+  }
+  if (d.authError && answer->status < 400) throw http::ApiError("unauthenticated", *d.authError);
+  http::Response r;
+  r.status = static_cast<int>(answer->status);
+  r.content_type = answer->contentType;
+  for (const auto &[k, v] : answer->headers)
+    r.headers.emplace_back(k, v);
+  r.body = std::move(answer->body);
+  return r;
+}
+
+std::string joinMount(const std::string &mount, const std::string &path) {
+  std::string base = mount;
+  while (!base.empty() && base.back() == '/')
+    base.pop_back();
+  return base + (path.empty() || path[0] != '/' ? "/" : "") + path;
+}
+
+} // namespace
+
+sdk::Status mountDialects(app::AppContext &ctx, http::Router &router) {
+  if (!ctx.plugins) return {};
+  for (plugins::PluginInstance *instance : ctx.plugins->ofKind("dialect")) {
+    const std::string label = "dialect " + instance->id();
+    const auto &table = instance->methods<orders_dialect_v1_t>();
+    auto spec = instance->call<sdk::DialectSpec>("spec", table.routes, sdk::Empty{});
+    if (!spec.ok()) return sdk::invalidArgument(label + ": routes() failed: " + spec.error().message);
+    const Json::Value &groups = instance->spec().auth_groups;
+    for (const sdk::DialectRoute &route : spec->routes) {
+      const std::string path = joinMount(instance->spec().mount, route.path);
+      if (route.path.empty() || route.path[0] != '/')
+        return sdk::invalidArgument(label + ": route " + route.method + " " + route.path + ": path must start with /");
+      MountedRoute m{instance, route, std::nullopt, route.auth != "none"};
+      if (groups.isObject() && groups.isMember(route.auth)) {
+        m.schemes = stringsOf(groups[route.auth]);
+        for (const std::string &s : *m.schemes)
+          if (s == "none") m.required = false;
+        if (!ctx.auth) return sdk::invalidArgument(label + ": auth group " + route.auth + ": no auth is configured");
+        if (auto ok = ctx.auth->checkSchemes(*m.schemes); !ok.ok())
+          return sdk::invalidArgument(label + ": auth group " + route.auth + ": " + ok.error().message);
+      }
+      // Without the canonical API a dialect may answer GET /health in its service's words.
+      if (route.method == "GET" && path == "/health" && !ctx.config["http"].get("canonical_api", true).asBool())
+        router.remove("GET", "/health");
+      const http::Router::Match clash = router.match(route.method, path);
+      if (clash.route != nullptr && clash.route->pattern == path)
+        return sdk::invalidArgument(label + ": route " + route.method + " " + path +
+                                    " is already mounted (set http.canonical_api: false, or another mount)");
+      router.add(route.method, path, [&ctx, m](http::Request &req) { return serveDialect(ctx, m, req); });
+      log::info("dialect route mounted",
+                {{"dialect", instance->id()}, {"method", route.method}, {"path", path}, {"auth", route.auth}});
+    }
+  }
+  return {};
+}
+
+orders_status_t dialectCoreCall(app::AppContext &ctx, std::string_view request, std::string_view payload,
+                                const orders_sink_t *out) {
+  auto parsed = sdk::decode<sdk::CoreCall>(request);
+  if (!parsed.ok()) return sdk::failInto(out, parsed.error());
+  const sdk::CoreCall &call = parsed.value();
+  auto principal = calls().find(call.call);
+  if (!principal)
+    return sdk::failInto(out, sdk::unauthenticated("core call: " + call.call +
+                                                   " names no dialect request in progress (pass request.callId)"));
+  auto op = coreOps().find(call.op);
+  if (op == coreOps().end()) return sdk::failInto(out, sdk::invalidArgument("core call: unknown op '" + call.op + "'"));
+  auto path = fillPattern(op->second.pattern, call.params);
+  if (!path.ok()) return sdk::failInto(out, path.error());
+
+  http::Request req;
+  req.method = op->second.method;
+  req.path = path.value();
+  req.route = op->second.pattern;
+  req.params = call.params;
+  req.query_params = call.query;
+  req.query = rawQuery(call.query);
+  // Only what the canonical routes read besides credentials: never auth headers.
+  for (const auto &[k, v] : call.headers)
+    if (k == "idempotency-key" || k == "content-type") req.headers[k] = v;
+  if (!payload.empty() && !req.headers.count("content-type")) req.headers["content-type"] = "application/json";
+  req.body = std::string(payload);
+  req.request_id = call.call;
+  req.preauthenticated = *principal;
+
+  http::Response res = runOp(ctx, op->second, req);
+  sdk::CoreAnswer meta;
+  meta.status = res.status;
+  meta.headers["content-type"] = res.content_type;
+  for (const auto &[k, v] : res.headers) {
+    std::string lower = k;
+    for (char &c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    meta.headers[lower] = v;
+  }
+  sdk::appendInto(out, ORDERS_PART_META, sdk::encode(meta));
+  sdk::appendInto(out, ORDERS_PART_BODY, res.body);
+  return ORDERS_OK;
+}
+
+} // namespace orders::host::handlers
