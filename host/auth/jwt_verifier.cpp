@@ -13,8 +13,10 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "auth/auth_util.hpp"
+#include "auth/jwks.hpp"
 
 namespace orders::host::auth {
 
@@ -106,7 +108,33 @@ sdk::Result<std::unique_ptr<JwtVerifier>> JwtVerifier::fromConfig(const Json::Va
     if (!secret.ok()) return secret.error();
     v->hs256_key_ = secret.value();
   }
-  if (v->algorithms_.count(kRs256) != 0) {
+  const std::string jwks_url = config["jwks_url"].asString(), jwks_file = config["jwks_file"].asString();
+  if (v->algorithms_.count(kRs256) != 0 && (!jwks_url.empty() || !jwks_file.empty())) {
+    if (!jwks_url.empty() && !jwks_file.empty())
+      return sdk::invalidArgument(where + ".jwks_url/jwks_file: set one of them, not both");
+    if (!jwks_url.empty() && jwks_url.rfind("https://", 0) != 0 && jwks_url.rfind("http://", 0) != 0)
+      return sdk::invalidArgument(where + ".jwks_url: expected an http:// or https:// URL, got " + safeQuote(jwks_url));
+    if (!jwks_file.empty() && !std::ifstream(jwks_file))
+      return sdk::invalidArgument(where + ".jwks_file: cannot read " + jwks_file);
+    const int64_t timeout_ms = config.get("jwks_timeout_ms", 5000).asInt64();
+    JwksKeys::Fetch fetch =
+        !jwks_url.empty() ? JwksKeys::Fetch([jwks_url, timeout_ms] { return JwksKeys::httpGet(jwks_url, timeout_ms); })
+                          : JwksKeys::Fetch([jwks_file]() -> sdk::Result<std::string> {
+                              std::ifstream in(jwks_file);
+                              if (!in) return sdk::unavailable("cannot read " + jwks_file);
+                              std::ostringstream text;
+                              text << in.rdbuf();
+                              return text.str();
+                            });
+    if (!jwks_file.empty()) {
+      auto first = fetch();
+      auto keys = first.ok() ? JwksKeys::parse(first.value()) : first.error();
+      if (!keys.ok()) return sdk::invalidArgument(where + ".jwks_file: " + jwks_file + ": " + keys.error().message);
+    }
+    v->jwks_ = std::make_unique<JwksKeys>(std::move(fetch), jwks_url.empty() ? jwks_file : jwks_url,
+                                          config.get("jwks_cache_seconds", 600).asInt64(),
+                                          config.get("jwks_min_refetch_seconds", 30).asInt64());
+  } else if (v->algorithms_.count(kRs256) != 0) {
     const std::string key = where + ".rs256_public_key_file";
     const std::string path = config["rs256_public_key_file"].asString();
     if (path.empty()) return sdk::invalidArgument(key + ": required when " + where + ".algorithms lists RS256");
@@ -133,8 +161,14 @@ sdk::Result<std::unique_ptr<JwtVerifier>> JwtVerifier::fromConfig(const Json::Va
   v->role_aliases_ = std::move(aliases).value();
   v->seller_id_claim_ = config["seller_id_claim"].asString();
   v->email_claim_ = config["email_claim"].asString();
-  if (v->token_type_claim_.empty() || v->access_token_types_.empty())
-    return sdk::invalidArgument(where + ".token_type_claim/access_token_types: must not be empty");
+  if (!v->token_type_claim_.empty() && v->access_token_types_.empty())
+    return sdk::invalidArgument(where + ".access_token_types: must not be empty while token_type_claim is set");
+  const Json::Value &by_role = config["subject_claims_by_role"];
+  for (const std::string &name : by_role.getMemberNames()) {
+    const std::optional<Role> role = roleFromName(name);
+    if (!role) return sdk::invalidArgument(where + ".subject_claims_by_role." + name + ": unknown role");
+    v->subject_claims_by_role_[*role] = by_role[name].asString();
+  }
   if (v->subject_claim_.empty()) return sdk::invalidArgument(where + ".subject_claim: must not be empty");
   return sdk::Result<std::unique_ptr<JwtVerifier>>(std::move(v));
 }
@@ -164,7 +198,9 @@ sdk::Result<Principal> JwtVerifier::verifyOrThrow(const std::string &token, int6
   if (algorithms_.count(algorithm) == 0) return fail("algorithm " + safeQuote(algorithm) + " is not accepted");
   if (signature_b64.empty()) return fail("missing signature");
 
-  auto signature = checkSignature(algorithm, token, header_b64, payload_b64, signature_b64);
+  const Poco::Dynamic::Var kid = header->get("kid");
+  auto signature = checkSignature(algorithm, token, header_b64, payload_b64, signature_b64,
+                                  kid.isString() ? kid.convert<std::string>() : std::string(), now);
   if (!signature.ok()) return signature.error();
 
   // Claims are read only once the signature holds.
@@ -177,10 +213,17 @@ sdk::Result<Principal> JwtVerifier::verifyOrThrow(const std::string &token, int6
 
 sdk::Status JwtVerifier::checkSignature(const std::string &algorithm, const std::string &token,
                                         const std::string &header_b64, const std::string &payload_b64,
-                                        const std::string &signature_b64) const {
+                                        const std::string &signature_b64, const std::string &kid, int64_t now) const {
   if (algorithm == kHs256) {
     const std::string expected = base64UrlNoPad(hmacSha256(hs256_key_, header_b64 + "." + payload_b64));
     if (!constantTimeEquals(expected, signature_b64)) return fail("signature mismatch");
+    return sdk::Status();
+  }
+  if (algorithm == kRs256 && jwks_) {
+    auto signer = jwks_->signerFor(kid, now);
+    if (!signer.ok()) return signer.error();
+    Poco::JWT::Token verified;
+    if (!signer.value()->tryVerify(token, verified)) return fail("signature mismatch");
     return sdk::Status();
   }
   if (algorithm == kRs256 && rs256_signer_) {
@@ -207,6 +250,7 @@ sdk::Status JwtVerifier::checkValidity(const Poco::JSON::Object &payload, int64_
   }
   if (!audience_.empty() && !audienceMatches(payload, audience_)) return fail("audience mismatch");
 
+  if (token_type_claim_.empty()) return sdk::Status(); // the issuer has no token types (Auth0)
   auto type = textClaim(payload, token_type_claim_);
   if (!type.ok()) return type.error();
   if (!type.value()) return fail("no " + token_type_claim_ + " claim (access tokens only)");
@@ -221,20 +265,22 @@ sdk::Result<Principal> JwtVerifier::principalOf(const Poco::JSON::Object &payloa
   Principal principal;
   principal.scheme = "jwt";
 
-  auto subject = textClaim(payload, subject_claim_);
-  if (!subject.ok()) return subject.error();
-  if (!subject.value()) return fail("missing " + subject_claim_ + " claim");
-  principal.subject = *subject.value();
-
   if (!role_claim_.empty()) {
     auto role = textClaim(payload, role_claim_);
     if (!role.ok()) return role.error();
     if (role.value()) {
-      const std::optional<Role> known = roleFromWord(role_aliases_, *role.value());
+      const std::optional<Role> known = roleFromWord(role_aliases_, std::string(trimSpaces(*role.value())));
       if (!known) return fail("unknown role " + safeQuote(*role.value()));
       principal.role = *known;
     }
   }
+
+  auto by_role = subject_claims_by_role_.find(principal.role);
+  const std::string &subject_claim = by_role == subject_claims_by_role_.end() ? subject_claim_ : by_role->second;
+  auto subject = textClaim(payload, subject_claim);
+  if (!subject.ok()) return subject.error();
+  if (!subject.value()) return fail("missing " + subject_claim + " claim");
+  principal.subject = std::string(trimSpaces(*subject.value()));
   if (!seller_id_claim_.empty()) {
     auto seller = textClaim(payload, seller_id_claim_);
     if (!seller.ok()) return seller.error();

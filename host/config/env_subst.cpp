@@ -42,9 +42,17 @@ sdk::Result<std::string> substituteEnv(std::string_view text, const EnvLookup &e
       ++i;
       continue;
     }
-    const size_t close = text.find('}', i + 2);
-    if (close == std::string_view::npos)
-      return sdk::invalidArgument("unterminated ${...} in '" + std::string(text) + "'");
+    // The matching '}': a default may itself hold ${...} (nested defaults).
+    size_t close = i + 2;
+    for (int depth = 1; close < text.size(); ++close) {
+      if (text[close] == '$' && close + 1 < text.size() && text[close + 1] == '{') {
+        ++depth;
+        ++close;
+      } else if (text[close] == '}' && --depth == 0) {
+        break;
+      }
+    }
+    if (close >= text.size()) return sdk::invalidArgument("unterminated ${...} in '" + std::string(text) + "'");
     const std::string_view expr = text.substr(i + 2, close - i - 2);
     const size_t sep = expr.find(":-");
     const std::string_view name = sep == std::string_view::npos ? expr : expr.substr(0, sep);
@@ -54,7 +62,13 @@ sdk::Result<std::string> substituteEnv(std::string_view text, const EnvLookup &e
       if (!value) return sdk::invalidArgument("environment variable " + std::string(name) + " is not set");
       out += *value;
     } else {
-      out += (value && !value->empty()) ? *value : std::string(expr.substr(sep + 2));
+      if (value && !value->empty()) {
+        out += *value;
+      } else {
+        auto fallback = substituteEnv(expr.substr(sep + 2), env); // evaluated only when used
+        if (!fallback.ok()) return fallback.error();
+        out += fallback.value();
+      }
     }
     i = close + 1;
   }

@@ -2,7 +2,8 @@
 //
 // `${VAR}` is the variable's value and an error when VAR is unset;
 // `${VAR:-default}` is the value when set and non-empty, else `default`
-// (which may be empty); `$$` is a literal `$`. Any other `$` is kept as is.
+// (which may be empty, and may itself use ${...}: `${URL:-https://${HOST}/x}`,
+// evaluated only when used); `$$` is a literal `$`. Any other `$` is kept.
 #pragma once
 
 #include <functional>

@@ -47,6 +47,9 @@ struct CheckoutLine {
   std::optional<std::string> variant_id;
   int64_t quantity = 0;
   std::optional<std::string> reservation_id;
+  // Priced by a trusted internal caller (checkout.trust_internal_prices):
+  // the catalog is not asked for this line (seed 000's cart sends prices).
+  std::optional<sdk::Product> priced;
 };
 
 struct CheckoutRequest {

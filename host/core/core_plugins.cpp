@@ -23,7 +23,8 @@ sdk::Result<plugins::PluginInstance *> pick(const plugins::PluginRegistry &regis
 sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &registry, const Json::Value &checkout) {
   CorePlugins out;
   out.registry = &registry;
-  auto catalog = pick(registry, checkout, "catalog", "catalog", true);
+  // Without a catalog only lines a trusted internal caller priced can be sold.
+  auto catalog = pick(registry, checkout, "catalog", "catalog", !checkout["trust_internal_prices"].asBool());
   if (!catalog.ok()) return catalog.error();
   auto inventory = pick(registry, checkout, "inventory", "inventory", true);
   if (!inventory.ok()) return inventory.error();

@@ -44,6 +44,7 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   core->sweep_interval_ms_ = config["orders"]["sweep_interval_ms"].asInt64();
   core->idempotency_ttl_ms_ = config["orders"]["idempotency_ttl_seconds"].asInt64() * 1000;
   core->require_idempotency_key_ = checkout["require_idempotency_key"].asBool();
+  core->trust_internal_prices_ = checkout["trust_internal_prices"].asBool();
 
   core->reconciler_ = std::make_unique<Reconciler>(*core->db_, core->plugins_);
   core->reactor_ = std::make_unique<PaymentReactor>(*core->db_, *core->reconciler_);

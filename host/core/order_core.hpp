@@ -49,6 +49,8 @@ public:
                                     const std::optional<std::string> &order_id);
   const CorePlugins &plugins() const { return plugins_; }
   bool requireIdempotencyKey() const { return require_idempotency_key_; }
+  // checkout.trust_internal_prices: internal callers may price their lines.
+  bool trustInternalPrices() const { return trust_internal_prices_; }
 
   // One pass of every sweep (also run by the background thread).
   void sweepOnce();
@@ -66,6 +68,7 @@ private:
   std::unique_ptr<InvoiceService> invoices_;
   std::unique_ptr<storage::IdempotencyRepository> idempotency_;
   bool require_idempotency_key_ = false;
+  bool trust_internal_prices_ = false;
   int64_t sweep_interval_ms_ = 5000;
   int64_t idempotency_ttl_ms_ = 24LL * 3600 * 1000;
 

@@ -87,8 +87,10 @@ void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk
   storage::ShipmentRepository shipments(db_);
   const std::string reason = event.type + " (" + event.source + " " + event.eventId + ")";
   switch (action) {
-  case Action::pay:
-    orders.transition(s, order, OrderStatus::paid, actor, reason);
+  case Action::pay: {
+    Json::Value paid(Json::objectValue); // which payment paid, for neighbours keyed by it (seed 000)
+    if (payment && payment->reference) paid["paymentReference"] = *payment->reference;
+    orders.transition(s, order, OrderStatus::paid, actor, reason, paid);
     for (auto &p : payments.forOrder(s, order.id)) {
       const PaymentStatus was = p.status;
       if (payment && p.id == payment->id)
@@ -108,6 +110,7 @@ void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk
         shipments.update(s, sh, ShipmentStatus::draft);
       }
     break;
+  }
   case Action::fail:
     orders.transition(s, order, OrderStatus::payment_failed, actor, reason);
     if (payment && payment->status == PaymentStatus::pending) {

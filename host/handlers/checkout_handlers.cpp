@@ -86,7 +86,30 @@ http::Response internalCreateOrder(app::AppContext &ctx, http::Request &req) {
   const Json::Value body = http::parseJsonBody(req, &http::apiSchema("internal-order.request"));
   std::optional<std::string> email;
   if (body["email"].isString()) email = body["email"].asString();
-  return run(ctx, req, p, body, requestFrom(body, body["userId"].asString(), email));
+  core::CheckoutRequest request = requestFrom(body, body["userId"].asString(), email);
+  // Lines priced by the caller (seed 000's cart): only when the deployment trusts its internal callers.
+  for (Json::ArrayIndex i = 0; i < body["items"].size(); ++i) {
+    const Json::Value &item = body["items"][i];
+    if (!item.isMember("unitPriceMinor")) continue;
+    const std::string at = "/items/" + std::to_string(i);
+    if (!ctx.core->trustInternalPrices())
+      throw http::ApiError("invalid_argument",
+                           at + "/unitPriceMinor: prices from callers are not accepted here "
+                                "(checkout.trust_internal_prices is false)",
+                           {{at + "/unitPriceMinor", "not accepted"}});
+    if (!item["currency"].isString())
+      throw http::ApiError("invalid_argument", at + "/currency: required with unitPriceMinor",
+                           {{at + "/currency", "required with unitPriceMinor"}});
+    sdk::Product product;
+    product.productId = item["productId"].asString();
+    if (item.isMember("variantId")) product.variantId = item["variantId"].asString();
+    product.title = item["title"].isString() ? item["title"].asString() : product.productId;
+    product.unitPrice = sdk::Money{item["unitPriceMinor"].asInt64(), item["currency"].asString()};
+    if (item["sellerId"].isString() && !item["sellerId"].asString().empty())
+      product.sellerId = item["sellerId"].asString();
+    request.items[i].priced = std::move(product);
+  }
+  return run(ctx, req, p, body, request);
 }
 
 } // namespace orders::host::handlers

@@ -215,7 +215,7 @@ std::vector<std::string> OrderRepository::idsInStatusSince(Poco::Data::Session &
 }
 
 void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, core::OrderStatus to,
-                                 const std::string &actor, const std::string &reason) {
+                                 const std::string &actor, const std::string &reason, const Json::Value &more) {
   if (!core::canTransition(order.status, to)) throw TransitionError(order.status, to);
   const core::OrderStatus from = order.status;
   std::string from_name = core::statusName(from), to_name = core::statusName(to);
@@ -239,6 +239,8 @@ void OrderRepository::transition(Poco::Data::Session &s, core::Order &order, cor
   extra["toStatus"] = to_name;
   extra["actor"] = actor;
   extra["reason"] = reason;
+  for (const std::string &k : more.getMemberNames())
+    extra[k] = more[k];
   appendEvent(s, core::eventTypeFor(to), order, extra);
 }
 

@@ -52,8 +52,9 @@ public:
   // Moves `order` to `to` (TransitionError when the table forbids it),
   // bumping its version, and writes history + one outbox event. `order` is
   // updated in place. The caller must hold the row lock (find(..., true)).
+  // `more`: fields added to the event's data (order.paid: paymentReference).
   void transition(Poco::Data::Session &s, core::Order &order, core::OrderStatus to, const std::string &actor,
-                  const std::string &reason);
+                  const std::string &reason, const Json::Value &more = Json::Value());
   void setShipping(Poco::Data::Session &s, core::Order &order, int64_t shipping_minor, const std::string &actor);
   void setRefundRequired(Poco::Data::Session &s, core::Order &order, bool required);
   void setInstances(Poco::Data::Session &s, const core::Order &order);

@@ -81,6 +81,15 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("8084"), substituteEnv("${PORT:-8084}", envOf({{"PORT", ""}})).value());
     CPPUNIT_ASSERT_EQUAL(std::string("9"), substituteEnv("${PORT:-8084}", envOf({{"PORT", "9"}})).value());
     CPPUNIT_ASSERT_EQUAL(std::string("a"), substituteEnv("a${EMPTY:-}", envOf({})).value());
+    // A default may use variables itself, evaluated only when it is used.
+    const std::string jwks = "${JWKS_URL:-https://${DOMAIN}/.well-known/jwks.json}";
+    CPPUNIT_ASSERT_EQUAL(std::string("https://tenant.auth0.com/.well-known/jwks.json"),
+                         substituteEnv(jwks, envOf({{"DOMAIN", "tenant.auth0.com"}})).value());
+    CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:9/k"),
+                         substituteEnv(jwks, envOf({{"JWKS_URL", "http://127.0.0.1:9/k"}})).value());
+    CPPUNIT_ASSERT_EQUAL(std::string("environment variable DOMAIN is not set"),
+                         substituteEnv(jwks, envOf({})).error().message);
+    CPPUNIT_ASSERT(!substituteEnv("${A:-${B:-x}", envOf({})).ok()); // unterminated
   }
   void unsetVariableWithoutDefaultIsAnErrorNamingIt() {
     auto r = substituteEnv("${SERVICE_SECRET}", envOf({}));

@@ -40,7 +40,9 @@ struct ServiceConfig {
   Json::Value out_of_stock_value;
   std::string out_of_stock_product_pointer;
   std::optional<int64_t> timeout_ms;
+  bool per_reservation = false; // seed 000: one call per soft reservation, {reservationId} in the paths
   template <class V> void visit(V &v) {
+    v("per_reservation", per_reservation);
     v("base_url", base_url);
     v("token_secret", token_secret);
     v("allocate_path", allocate_path);
@@ -216,6 +218,13 @@ public:
           checkPointer("out_of_stock_product_pointer", config.out_of_stock_product_pointer)})
       if (!s.ok()) return s.error();
     if (config.timeout_ms && *config.timeout_ms < 1) return invalidArgument("/timeout_ms: must be >= 1");
+    if (config.per_reservation)
+      for (const auto &[key, path] :
+           {std::pair{"allocate_path", config.allocate_path}, std::pair{"confirm_path", config.confirm_path},
+            std::pair{"release_path", config.release_path}})
+        if (!path.empty() && path.find("{reservationId}") == std::string::npos)
+          return invalidArgument(std::string("/") + key +
+                                 ": must contain {reservationId} when per_reservation is true");
     auto token = orders::common::resolveSecretOption(ctx.host, "token_secret", config.token_secret);
     if (!token.ok()) return token.error();
     ctx.host.info("inventory service at " + config.base_url + ": allocate " + config.allocate_path + ", confirm " +
@@ -238,7 +247,9 @@ public:
       return *known;
     }
     const std::string what = "inventory allocate";
-    auto response = post(what, config_.allocate_path, bodyOf(request.reference, request.lines), request.idempotencyKey);
+    if (config_.per_reservation) return allocateEach(request);
+    const Json::Value body = bodyOf(request.reference, request.lines);
+    auto response = post(what, config_.allocate_path, &body, request.idempotencyKey);
     if (!response.ok()) return response.error();
     auto answer = judge(what, response.value());
     if (!answer.ok()) return answer.error();
@@ -280,6 +291,41 @@ public:
   }
 
 private:
+  // per_reservation: POST {allocate_path} for each line's soft reservation
+  // with {"orderId"}; lines without one are not allocated (the cart reserved
+  // nothing for them). A failure leaves the rest to the host's release.
+  Result<ReserveOutcome> allocateEach(const ReserveRequest &request) {
+    ReserveOutcome outcome;
+    for (const StockLine &line : request.lines) {
+      if (!line.reservationId) continue;
+      Json::Value body(Json::objectValue);
+      body["orderId"] = request.reference;
+      auto response = post("inventory allocate", pathFor(config_.allocate_path, *line.reservationId), &body,
+                           request.idempotencyKey + ":" + *line.reservationId);
+      if (!response.ok()) return response.error();
+      auto answer = judge("inventory allocate", response.value());
+      if (!answer.ok()) return answer.error();
+      if (answer.value() == Answer::out_of_stock) {
+        outcome.shortages.push_back(shortageOf(response.value(), {line}));
+        host_.counter("inventory_reservations_total", 1, {{"outcome", "short"}});
+        return outcome;
+      }
+    }
+    outcome.reserved = true;
+    outcome.reservationId = request.reference;
+    remembered_.remember(request.idempotencyKey, outcome);
+    host_.counter("inventory_reservations_total", 1, {{"outcome", "reserved"}});
+    return outcome;
+  }
+
+  static std::string pathFor(const std::string &path, const std::string &reservation_id) {
+    std::string out = path;
+    const std::string key = "{reservationId}";
+    for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + reservation_id.size()))
+      out.replace(at, key.size(), reservation_id);
+    return out;
+  }
+
   static std::string orderIdOf(const ReservationRef &reservation) {
     return reservation.reference.empty() ? reservation.reservationId : reservation.reference;
   }
@@ -291,7 +337,23 @@ private:
     if (order_id.empty()) return invalidArgument("/reference: must not be empty (the service allocates per order)");
     Status lines = checkLines(reservation.lines);
     if (!lines.ok()) return lines.error();
-    auto response = post(what, path, bodyOf(order_id, reservation.lines), key_prefix + order_id);
+    if (config_.per_reservation) {
+      // One bodiless call per soft reservation (seed 000's confirm-sale and release).
+      for (const StockLine &line : reservation.lines) {
+        if (!line.reservationId) continue;
+        auto response =
+            post(what, pathFor(path, *line.reservationId), nullptr, key_prefix + order_id + ":" + *line.reservationId);
+        if (!response.ok()) return response.error();
+        auto answer = judge(what, response.value());
+        if (!answer.ok()) return answer.error();
+        if (answer.value() == Answer::out_of_stock)
+          return conflict(what + ": the Inventory service refused reservation " + *line.reservationId + " with HTTP " +
+                          std::to_string(response->status));
+      }
+      return Empty{};
+    }
+    const Json::Value body = bodyOf(order_id, reservation.lines);
+    auto response = post(what, path, &body, key_prefix + order_id);
     if (!response.ok()) return response.error();
     auto answer = judge(what, response.value());
     if (!answer.ok()) return answer.error();
@@ -318,17 +380,18 @@ private:
     return body;
   }
 
-  Result<HttpResponse> post(const std::string &what, const std::string &path, const Json::Value &body,
+  // `body` null: a bodiless POST.
+  Result<HttpResponse> post(const std::string &what, const std::string &path, const Json::Value *body,
                             const std::string &idempotency_key) const {
     HttpRequest request;
     request.method = "POST";
     request.url = config_.base_url + path;
     request.headers["Authorization"] = authorization_;
-    request.headers["Content-Type"] = "application/json";
+    if (body != nullptr) request.headers["Content-Type"] = "application/json";
     request.headers["Accept"] = "application/json";
     request.headers["Idempotency-Key"] = idempotency_key;
     request.timeoutMs = config_.timeout_ms;
-    request.body = writeJson(body);
+    if (body != nullptr) request.body = writeJson(*body);
     Result<HttpResponse> response = host_.http(request);
     if (!response.ok()) {
       // Transport failures keep their code: unavailable and timeout stay retryable.

@@ -182,17 +182,23 @@ Result<ParsedEvent> translateEvent(const EventMapping &m, const std::string &sou
   PaymentEvent event;
   event.source = source;
   event.type = mapped->second;
-  // The event id is half of the host's dedupe key and the order id finds the
-  // order: without them the event would be misfiled.
+  // The event id is half of the host's dedupe key, and the order id (or the
+  // payment id, which the host knows from createPayment: seed 000's
+  // PAYMENT_CAPTURED names only the payment) finds the order: without them
+  // the event would be misfiled.
   auto event_id = requiredIdAt(root, m.event_id);
   if (!event_id.ok()) return event_id.error();
   event.eventId = std::move(event_id).value();
-  auto order_id = requiredIdAt(root, m.order_id);
-  if (!order_id.ok()) return order_id.error();
-  event.orderId = std::move(order_id).value();
   auto payment_id = optionalIdAt(root, m.payment_id);
   if (!payment_id.ok()) return payment_id.error();
   event.paymentReference = std::move(payment_id).value();
+  auto order_id = optionalIdAt(root, m.order_id);
+  if (!order_id.ok()) return order_id.error();
+  if (!order_id.value() && !event.paymentReference) {
+    auto required = requiredIdAt(root, m.order_id); // names the order id pointers it looked at
+    if (!required.ok()) return required.error();
+  }
+  event.orderId = std::move(order_id).value();
   auto order_number = optionalIdAt(root, m.order_number);
   if (!order_number.ok()) return order_number.error();
   event.orderNumber = std::move(order_number).value();

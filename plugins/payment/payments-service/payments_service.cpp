@@ -99,6 +99,7 @@ struct Settings {
   std::string idempotency_header;
   std::optional<std::string> description_template;
   std::optional<Json::Value> create_body;                   // template; absent: the fixed body
+  bool no_status_in_answer = false;                         // response_status_pointer "": a created payment is pending
   JsonPointer payment_id, status, redirect_url, expires_at; // in the create answer
   std::map<std::string, std::string> status_map;            // lower-case service status -> PaymentResult status
   std::map<std::string, std::string> headers;               // sent with every request
@@ -189,6 +190,7 @@ Status resolveCalls(Settings &s, const ServiceConfig &config) {
   s.description_template = config.description_template;
   if (config.create_body && !config.create_body->isObject()) return invalidArgument("create_body: must be an object");
   s.create_body = config.create_body;
+  s.no_status_in_answer = config.response_status_pointer && config.response_status_pointer->empty();
   return Status();
 }
 
@@ -210,8 +212,10 @@ Status resolveMapping(Settings &s, const ServiceConfig &config) {
       {&e.currency, "currency_pointer", &config.currency_pointer, "/currency"},
       {&e.occurred_at, "occurred_at_pointer", &config.occurred_at_pointer, "/occurredAt"},
   };
-  for (const auto &p : pointers)
+  for (const auto &p : pointers) {
+    if (p.out == &s.status && p.value->has_value() && (*p.value)->empty()) continue; // no status in the answer
     if (Status st = pointerOption(*p.out, p.key, *p.value, p.fallback); !st.ok()) return st.error();
+  }
   if (config.amount_major_pointer) {
     JsonPointer major_at;
     if (Status st = pointerOption(major_at, "amount_major_pointer", config.amount_major_pointer, ""); !st.ok())
@@ -329,15 +333,19 @@ public:
                              (reference ? "\"\"" : typeName(*id)));
     out.reference = std::move(*reference);
 
-    const Json::Value *state = s_.status.find(root);
-    if (state == nullptr || state->isNull()) return invalidArgument(what + ": " + s_.status.text() + ": missing");
-    if (!state->isString())
-      return invalidArgument(what + ": " + s_.status.text() + ": expected string, got " + typeName(*state));
-    auto meaning = s_.status_map.find(lower(state->asString()));
-    if (meaning == s_.status_map.end())
-      return invalidArgument(what + ": " + s_.status.text() + ": unknown status '" + state->asString() +
-                             "' (map it in status_map)");
-    out.status = meaning->second; // a decline is "failed", not an error
+    if (s_.no_status_in_answer) {
+      out.status = "pending"; // the service answers a created payment without a status (seed 000)
+    } else {
+      const Json::Value *state = s_.status.find(root);
+      if (state == nullptr || state->isNull()) return invalidArgument(what + ": " + s_.status.text() + ": missing");
+      if (!state->isString())
+        return invalidArgument(what + ": " + s_.status.text() + ": expected string, got " + typeName(*state));
+      auto meaning = s_.status_map.find(lower(state->asString()));
+      if (meaning == s_.status_map.end())
+        return invalidArgument(what + ": " + s_.status.text() + ": unknown status '" + state->asString() +
+                               "' (map it in status_map)");
+      out.status = meaning->second; // a decline is "failed", not an error
+    }
 
     auto redirect_url = optionalText(root, s_.redirect_url, what);
     if (!redirect_url.ok()) return redirect_url.error();
@@ -420,6 +428,25 @@ private:
       if (r.customer->phone) values["{customerPhone}"] = *r.customer->phone;
     }
     std::function<Json::Value(const Json::Value &)> walk = [&](const Json::Value &v) -> Json::Value {
+      if (v.isObject() && v.size() == 1 && v.isMember("$eachSeller")) {
+        // One entry per seller of the order's lines ({sellerId}: "" for the house brand).
+        std::map<std::string, int64_t> by_seller;
+        for (const LineItem &li : r.items)
+          by_seller[li.sellerId.value_or("")] += li.lineTotal.amountMinor;
+        Json::Value list(Json::arrayValue);
+        for (const auto &[seller, minor] : by_seller) {
+          values["{sellerId}"] = seller;
+          values["{sellerAmountMinor}"] = Json::Int64(minor);
+          const std::string seller_major = orders::common::minorToMajor(minor, exponent);
+          values["{sellerAmountMajor}"] = seller_major.find('.') == std::string::npos
+                                              ? Json::Value(Json::Int64(std::stoll(seller_major)))
+                                              : Json::Value(std::stod(seller_major));
+          list.append(walk(v["$eachSeller"]));
+        }
+        for (const char *k : {"{sellerId}", "{sellerAmountMinor}", "{sellerAmountMajor}"})
+          values.erase(k);
+        return list;
+      }
       if (v.isObject()) {
         Json::Value out(Json::objectValue);
         for (const std::string &k : v.getMemberNames()) {
