@@ -15,9 +15,8 @@ struct FormatEntry {
   EventFormat format;
   const char *name;
 };
-constexpr std::array<FormatEntry, 4> kFormats{{{EventFormat::canonical, "canonical"},
+constexpr std::array<FormatEntry, 3> kFormats{{{EventFormat::canonical, "canonical"},
                                                {EventFormat::order_created_v1, "order_created_v1"},
-                                               {EventFormat::order_confirmed_v1, "order_confirmed_v1"},
                                                {EventFormat::order_lifecycle_v1, "order_lifecycle_v1"}}};
 
 // Writer and reader built once per thread (the relay encodes every row).
@@ -84,22 +83,6 @@ Json::Value camelItems(const Json::Value &d) {
 }
 
 // Seed 000 (Go order service): OrderConfirmedEvent once payment is captured.
-Json::Value orderConfirmedV1(const Json::Value &env) {
-  const Json::Value &d = env["data"];
-  Json::Value out(Json::objectValue);
-  out["eventId"] = env["id"];
-  out["eventType"] = "OrderConfirmedEvent";
-  out["occurredAt"] = env["occurredAt"];
-  out["orderId"] = d["id"];
-  out["orderNumber"] = d["orderNumber"];
-  out["userId"] = d["userId"];
-  out["status"] = "CONFIRMED";
-  out["totalMinor"] = d["totalMinor"];
-  out["currency"] = d["currency"];
-  out["items"] = camelItems(d);
-  return out;
-}
-
 // Seed 001's status vocabulary (its "confirmed" is our paid).
 std::string lifecycleStatus(const std::string &ours) {
   static const std::map<std::string, std::string> names{{"awaiting_payment", "payment_pending"}, {"paid", "confirmed"}};
@@ -165,7 +148,6 @@ sdk::Result<std::optional<EncodedEvent>> encodeEvent(EventFormat format, const s
   if (format == EventFormat::canonical) return std::optional<EncodedEvent>(EncodedEvent{type, canonical_payload});
   std::optional<std::string> out_type;
   if (format == EventFormat::order_created_v1 && type == "order.created") out_type = "order.created";
-  if (format == EventFormat::order_confirmed_v1 && type == "order.paid") out_type = "OrderConfirmedEvent";
   if (format == EventFormat::order_lifecycle_v1) out_type = lifecycleType(type);
   if (!out_type) return std::optional<EncodedEvent>();
   auto env = parseEnvelope(canonical_payload);
@@ -173,7 +155,6 @@ sdk::Result<std::optional<EncodedEvent>> encodeEvent(EventFormat format, const s
   Json::Value value;
   switch (format) {
   case EventFormat::order_created_v1: value = orderCreatedV1(env.value()); break;
-  case EventFormat::order_confirmed_v1: value = orderConfirmedV1(env.value()); break;
   default: value = orderLifecycleV1(env.value(), *out_type); break;
   }
   return std::optional<EncodedEvent>(EncodedEvent{*out_type, write(value)});

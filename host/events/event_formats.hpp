@@ -7,8 +7,6 @@
 //   order_created_v1       seed 002: `order.created` with order_id,
 //                          user_email, amount_cents, items[{product_id, qty,
 //                          unit_price_cents}]
-//   order_confirmed_v1     seed 000: `OrderConfirmedEvent` when an order is
-//                          paid
 //   order_lifecycle_v1     seed 001: order.created, order.status_changed,
 //                          order.payment_successful, order.payment_failed,
 //                          order.cancelled, order.shipped, order.delivered
@@ -25,7 +23,9 @@
 
 namespace orders::host::events {
 
-enum class EventFormat { canonical, order_created_v1, order_confirmed_v1, order_lifecycle_v1 };
+// Seed 000's ORDER_CONFIRMED moved into its dialect (go-orders/order_confirmed);
+// seeds 001 and 002 move theirs when their dialects come.
+enum class EventFormat { canonical, order_created_v1, order_lifecycle_v1 };
 
 std::optional<EventFormat> parseEventFormat(std::string_view name);
 const char *formatName(EventFormat format);
