@@ -18,6 +18,7 @@
 #include "plugins/plugin_registry.hpp"
 #include "storage/db_error.hpp"
 #include "storage/migrations.hpp"
+#include "storage/replay_repository.hpp"
 
 namespace orders::host::app {
 
@@ -265,6 +266,10 @@ bool startCore(AppContext &ctx) {
     return false;
   }
   ctx.core = std::move(order_core).value();
+  // Service-HMAC headers accepted by any replica are refused by all.
+  ctx.auth->setReplayGuard([&db = ctx.core->db()](const std::string &key, int64_t expires_at, int64_t now) {
+    return storage::ReplayRepository(db).remember(key, expires_at * 1000, now * 1000);
+  });
   ctx.core->sweepOnce();
   ctx.core->startSweeper();
   auto bridge = events::EventBridge::create(ctx.config, ctx.core->db(), *ctx.plugins, ctx.core->plugins().payment,

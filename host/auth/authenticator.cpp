@@ -183,6 +183,10 @@ sdk::Result<std::optional<Principal>> Authenticator::authenticate(const AuthRequ
   }
 }
 
+void Authenticator::setReplayGuard(ReplayGuard guard) {
+  if (service_hmac_) service_hmac_->setReplayGuard(std::move(guard));
+}
+
 sdk::Status Authenticator::checkSchemes(const std::vector<std::string> &schemes) const {
   for (const std::string &s : schemes) {
     const bool on = s == "none" || (s == "service_hmac" && service_hmac_) || (s == "service_token" && service_token_) ||

@@ -23,9 +23,8 @@
 //
 // Thread-safety: an Authenticator is immutable after fromConfig() except for
 // the service-HMAC replay cache, which locks; authenticate() may run
-// concurrently. The replay cache is per process: behind a load balancer with
-// several instances a replayed header can be accepted once per instance
-// within the window.
+// concurrently. The replay cache is per process until setReplayGuard() hands
+// it to the database (the server does, so replicas share it).
 #pragma once
 
 #include <json/json.h>
@@ -70,6 +69,11 @@ struct AuthRequest {
 class JwtVerifier;
 class ServiceHmacVerifier;
 
+// Records an accepted service-HMAC header (key) until `expires_at` (unix
+// seconds); false when it was recorded before (a replay). The application
+// backs it with the database so that replicas share it.
+using ReplayGuard = std::function<bool(const std::string &key, int64_t expires_at, int64_t now)>;
+
 class Authenticator {
 public:
   using Clock = std::function<int64_t()>; // unix seconds
@@ -97,6 +101,10 @@ public:
   // A scheme not enabled in the config is an error naming it.
   sdk::Result<std::optional<Principal>> authenticate(const AuthRequest &request,
                                                      const std::vector<std::string> &schemes) const;
+
+  // Shares the service-HMAC replay cache (request-bound format) across
+  // replicas; until set, it is per process. Call before requests come.
+  void setReplayGuard(ReplayGuard guard);
 
   // invalid_argument naming a scheme of `schemes` that is unknown or not
   // enabled ("none" is always fine).

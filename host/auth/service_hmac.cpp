@@ -115,8 +115,12 @@ sdk::Result<Principal> ServiceHmacVerifier::verify(const AuthRequest &request, c
   // Only verified headers enter the cache, so callers without the secret
   // cannot fill it. LAKOO's tokens are not bound to a request and its
   // services reuse them within the window: no replay cache for that format.
-  if (!name_timestamp_ && !remember(name + ":" + timestamp + ":" + provided, ts + window_seconds_, now))
-    return fail("replayed request");
+  if (!name_timestamp_) {
+    const std::string key = name + ":" + timestamp + ":" + provided;
+    const int64_t expires_at = ts + window_seconds_;
+    const bool fresh = replay_guard_ ? replay_guard_(key, expires_at, now) : remember(key, expires_at, now);
+    if (!fresh) return fail("replayed request");
+  }
 
   Principal principal;
   principal.subject = name;

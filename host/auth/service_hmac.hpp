@@ -13,8 +13,8 @@
 //
 // The replay cache holds each accepted header until its timestamp leaves the
 // window, so memory is bounded by the rate of valid requests times the window.
-// It lives in this process only: several instances behind a load balancer
-// each accept a replayed header once.
+// It lives in this process unless a ReplayGuard is set (the server sets one
+// backed by the database, shared by every replica).
 //
 // Thread-safety: verify() may run concurrently; the replay cache locks.
 #pragma once
@@ -46,6 +46,10 @@ public:
   // unauthenticated ("service_hmac: ...") when anything above fails.
   sdk::Result<Principal> verify(const AuthRequest &request, const std::string &auth_header, int64_t now) const;
 
+  // Where accepted headers are remembered instead of this process's cache
+  // (the database, shared by replicas); set once before requests come.
+  void setReplayGuard(ReplayGuard guard) { replay_guard_ = std::move(guard); }
+
 private:
   ServiceHmacVerifier() = default;
   // Records `key` until `expires_at` (unix seconds) after dropping entries
@@ -59,6 +63,7 @@ private:
   std::set<std::string> allowed_services_; // empty: any service
   Role role_ = Role::internal;
 
+  ReplayGuard replay_guard_;
   mutable std::mutex mutex_;
   mutable std::unordered_set<std::string> seen_;
   mutable std::set<std::pair<int64_t, std::string>> by_expiry_;

@@ -1,5 +1,6 @@
 #include "handlers/dialect_handlers.hpp"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -156,9 +157,17 @@ struct MountedRoute {
   bool required = true;                            // false: "none" is in the list
 };
 
+// A process-unique call id without a syscall (a UUID reads /dev/urandom):
+// a random prefix drawn once, then a counter.
+std::string newCallId() {
+  static const std::string prefix = core::newId().substr(0, 8) + "-";
+  static std::atomic<uint64_t> counter{0};
+  return prefix + std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+}
+
 http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::Request &req) {
   sdk::DialectRequest d;
-  d.callId = core::newId();
+  d.callId = newCallId();
   d.method = req.method;
   d.path = req.path;
   d.route = m.route.path;

@@ -21,6 +21,7 @@
 #include "storage/order_repository.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/payment_repository.hpp"
+#include "storage/replay_repository.hpp"
 #include "storage_fixture.hpp"
 
 using namespace orders::host;
@@ -42,6 +43,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(idempotencyKeyHasOneOwner);
   CPPUNIT_TEST(inboxRecordsEachEventOnce);
   CPPUNIT_TEST(invoiceNumbersAreAllocatedOncePerOrderInSequence);
+  CPPUNIT_TEST(serviceAuthReplaysAreRefusedThroughTheDatabase);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 public:
@@ -51,9 +53,9 @@ public:
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
-    // 0006_outbox_claims
-    CPPUNIT_ASSERT_EQUAL(6, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(6), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0006_outbox_claims, 0007_service_auth_replays
+    CPPUNIT_ASSERT_EQUAL(7, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(7), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
@@ -300,6 +302,7 @@ public:
 
   // First download allocates INV-<year>-<n>; re-downloads get the same;
   // 8 threads asking for 4 orders at once get 4 distinct, gapless numbers.
+  void serviceAuthReplaysAreRefusedThroughTheDatabase();
   void invoiceNumbersAreAllocatedOncePerOrderInSequence() {
     if (skip()) return;
     storage::OrderRepository repo(*db_);
@@ -350,6 +353,23 @@ public:
     CPPUNIT_ASSERT(other);
   }
 };
+
+// The replay cache every replica shares: a header one accepted is refused by
+// the next one asking (another repository on the same database), and expired
+// keys are deleted.
+void StorageBase::serviceAuthReplaysAreRefusedThroughTheDatabase() {
+  if (skip()) return;
+  storage::ReplayRepository replica_a(*db_), replica_b(*db_);
+  const int64_t now = 1700000000000;
+  CPPUNIT_ASSERT(replica_a.remember("svc:1700000000:abc", now + 300000, now));
+  CPPUNIT_ASSERT(!replica_b.remember("svc:1700000000:abc", now + 300000, now));
+  CPPUNIT_ASSERT(!replica_a.remember("svc:1700000000:abc", now + 300000, now));
+  CPPUNIT_ASSERT(replica_b.remember("svc:1700000001:def", now + 300000, now));
+  CPPUNIT_ASSERT_EQUAL(int64_t(2), count("SELECT COUNT(*) FROM service_auth_replays"));
+  for (int i = 0; i < 300; ++i) // every 256th call sweeps what expired
+    replica_a.remember("k" + std::to_string(i), now + 1000, now + 600000);
+  CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM service_auth_replays WHERE auth_key LIKE 'svc:%'"));
+}
 
 class SqliteStorageTest : public StorageBase {
   CPPUNIT_TEST_SUB_SUITE(SqliteStorageTest, StorageBase);

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 
 #include "decimal_money.hpp"
 #include "lakoo_shapes.hpp"
@@ -498,7 +500,28 @@ private:
     auto answer = core(r, "getByNumber", {{"orderNumber", param(r, "orderNumber")}});
     if (!answer.ok()) return reply(500, failure(answer.error().message, "INTERNAL_ERROR"));
     if (!answer->isSuccess()) return fromProblem(*answer);
-    return reply(200, success(orderBody(answer->json(), vocabulary_, config_.country_name)));
+    return rendered(answer->body);
+  }
+
+  // {success, data: <LAKOO order>} of a canonical order body; the same body
+  // renders the same bytes, so repeated reads of an unchanged order skip
+  // the JSON work (bounded; the core decides freshness, not this cache).
+  DialectResponse rendered(const std::string &canonical) {
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      auto it = cache_.find(canonical);
+      if (it != cache_.end()) {
+        DialectResponse hit;
+        hit.contentType = "application/json; charset=utf-8";
+        hit.body = it->second;
+        return hit;
+      }
+    }
+    DialectResponse out = reply(200, success(orderBody(parseJson(canonical), vocabulary_, config_.country_name)));
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (cache_.size() >= 1024) cache_.clear();
+    cache_.emplace(canonical, out.body);
+    return out;
   }
 
   DialectResponse get(const DialectRequest &r, bool admin_route) {
@@ -506,7 +529,7 @@ private:
     auto answer = core(r, "get", {{"id", param(r, "id")}});
     if (!answer.ok()) return reply(500, failure(answer.error().message, "INTERNAL_ERROR"));
     if (!answer->isSuccess()) return fromProblem(*answer);
-    return reply(200, success(orderBody(answer->json(), vocabulary_, config_.country_name)));
+    return rendered(answer->body);
   }
 
   // ---- PUT .../status --------------------------------------------------------
@@ -626,6 +649,8 @@ private:
   Host host_;
   LakooConfig config_;
   Vocabulary vocabulary_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, std::string> cache_; // canonical body -> LAKOO body
 };
 
 } // namespace
