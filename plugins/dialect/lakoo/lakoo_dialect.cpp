@@ -15,7 +15,9 @@
 #include <unordered_map>
 
 #include "decimal_money.hpp"
+#include "lakoo_checkout.hpp"
 #include "lakoo_shapes.hpp"
+#include "lakoo_wire.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_lakoo_config_schema.hpp"
 
@@ -45,86 +47,6 @@ struct LakooConfig {
     v("version", version);
   }
 };
-
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
-
-DialectResponse invalid(std::vector<Detail> details) { return reply(400, validationFailure(details)); }
-
-// The problem detail of a canonical error answer.
-std::string detailOf(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "request failed with status " + std::to_string(a.status);
-}
-
-// A canonical error as LAKOO's error handler would have answered it.
-DialectResponse fromProblem(const CoreAnswer &a) {
-  switch (a.status) {
-  case 401: return reply(401, failure("Authentication required"));
-  case 403: return reply(403, failure("Insufficient permissions"));
-  case 404: return reply(404, failure("Order not found"));
-  case 409: return reply(400, failure(detailOf(a))); // LAKOO's AppErrors are 400
-  case 422: return reply(409, failure("A record with this unique constraint already exists", "DUPLICATE_ENTRY"));
-  default: break;
-  }
-  if (a.status >= 500) return reply(a.status, failure(detailOf(a), "INTERNAL_ERROR"));
-  return reply(a.status, failure(detailOf(a)));
-}
-
-bool privileged(const DialectRequest &r) {
-  return r.principal && (r.principal->role == "admin" || r.principal->role == "internal");
-}
-
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
-
-std::optional<std::string> queryParam(const DialectRequest &r, const std::string &name) {
-  auto it = r.queryParams.find(name);
-  if (it == r.queryParams.end()) return std::nullopt;
-  return it->second;
-}
-
-// express-validator isInt({min, max}).
-std::optional<int64_t> intParam(const std::string &text, int64_t min, int64_t max) {
-  if (text.empty() || text.size() > 12) return std::nullopt;
-  size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  if (i == text.size()) return std::nullopt;
-  for (size_t k = i; k < text.size(); ++k)
-    if (text[k] < '0' || text[k] > '9') return std::nullopt;
-  const int64_t v = std::stoll(text);
-  if (v < min || v > max) return std::nullopt;
-  return v;
-}
-
-// zod z.coerce.number(): numbers as they are, strings via Number().
-std::optional<double> coerceNumber(const Json::Value &v) {
-  if (v.isNumeric() && !v.isBool()) return v.asDouble();
-  if (v.isString()) {
-    const std::string s = v.asString();
-    if (s.find_first_not_of(" \t") == std::string::npos) return 0.0; // Number("") is 0
-    try {
-      size_t used = 0;
-      const double d = std::stod(s, &used);
-      if (s.find_first_not_of(" \t", used) != std::string::npos) return std::nullopt;
-      return d;
-    } catch (...) {
-      return std::nullopt;
-    }
-  }
-  if (v.isBool()) return v.asBool() ? 1.0 : 0.0;
-  return std::nullopt;
-}
 
 class LakooDialect final : public Dialect {
 public:
@@ -286,108 +208,9 @@ private:
 
   // ---- POST /api/orders ----------------------------------------------------
   DialectResponse checkout(const DialectRequest &r, const Json::Value &b) {
-    std::vector<Detail> details;
-    auto requireString = [&](const Json::Value &v, const std::string &field, bool uuid) {
-      if (v.isNull()) {
-        details.push_back({field, "Required"});
-      } else if (!v.isString()) {
-        details.push_back({field, std::string("Expected string, received ") + (v.isNumeric() ? "number" : "object")});
-      } else if (uuid && !isUuid(v.asString())) {
-        details.push_back({field, "Invalid uuid"});
-      } else if (!uuid && v.asString().empty()) {
-        details.push_back({field, "String must contain at least 1 character(s)"});
-      }
-    };
-    auto optionalString = [&](const Json::Value &v, const std::string &field, bool uuid) {
-      if (!v.isNull()) requireString(v, field, uuid);
-    };
-    if (!b.isObject()) {
-      return invalid({{"", "Expected object, received " + std::string(b.isArray() ? "array" : "string")}});
-    }
-    optionalString(b["userId"], "userId", true);
-    requireString(b["idempotencyKey"], "idempotencyKey", false);
-    Json::Value items(Json::arrayValue);
-    if (!b["items"].isArray()) {
-      details.push_back({"items", b["items"].isNull() ? "Required" : "Expected array, received object"});
-    } else if (b["items"].empty()) {
-      details.push_back({"items", "Array must contain at least 1 element(s)"});
-    } else {
-      for (Json::ArrayIndex i = 0; i < b["items"].size(); ++i) {
-        const Json::Value &it = b["items"][i];
-        const std::string at = "items." + std::to_string(i) + ".";
-        requireString(it["productId"], at + "productId", true);
-        optionalString(it["variantId"], at + "variantId", true);
-        const auto q = coerceNumber(it["quantity"]);
-        if (it["quantity"].isNull())
-          details.push_back({at + "quantity", "Required"});
-        else if (!q || std::isnan(*q))
-          details.push_back({at + "quantity", "Expected number, received nan"});
-        else if (std::floor(*q) != *q)
-          details.push_back({at + "quantity", "Expected integer, received float"});
-        else if (*q <= 0)
-          details.push_back({at + "quantity", "Number must be greater than 0"});
-        Json::Value line(Json::objectValue);
-        line["productId"] = it["productId"];
-        if (it["variantId"].isString()) line["variantId"] = it["variantId"];
-        line["quantity"] = q ? static_cast<Json::Int64>(*q) : Json::Int64(0);
-        items.append(line);
-      }
-    }
-    const Json::Value &a = b["shippingAddress"];
-    if (!a.isObject()) {
-      details.push_back({"shippingAddress", a.isNull() ? "Required" : "Expected object, received string"});
-    } else {
-      for (const char *k : {"name", "phone", "province", "city", "address"})
-        requireString(a[k], std::string("shippingAddress.") + k, false);
-      for (const char *k : {"district", "postalCode"})
-        if (!a[k].isNull() && !a[k].isString())
-          details.push_back({std::string("shippingAddress.") + k, "Expected string, received number"});
-      for (const char *k : {"latitude", "longitude"})
-        if (a.isMember(k) && !a[k].isNull()) {
-          auto n = coerceNumber(a[k]);
-          if (!n || std::isnan(*n))
-            details.push_back({std::string("shippingAddress.") + k, "Expected number, received nan"});
-        }
-    }
-    optionalString(b["shippingAddressId"], "shippingAddressId", true);
-    if (!b["shippingNotes"].isNull() && !b["shippingNotes"].isString())
-      details.push_back({"shippingNotes", "Expected string, received number"});
-    if (b.isMember("discountAmount") && !b["discountAmount"].isNull()) {
-      auto n = coerceNumber(b["discountAmount"]);
-      if (!n || std::isnan(*n))
-        details.push_back({"discountAmount", "Expected number, received nan"});
-      else if (*n < 0)
-        details.push_back({"discountAmount", "Number must be greater than or equal to 0"});
-      else if (*n > 0)
-        details.push_back({"discountAmount", "discounts are not supported by this order service (prices and "
-                                             "totals come from the catalog)"});
-    }
-    static const std::vector<std::string> kMethods = {"bank_transfer", "virtual_account", "credit_card", "ewallet_ovo",
-                                                      "ewallet_gopay", "ewallet_dana",    "qris"};
-    if (!b["paymentMethod"].isNull() &&
-        (!b["paymentMethod"].isString() ||
-         std::find(kMethods.begin(), kMethods.end(), b["paymentMethod"].asString()) == kMethods.end()))
-      details.push_back({"paymentMethod", "Invalid enum value. Expected 'bank_transfer' | 'virtual_account' | "
-                                          "'credit_card' | 'ewallet_ovo' | 'ewallet_gopay' | 'ewallet_dana' | "
-                                          "'qris', received '" +
-                                              b["paymentMethod"].asString() + "'"});
-    if (!b["expiresAt"].isNull() && (!b["expiresAt"].isString() || !isZodDatetime(b["expiresAt"].asString())))
-      details.push_back({"expiresAt", "Invalid datetime"});
-    if (!details.empty()) return invalid(details);
-
-    Json::Value c(Json::objectValue);
-    c["items"] = items;
-    Json::Value addr(Json::objectValue);
-    addr["name"] = a["name"];
-    addr["line1"] = a["address"];
-    if (a["district"].isString() && !a["district"].asString().empty()) addr["line2"] = a["district"];
-    addr["city"] = a["city"];
-    addr["region"] = a["province"];
-    if (a["postalCode"].isString() && !a["postalCode"].asString().empty()) addr["postalCode"] = a["postalCode"];
-    addr["country"] = config_.country;
-    addr["phone"] = a["phone"];
-    c["shippingAddress"] = addr;
-    c["idempotencyKey"] = b["idempotencyKey"];
+    auto translated = canonicalCheckout(b, config_.country);
+    if (auto *refused = std::get_if<DialectResponse>(&translated)) return *refused;
+    Json::Value c = std::get<Json::Value>(std::move(translated));
     std::string op = "checkout";
     if (r.principal && r.principal->role == "internal") {
       if (!b["userId"].isString()) return reply(400, failure("userId is required"));
