@@ -3,6 +3,8 @@
 #include <Poco/Exception.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "domain/order.hpp"
 #include "log/logger.hpp"
@@ -342,9 +344,25 @@ int Reconciler::run(Kind kind, int limit, const char *scope_column, const std::s
 }
 
 void Reconciler::runForOrder(const std::string &order_id) {
-  run(Kind::reservation, 100, "order_id", order_id);
-  run(Kind::shipment, 100, "order_id", order_id);
-  run(Kind::payment, 100, "order_id", order_id);
+  // Rows a concurrent sweep claimed a moment before are its to settle; wait
+  // for them (briefly), so that the caller's answer shows the settled state
+  // whoever settled it. Rows in backoff are not waited for.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kInlineWaitMs);
+  for (;;) {
+    run(Kind::reservation, 100, "order_id", order_id);
+    run(Kind::shipment, 100, "order_id", order_id);
+    run(Kind::payment, 100, "order_id", order_id);
+    int64_t elsewhere = 0;
+    {
+      auto lease = db_.lease();
+      const int64_t now = nowMs();
+      for (int kind :
+           {static_cast<int>(Kind::reservation), static_cast<int>(Kind::shipment), static_cast<int>(Kind::payment)})
+        elsewhere += storage::SideEffectClaims(db_, tableOf(kind)).claimedElsewhere(**lease, now, "order_id", order_id);
+    }
+    if (elsewhere == 0 || std::chrono::steady_clock::now() >= deadline) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void Reconciler::runForCheckout(const std::string &checkout_id) {

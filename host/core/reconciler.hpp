@@ -37,7 +37,9 @@ class Reconciler {
 public:
   Reconciler(storage::Database &db, const CorePlugins &plugins) : db_(db), plugins_(plugins) {}
 
-  // Pending work of one order (after the commit that created it).
+  // Pending work of one order (after the commit that created it); waits up
+  // to kInlineWaitMs for rows a concurrent sweep claimed first, so callers
+  // answer with the settled state.
   void runForOrder(const std::string &order_id);
   // Pending reservations of one checkout (compensation of a failed checkout).
   void runForCheckout(const std::string &checkout_id);
@@ -47,6 +49,8 @@ public:
 
   // How long a claim lasts before another process may take the row.
   static constexpr int64_t kClaimLeaseMs = 120000;
+  // runForOrder waits at most this long for rows another worker is settling.
+  static constexpr int64_t kInlineWaitMs = 2000;
   // The wait before attempt `failures` + 1.
   static int64_t backoffMs(int failures);
 

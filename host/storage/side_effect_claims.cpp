@@ -44,6 +44,18 @@ void SideEffectClaims::retryLaterAnyway(Poco::Data::Session &s, const std::strin
            next_attempt_ms, id);
 }
 
+int64_t SideEffectClaims::claimedElsewhere(Poco::Data::Session &s, int64_t now_ms, const char *scope_column,
+                                           const std::string &scope) {
+  Poco::Int64 now = now_ms, count = 0;
+  std::string scope_value = scope;
+  Poco::Data::Statement select(s);
+  select << "SELECT COUNT(*) FROM " << table_.table << " WHERE status IN " << table_.pending
+         << " AND next_attempt_ms <= $1 AND claimed_until_ms >= $1 AND " << scope_column << " = $2",
+      use(now), use(scope_value), into(count);
+  select.execute();
+  return count;
+}
+
 void SideEffectClaims::release(Poco::Data::Session &s, const std::string &id) {
   db_.exec(s, std::string("UPDATE ") + table_.table + " SET claimed_until_ms = NULL WHERE id = $1", id);
 }

@@ -57,6 +57,9 @@ public:
   void retryLaterAnyway(Poco::Data::Session &s, const std::string &id, int64_t next_attempt_ms);
   // Frees the claim without changing anything else.
   void release(Poco::Data::Session &s, const std::string &id);
+  // How many rows of the scope are due at `now_ms` but claimed by another
+  // worker right now (a sweep on this or another replica settling them).
+  int64_t claimedElsewhere(Poco::Data::Session &s, int64_t now_ms, const char *scope_column, const std::string &scope);
 
 private:
   Database &db_;

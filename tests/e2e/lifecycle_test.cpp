@@ -130,9 +130,6 @@ public:
     Reply paid = server_->request("POST", "/hooks/payment/manual", webhook(id, "evt-1", "paid", 3897), kHook);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 200, paid.status);
     CPPUNIT_ASSERT_EQUAL(std::string("applied"), paid.json()["status"].asString());
-    // The webhook reconciles the order inline, unless the sweeper claimed a
-    // row a moment before (then the sweeper finishes it, within ~100 ms).
-    CPPUNIT_ASSERT(eventually([&] { return order(id)["shipments"][0]["status"].asString() == "confirmed"; }, 5000));
     Json::Value o1 = order(id);
     CPPUNIT_ASSERT_EQUAL(std::string("paid"), o1["status"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("captured"), o1["payment"]["status"].asString());
@@ -258,7 +255,6 @@ public:
     CPPUNIT_ASSERT_EQUAL(200, server_->as("u1", "buyer", "POST", "/api/orders/" + id + "/cancel").status);
     Reply late = server_->request("POST", "/hooks/payment/manual", webhook(id, "late", "paid", 1299), kHook);
     CPPUNIT_ASSERT_EQUAL(std::string("refund_flagged"), late.json()["status"].asString());
-    CPPUNIT_ASSERT(eventually([&] { return order(id)["payment"]["status"].asString() == "refunded"; }, 5000));
     Json::Value o = order(id);
     CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), o["status"].asString());
     CPPUNIT_ASSERT(o["refundRequired"].asBool());
