@@ -11,6 +11,7 @@
 #include <cctype>
 #include <set>
 
+#include "go_orders_shapes.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_go_orders_config_schema.hpp"
 
@@ -32,61 +33,6 @@ struct GoConfig {
     v("list_max_page_size", list_max_page_size);
   }
 };
-
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
-
-DialectResponse error(int64_t status, const std::string &message) {
-  Json::Value body(Json::objectValue);
-  body["error"] = message;
-  return reply(status, body);
-}
-
-std::string detailOf(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "status " + std::to_string(a.status);
-}
-
-bool isUuid(const std::string &s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-// Go's RFC3339Nano: fractional seconds without trailing zeros ("...30.5Z", "...30Z").
-std::string goTime(const std::string &rfc3339) {
-  const size_t dot = rfc3339.find('.');
-  if (dot == std::string::npos || rfc3339.empty() || rfc3339.back() != 'Z') return rfc3339;
-  std::string fraction = rfc3339.substr(dot + 1, rfc3339.size() - dot - 2);
-  while (!fraction.empty() && fraction.back() == '0')
-    fraction.pop_back();
-  return rfc3339.substr(0, dot) + (fraction.empty() ? "" : "." + fraction) + "Z";
-}
-
-std::string accountType(const std::optional<CallerPrincipal> &p) {
-  if (!p) return "";
-  std::string role = p->role;
-  std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) { return std::toupper(c); });
-  return role;
-}
-
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
 
 class GoOrdersDialect final : public Dialect {
 public:
@@ -194,59 +140,6 @@ private:
     if (r.route == "/internal/orders") return error(401, "Invalid internal API token");
     const std::string reason = why.rfind("jwt: ", 0) == 0 ? why.substr(5) : why;
     return error(401, "Invalid or expired JWT token: " + reason);
-  }
-
-  std::string word(const std::map<std::string, std::string> &map, const std::string &core_word) const {
-    auto it = map.find(core_word);
-    if (it != map.end()) return it->second;
-    std::string upper = core_word;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-    return upper;
-  }
-
-  // The Go OrderResponse of a canonical order view; a seller sees its own lines only.
-  Json::Value orderResponse(const Json::Value &o, const std::optional<CallerPrincipal> &p,
-                            const std::optional<std::string> &confirmed_at = std::nullopt) const {
-    const bool seller = p && p->role == "seller";
-    Json::Value j(Json::objectValue);
-    j["id"] = o["id"];
-    j["buyer_id"] = o["userId"];
-    j["status"] = word(config_.status_from_core, o["status"].asString());
-    j["total_cents"] = o["totalMinor"];
-    j["currency"] = o["currency"];
-    if (o["payment"].isObject() && o["payment"]["reference"].isString()) j["payment_id"] = o["payment"]["reference"];
-    j["refund_status"] = o["status"].asString() == "refunded" ? "FULL" : "NONE";
-    Json::Value items(Json::arrayValue);
-    for (const Json::Value &i : o["items"]) {
-      const std::string seller_id = i["sellerId"].isString() ? i["sellerId"].asString() : "";
-      if (seller && seller_id != p->subject) continue;
-      Json::Value it(Json::objectValue);
-      it["id"] = Json::Value(Json::nullValue); // the core has no item ids
-      it["product_id"] = i["productId"];
-      it["sku"] = i["title"];
-      it["seller_id"] = seller_id;
-      it["quantity"] = i["quantity"];
-      it["price_cents"] = i["unitPriceMinor"];
-      it["currency"] = i["currency"].isString() ? i["currency"] : o["currency"];
-      items.append(it);
-    }
-    j["items"] = items;
-    Json::Value shipments(Json::arrayValue);
-    for (const Json::Value &s : o["shipments"]) {
-      const std::string seller_id = s["sellerId"].isString() ? s["sellerId"].asString() : "";
-      if (seller && seller_id != p->subject) continue;
-      Json::Value sj(Json::objectValue);
-      sj["id"] = s["id"];
-      sj["seller_id"] = seller_id;
-      sj["status"] = word(config_.shipment_status_from_core, s["status"].asString());
-      if (s["trackingNumber"].isString()) sj["tracking_number"] = s["trackingNumber"];
-      if (s["carrier"].isString()) sj["carrier"] = s["carrier"];
-      shipments.append(sj);
-    }
-    j["shipments"] = shipments;
-    j["created_at"] = goTime(o["createdAt"].asString());
-    if (confirmed_at) j["confirmed_at"] = goTime(*confirmed_at);
-    return j;
   }
 
   // When the order was paid (its history), for confirmed_at.
@@ -359,7 +252,8 @@ private:
       // The list rows carry no payment or shipments: the full view per order.
       auto full = core(r, "get", {{"id", o["id"].asString()}});
       if (!full.ok() || !full->isSuccess()) continue; // upstream skips an order it cannot load
-      orders.append(orderResponse(full->json(), r.principal));
+      orders.append(
+          orderResponse(full->json(), r.principal, config_.status_from_core, config_.shipment_status_from_core));
     }
     const int64_t total = listed["total"].asInt64();
     Json::Value out(Json::objectValue);
@@ -380,7 +274,8 @@ private:
     std::optional<std::string> confirmed;
     if (order["status"].asString() != "pending" && order["status"].asString() != "awaiting_payment")
       confirmed = confirmedAt(r, id);
-    return reply(200, orderResponse(order, r.principal, confirmed));
+    return reply(
+        200, orderResponse(order, r.principal, config_.status_from_core, config_.shipment_status_from_core, confirmed));
   }
 
   // ---- GET /api/orders/:id/invoice -------------------------------------------

@@ -38,25 +38,26 @@ public:
         parseJson(R"js({"orderId":"{orderId}","userId":"{userId}","amount":"{amountMajor}","minor":"{amountMinor}",
                       "note":"Order {orderNumber} ({currency})","fixed":true})js"),
         request(), 2, "d");
-  CPPUNIT_ASSERT(!out.isMember("userId")); // absent: dropped
-  CPPUNIT_ASSERT(out["amount"].isDouble() && out["amount"].asDouble() == 1500.5);
-  CPPUNIT_ASSERT(out["minor"].isIntegral() && out["minor"].asInt64() == 150050);
-  CPPUNIT_ASSERT_EQUAL(std::string("Order ORD-1 (USD)"), out["note"].asString());
-  CPPUNIT_ASSERT(out["fixed"].asBool());
-  PaymentRequest idr = request();
-  idr.amount = Money{150000, "IDR"};
-  idr.userId = "u-1";
-  const Json::Value rupiah = fillCreateBody(parseJson(R"({"amount":"{amountMajor}","userId":"{userId}"})"), idr, 0, "");
-  CPPUNIT_ASSERT(rupiah["amount"].isIntegral() && rupiah["amount"].asInt64() == 150000);
-  CPPUNIT_ASSERT_EQUAL(std::string("u-1"), rupiah["userId"].asString());
-} void eachSellerListsTheSellersOfTheLines() {
-  const Json::Value out = fillCreateBody(
-      parseJson(R"({"sellerBreakdown":{"$eachSeller":{"sellerId":"{sellerId}","cents":"{sellerAmountMinor}"}}})"),
-      request(), 2, "");
-  CPPUNIT_ASSERT(parseJson(R"([{"sellerId":"","cents":50050},{"sellerId":"s2","cents":100000}])") ==
-                 out["sellerBreakdown"]);
-}
-}
-;
+    CPPUNIT_ASSERT(!out.isMember("userId")); // absent: dropped
+    CPPUNIT_ASSERT(out["amount"].isDouble() && out["amount"].asDouble() == 1500.5);
+    CPPUNIT_ASSERT(out["minor"].isIntegral() && out["minor"].asInt64() == 150050);
+    CPPUNIT_ASSERT_EQUAL(std::string("Order ORD-1 (USD)"), out["note"].asString());
+    CPPUNIT_ASSERT(out["fixed"].asBool());
+    PaymentRequest idr = request();
+    idr.amount = Money{150000, "IDR"};
+    idr.userId = "u-1";
+    const Json::Value rupiah =
+        fillCreateBody(parseJson(R"({"amount":"{amountMajor}","userId":"{userId}"})"), idr, 0, "");
+    CPPUNIT_ASSERT(rupiah["amount"].isIntegral() && rupiah["amount"].asInt64() == 150000);
+    CPPUNIT_ASSERT_EQUAL(std::string("u-1"), rupiah["userId"].asString());
+  }
+  void eachSellerListsTheSellersOfTheLines() {
+    const Json::Value out = fillCreateBody(
+        parseJson(R"({"sellerBreakdown":{"$eachSeller":{"sellerId":"{sellerId}","cents":"{sellerAmountMinor}"}}})"),
+        request(), 2, "");
+    CPPUNIT_ASSERT(parseJson(R"([{"sellerId":"","cents":50050},{"sellerId":"s2","cents":100000}])") ==
+                   out["sellerBreakdown"]);
+  }
+};
 
 CPPUNIT_TEST_SUITE_REGISTRATION(BodyTemplateTest);
