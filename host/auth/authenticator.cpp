@@ -150,32 +150,12 @@ Authenticator::fromConfig(const Json::Value &config, const plugins::SecretStore 
 }
 
 sdk::Result<std::optional<Principal>> Authenticator::authenticate(const AuthRequest &request) const {
+  // The host's order; the first scheme whose credentials are present decides (no fall-through).
+  static const char *const kHostOrder[] = {"service_hmac", "service_token", "gateway", "jwt"};
   try {
-    if (service_hmac_) {
-      if (const std::string *header = headerOf(request, kServiceAuthHeader))
-        return lift(service_hmac_->verify(request, *header, clock_()));
-    }
-    if (service_token_) {
-      if (const std::string *presented = headerOf(request, service_token_->header)) {
-        if (!constantTimeEquals(trimSpaces(*presented), service_token_->token))
-          return sdk::unauthenticated("internal_token: invalid " + service_token_->header + " header");
-        Principal principal;
-        principal.subject = service_token_->subject;
-        principal.role = Role::internal;
-        principal.scheme = "internal_token";
-        return std::optional<Principal>(std::move(principal));
-      }
-    }
-    if (gateway_) {
-      if (const std::string *key = headerOf(request, kGatewayKeyHeader)) return authenticateGateway(request, *key);
-    }
-    if (jwt_) {
-      if (const std::string *authorization = headerOf(request, kAuthorizationHeader)) {
-        if (std::optional<std::string> token = bearerToken(*authorization)) {
-          if (token->empty()) return sdk::unauthenticated("jwt: empty bearer token");
-          return lift(jwt_->verify(*token, clock_()));
-        }
-      }
+    for (const char *scheme : kHostOrder) {
+      auto result = tryScheme(request, scheme);
+      if (!result.ok() || result.value()) return result;
     }
     return std::optional<Principal>();
   } catch (const std::exception &e) {
