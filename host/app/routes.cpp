@@ -13,6 +13,10 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   router->add("GET", "/health/ready", bind(handlers::ready));
   router->add("GET", "/v1/_info",     bind(handlers::info));
   router->add("GET", "/metrics",      bind(handlers::metricsText));
+  // Providers' callbacks (Stripe, PayPal, Xendit, carriers) are no service's
+  // API: they stay mounted when only dialects serve the clients.
+  router->add("POST", "/hooks/payment/:instance",  bind(handlers::paymentWebhook));
+  router->add("POST", "/hooks/shipping/:instance", bind(handlers::shippingWebhook));
   // clang-format on
   if (!ctx.config["http"].get("canonical_api", true).asBool()) return router; // dialects only
   // clang-format off
@@ -30,8 +34,6 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   router->add("PUT",  "/api/orders/:id/status",            bind(handlers::setStatus));
   router->add("PUT",  "/api/orders/:id/shipping-cost",     bind(handlers::setShippingCost));
   router->add("POST", "/internal/orders",                  bind(handlers::internalCreateOrder));
-  router->add("POST", "/hooks/payment/:instance",          bind(handlers::paymentWebhook));
-  router->add("POST", "/hooks/shipping/:instance",         bind(handlers::shippingWebhook));
   router->add("GET",  "/api/admin/orders",                 bind(handlers::adminListOrders));
   router->add("GET",  "/api/admin/orders/:id",             bind(handlers::adminGetOrder));
   router->add("PUT",  "/api/admin/orders/:id/status",      bind(handlers::setStatus));

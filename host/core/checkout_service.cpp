@@ -156,11 +156,15 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
       o.seller_id = sharedSeller(entries);
     else if (!group.empty())
       o.seller_id = group;
-    o.status = OrderStatus::pending;
+    // Paid outside (checkout.payment: none): the order waits for the payment
+    // event from its first row, with no payment attempt of ours.
+    o.status = plugins_.payment != nullptr || request.pay_later ? OrderStatus::pending : OrderStatus::awaiting_payment;
     o.currency = entries.front().second.unitPrice.currency;
     o.shipping_address = request.shipping_address;
+    o.billing_address = request.billing_address;
+    o.metadata = request.metadata;
     o.customer = sdk::toJson(customerOf(request));
-    o.payment_instance = plugins_.payment->id();
+    if (plugins_.payment != nullptr) o.payment_instance = plugins_.payment->id();
     if (plugins_.shipping) o.shipping_instance = plugins_.shipping->id();
     o.created_at_ms = o.updated_at_ms = now;
     if (sdk::Status added = addItems(o, entries); !added.ok()) return added.error();
@@ -220,10 +224,16 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
 }
 
 sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::vector<Order> &orders,
-                                         std::vector<Payment> &payments) {
+                                         std::vector<Payment> &payments, bool take_payment) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
   storage::CheckoutRepository checkout_repo(db_);
+  if (!orders.empty() && orders.front().seq <= 0) { // drawn once: a retry below reuses them
+    std::vector<int64_t> seqs;
+    db_.autocommit([&](Poco::Data::Session &s) { seqs = order_repo.drawSeqs(s, static_cast<int>(orders.size())); });
+    for (size_t i = 0; i < orders.size(); ++i)
+      orders[i].seq = seqs[i];
+  }
   for (int attempt = 0;; ++attempt) {
     try {
       // One round trip on PostgreSQL; an order number collision surfaces at
@@ -232,6 +242,7 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
         payments.clear(); // this attempt's
         for (const Order &o : orders) {
           order_repo.insert(s, o, "user:" + o.user_id);
+          if (!take_payment) continue; // paid later or outside: no attempt yet
           Payment p;
           p.id = newId();
           p.order_id = o.id;
@@ -362,10 +373,13 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     finishStep(reserved);
 
     std::vector<Payment> payments;
-    if (auto s = writeOrders(checkout_id, orders.value(), payments); !s.ok()) return fail(s.error());
-    CarriedStep payments_created{checkout_id, "payments_created"};
-    if (auto s = createPayments(orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
-    finishStep(payments_created);
+    const bool take_payment = plugins_.payment != nullptr && !request.pay_later;
+    if (auto s = writeOrders(checkout_id, orders.value(), payments, take_payment); !s.ok()) return fail(s.error());
+    if (take_payment) {
+      CarriedStep payments_created{checkout_id, "payments_created"};
+      if (auto s = createPayments(orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
+      finishStep(payments_created);
+    }
     CarriedStep shipments_created{checkout_id, "shipments_created"};
     if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());
     finishStep(shipments_created);

@@ -58,6 +58,11 @@ struct CheckoutRequest {
   std::vector<CheckoutLine> items; // empty: take the cart
   Json::Value shipping_address;    // null when none
   Json::Value customer;            // null when none
+  Json::Value billing_address;     // null when none
+  Json::Value metadata;            // null when none
+  // Create now, pay later (seeds 001, 003): orders are written `pending`
+  // with no payment attempt; POST .../payment makes the first one.
+  bool pay_later = false;
 };
 
 struct CheckoutOutcome {
@@ -111,7 +116,9 @@ private:
                                                        const std::vector<CheckoutLine> &lines, CarriedStep &done);
   // Writes the orders and their first payment attempts (`payments`, same
   // order as `orders`).
-  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders, std::vector<Payment> &payments);
+  // `take_payment`: one payment row per order (none when paid later or outside).
+  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders, std::vector<Payment> &payments,
+                          bool take_payment);
   sdk::Status createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments, CarriedStep &done);
   sdk::Status createShipments(const std::vector<Order> &orders, CarriedStep &done);
   void step(const std::string &checkout_id, const std::string &name);

@@ -28,7 +28,11 @@ sdk::Result<CorePlugins> CorePlugins::select(const plugins::PluginRegistry &regi
   if (!catalog.ok()) return catalog.error();
   auto inventory = pick(registry, checkout, "inventory", "inventory", true);
   if (!inventory.ok()) return inventory.error();
-  auto payment = pick(registry, checkout, "payment", "payment", true);
+  // "none": payment is taken outside the order service (seed 002); orders
+  // wait in awaiting_payment for a payment event and no provider is called.
+  const bool paid_outside = checkout["payment"].isString() && checkout["payment"].asString() == "none";
+  auto payment = paid_outside ? sdk::Result<plugins::PluginInstance *>(static_cast<plugins::PluginInstance *>(nullptr))
+                              : pick(registry, checkout, "payment", "payment", true);
   if (!payment.ok()) return payment.error();
   auto shipping = pick(registry, checkout, "shipping", "shipping", false);
   if (!shipping.ok()) return shipping.error();
@@ -143,6 +147,10 @@ sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, co
 sdk::Result<sdk::ParsedEvent> parsePaymentEvent(plugins::PluginInstance &p, const sdk::InboundMessage &m,
                                                 std::string_view value) {
   return p.call<sdk::ParsedEvent>("parse_event", p.methods<orders_payment_v1_t>().parse_event, m, value);
+}
+sdk::Result<sdk::ParsedEvent> parseDialectEvent(plugins::PluginInstance &d, const sdk::InboundMessage &m,
+                                                std::string_view value) {
+  return d.call<sdk::ParsedEvent>("parse_event", d.methods<orders_dialect_v1_t>().parse_event, m, value);
 }
 sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r) {
   return p.call<sdk::Shipment>("create_shipment", p.methods<orders_shipping_v1_t>().create_shipment, r);

@@ -26,7 +26,7 @@ struct InventoryRoute {
 struct CorePlugins {
   plugins::PluginInstance *catalog = nullptr;   // required
   plugins::PluginInstance *inventory = nullptr; // required
-  plugins::PluginInstance *payment = nullptr;   // required
+  plugins::PluginInstance *payment = nullptr;   // nullptr only with checkout.payment: none
   plugins::PluginInstance *shipping = nullptr;  // optional: no shipments without it
   plugins::PluginInstance *cart = nullptr;      // optional: request items only without it
   plugins::PluginInstance *customer = nullptr;  // optional: snapshot from the caller's identity without it
@@ -70,6 +70,9 @@ sdk::Result<sdk::PaymentResult> cancelPayment(plugins::PluginInstance &p, const 
 sdk::Result<sdk::ParsedEvent> parsePaymentWebhook(plugins::PluginInstance &p, const sdk::InboundMessage &m,
                                                   std::string_view body);
 sdk::Result<sdk::ParsedEvent> parsePaymentEvent(plugins::PluginInstance &p, const sdk::InboundMessage &m,
+                                                std::string_view value);
+// A dialect's payment message (events.consume[].dialect; ABI 1.5).
+sdk::Result<sdk::ParsedEvent> parseDialectEvent(plugins::PluginInstance &d, const sdk::InboundMessage &m,
                                                 std::string_view value);
 sdk::Result<sdk::Shipment> createShipment(plugins::PluginInstance &p, const sdk::ShipmentRequest &r);
 sdk::Result<sdk::Shipment> confirmShipment(plugins::PluginInstance &p, const sdk::ShipmentRef &r);

@@ -30,6 +30,16 @@ std::optional<OrderView> OrderService::getByNumber(const std::string &number) {
   return get(o->id);
 }
 
+std::optional<OrderView> OrderService::getByNumericId(int64_t seq) {
+  std::optional<std::string> id;
+  {
+    auto lease = db_.lease();
+    id = storage::OrderRepository(db_).idBySeq(**lease, seq);
+  }
+  if (!id) return std::nullopt;
+  return get(*id);
+}
+
 std::vector<Order> OrderService::list(const storage::OrderFilter &filter) {
   auto lease = db_.lease();
   return storage::OrderRepository(db_).list(**lease, filter);
@@ -144,12 +154,22 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
       refused = sdk::notFound("order " + id + " does not exist");
       return;
     }
-    if (o->status != OrderStatus::payment_failed) {
-      refused = sdk::conflict(std::string("payment can be retried only for a payment_failed order; this one is ") +
-                              statusName(o->status));
+    auto last = payments.latest(s, id);
+    // A pay-later order (pending, no attempt yet) takes its first payment
+    // here; a payment_failed order its next.
+    const bool first_of_pay_later = o->status == OrderStatus::pending && !last && o->payment_instance;
+    if (o->status != OrderStatus::payment_failed && !first_of_pay_later) {
+      refused = sdk::conflict(
+          std::string("payment can be made only for a payment_failed order or a pay-later order that has none "
+                      "yet; this one is ") +
+          statusName(o->status) + (last ? "" : " with no payment instance"));
       return;
     }
-    auto last = payments.latest(s, id);
+    if (!last && plugins_.payment == nullptr && !o->payment_instance) {
+      refused = sdk::conflict("order " + id +
+                              " is paid outside this service (checkout.payment: none): it has no payment to retry");
+      return;
+    }
     if (last && last->status == PaymentStatus::creating) {
       if (last->created_at_ms >= abandoned_before) {
         refused = sdk::conflict("a payment retry of order " + id + " is already in progress");
@@ -165,7 +185,7 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
     attempt.id = newId();
     attempt.order_id = o->id;
     attempt.attempt = last ? last->attempt + 1 : 1;
-    attempt.provider = last ? last->provider : plugins_.payment->id();
+    attempt.provider = last ? last->provider : o->payment_instance ? *o->payment_instance : plugins_.payment->id();
     attempt.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
     attempt.status = PaymentStatus::creating;
     attempt.amount_minor = o->total_minor;
@@ -249,12 +269,22 @@ sdk::Status OrderService::finishRetry(const Order &o, Payment &attempt, const sd
     attempt.expires_at = result.expiresAt;
     attempt.status = result.status == "failed" ? PaymentStatus::failed : PaymentStatus::pending;
     payments.update(s, attempt, PaymentStatus::creating);
-    if (attempt.status == PaymentStatus::pending && locked && locked->status == OrderStatus::payment_failed)
+    const bool waiting = locked && (locked->status == OrderStatus::payment_failed ||
+                                    locked->status == OrderStatus::pending); // pending: a pay-later order's first
+    if (attempt.status == PaymentStatus::pending && waiting) {
       orders.transition(s, *locked, OrderStatus::awaiting_payment, actor,
                         "payment attempt " + std::to_string(attempt.attempt));
-    else
+    } else if (attempt.status == PaymentStatus::failed && locked && locked->status == OrderStatus::pending) {
+      // A pay-later order declined at once: failed, its stock released.
+      orders.transition(s, *locked, OrderStatus::payment_failed, actor,
+                        "payment attempt " + std::to_string(attempt.attempt) + " declined");
+      for (auto &r : reservations.forOrder(s, o.id))
+        if (r.status == ReservationStatus::held)
+          reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
+    } else {
       for (const std::string &rid : made)
         reservations.setStatusIf(s, rid, ReservationStatus::held, ReservationStatus::release_pending);
+    }
   });
   reconciler_.runForOrder(o.id);
   if (result.status == "captured") {

@@ -38,6 +38,8 @@ public:
   }
   const OrderViewCache &viewCache() const { return views_; }
   std::optional<OrderView> getByNumber(const std::string &number);
+  // By the order's numeric id (`numericId`, for dialects with integer ids).
+  std::optional<OrderView> getByNumericId(int64_t seq);
   std::vector<Order> list(const storage::OrderFilter &filter);
   int64_t count(const storage::OrderFilter &filter);
   std::vector<HistoryEntry> history(const std::string &id);
@@ -51,6 +53,10 @@ public:
   sdk::Result<OrderView> cancel(const std::string &id, const std::string &actor, const std::string &reason);
   // New payment attempt for a payment_failed order (stock is reserved again).
   sdk::Result<OrderView> retryPayment(const std::string &id, const std::string &actor);
+  // Asks the provider about the order's latest payment now (a client that
+  // returned from the provider's page) and applies a settled answer like
+  // the status poll; the order as it then stands.
+  sdk::Result<OrderView> refreshPayment(const std::string &id);
   sdk::Result<OrderView> setShippingCost(const std::string &id, int64_t shipping_minor, const std::string &actor);
   // Applies a shipment tracking update from a shipping provider.
   sdk::Result<OrderView> applyShipmentUpdate(const std::string &provider, const sdk::ShipmentUpdate &update);
@@ -64,6 +70,9 @@ public:
   int pollPendingPayments();
 
 private:
+  // The provider's word on payment `p`, applied when settled: the reactor's
+  // outcome, or pending / unsupported / provider_error / no_amount.
+  std::string askProvider(const Payment &p);
   // retryPayment's steps (order_service.cpp).
   sdk::Result<std::pair<Order, Payment>> beginRetry(const std::string &id);
   sdk::Status holdStockForRetry(const Order &o, const Payment &attempt, std::vector<std::string> &made);

@@ -1,6 +1,9 @@
 // OrderService: status changes from admins, internal services and shipping
 // providers, and the timed sweeps.
 #include "core/order_service.hpp"
+
+#include <algorithm>
+
 #include "log/logger.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/payment_repository.hpp"
@@ -141,6 +144,11 @@ int OrderService::expireUnpaid() {
     ids = repo.idsInStatusSince(**lease, OrderStatus::awaiting_payment, before, 200);
     for (auto &id : repo.idsInStatusSince(**lease, OrderStatus::payment_failed, before, 200))
       ids.push_back(id);
+    // Pay-later orders nobody paid; never one whose checkout may still be
+    // running (younger than checkout.lease_seconds).
+    const int64_t pending_before = std::min(before, nowMs() - checkout_.options().lease_ms);
+    for (auto &id : repo.idsInStatusSince(**lease, OrderStatus::pending, pending_before, 200))
+      ids.push_back(id);
   }
   int moved = 0;
   for (const auto &id : ids) {
@@ -166,38 +174,58 @@ int OrderService::pollPendingPayments() {
   int applied = 0;
   for (const Payment &p : due) {
     db_.transaction([&](Poco::Data::Session &s) { payments.touch(s, p.id); });
-    plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
-    if (provider == nullptr || !p.reference) continue;
-    auto status = paymentStatus(*provider, sdk::PaymentRef{*p.reference, p.order_id});
-    if (!status.ok()) {
-      if (status.error().code != sdk::ErrorCode::unsupported)
-        log::warn("payment status poll failed",
-                  {{"payment", p.id}, {"provider", p.provider}, {"error", status.error().message}});
-      continue;
-    }
-    std::string type;
-    if (status->status == "captured") type = "paid";
-    if (status->status == "failed" || status->status == "cancelled") type = "failed";
-    if (type.empty()) continue; // still pending
-    sdk::PaymentEvent event;
-    event.source = p.provider;
-    event.eventId = "poll:" + *p.reference + ":" + status->status;
-    event.type = type;
-    event.orderId = p.order_id;
-    event.paymentReference = p.reference;
-    if (type == "paid" && !status->amount && !status->amountNotReported.value_or(false)) {
-      // The check needs the provider's word on what was paid, not our own
-      // row (unless the plugin declares its provider never gives it).
-      log::warn("payment status poll: the provider reports no amount; not applied",
-                {{"payment", p.id}, {"provider", p.provider}});
-      continue;
-    }
-    event.amount = status->amount;
-    event.amountNotReported = status->amountNotReported;
-    auto outcome = reactor_.apply(event, "poll:" + p.provider, p.provider);
-    if (outcome.ok() && outcome->outcome == "applied") ++applied;
+    if (askProvider(p) == "applied") ++applied;
   }
   return applied;
+}
+
+std::string OrderService::askProvider(const Payment &p) {
+  plugins::PluginInstance *provider = plugins_.paymentById(p.provider);
+  if (provider == nullptr || !p.reference) return "no_reference";
+  auto status = paymentStatus(*provider, sdk::PaymentRef{*p.reference, p.order_id});
+  if (!status.ok()) {
+    if (status.error().code != sdk::ErrorCode::unsupported)
+      log::warn("payment status poll failed",
+                {{"payment", p.id}, {"provider", p.provider}, {"error", status.error().message}});
+    return status.error().code == sdk::ErrorCode::unsupported ? "unsupported" : "provider_error";
+  }
+  std::string type;
+  if (status->status == "captured") type = "paid";
+  if (status->status == "failed" || status->status == "cancelled") type = "failed";
+  if (type.empty()) return "pending"; // still pending
+  sdk::PaymentEvent event;
+  event.source = p.provider;
+  event.eventId = "poll:" + *p.reference + ":" + status->status;
+  event.type = type;
+  event.orderId = p.order_id;
+  event.paymentReference = p.reference;
+  if (type == "paid" && !status->amount && !status->amountNotReported.value_or(false)) {
+    // The check needs the provider's word on what was paid, not our own
+    // row (unless the plugin declares its provider never gives it).
+    log::warn("payment status poll: the provider reports no amount; not applied",
+              {{"payment", p.id}, {"provider", p.provider}});
+    return "no_amount";
+  }
+  event.amount = status->amount;
+  event.amountNotReported = status->amountNotReported;
+  auto outcome = reactor_.apply(event, "poll:" + p.provider, p.provider);
+  if (!outcome.ok()) return "error";
+  return outcome->outcome;
+}
+
+sdk::Result<OrderView> OrderService::refreshPayment(const std::string &id) {
+  std::optional<Payment> latest;
+  {
+    auto lease = db_.lease();
+    if (!storage::OrderRepository(db_).find(**lease, id)) return sdk::notFound("order " + id + " does not exist");
+    latest = storage::PaymentRepository(db_).latest(**lease, id);
+  }
+  if (!latest) return sdk::conflict("order " + id + " has no payment to confirm");
+  if (latest->status == PaymentStatus::pending) {
+    const std::string outcome = askProvider(*latest);
+    if (outcome == "provider_error") return sdk::unavailable("the payment provider did not answer; try again");
+  }
+  return view(id);
 }
 
 } // namespace orders::host::core

@@ -13,8 +13,13 @@ namespace {
 
 std::optional<std::string> resolveOrderId(storage::Database &db, Poco::Data::Session &s, const sdk::PaymentEvent &e) {
   storage::OrderRepository orders(db);
-  if (e.orderId && !e.orderId->empty())
-    if (auto id = orders.idByIdOrNumber(s, *e.orderId)) return id;
+  if (e.orderId && !e.orderId->empty()) {
+    // Digits only: the order's numeric id (ids are UUIDs, numbers ORD-...).
+    const std::string &key = *e.orderId;
+    if (key.size() <= 18 && key.find_first_not_of("0123456789") == std::string::npos)
+      return orders.idBySeq(s, std::stoll(key));
+    if (auto id = orders.idByIdOrNumber(s, key)) return id;
+  }
   if (e.orderNumber)
     if (auto id = orders.idByNumber(s, *e.orderNumber)) return id;
   if (e.paymentReference) return storage::PaymentRepository(db).orderIdOfReference(s, *e.paymentReference);

@@ -48,6 +48,7 @@ sdk::PaymentRequest paymentRequestOf(const Order &o, const Payment &payment) {
   sdk::PaymentRequest req;
   req.orderId = o.id;
   req.orderNumber = o.order_number;
+  if (o.seq > 0) req.orderNumericId = o.seq;
   req.userId = o.user_id;
   req.attempt = payment.attempt;
   req.idempotencyKey = payment.idempotency_key;
@@ -63,6 +64,8 @@ sdk::ShipmentRequest shipmentRequestOf(const Order &o, const std::optional<std::
   req.orderId = o.id;
   req.orderNumber = o.order_number;
   req.sellerId = seller_id && !seller_id->empty() ? seller_id : std::nullopt;
+  if (o.seq > 0) req.orderNumericId = o.seq;
+  if (o.customer.isObject()) req.customer = sdk::fromJsonOrThrow<sdk::Party>(o.customer);
   if (o.shipping_address.isObject()) req.address = sdk::fromJsonOrThrow<sdk::Address>(o.shipping_address);
   for (sdk::LineItem &li : lineItemsOf(o))
     if (li.sellerId.value_or("") == seller_id.value_or("")) req.lines.push_back(std::move(li));
@@ -92,6 +95,7 @@ Json::Value orderJson(const core::Order &o) {
   Json::Value j(Json::objectValue);
   j["id"] = o.id;
   j["orderNumber"] = o.order_number;
+  if (o.seq > 0) j["numericId"] = static_cast<Json::Int64>(o.seq);
   j["checkoutId"] = o.checkout_id;
   j["userId"] = o.user_id;
   j["sellerId"] = o.seller_id ? Json::Value(*o.seller_id) : Json::Value(Json::nullValue);
@@ -102,6 +106,8 @@ Json::Value orderJson(const core::Order &o) {
   j["totalMinor"] = static_cast<Json::Int64>(o.total_minor);
   j["shippingAddress"] = o.shipping_address;
   j["customer"] = o.customer;
+  if (!o.billing_address.isNull()) j["billingAddress"] = o.billing_address;
+  if (!o.metadata.isNull()) j["metadata"] = o.metadata;
   j["refundRequired"] = o.refund_required;
   j["version"] = static_cast<Json::Int64>(o.version);
   j["createdAt"] = core::rfc3339(o.created_at_ms);

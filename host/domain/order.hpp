@@ -31,6 +31,7 @@ struct OrderItem {
 struct Order {
   std::string id;
   std::string order_number;
+  int64_t seq = 0; // the numeric id (migration 0008); 0 until drawn
   std::string checkout_id;
   std::string user_id;
   std::optional<std::string> seller_id; // absent: house brand
@@ -41,6 +42,8 @@ struct Order {
   int64_t total_minor = 0;
   Json::Value shipping_address; // null when none
   Json::Value customer;         // null when none
+  Json::Value billing_address;  // null when none (migration 0009)
+  Json::Value metadata;         // null when none: the client's free-form notes
   std::optional<std::string> payment_instance;
   std::optional<std::string> shipping_instance;
   bool refund_required = false;

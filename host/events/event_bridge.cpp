@@ -43,7 +43,8 @@ sdk::Result<PublishRoute> dialectRoute(PublishRoute route, const std::string &na
     auto encoded = dialect->call<sdk::EncodedEvent>("encode_event", t.encode_event, e);
     if (!encoded.ok()) return encoded.error();
     if (!encoded->publish) return std::optional<EncodedEvent>();
-    return std::optional<EncodedEvent>(EncodedEvent{encoded->type.value_or(type), std::move(encoded->value)});
+    return std::optional<EncodedEvent>(
+        EncodedEvent{encoded->type.value_or(type), std::move(encoded->value), std::move(encoded->key)});
   };
   return route;
 }
@@ -83,6 +84,18 @@ sdk::Result<std::vector<ConsumeRoute>> consumeRoutes(const Json::Value &consume,
     const std::string at = "/events/consume/" + std::to_string(i);
     ConsumeRoute route;
     route.topic = r["topic"].asString();
+    if (r.isMember("dialect")) {
+      if (r.isMember("payment_instance"))
+        return sdk::invalidArgument(at + ": name a dialect or a payment_instance, not both");
+      route.dialect = plugins.find("dialect", r["dialect"].asString());
+      if (route.dialect == nullptr)
+        return sdk::invalidArgument(at + "/dialect: no dialect instance '" + r["dialect"].asString() + "'");
+      if (route.dialect->methods<orders_dialect_v1_t>().parse_event == nullptr)
+        return sdk::invalidArgument(at + "/dialect: dialect '" + route.dialect->id() +
+                                    "' parses no payment messages (it was built before ABI 1.5 or offers none)");
+      out.push_back(std::move(route));
+      continue;
+    }
     if (r.isMember("payment_instance")) {
       route.payment = plugins.find("payment", r["payment_instance"].asString());
       if (route.payment == nullptr)

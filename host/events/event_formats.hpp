@@ -1,17 +1,8 @@
 // Outbox rows hold the canonical envelope ({id, type, version, occurredAt,
-// orderId, sequence, data}). A publish route picks a format; each format
-// turns a canonical event into what one family of neighbours expects, or
-// into nothing when that dialect has no such event:
-//
-//   canonical              every type, the envelope unchanged
-//   order_created_v1       seed 002: `order.created` with order_id,
-//                          user_email, amount_cents, items[{product_id, qty,
-//                          unit_price_cents}]
-//   order_lifecycle_v1     seed 001: order.created, order.status_changed,
-//                          order.payment_successful, order.payment_failed,
-//                          order.cancelled, order.shipped, order.delivered
-//
-// Their JSON schemas live in schemas/events/.
+// orderId, sequence, data}). A publish route picks a format: the host's own
+// is `canonical` (every type, the envelope unchanged; its JSON schema in
+// schemas/events/); every seed's format is its dialect's
+// ("<dialect id>/<format>", PublishRoute::dialect_encoder).
 #pragma once
 
 #include <optional>
@@ -23,21 +14,23 @@
 
 namespace orders::host::events {
 
-// Seed 000's ORDER_CONFIRMED moved into its dialect (go-orders/order_confirmed);
-// seeds 001 and 002 move theirs when their dialects come.
-enum class EventFormat { canonical, order_created_v1, order_lifecycle_v1 };
+// Seed 000's ORDER_CONFIRMED, seed 001's order.* lifecycle events and seed
+// 002's order.created moved into their dialects (go-orders/order_confirmed,
+// express-orders/order_lifecycle, fastapi-shop/order_created).
+enum class EventFormat { canonical };
 
 std::optional<EventFormat> parseEventFormat(std::string_view name);
 const char *formatName(EventFormat format);
 std::vector<std::string> formatNames();
 
 struct EncodedEvent {
-  std::string type;  // the event-type header
-  std::string value; // the message value (JSON)
+  std::string type;               // the event-type header
+  std::string value;              // the message value (JSON)
+  std::optional<std::string> key; // the message key; absent: the order id (a dialect's must be one per order)
 };
 
-// nullopt when `format` has no event for `type`; invalid_argument when the
-// payload is not a canonical envelope.
+// The message of an event in `format` (nullopt: the format has none for
+// `type`).
 sdk::Result<std::optional<EncodedEvent>> encodeEvent(EventFormat format, const std::string &type,
                                                      const std::string &canonical_payload);
 

@@ -141,10 +141,11 @@ std::vector<storage::OutboxRow> OutboxRelay::holdBack(Poco::Data::Session &s, st
 bool OutboxRelay::produce(size_t slot, const std::string &topic, const storage::OutboxRow &row,
                           const EncodedEvent &event) {
   static const char kContentType[] = "application/json";
+  const std::string &key = event.key ? *event.key : row.aggregate_id; // a dialect's key is one per order too
   for (;;) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
         producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(row.aggregate_id.data(), row.aggregate_id.size()),
+        RD_KAFKA_V_KEY(key.data(), key.size()),
         RD_KAFKA_V_VALUE(const_cast<char *>(event.value.data()), event.value.size()),
         RD_KAFKA_V_HEADER("event-id", row.event_id.data(), static_cast<ssize_t>(row.event_id.size())),
         RD_KAFKA_V_HEADER("event-type", event.type.data(), static_cast<ssize_t>(event.type.size())),

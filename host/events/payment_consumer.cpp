@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "auth/auth_util.hpp"
 #include "core/checkout_service.hpp"
 #include "core/core_plugins.hpp"
 #include "core/payment_reactor.hpp"
@@ -37,6 +38,13 @@ void onRebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
 }
 
 std::string topicOf(const rd_kafka_message_t &m) { return m.rkt != nullptr ? rd_kafka_topic_name(m.rkt) : ""; }
+
+std::string derivedEventId(const std::string &topic, std::string_view value) {
+  std::string material = topic;
+  material.push_back('\0');
+  material.append(value);
+  return "sha256:" + auth::hexLower(auth::sha256(material));
+}
 
 sdk::InboundMessage inbound(const rd_kafka_message_t &m) {
   sdk::InboundMessage in;
@@ -158,7 +166,8 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
     return deadLetter(m, topic, "no consume route for topic " + topic);
   }
   const std::string_view value(m.payload != nullptr ? static_cast<const char *>(m.payload) : "", m.len);
-  auto parsed = core::parsePaymentEvent(*route->payment, inbound(m), value);
+  auto parsed = route->dialect != nullptr ? core::parseDialectEvent(*route->dialect, inbound(m), value)
+                                          : core::parsePaymentEvent(*route->payment, inbound(m), value);
   if (!parsed.ok()) {
     if (parsed.error().retryable) {
       log::warn("kafka consumer: payment plugin failed; will retry",
@@ -172,10 +181,18 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
     return Verdict::done;
   }
   sdk::PaymentEvent event = *parsed->event;
-  if (event.source.empty()) event.source = route->payment->id();
+  plugins::PluginInstance &reader = route->reader();
+  if (event.source.empty()) event.source = reader.id();
+  // A message that names no event (seed 002's {type, order_id, amount}) is
+  // known by its content: a redelivery, or the producer sending it again,
+  // is then a duplicate, applied once.
+  if (event.eventId.empty()) event.eventId = derivedEventId(topic, value);
+  // A dialect's events may settle only orders no payment instance of ours
+  // owns (checkout.payment: none); "dialect:<id>" never names one.
+  const std::string via = route->dialect != nullptr ? "dialect:" + reader.id() : reader.id();
   sdk::Result<core::ApplyOutcome> applied = sdk::internalError("not applied");
   try {
-    applied = reactor_.apply(event, "kafka:" + route->payment->id(), route->payment->id());
+    applied = reactor_.apply(event, "kafka:" + reader.id(), via);
   } catch (const std::exception &e) {
     applied = sdk::internalError(e.what());
   }

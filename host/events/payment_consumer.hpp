@@ -42,9 +42,13 @@ class PaymentReactor;
 
 namespace orders::host::events {
 
+// Who reads a topic's messages: a payment plugin instance, or a dialect
+// (events.consume[].dialect: the replaced service's payment messages).
 struct ConsumeRoute {
   std::string topic;
   plugins::PluginInstance *payment = nullptr;
+  plugins::PluginInstance *dialect = nullptr;
+  plugins::PluginInstance &reader() const { return dialect != nullptr ? *dialect : *payment; }
 };
 
 struct ConsumerOptions {

@@ -25,6 +25,9 @@ core::CheckoutRequest requestFrom(const Json::Value &body, const std::string &us
   }
   r.shipping_address = body.isMember("shippingAddress") ? body["shippingAddress"] : Json::Value(Json::nullValue);
   r.customer = body.isMember("customer") ? body["customer"] : Json::Value(Json::nullValue);
+  r.billing_address = body.isMember("billingAddress") ? body["billingAddress"] : Json::Value(Json::nullValue);
+  r.metadata = body.isMember("metadata") ? body["metadata"] : Json::Value(Json::nullValue);
+  r.pay_later = body["payLater"].asBool();
   if (r.customer.isObject() && r.customer["email"].isString() && !r.email) r.email = r.customer["email"].asString();
   return r;
 }

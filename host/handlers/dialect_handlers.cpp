@@ -18,19 +18,27 @@ namespace orders::host::handlers {
 
 namespace {
 
-// The principals of dialect requests in progress, by call id.
+// A dialect request in progress: who made it, and whether its route is
+// public (an auth group listing "public": single-order reads without
+// credentials).
+struct Caller {
+  std::optional<auth::Principal> principal;
+  bool public_read = false;
+};
+
+// The callers of dialect requests in progress, by call id.
 class CallTable {
 public:
-  void put(const std::string &id, std::optional<auth::Principal> p) {
+  void put(const std::string &id, Caller c) {
     std::lock_guard<std::mutex> lock(mutex_);
-    calls_[id] = std::move(p);
+    calls_[id] = std::move(c);
   }
   void erase(const std::string &id) {
     std::lock_guard<std::mutex> lock(mutex_);
     calls_.erase(id);
   }
-  // nullopt: no such call; else the call's principal (itself optional).
-  std::optional<std::optional<auth::Principal>> find(const std::string &id) const {
+  // nullopt: no such call.
+  std::optional<Caller> find(const std::string &id) const {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = calls_.find(id);
     if (it == calls_.end()) return std::nullopt;
@@ -39,7 +47,7 @@ public:
 
 private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::optional<auth::Principal>> calls_;
+  std::unordered_map<std::string, Caller> calls_;
 };
 
 CallTable &calls() {
@@ -50,7 +58,7 @@ CallTable &calls() {
 // Registers a call for the lifetime of one handle().
 class CallScope {
 public:
-  CallScope(std::string id, std::optional<auth::Principal> p) : id_(std::move(id)) { calls().put(id_, std::move(p)); }
+  CallScope(std::string id, Caller c) : id_(std::move(id)) { calls().put(id_, std::move(c)); }
   ~CallScope() { calls().erase(id_); }
   CallScope(const CallScope &) = delete;
   CallScope &operator=(const CallScope &) = delete;
@@ -63,22 +71,25 @@ using HandlerFn = http::Response (*)(app::AppContext &, http::Request &);
 
 struct CoreOp {
   const char *method;
-  const char *pattern; // the canonical route it stands for
+  const char *pattern; // the canonical route it stands for (or would, for dialect-only ops)
   HandlerFn handler;
+  bool single_read = false; // a public route may call it without credentials
 };
 
 const std::map<std::string, CoreOp> &coreOps() {
   static const std::map<std::string, CoreOp> ops = {
       {"checkout", {"POST", "/api/orders", &checkout}},
       {"createForUser", {"POST", "/internal/orders", &internalCreateOrder}},
-      {"get", {"GET", "/api/orders/:id", &getOrder}},
-      {"getByNumber", {"GET", "/api/orders/number/:orderNumber", &getOrderByNumber}},
+      {"get", {"GET", "/api/orders/:id", &getOrder, true}},
+      {"getByNumber", {"GET", "/api/orders/number/:orderNumber", &getOrderByNumber, true}},
+      {"getByNumericId", {"GET", "/api/orders/numeric/:numericId", &getOrderByNumericId, true}},
       {"list", {"GET", "/api/orders", &listOrdersPaged}},
       {"adminList", {"GET", "/api/admin/orders", &adminListOrders}},
       {"adminGet", {"GET", "/api/admin/orders/:id", &adminGetOrder}},
       {"history", {"GET", "/api/orders/:id/history", &orderHistory}},
       {"invoice", {"GET", "/api/orders/:id/invoice", &orderInvoice}},
       {"retryPayment", {"POST", "/api/orders/:id/payment", &retryPayment}},
+      {"refreshPayment", {"POST", "/api/orders/:id/payment/refresh", &refreshPayment}},
       {"cancel", {"POST", "/api/orders/:id/cancel", &cancelOrder}},
       {"setStatus", {"PUT", "/api/orders/:id/status", &setStatus}},
       {"setShippingCost", {"PUT", "/api/orders/:id/shipping-cost", &setShippingCost}},
@@ -154,7 +165,8 @@ struct MountedRoute {
   plugins::PluginInstance *instance;
   sdk::DialectRoute route;
   std::optional<std::vector<std::string>> schemes; // nullopt: every enabled scheme, host order
-  bool required = true;                            // false: "none" is in the list
+  bool required = true;                            // false: "none" or "public" is in the list
+  bool public_read = false;                        // "public" is in the list
 };
 
 // A process-unique call id without a syscall (a UUID reads /dev/urandom):
@@ -188,7 +200,9 @@ http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::R
     a.path_and_query = req.path + (req.query.empty() ? "" : "?" + req.query);
     a.headers = req.headers;
     a.body = req.body;
-    auto result = m.schemes ? ctx.auth->authenticate(a, *m.schemes) : ctx.auth->authenticate(a);
+    auto result = !m.schemes           ? ctx.auth->authenticate(a)
+                  : m.schemes->empty() ? sdk::Result<std::optional<auth::Principal>>(std::nullopt)
+                                       : ctx.auth->authenticate(a, *m.schemes);
     if (result.ok() && result.value())
       principal = *result.value();
     else if (m.required)
@@ -200,7 +214,7 @@ http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::R
 
   const auto &table = m.instance->methods<orders_dialect_v1_t>();
   sdk::Result<sdk::DialectResponse> answer = [&] {
-    CallScope scope(d.callId, principal);
+    CallScope scope(d.callId, Caller{principal, m.public_read});
     return m.instance->call<sdk::DialectResponse>("handle", table.handle, d, req.body);
   }();
   if (!answer.ok()) {
@@ -244,16 +258,28 @@ sdk::Status mountDialects(app::AppContext &ctx, http::Router &router) {
         return sdk::invalidArgument(label + ": route " + route.method + " " + route.path + ": path must start with /");
       MountedRoute m{instance, route, std::nullopt, route.auth != "none"};
       if (groups.isObject() && groups.isMember(route.auth)) {
-        m.schemes = stringsOf(groups[route.auth]);
-        for (const std::string &s : *m.schemes)
-          if (s == "none") m.required = false;
-        if (!ctx.auth) return sdk::invalidArgument(label + ": auth group " + route.auth + ": no auth is configured");
+        m.schemes.emplace();
+        for (const std::string &s : stringsOf(groups[route.auth])) {
+          if (s == "none" || s == "public") m.required = false;
+          if (s == "public")
+            m.public_read = true; // not a scheme: the host's authenticator never sees it
+          else
+            m.schemes->push_back(s);
+        }
+        if (m.public_read)
+          log::warn("dialect route is PUBLIC: single orders are read without credentials (auth group lists "
+                    "\"public\")",
+                    {{"dialect", instance->id()}, {"method", route.method}, {"path", path}, {"group", route.auth}});
+        if (!ctx.auth && !m.schemes->empty())
+          return sdk::invalidArgument(label + ": auth group " + route.auth + ": no auth is configured");
         if (auto ok = ctx.auth->checkSchemes(*m.schemes); !ok.ok())
           return sdk::invalidArgument(label + ": auth group " + route.auth + ": " + ok.error().message);
       }
-      // Without the canonical API a dialect may answer GET /health in its service's words.
-      if (route.method == "GET" && path == "/health" && !ctx.config["http"].get("canonical_api", true).asBool())
-        router.remove("GET", "/health");
+      // Without the canonical API a dialect may answer GET /health and GET
+      // /v1/_info in its service's words (/health/ready and /metrics stay).
+      if (route.method == "GET" && (path == "/health" || path == "/v1/_info") &&
+          !ctx.config["http"].get("canonical_api", true).asBool())
+        router.remove("GET", path);
       const http::Router::Match clash = router.match(route.method, path);
       if (clash.route != nullptr && clash.route->pattern == path)
         return sdk::invalidArgument(label + ": route " + route.method + " " + path +
@@ -271,12 +297,22 @@ orders_status_t dialectCoreCall(app::AppContext &ctx, std::string_view request, 
   auto parsed = sdk::decode<sdk::CoreCall>(request);
   if (!parsed.ok()) return sdk::failInto(out, parsed.error());
   const sdk::CoreCall &call = parsed.value();
-  auto principal = calls().find(call.call);
-  if (!principal)
+  auto caller = calls().find(call.call);
+  if (!caller)
     return sdk::failInto(out, sdk::unauthenticated("core call: " + call.call +
                                                    " names no dialect request in progress (pass request.callId)"));
   auto op = coreOps().find(call.op);
   if (op == coreOps().end()) return sdk::failInto(out, sdk::invalidArgument("core call: unknown op '" + call.op + "'"));
+  std::optional<auth::Principal> principal = caller->principal;
+  if (!principal && caller->public_read && op->second.single_read) {
+    // A public route (config said so, and start-up warned): the read runs
+    // with the rights of the service itself, for this one order.
+    auth::Principal anyone;
+    anyone.subject = "public";
+    anyone.role = auth::Role::internal;
+    anyone.scheme = "public";
+    principal = anyone;
+  }
   auto path = fillPattern(op->second.pattern, call.params);
   if (!path.ok()) return sdk::failInto(out, path.error());
 
@@ -293,7 +329,7 @@ orders_status_t dialectCoreCall(app::AppContext &ctx, std::string_view request, 
   if (!payload.empty() && !req.headers.count("content-type")) req.headers["content-type"] = "application/json";
   req.body = std::string(payload);
   req.request_id = call.call;
-  req.preauthenticated = *principal;
+  req.preauthenticated = principal;
 
   http::Response res = runOp(ctx, op->second, req);
   sdk::CoreAnswer meta;

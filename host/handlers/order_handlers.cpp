@@ -160,6 +160,26 @@ http::Response getOrderByNumber(app::AppContext &ctx, http::Request &req) {
   return http::Response::json(200, orderViewJson(*view));
 }
 
+// Dialects only (core op getByNumericId): no canonical route serves it.
+http::Response getOrderByNumericId(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const std::string &text = req.param("numericId");
+  int64_t seq = 0;
+  try {
+    size_t used = 0;
+    seq = std::stoll(text, &used);
+    if (used != text.size()) seq = 0;
+  } catch (...) {
+    seq = 0;
+  }
+  if (seq <= 0)
+    throw http::ApiError("invalid_argument", "numericId: must be a positive integer, got '" + text + "'",
+                         {{"/numericId", "must be a positive integer"}});
+  auto view = ctx.core->orders().getByNumericId(seq);
+  if (!view || !maySee(p, view->order)) throw http::ApiError("not_found", "order " + text + " not found");
+  return http::Response::json(200, orderViewJson(*view));
+}
+
 http::Response orderHistory(app::AppContext &ctx, http::Request &req) {
   const auth::Principal p = requirePrincipal(ctx, req);
   const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
@@ -206,6 +226,18 @@ http::Response retryPayment(app::AppContext &ctx, http::Request &req) {
     if (!result.ok()) raise(result.error());
     return http::Response::json(200, orderViewJson(result.value()));
   });
+}
+
+// Dialects only (core op refreshPayment): asks the provider about the
+// order's latest payment now; the buyer or an admin.
+http::Response refreshPayment(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const core::OrderView view = visibleOrder(ctx, p, req.param("id"));
+  if (p.role != auth::Role::admin && view.order.user_id != p.subject)
+    throw http::ApiError("forbidden", "only the buyer may confirm the payment");
+  auto result = ctx.core->orders().refreshPayment(view.order.id);
+  if (!result.ok()) raise(result.error());
+  return http::Response::json(200, orderViewJson(result.value()));
 }
 
 http::Response cancelOrder(app::AppContext &ctx, http::Request &req) {

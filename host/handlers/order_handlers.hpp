@@ -16,6 +16,8 @@ http::Response adminListOrders(app::AppContext &ctx, http::Request &req);
 http::Response getOrder(app::AppContext &ctx, http::Request &req);
 http::Response adminGetOrder(app::AppContext &ctx, http::Request &req);
 http::Response getOrderByNumber(app::AppContext &ctx, http::Request &req);
+http::Response getOrderByNumericId(app::AppContext &ctx, http::Request &req);
+http::Response refreshPayment(app::AppContext &ctx, http::Request &req);
 http::Response orderHistory(app::AppContext &ctx, http::Request &req);
 http::Response orderInvoice(app::AppContext &ctx, http::Request &req);
 http::Response retryPayment(app::AppContext &ctx, http::Request &req);

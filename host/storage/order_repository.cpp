@@ -38,7 +38,39 @@ std::optional<std::string> OrderRepository::idByNumber(Poco::Data::Session &s, c
   return std::nullopt;
 }
 
-void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const std::string &actor) {
+std::optional<std::string> OrderRepository::idBySeq(Poco::Data::Session &s, int64_t seq) {
+  Rows r(db_.query(s, "SELECT id FROM orders WHERE seq = CAST($1 AS BIGINT)", std::to_string(seq)));
+  if (!r.valid()) return std::nullopt;
+  return r.str("id");
+}
+
+std::vector<int64_t> OrderRepository::drawSeqs(Poco::Data::Session &s, int count) {
+  std::vector<int64_t> out;
+  if (count <= 0) return out;
+  if (db_.engine() == Engine::postgres) {
+    Rows r(db_.query(s, "SELECT nextval('orders_seq') AS v FROM generate_series(1, CAST($1 AS INTEGER))",
+                     std::to_string(count)));
+    for (; r.valid(); r.next())
+      out.push_back(r.i64("v"));
+  } else {
+    Rows r(db_.query(s, "UPDATE order_seq SET last_value = last_value + CAST($1 AS INTEGER) RETURNING last_value AS v",
+                     std::to_string(count)));
+    const int64_t last = r.valid() ? r.i64("v") : 0;
+    for (int64_t v = last - count + 1; v <= last; ++v)
+      out.push_back(v);
+  }
+  if (static_cast<int>(out.size()) != count || out.front() <= 0)
+    throw std::runtime_error("order numeric ids: could not draw " + std::to_string(count) + " values");
+  return out;
+}
+
+void OrderRepository::insert(Poco::Data::Session &s, const core::Order &given, const std::string &actor) {
+  core::Order drawn;
+  if (given.seq <= 0) { // callers that did not draw ahead (tests, tools): one more round trip
+    drawn = given;
+    drawn.seq = drawSeqs(s, 1).front();
+  }
+  const core::Order &o = given.seq > 0 ? given : drawn;
   std::string status = core::statusName(o.status);
   auto seller = nullable(o.seller_id);
   auto address = nullableJson(o.shipping_address);
@@ -46,11 +78,12 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &o, const
   auto pay = nullable(o.payment_instance);
   auto ship = nullable(o.shipping_instance);
   int refund = o.refund_required ? 1 : 0;
-  static const std::string insert_order = std::string("INSERT INTO orders (") + kOrderColumns +
-                                          ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)";
+  static const std::string insert_order =
+      std::string("INSERT INTO orders (") + kOrderColumns +
+      ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)";
   db_.write(s, insert_order, o.id, o.order_number, o.checkout_id, o.user_id, seller, status, o.currency,
             o.subtotal_minor, o.shipping_minor, o.total_minor, address, customer, pay, ship, refund, o.version,
-            o.created_at_ms, o.updated_at_ms);
+            o.created_at_ms, o.updated_at_ms, o.seq, nullableJson(o.billing_address), nullableJson(o.metadata));
   static const std::string insert_item = std::string("INSERT INTO order_items (order_id, ") + kItemColumns +
                                          ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)";
   for (const core::OrderItem &item : o.items)

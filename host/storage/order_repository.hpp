@@ -41,6 +41,12 @@ public:
   // The id of the order whose id or order number is `key` / whose number is `number`.
   std::optional<std::string> idByIdOrNumber(Poco::Data::Session &s, const std::string &key);
   std::optional<std::string> idByNumber(Poco::Data::Session &s, const std::string &number);
+  // The order with numeric id `seq` (migration 0008).
+  std::optional<std::string> idBySeq(Poco::Data::Session &s, int64_t seq);
+  // `count` fresh numeric ids for orders about to be inserted (one round
+  // trip; a sequence on PostgreSQL, the order_seq row on SQLite, which must
+  // run inside a transaction).
+  std::vector<int64_t> drawSeqs(Poco::Data::Session &s, int count);
   std::vector<core::Order> findByCheckout(Poco::Data::Session &s, const std::string &checkout_id);
   std::vector<core::Order> list(Poco::Data::Session &s, const OrderFilter &filter);
   // How many orders match `filter` (its cursor, limit and offset ignored).

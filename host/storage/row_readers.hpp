@@ -17,7 +17,7 @@ namespace orders::host::storage {
 inline constexpr const char *kOrderColumns =
     "id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, "
     "total_minor, shipping_address, customer, payment_instance, shipping_instance, refund_required, version, "
-    "created_at_ms, updated_at_ms";
+    "created_at_ms, updated_at_ms, seq, billing_address, metadata";
 inline constexpr const char *kItemColumns = "line_no, product_id, variant_id, seller_id, title, quantity, "
                                             "unit_price_minor, line_total_minor, attributes, image_url";
 inline constexpr const char *kPaymentColumns =
@@ -51,6 +51,9 @@ template <class Row> core::Order readOrder(Row &r) {
   o.version = r.i64("version");
   o.created_at_ms = r.i64("created_at_ms");
   o.updated_at_ms = r.i64("updated_at_ms");
+  o.seq = r.i64("seq");
+  o.billing_address = parseOrNull(r.optStr("billing_address"));
+  o.metadata = parseOrNull(r.optStr("metadata"));
   return o;
 }
 

@@ -3,6 +3,7 @@
 //   postgresql://user:pass@host:5432/db?sslmode=require  -> connector "postgresql",
 //       "host=host port=5432 user=user password=pass dbname=db sslmode=require"
 //   postgres://...                                        -> same
+//   postgresql+psycopg://... (SQLAlchemy, any known driver) -> same
 //   sqlite:///abs/path.db   sqlite://relative/path.db     -> connector "sqlite", the path
 //   sqlite::memory:                                       -> an in-memory database
 //
@@ -12,7 +13,9 @@
 // the host and in-tree plugins.
 #pragma once
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -48,13 +51,29 @@ inline sdk::Result<Target> parse(std::string_view url) {
     return Target{"sqlite", path};
   }
   std::string_view rest;
-  if (startsWith("postgresql://"))
+  // SQLAlchemy names its driver after a '+' (postgresql+psycopg://,
+  // postgresql+psycopg2://, postgresql+asyncpg://...): the same server
+  // address, so a Python service's DSN is reused as is.
+  if (startsWith("postgresql+") || startsWith("postgres+")) {
+    const size_t scheme_end = url.find("://");
+    const std::string_view driver =
+        url.substr(url.find('+') + 1,
+                   scheme_end == std::string_view::npos ? std::string_view::npos : scheme_end - url.find('+') - 1);
+    static constexpr std::string_view kDrivers[] = {"psycopg", "psycopg2", "psycopg2cffi", "asyncpg", "pg8000"};
+    if (scheme_end == std::string_view::npos ||
+        std::find(std::begin(kDrivers), std::end(kDrivers), driver) == std::end(kDrivers))
+      return sdk::invalidArgument("database url '" + std::string(url) + "': unknown SQLAlchemy driver '" +
+                                  std::string(driver) + "' (known: psycopg, psycopg2, psycopg2cffi, asyncpg, pg8000)");
+    rest = url.substr(scheme_end + 3);
+  } else if (startsWith("postgresql://")) {
     rest = url.substr(13);
-  else if (startsWith("postgres://"))
+  } else if (startsWith("postgres://")) {
     rest = url.substr(11);
-  else
+  } else {
     return sdk::invalidArgument("database url '" + std::string(url) +
-                                "': expected postgresql://user:pass@host:port/db or sqlite:///path");
+                                "': expected postgresql://user:pass@host:port/db (postgresql+psycopg:// too) or "
+                                "sqlite:///path");
+  }
 
   std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {

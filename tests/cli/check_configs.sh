@@ -9,6 +9,8 @@ fail=0
 export ORDER_DATABASE_URL=postgresql://orders@127.0.0.1:5432/orders SERVICE_SECRET=check-only GATEWAY_SECRET_KEY=check-only
 export INTERNAL_API_TOKEN=check-only AUTH0_DOMAIN=tenant.example INVENTORY_INTERNAL_API_TOKEN=check-only \
   PAYMENT_INTERNAL_API_TOKEN=check-only
+export POSTGRES_DSN=postgresql+psycopg://postgres:postgres@127.0.0.1:5432/appdb JWT_SECRET=check-only SVC_INTERNAL_KEY=check-only
+export DATABASE_URL=postgresql://orders@127.0.0.1:5432/orders INVENTORY_SERVICE_TOKEN=check-only PAYMENT_SERVICE_TOKEN=check-only
 for f in "$src"/config/*.yaml "$src"/config/*.json "$src"/config/seeds/*.yaml; do
   [ -e "$f" ] || continue
   if out=$("$bin" --check-config --config "$f" 2>&1); then

@@ -236,7 +236,7 @@ public:
     o.extra_yaml += "kafka:\n  bootstrap_servers: \"" + kafka.bootstrap() +
                     "\"\n  relay: { idle_poll_ms: 20 }\n  consumer: { enabled: false }\n"
                     "events:\n  publish:\n    - { topic: order.events, types: [order.created], format: "
-                    "order_created_v1 }\n";
+                    "canonical }\n";
     ServerProcess server(db, o);
     CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
 
@@ -265,14 +265,15 @@ public:
     CPPUNIT_ASSERT(
         eventually([&] { return redis.execute<Poco::Int64>(Poco::Redis::Command::exists("cart:" + email)) == 0; }));
 
-    // order.created on order.events in seed 002's shape.
+    // order.created on order.events (canonical here; seed 002's own shape is
+    // the fastapi-shop dialect's, tests/e2e/seed_fastapi_test.cpp).
     const auto created = orders::testing::readTopic(kafka.bootstrap(), "order.events", 1);
     CPPUNIT_ASSERT_EQUAL(size_t(1), created.size());
     const Json::Value event = orders::sdk::parseJson(created[0].value);
     CPPUNIT_ASSERT_EQUAL(std::string("order.created"), event["type"].asString());
-    CPPUNIT_ASSERT_EQUAL(order["id"].asString(), event["order_id"].asString());
-    CPPUNIT_ASSERT_EQUAL(email, event["user_email"].asString());
-    CPPUNIT_ASSERT_EQUAL(order["totalMinor"].asInt64(), event["amount_cents"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(order["id"].asString(), event["orderId"].asString());
+    CPPUNIT_ASSERT_EQUAL(email, event["data"]["customer"]["email"].asString());
+    CPPUNIT_ASSERT_EQUAL(order["totalMinor"].asInt64(), event["data"]["totalMinor"].asInt64());
 
     // Paid: stock committed in the Catalog with the same body; nothing released.
     pay(server, order, "pay-ana");

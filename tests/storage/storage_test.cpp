@@ -15,6 +15,7 @@
 
 #include "core/invoice_service.hpp"
 #include "domain/order.hpp"
+#include "orders/sdk/json.hpp"
 #include "storage/database.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/migrations.hpp"
@@ -33,6 +34,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(migrationsApplyOnceAndRecordVersions);
   CPPUNIT_TEST(failedMigrationLeavesDatabaseUnchanged);
   CPPUNIT_TEST(orderRoundTripsWithItemsAndSnapshots);
+  CPPUNIT_TEST(numericIdsAreDrawnInOrderAndFindTheOrder);
   CPPUNIT_TEST(transitionWritesHistoryAndOutboxTogether);
   CPPUNIT_TEST(illegalTransitionWritesNothing);
   CPPUNIT_TEST(sideEffectMovesOutsideTheTableWriteNothing);
@@ -53,9 +55,9 @@ public:
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
-    // 0006_outbox_claims, 0007_service_auth_replays
-    CPPUNIT_ASSERT_EQUAL(7, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(7), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata
+    CPPUNIT_ASSERT_EQUAL(9, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(9), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
@@ -94,6 +96,44 @@ public:
     CPPUNIT_ASSERT(!back->items.at(0).variant_id.has_value());
     CPPUNIT_ASSERT(repo.findByNumber(**lease, o.order_number).has_value());
     CPPUNIT_ASSERT(!repo.find(**lease, "nope").has_value());
+  }
+
+  // Migration 0008/0009: each order gets the next numeric id (drawn ahead by
+  // the checkout, or at insert), stored, found again, and in the event; the
+  // billing address and metadata round trip.
+  void numericIdsAreDrawnInOrderAndFindTheOrder() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    std::vector<int64_t> drawn;
+    db_->transaction([&](Poco::Data::Session &s) { drawn = repo.drawSeqs(s, 3); });
+    CPPUNIT_ASSERT_EQUAL(size_t(3), drawn.size());
+    CPPUNIT_ASSERT(drawn[0] > 0 && drawn[1] == drawn[0] + 1 && drawn[2] == drawn[1] + 1);
+    core::Order a = sampleOrder("u1", 1790000000123);
+    a.seq = drawn[1];
+    a.billing_address["line1"] = "9 Elm St";
+    a.metadata["notes"] = "gift";
+    core::Order b = sampleOrder("u1", 1790000000124); // seq 0: drawn at insert
+    db_->transaction([&](Poco::Data::Session &s) {
+      repo.insert(s, a, "user:u1");
+      repo.insert(s, b, "user:u1");
+    });
+    auto lease = db_->lease();
+    CPPUNIT_ASSERT_EQUAL(a.id, repo.idBySeq(**lease, drawn[1]).value());
+    const auto back_b = repo.find(**lease, b.id);
+    CPPUNIT_ASSERT(back_b->seq > drawn[2]);
+    CPPUNIT_ASSERT_EQUAL(b.id, repo.idBySeq(**lease, back_b->seq).value());
+    CPPUNIT_ASSERT(!repo.idBySeq(**lease, drawn[0]).has_value()); // drawn, never used: no order
+    const auto back_a = repo.find(**lease, a.id);
+    CPPUNIT_ASSERT_EQUAL(drawn[1], back_a->seq);
+    CPPUNIT_ASSERT_EQUAL(std::string("9 Elm St"), back_a->billing_address["line1"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("gift"), back_a->metadata["notes"].asString());
+    CPPUNIT_ASSERT(back_b->billing_address.isNull() && back_b->metadata.isNull());
+    const Json::Value json = core::orderJson(*back_a);
+    CPPUNIT_ASSERT_EQUAL(Json::Int64(drawn[1]), json["numericId"].asInt64());
+    CPPUNIT_ASSERT(!core::orderJson(*back_b).isMember("billingAddress"));
+    const auto events = storage::OutboxRepository().page(**lease, 0, 10, true, b.id);
+    CPPUNIT_ASSERT_EQUAL(Json::Int64(back_b->seq),
+                         orders::sdk::parseJson(events.at(0).payload)["data"]["numericId"].asInt64());
   }
 
   void transitionWritesHistoryAndOutboxTogether() {

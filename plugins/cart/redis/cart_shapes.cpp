@@ -61,6 +61,42 @@ Json::Value parseAnyRoot(std::string_view text) {
   return root;
 }
 
+Result<StockLine> lineFromJson(const Json::Value &item, const JsonShape &shape, const std::string &at) {
+  auto bad = [&](const JsonPointer &field, const std::string &why) {
+    return invalidArgument(at + field.text() + ": " + why);
+  };
+  if (!item.isObject()) return invalidArgument(at + ": expected object");
+  StockLine line;
+
+  const Json::Value *product = shape.productId.find(item);
+  if (absent(product)) return bad(shape.productId, "missing");
+  std::optional<std::string> product_id = idText(*product);
+  if (!product_id) return bad(shape.productId, "expected string or integer");
+  if (product_id->empty()) return bad(shape.productId, "must not be empty");
+  line.productId = std::move(*product_id);
+
+  const Json::Value *quantity = shape.quantity.find(item);
+  if (absent(quantity)) return bad(shape.quantity, "missing");
+  if (!quantity->isIntegral() || !quantity->isInt64()) return bad(shape.quantity, "expected integer");
+  line.quantity = quantity->asInt64();
+  if (line.quantity <= 0) return bad(shape.quantity, "must be > 0, got " + std::to_string(line.quantity));
+
+  // Optional identifiers: null, "" or absent leave the field unset.
+  auto optionalId = [&](const JsonPointer &field, std::optional<std::string> &out) -> Status {
+    const Json::Value *value = field.find(item);
+    if (absent(value)) return Status();
+    std::optional<std::string> id = idText(*value);
+    if (!id) return bad(field, "expected string, integer or null");
+    if (!id->empty()) out = std::move(id);
+    return Status();
+  };
+  if (Status st = optionalId(shape.variantId, line.variantId); !st.ok()) return st.error();
+  if (shape.sellerId) {
+    if (Status st = optionalId(*shape.sellerId, line.sellerId); !st.ok()) return st.error();
+  }
+  return line;
+}
+
 } // namespace
 
 Result<Cart> cartFromJson(std::string_view text, const JsonShape &shape, const std::string &what) {
@@ -86,41 +122,9 @@ Result<Cart> cartFromJson(std::string_view text, const JsonShape &shape, const s
   }
 
   for (Json::ArrayIndex i = 0; i < lines->size(); ++i) {
-    const Json::Value &item = (*lines)[i];
-    const std::string at = lines_at + "/" + std::to_string(i);
-    auto bad = [&](const JsonPointer &field, const std::string &why) {
-      return invalidArgument(what + ": " + at + field.text() + ": " + why);
-    };
-    if (!item.isObject()) return invalidArgument(what + ": " + at + ": expected object");
-    StockLine line;
-
-    const Json::Value *product = shape.productId.find(item);
-    if (absent(product)) return bad(shape.productId, "missing");
-    std::optional<std::string> product_id = idText(*product);
-    if (!product_id) return bad(shape.productId, "expected string or integer");
-    if (product_id->empty()) return bad(shape.productId, "must not be empty");
-    line.productId = std::move(*product_id);
-
-    const Json::Value *quantity = shape.quantity.find(item);
-    if (absent(quantity)) return bad(shape.quantity, "missing");
-    if (!quantity->isIntegral() || !quantity->isInt64()) return bad(shape.quantity, "expected integer");
-    line.quantity = quantity->asInt64();
-    if (line.quantity <= 0) return bad(shape.quantity, "must be > 0, got " + std::to_string(line.quantity));
-
-    // Optional identifiers: null, "" or absent leave the field unset.
-    auto optionalId = [&](const JsonPointer &field, std::optional<std::string> &out) -> Status {
-      const Json::Value *value = field.find(item);
-      if (absent(value)) return Status();
-      std::optional<std::string> id = idText(*value);
-      if (!id) return bad(field, "expected string, integer or null");
-      if (!id->empty()) out = std::move(id);
-      return Status();
-    };
-    if (Status st = optionalId(shape.variantId, line.variantId); !st.ok()) return st.error();
-    if (shape.sellerId) {
-      if (Status st = optionalId(*shape.sellerId, line.sellerId); !st.ok()) return st.error();
-    }
-    cart.lines.push_back(std::move(line));
+    auto line = lineFromJson((*lines)[i], shape, what + ": " + lines_at + "/" + std::to_string(i));
+    if (!line.ok()) return line.error();
+    cart.lines.push_back(std::move(line).value());
   }
   return cart;
 }
@@ -138,6 +142,23 @@ Result<Cart> cartFromHash(const std::vector<std::pair<std::string, std::string>>
       if (!variant.empty()) line.variantId = std::move(variant);
     }
     if (line.productId.empty()) return invalidArgument(at + ": empty product id");
+    const bool json_value =
+        shape.values == HashValues::json ||
+        (shape.values == HashValues::detect && value.find_first_not_of(" \t\r\n") != std::string::npos &&
+         value[value.find_first_not_of(" \t\r\n")] == '{');
+    if (json_value) { // seed 002: the line's own document; the field is only its key
+      Json::Value doc;
+      try {
+        doc = parseAnyRoot(value);
+      } catch (const DecodeError &e) {
+        return invalidArgument(at + ": " + e.what());
+      }
+      if (!doc.isObject()) return invalidArgument(at + ": value: expected a JSON object");
+      auto parsed = lineFromJson(doc, shape.lines, at + ": value ");
+      if (!parsed.ok()) return parsed.error();
+      cart.lines.push_back(std::move(parsed).value());
+      continue;
+    }
     const std::optional<int64_t> quantity = parseInteger(value);
     if (!quantity) return invalidArgument(at + ": quantity '" + value.substr(0, 40) + "' is not an integer");
     if (*quantity <= 0) return invalidArgument(at + ": quantity must be > 0, got " + std::to_string(*quantity));

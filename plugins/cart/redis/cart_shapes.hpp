@@ -5,7 +5,9 @@
 //   json  a string holding [{...}, ...] or {"items": [{...}, ...]}; each
 //         line's fields found by JSON pointers (seed 002: product_id, qty)
 //   hash  field = product id (or "productId<separator>variantId"),
-//         value = quantity as a decimal integer
+//         value = quantity as a decimal integer; or field = any key, value =
+//         a JSON line document (seed 002 upstream: {product_id, qty,
+//         unit_price_cents, title})
 //
 // Errors are invalid_argument values starting with `what` (e.g. "redis key
 // 'cart:a@x.io'") and naming the JSON pointer ("/items/2/qty") or the hash
@@ -34,8 +36,16 @@ struct JsonShape {
   std::optional<JsonPointer> sellerId; // read only when configured
 };
 
+// What a hash field's value holds: a decimal quantity, or a JSON line
+// document read with the JsonShape's line pointers (seed 002's
+// {product_id, qty, unit_price_cents, title}); detect: a value starting
+// with '{' is a document, anything else a quantity.
+enum class HashValues { detect, quantity, json };
+
 struct HashShape {
-  std::string separator; // "" = the whole field is the product id
+  std::string separator; // "" = the whole field is the product id (quantity values)
+  HashValues values = HashValues::detect;
+  JsonShape lines; // the line pointers for JSON values
 };
 
 // The lines of a JSON value. `null`, [] and a null lines member are a cart

@@ -46,6 +46,7 @@ struct RedisCartConfig {
   std::optional<std::string> variant_id_pointer;
   std::optional<std::string> seller_id_pointer;
   std::optional<std::string> hash_variant_separator;
+  std::optional<std::string> hash_values;
   std::optional<bool> clear_after_checkout;
   std::optional<int64_t> pool_size;
   std::optional<int64_t> timeout_ms;
@@ -60,6 +61,7 @@ struct RedisCartConfig {
     v("variant_id_pointer", variant_id_pointer);
     v("seller_id_pointer", seller_id_pointer);
     v("hash_variant_separator", hash_variant_separator);
+    v("hash_values", hash_values);
     v("clear_after_checkout", clear_after_checkout);
     v("pool_size", pool_size);
     v("timeout_ms", timeout_ms);
@@ -140,6 +142,16 @@ public:
       s.json.sellerId = std::move(seller);
     }
     s.hash.separator = config.hash_variant_separator.value_or(kHashVariantSeparator);
+    const std::string values = config.hash_values.value_or("auto");
+    if (values == "auto")
+      s.hash.values = HashValues::detect;
+    else if (values == "quantity")
+      s.hash.values = HashValues::quantity;
+    else if (values == "json")
+      s.hash.values = HashValues::json;
+    else
+      return invalidArgument("hash_values: expected auto, quantity or json, got '" + values + "'");
+    s.hash.lines = s.json;
 
     const int64_t pool_size = config.pool_size.value_or(kPoolSize);
     if (pool_size < 1 || pool_size > 64) return invalidArgument("pool_size: must be from 1 to 64");

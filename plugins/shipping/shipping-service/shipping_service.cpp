@@ -16,6 +16,7 @@
 
 #include "http_util.hpp"
 #include "json_pointer.hpp"
+#include "json_template.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_shipping_service_config_schema.hpp"
 #include "secret_option.hpp"
@@ -74,8 +75,10 @@ struct ShippingServiceConfig {
   std::optional<BodyFieldsConfig> body_fields;
   std::optional<AddressFieldsConfig> address_fields;
   std::optional<std::string> id_pointer, status_pointer, carrier_pointer, tracking_number_pointer;
+  std::optional<Json::Value> create_body;
   template <class V> void visit(V &v) {
     v("base_url", base_url);
+    v("create_body", create_body);
     v("create_path", create_path);
     v("confirm_path", confirm_path);
     v("cancel_path", cancel_path);
@@ -111,6 +114,7 @@ struct Settings {
   JsonPointer id;
   std::optional<JsonPointer> status, carrier, tracking; // absent = not read
   std::map<std::string, std::string> headers;           // sent with every request
+  std::optional<Json::Value> create_body;               // template; absent: the body from body_fields
 };
 
 // A field pointer from the config; "" (when allowed) means "not read".
@@ -231,6 +235,9 @@ public:
       *p.out = std::move(parsed).value();
     }
 
+    if (config.create_body && !config.create_body->isObject()) return invalidArgument("create_body: must be an object");
+    s.create_body = config.create_body;
+
     auto key = orders::common::resolveSecretOption(ctx.host, "internal_key_secret", config.internal_key_secret);
     if (!key.ok()) return key.error();
     s.headers["Accept"] = "application/json";
@@ -307,8 +314,50 @@ private:
     if (!member.empty() && value) object[member] = *value;
   }
 
+  // create_body: the template filled from the request (README "Body template").
+  Json::Value templateBody(const ShipmentRequest &request) const {
+    orders::common::TemplateValues v;
+    v["{orderId}"] = idValue(request.orderId);
+    v["{orderNumber}"] = request.orderNumber;
+    if (request.orderNumericId) v["{orderNumericId}"] = Json::Int64(*request.orderNumericId);
+    if (request.sellerId) v["{sellerId}"] = idValue(*request.sellerId);
+    v["{idempotencyKey}"] = request.idempotencyKey;
+    if (request.customer) {
+      if (!request.customer->id.empty()) v["{customerId}"] = request.customer->id;
+      if (request.customer->email) v["{customerEmail}"] = *request.customer->email;
+      if (request.customer->name) v["{customerName}"] = *request.customer->name;
+      if (request.customer->phone) v["{customerPhone}"] = *request.customer->phone;
+    }
+    // Address fields are always there ("" when the address lacks one), as
+    // flat bodies expect (seed 002 sends address_line2: "").
+    const Address &a = request.address;
+    v["{addressName}"] = a.name.value_or("");
+    v["{addressLine1}"] = a.line1;
+    v["{addressLine2}"] = a.line2.value_or("");
+    v["{addressCity}"] = a.city;
+    v["{addressRegion}"] = a.region.value_or("");
+    v["{addressPostalCode}"] = a.postalCode.value_or("");
+    v["{addressCountry}"] = a.country;
+    v["{addressPhone}"] = a.phone.value_or("");
+    orders::common::TemplateLists lists;
+    lists["$eachLine"] = [&] {
+      std::vector<orders::common::TemplateValues> out;
+      for (const LineItem &line : request.lines) {
+        orders::common::TemplateValues l{{"{productId}", idValue(line.productId)},
+                                         {"{quantity}", Json::Int64(line.quantity)},
+                                         {"{title}", line.title},
+                                         {"{unitPriceMinor}", Json::Int64(line.unitPrice.amountMinor)}};
+        if (line.variantId) l["{variantId}"] = idValue(*line.variantId);
+        out.push_back(std::move(l));
+      }
+      return out;
+    };
+    return orders::common::fillJsonTemplate(*s_.create_body, v, lists);
+  }
+
   // {order_id, seller_id?, address: {...}, items: [{product_id, variant_id?, qty}]}
   Json::Value createBody(const ShipmentRequest &request) const {
+    if (s_.create_body) return templateBody(request);
     Json::Value body(Json::objectValue);
     putValue(body, s_.body.order_id, idValue(request.orderId));
     if (!request.orderNumber.empty()) putValue(body, s_.body.order_number, Json::Value(request.orderNumber));

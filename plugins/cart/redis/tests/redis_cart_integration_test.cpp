@@ -96,6 +96,7 @@ class RedisCartIntegrationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(RedisCartIntegrationTest);
   CPPUNIT_TEST(jsonDocumentShapeOfSeed002);
   CPPUNIT_TEST(hashShape);
+  CPPUNIT_TEST(hashOfJsonDocumentsOfSeed002);
   CPPUNIT_TEST(autoDetectsTheShapePerKey);
   CPPUNIT_TEST(missingKeyIsAnEmptyCart);
   CPPUNIT_TEST(badValuesNameThePointerOrField);
@@ -172,6 +173,30 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("red"), lines[1].variantId.value());
     CPPUNIT_ASSERT_EQUAL(int64_t(1), lines[1].quantity);
     CPPUNIT_ASSERT_EQUAL(int64_t(5), lines[2].quantity);
+  }
+
+  // Upstream seed 002's cart service: HSET cart:{email} <product_id> <json.dumps(item)>.
+  void hashOfJsonDocumentsOfSeed002() {
+    if (skip()) return;
+    const std::string prefix = uniquePrefix("hashjson");
+    hset(prefix + "cart:cust@example.com",
+         {{"1", R"({"product_id": 1, "qty": 2, "unit_price_cents": 12999, "title": "Mug"})"},
+          {"7", R"({"product_id": 7, "qty": 1, "unit_price_cents": 500, "title": "Tea"})"}});
+    auto plugin = load(R"({"url":")" + url() + R"(","key_template":")" + prefix + R"(cart:{email}"})"); // auto
+    auto cart = core::loadCart(plugin->instance(), buyer("u-1", "cust@example.com"));
+    CPPUNIT_ASSERT_MESSAGE(cart.ok() ? "" : cart.error().message, cart.ok());
+    const auto lines = sortedLines(cart->lines);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), lines.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), lines[0].productId);
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), lines[0].quantity);
+    CPPUNIT_ASSERT_EQUAL(std::string("7"), lines[1].productId);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), lines[1].quantity);
+
+    hset(prefix + "cart:bad@example.com", {{"1", R"({"product_id": 1, "qty": "two"})"}});
+    auto bad = core::loadCart(plugin->instance(), buyer("u-2", "bad@example.com"));
+    CPPUNIT_ASSERT(!bad.ok());
+    CPPUNIT_ASSERT_MESSAGE(bad.error().message,
+                           bad.error().message.find("field '1': value /qty: expected integer") != std::string::npos);
   }
 
   void autoDetectsTheShapePerKey() {

@@ -99,6 +99,7 @@ class RedisCartTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(malformedJsonNamesTheKey);
   CPPUNIT_TEST(hashFieldsBecomeLines);
   CPPUNIT_TEST(badHashFieldsAreNamed);
+  CPPUNIT_TEST(hashValuesMayBeJsonLineDocuments);
   CPPUNIT_TEST(errorRepliesMapToCodes);
   CPPUNIT_TEST_SUITE_END();
 
@@ -410,6 +411,29 @@ public:
     CPPUNIT_ASSERT_EQUAL(kWhat + ": field 'p1': quantity '99999999999999999999' is not an integer",
                          message({{"p1", "99999999999999999999"}}));
     CPPUNIT_ASSERT_EQUAL(kWhat + ": field ':red': empty product id", message({{":red", "1"}}));
+  }
+
+  void hashValuesMayBeJsonLineDocuments() {
+    HashShape shape{":"};
+    shape.lines.productId = JsonPointer::parse("/product_id").value();
+    shape.lines.quantity = JsonPointer::parse("/qty").value();
+    shape.lines.variantId = JsonPointer::parse("/variant_id").value();
+    auto r = cartFromHash({{"12", R"({"product_id":12,"qty":3,"unit_price_cents":999,"title":"A"})"}, {"p2", "1"}},
+                          shape, kWhat);
+    CPPUNIT_ASSERT_MESSAGE(r.ok() ? "" : r.error().message, r.ok());
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r->lines.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("12"), r->lines[0].productId);
+    CPPUNIT_ASSERT_EQUAL(int64_t(3), r->lines[0].quantity);
+    CPPUNIT_ASSERT_EQUAL(std::string("p2"), r->lines[1].productId); // detect: a bare integer is a quantity
+
+    shape.values = orders::plugins::cart_redis::HashValues::json;
+    auto refused = cartFromHash({{"p2", "1"}}, shape, kWhat);
+    CPPUNIT_ASSERT(!refused.ok());
+    CPPUNIT_ASSERT_EQUAL(kWhat + ": field 'p2': value: expected a JSON object", refused.error().message);
+    auto missing = cartFromHash({{"1", R"({"product_id":1})"}}, shape, kWhat);
+    CPPUNIT_ASSERT_EQUAL(kWhat + ": field '1': value /qty: missing", missing.error().message);
+    auto broken = cartFromHash({{"1", "{nope"}}, shape, kWhat);
+    CPPUNIT_ASSERT(broken.error().message.find(kWhat + ": field '1': malformed JSON") == 0);
   }
 
   void errorRepliesMapToCodes() {

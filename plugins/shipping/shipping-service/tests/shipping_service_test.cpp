@@ -73,6 +73,7 @@ class ShippingServiceTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(createPostsADraftWithAddressItemsAndHeaders);
   CPPUNIT_TEST(houseBrandShipmentSendsNoSeller);
   CPPUNIT_TEST(fieldNamesPointersAndNumericIdsAreConfigurable);
+  CPPUNIT_TEST(createBodyTemplateGivesSeed002sFlatDraft);
   CPPUNIT_TEST(confirmAndCancelAreSkippedWithoutAPath);
   CPPUNIT_TEST(confirmAndCancelPostTheConfiguredPaths);
   CPPUNIT_TEST(serverErrorsAndTransportFailuresAreRetryable);
@@ -144,6 +145,44 @@ public:
     CPPUNIT_ASSERT(!parseJson(sent.body).isMember("seller_id"));
     CPPUNIT_ASSERT_EQUAL(std::string("order:o-1:shipment:house"), sent.headers.at("Idempotency-Key"));
     CPPUNIT_ASSERT(sent.headers.count("X-Internal-Key") == 0); // no key configured
+  }
+
+  // Upstream seed 002 (services/shipping CreateShipment): a flat body with the
+  // order's integer id and the buyer's email; "" for an absent second line.
+  void createBodyTemplateGivesSeed002sFlatDraft() {
+    PluginHarness h(orders_plugin_descriptor_v1());
+    CPPUNIT_ASSERT(
+        h.create(config(R"("create_body":{"order_id":"{orderNumericId}","user_email":"{customerEmail}",)"
+                        R"("address_line1":"{addressLine1}","address_line2":"{addressLine2}",)"
+                        R"("city":"{addressCity}","country":"{addressCountry}",)"
+                        R"("postcode":"{addressPostalCode}","note":"order {orderNumber} x{orderNumericId}",)"
+                        R"("lines":{"$eachLine":{"sku":"{productId}","n":"{quantity}","v":"{variantId}"}}})"))
+            .ok());
+    h.host().onHttp("POST", kCreateUrl, answer(201, R"({"id":7,"order_id":123,"status":"PENDING_PAYMENT"})"));
+    ShipmentRequest request = requestFor(std::nullopt);
+    request.orderNumericId = 123;
+    request.customer = Party{"u-1", std::nullopt, std::string("cust@example.com"), std::nullopt};
+    auto r = create(h, request);
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("7"), r->reference);
+    const Json::Value body = parseJson(h.host().requests().at(0).body);
+    CPPUNIT_ASSERT(body["order_id"].isIntegral());
+    CPPUNIT_ASSERT_EQUAL(Json::Int64(123), body["order_id"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(std::string("cust@example.com"), body["user_email"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("1 Demo Street"), body["address_line1"].asString());
+    CPPUNIT_ASSERT(body["address_line2"].isString());
+    CPPUNIT_ASSERT_EQUAL(std::string(""), body["address_line2"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("Dublin"), body["city"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("IE"), body["country"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("D01XYZ"), body["postcode"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("order ORD-1 x123"), body["note"].asString());
+    CPPUNIT_ASSERT_EQUAL(2u, body["lines"].size());
+    CPPUNIT_ASSERT_EQUAL(Json::Int64(2), body["lines"][0]["n"].asInt64());
+    CPPUNIT_ASSERT(!body["lines"][0].isMember("v")); // no variant: the key is dropped
+    CPPUNIT_ASSERT_EQUAL(std::string("red"), body["lines"][1]["v"].asString());
+    CPPUNIT_ASSERT_EQUAL(9u, body.size()); // nothing else is sent
+    PluginHarness refused(orders_plugin_descriptor_v1());
+    CPPUNIT_ASSERT(!refused.create(config(R"("create_body":[1])")).ok());
   }
 
   void fieldNamesPointersAndNumericIdsAreConfigurable() {

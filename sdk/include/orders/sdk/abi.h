@@ -50,9 +50,11 @@ extern "C" {
  *        ("not offered": ORDERS_ERR_UNSUPPORTED) and older plugins load.
  *   1.4  ninth kind: ORDERS_KIND_DIALECT (orders_dialect_v1_t), an existing
  *        service's HTTP API and event formats spoken over the order core;
- *        host services gain `core` (order-core operations for dialects). */
+ *        host services gain `core` (order-core operations for dialects).
+ *   1.5  dialect table gains `parse_event`: the payment messages of the
+ *        replaced service's neighbours (events.consume[].dialect). */
 #define ORDERS_ABI_MAJOR 1
-#define ORDERS_ABI_MINOR 4
+#define ORDERS_ABI_MINOR 5
 
 /* True when `table` (a struct of type T written by the other side, which
  * starts with its struct_size) is large enough to hold `member`. Check it
@@ -264,6 +266,11 @@ typedef struct orders_dialect_v1 {
   orders_method_fn routes;       /* {} -> DialectSpec */
   orders_method_fn handle;       /* DialectRequest + raw body -> META DialectResponse, BODY bytes */
   orders_method_fn encode_event; /* EventToEncode -> META EncodedEvent, BODY message value */
+  /* ---- since 1.5 ---- */
+  /* InboundMessage + payload -> ParsedEvent: a payment message in the
+   * replaced service's words, for events.consume[].dialect. An event
+   * without an id gets one the host derives from the message. */
+  orders_method_fn parse_event;
 } orders_dialect_v1_t;
 
 /* ---- the descriptor -----------------------------------------------------

@@ -152,6 +152,14 @@ public:
     (void)event;
     return unsupported("this dialect encodes no events");
   }
+  // Since ABI 1.5: a payment message of the replaced service's neighbours
+  // (events.consume[].dialect) as a canonical payment event. Leave
+  // event->eventId empty when the message has none: the host derives one.
+  virtual Result<ParsedEvent> parseEvent(const InboundMessage &message, std::string_view payload) {
+    (void)message;
+    (void)payload;
+    return unsupported("this dialect parses no payment messages");
+  }
 };
 
 } // namespace orders::sdk

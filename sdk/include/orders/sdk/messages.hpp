@@ -170,9 +170,11 @@ struct PaymentRequest {
   std::optional<Party> customer;
   std::optional<std::string> description;
   std::vector<LineItem> items;
-  std::optional<std::string> userId; // the buyer (neighbours that key payments by user)
+  std::optional<std::string> userId;     // the buyer (neighbours that key payments by user)
+  std::optional<int64_t> orderNumericId; // the order's numeric id (neighbours with integer ids)
   template <class V> void visit(V &v) {
     v("orderId", orderId);
+    v("orderNumericId", orderNumericId);
     v("orderNumber", orderNumber);
     v("userId", userId);
     v("attempt", attempt);
@@ -265,6 +267,8 @@ struct ShipmentRequest {
   Address address;
   std::vector<LineItem> lines;
   std::string idempotencyKey;
+  std::optional<int64_t> orderNumericId; // the order's numeric id (neighbours with integer ids)
+  std::optional<Party> customer;         // the buyer as the order snapshots them
   template <class V> void visit(V &v) {
     v("orderId", orderId);
     v("orderNumber", orderNumber);
@@ -272,6 +276,8 @@ struct ShipmentRequest {
     v("address", address);
     v("lines", lines);
     v("idempotencyKey", idempotencyKey);
+    v("orderNumericId", orderNumericId);
+    v("customer", customer);
   }
 };
 

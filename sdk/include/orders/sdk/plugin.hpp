@@ -182,7 +182,8 @@ template <> struct KindTable<Dialect> {
   template <class P> static const void *get() {
     static const orders_dialect_v1_t table{sizeof(orders_dialect_v1_t), &callNoArgs<K, DialectSpec, &K::spec>,
                                            &callWithPayload<K, DialectRequest, DialectResponse, &K::handle>,
-                                           &call<K, EventToEncode, EncodedEvent, &K::encodeEvent>};
+                                           &call<K, EventToEncode, EncodedEvent, &K::encodeEvent>,
+                                           &callWithPayload<K, InboundMessage, ParsedEvent, &K::parseEvent>};
     return &table;
   }
 };
