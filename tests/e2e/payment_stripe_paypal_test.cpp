@@ -11,6 +11,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -83,11 +85,65 @@ std::string succeededIntent(const std::string &order_id) {
          order_id + R"(","attempt":"1"}})";
 }
 
+// ---- PayPal -------------------------------------------------------------
+
+std::string paypalToken(const std::string &value) {
+  return R"({"access_token":")" + value + R"(","token_type":"Bearer","expires_in":32400})";
+}
+
+const char *kPaypalCapture =
+    R"({"id":"CAP-E2E","status":"COMPLETED","amount":{"currency_code":"USD","value":"12.99"},"final_capture":true})";
+
+std::string paypalOrder(const std::string &status, const std::string &order_id, bool captured = false) {
+  return R"({"id":"PP-E2E","intent":"CAPTURE","status":")" + status + R"(","purchase_units":[{"reference_id":")" +
+         order_id + R"(","custom_id":")" + order_id + R"(","amount":{"currency_code":"USD","value":"12.99"})" +
+         (captured ? std::string(R"(,"payments":{"captures":[)") + kPaypalCapture + "]}" : std::string()) +
+         R"(}],"links":[{"href":"https://www.sandbox.paypal.com/checkoutnow?token=PP-E2E","rel":"approve",)"
+         R"("method":"GET"}]})";
+}
+
+std::string rfc3339(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// PayPal's transmission headers; PayPal's verify call (the stand-in) decides on them.
+std::map<std::string, std::string> paypalTransmission(int64_t sent_at) {
+  return {{"PAYPAL-TRANSMISSION-ID", "tx-" + std::to_string(sent_at)},
+          {"PAYPAL-TRANSMISSION-TIME", rfc3339(sent_at)},
+          {"PAYPAL-TRANSMISSION-SIG", "c2lnbmF0dXJl"},
+          {"PAYPAL-CERT-URL", "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-1"},
+          {"PAYPAL-AUTH-ALGO", "SHA256withRSA"}};
+}
+
+std::string approvedEvent(const std::string &order_id) {
+  return R"({"id":"WH-APPROVED-1","event_version":"1.0","event_type":"CHECKOUT.ORDER.APPROVED",)"
+         R"("resource_type":"checkout-order","resource":{"id":"PP-E2E","status":"APPROVED","intent":"CAPTURE",)"
+         R"("purchase_units":[{"reference_id":")" +
+         order_id + R"(","custom_id":")" + order_id + R"("}]}})";
+}
+
+ServerOptions paypalOptions(const HttpPeer &paypal, int poll_after_seconds = 900) {
+  ServerOptions o;
+  o.env["PAYPAL_CLIENT_ID"] = "client-e2e";
+  o.env["PAYPAL_CLIENT_SECRET"] = "secret-e2e";
+  o.checkout_extra = ", payment: paypal, payment_poll_after_seconds: " + std::to_string(poll_after_seconds);
+  o.payment_extra = "    - name: paypal\n      id: paypal\n      config: { base_url: \"" + paypal.baseUrl() +
+                    "\", webhook_id: WH-E2E }\n";
+  return o;
+}
+
 } // namespace
 
 class PaymentStripePaypalTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PaymentStripePaypalTest);
   CPPUNIT_TEST(stripeCheckoutWebhookRefund);
+  CPPUNIT_TEST(paypalCheckoutApprovalCaptureRefund);
+  CPPUNIT_TEST(paypalLostWebhookIsCapturedByTheStatusPoll);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 protected:
@@ -191,6 +247,120 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("refunded"), statusOf(server, id));
     CPPUNIT_ASSERT_EQUAL(int64_t(1), transitionsTo(db, id, "refunded"));
     CPPUNIT_ASSERT_EQUAL(size_t(1), requestsTo(stripe, "POST", "/v1/refunds").size());
+  }
+
+  void paypalCheckoutApprovalCaptureRefund() {
+    if (skip()) return;
+    HttpPeer paypal;
+    paypal.on("POST", "/v1/oauth2/token", PeerReply{200, paypalToken("A21-e2e")});
+    paypal.on("POST", "/v1/notifications/verify-webhook-signature",
+              PeerReply{200, R"({"verification_status":"FAILURE"})"}); // the first delivery below is forged
+    paypal.then("POST", "/v1/notifications/verify-webhook-signature",
+                PeerReply{200, R"({"verification_status":"SUCCESS"})"});
+    paypal.on("POST", "/v2/payments/captures/CAP-E2E/refund",
+              PeerReply{201, R"({"id":"RF-E2E","status":"COMPLETED"})"});
+    TestDatabase db(engine());
+    ServerProcess server(db, paypalOptions(paypal));
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    paypal.on("POST", "/v2/checkout/orders", PeerReply{201, paypalOrder("CREATED", "x")});
+
+    // Checkout: the PayPal order is created and its approval link is in the answer.
+    Reply r = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body + "\n" + server.log(), 201, r.status);
+    const Json::Value order = r.json()["orders"][0];
+    const std::string id = order["id"].asString();
+    CPPUNIT_ASSERT_EQUAL(std::string("paypal"), order["payment"]["provider"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("PP-E2E"), order["payment"]["reference"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("https://www.sandbox.paypal.com/checkoutnow?token=PP-E2E"),
+                         order["payment"]["redirectUrl"].asString());
+    const auto token = requestsTo(paypal, "POST", "/v1/oauth2/token");
+    CPPUNIT_ASSERT_EQUAL(size_t(1), token.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("Basic Y2xpZW50LWUyZTpzZWNyZXQtZTJl"), token[0].headers.at("authorization"));
+    const auto created = requestsTo(paypal, "POST", "/v2/checkout/orders");
+    CPPUNIT_ASSERT_EQUAL(size_t(1), created.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("Bearer A21-e2e"), created[0].headers.at("authorization"));
+    CPPUNIT_ASSERT_EQUAL("order:" + id + ":attempt:1", created[0].headers.at("paypal-request-id"));
+    const Json::Value sent = orders::sdk::parseJson(created[0].body);
+    CPPUNIT_ASSERT_EQUAL(std::string("CAPTURE"), sent["intent"].asString());
+    CPPUNIT_ASSERT_EQUAL(id, sent["purchase_units"][0]["custom_id"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("12.99"), sent["purchase_units"][0]["amount"]["value"].asString());
+
+    paypal.on("POST", "/v2/checkout/orders/PP-E2E/capture", PeerReply{201, paypalOrder("COMPLETED", id, true)});
+    const std::string approved = approvedEvent(id);
+    const auto hook = [&](int64_t sent_at, const std::string &body) {
+      return server.request("POST", "/hooks/payment/paypal", body, paypalTransmission(sent_at));
+    };
+    // Forged (PayPal's verification says FAILURE) and stale (an hour old,
+    // refused before asking PayPal): 401, nothing captured, nothing applied.
+    CPPUNIT_ASSERT_EQUAL(401, hook(nowSeconds(), approved).status);
+    CPPUNIT_ASSERT_EQUAL(401, hook(nowSeconds() - 3600, approved).status);
+    CPPUNIT_ASSERT_EQUAL(401, server.request("POST", "/hooks/payment/paypal", approved).status);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), requestsTo(paypal, "POST", "/v1/notifications/verify-webhook-signature").size());
+    CPPUNIT_ASSERT(requestsTo(paypal, "POST", "/v2/checkout/orders/PP-E2E/capture").empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("awaiting_payment"), statusOf(server, id));
+
+    // Verified approval: the plugin captures, the order is paid. The same
+    // webhook again (PayPal redelivers): the same capture, applied once.
+    Reply applied = hook(nowSeconds(), approved);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(applied.body + "\n" + server.log(), 200, applied.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("applied"), applied.json()["status"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("paid"), statusOf(server, id));
+    Reply again = hook(nowSeconds(), approved);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 200, again.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("duplicate"), again.json()["status"].asString());
+    const auto captures = requestsTo(paypal, "POST", "/v2/checkout/orders/PP-E2E/capture");
+    CPPUNIT_ASSERT_EQUAL(size_t(2), captures.size());
+    for (const PeerRequest &c : captures)
+      CPPUNIT_ASSERT_EQUAL(std::string("capture-PP-E2E"), c.headers.at("paypal-request-id")); // one capture at PayPal
+    // PAYMENT.CAPTURE.COMPLETED follows: the order is already paid.
+    const std::string completed =
+        R"({"id":"WH-COMPLETED-1","event_type":"PAYMENT.CAPTURE.COMPLETED","resource":{"id":"CAP-E2E",)"
+        R"("status":"COMPLETED","amount":{"currency_code":"USD","value":"12.99"},"custom_id":")" +
+        id + R"(","supplementary_data":{"related_ids":{"order_id":"PP-E2E"}}}})";
+    Reply late = hook(nowSeconds(), completed);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(late.body, 200, late.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("already_paid"), late.json()["status"].asString());
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), transitionsTo(db, id, "paid"));
+
+    // Admin refund: the capture is looked up and refunded with the host's key.
+    paypal.on("GET", "/v2/checkout/orders/PP-E2E", PeerReply{200, paypalOrder("COMPLETED", id, true)});
+    Reply refunded = refund(server, id);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(refunded.body, 200, refunded.status);
+    CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] {
+                             return !requestsTo(paypal, "POST", "/v2/payments/captures/CAP-E2E/refund").empty();
+                           }));
+    const PeerRequest sent_refund = requestsTo(paypal, "POST", "/v2/payments/captures/CAP-E2E/refund").at(0);
+    CPPUNIT_ASSERT_MESSAGE(sent_refund.headers.at("paypal-request-id"),
+                           sent_refund.headers.at("paypal-request-id").rfind("refund:", 0) == 0);
+    CPPUNIT_ASSERT_EQUAL(std::string("12.99"), orders::sdk::parseJson(sent_refund.body)["amount"]["value"].asString());
+    CPPUNIT_ASSERT_MESSAGE(
+        server.log(), eventually([&] {
+          return server.as("u1", "buyer", "GET", "/api/orders/" + id).json()["payment"]["status"].asString() ==
+                 "refunded";
+        }));
+    CPPUNIT_ASSERT_EQUAL(std::string("refunded"), statusOf(server, id));
+    // One token for everything: checkout, verifications, captures, the refund.
+    CPPUNIT_ASSERT_EQUAL(size_t(1), requestsTo(paypal, "POST", "/v1/oauth2/token").size());
+  }
+
+  // No webhook ever arrives: the status poll finds the order APPROVED,
+  // the plugin captures it, and the capture pays the order.
+  void paypalLostWebhookIsCapturedByTheStatusPoll() {
+    if (skip()) return;
+    HttpPeer paypal;
+    paypal.on("POST", "/v1/oauth2/token", PeerReply{200, paypalToken("A21-e2e")});
+    paypal.on("POST", "/v2/checkout/orders", PeerReply{201, paypalOrder("CREATED", "x")});
+    TestDatabase db(engine());
+    ServerProcess server(db, paypalOptions(paypal, 1));
+    CPPUNIT_ASSERT_MESSAGE(server.log(), server.waitReady());
+    Reply r = server.as("u1", "buyer", "POST", "/api/orders", checkoutBody({{"sku-mug", 1}}));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body + "\n" + server.log(), 201, r.status);
+    const std::string id = r.json()["orders"][0]["id"].asString();
+    paypal.on("POST", "/v2/checkout/orders/PP-E2E/capture", PeerReply{201, paypalOrder("COMPLETED", id, true)});
+    paypal.on("GET", "/v2/checkout/orders/PP-E2E", PeerReply{200, paypalOrder("APPROVED", id)}); // the buyer approved
+    CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] { return statusOf(server, id) == "paid"; }));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), requestsTo(paypal, "POST", "/v2/checkout/orders/PP-E2E/capture").size());
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), transitionsTo(db, id, "paid"));
   }
 };
 
