@@ -291,24 +291,28 @@ private:
     r.timeoutMs = s_.timeout_ms;
     r.idempotent = true; // GETs, POSTs with a PayPal-Request-Id, and the signature check (a pure question)
     r.body = std::move(body);
+    std::string refused; // the token PayPal answered 401 to
     for (int round = 0; round < 2; ++round) {
-      auto token = accessToken(round > 0);
+      auto token = accessToken(refused);
       if (!token.ok()) return prefixed(token.error(), what);
       r.headers["Authorization"] = "Bearer " + token.value();
       auto response = host_.http(r);
       if (!response.ok()) return transportError(response.error(), what);
       if (response->status != 401 || round > 0) return response;
       host_.info(what + ": PayPal answered 401; fetching a new access token once");
+      refused = token.value();
     }
     return internalError(what + ": unreachable");
   }
 
   // The cached token, or a new one from POST /v1/oauth2/token when there is
-  // none, it expires within token_refresh_margin_seconds, or `renew`.
-  Result<std::string> accessToken(bool renew) {
+  // none, it expires within token_refresh_margin_seconds, or it is the one
+  // PayPal just refused (`refused`; a call that raced us may have renewed it
+  // already, and then its new token is used).
+  Result<std::string> accessToken(const std::string &refused) {
     std::lock_guard lock(token_mutex_); // one fetch at a time; the others wait for its token
     const int64_t now = host_.nowUnixMs();
-    if (!renew && !token_.empty() && now < token_expires_ms_) return token_;
+    if (!token_.empty() && now < token_expires_ms_ && token_ != refused) return token_;
     const std::string url = s_.base_url + "/v1/oauth2/token";
     HttpRequest r;
     r.method = "POST";
