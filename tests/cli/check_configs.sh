@@ -11,6 +11,7 @@ export INTERNAL_API_TOKEN=check-only AUTH0_DOMAIN=tenant.example INVENTORY_INTER
   PAYMENT_INTERNAL_API_TOKEN=check-only
 export POSTGRES_DSN=postgresql+psycopg://postgres:postgres@127.0.0.1:5432/appdb JWT_SECRET=check-only SVC_INTERNAL_KEY=check-only
 export DATABASE_URL=postgresql://orders@127.0.0.1:5432/orders INVENTORY_SERVICE_TOKEN=check-only PAYMENT_SERVICE_TOKEN=check-only
+export PAYMENT_GATEWAY_API_KEY=check-only PAYMENT_GATEWAY_SECRET_KEY=check-only PAYMENT_GATEWAY_WEBHOOK_SECRET=check-only SMS_API_KEY=check-only
 for f in "$src"/config/*.yaml "$src"/config/*.json "$src"/config/seeds/*.yaml; do
   [ -e "$f" ] || continue
   if out=$("$bin" --check-config --config "$f" 2>&1); then

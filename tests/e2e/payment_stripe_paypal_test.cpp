@@ -5,9 +5,6 @@
 // refunded; forged and stale signatures refused with the order unchanged;
 // the same webhook twice applied once. On SQLite, and on the throw-away
 // PostgreSQL of packaging/test.sh when ORDERS_TEST_PG_URL is set.
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -19,6 +16,7 @@
 #include "http_peer.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
+#include "stripe_signature.hpp"
 #include "test_skip.hpp"
 
 using namespace orders::e2e;
@@ -54,18 +52,9 @@ int64_t nowSeconds() {
 
 const char *kWhsec = "whsec_e2e_secret";
 
-class Sha256 : public Poco::SHA2Engine {
-public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
 // Stripe-Signature of `body` at `t`, as Stripe computes it.
 std::string stripeSignature(const std::string &body, int64_t t, const std::string &secret = kWhsec) {
-  Poco::HMACEngine<Sha256> hmac(secret);
-  const std::string payload = std::to_string(t) + "." + body;
-  hmac.update(payload.data(), payload.size());
-  return "t=" + std::to_string(t) + ",v1=" + Poco::DigestEngine::digestToHex(hmac.digest());
+  return orders::testing::stripeSignature(body, t, secret);
 }
 
 std::string stripeIntent(const std::string &status) {

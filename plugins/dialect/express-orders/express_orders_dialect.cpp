@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "express_shapes.hpp"
+#include "lenient_address.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_express_orders_config_schema.hpp"
 
@@ -166,7 +167,7 @@ private:
     for (auto [from, to] :
          {std::pair{"shippingAddress", "shippingAddress"}, std::pair{"billingAddress", "billingAddress"}})
       if (b.isMember(from) && !b[from].isNull()) {
-        auto address = addressOf(b[from], from, why);
+        auto address = orders::common::lenientAddress(b[from], from, why);
         if (!address) return error(400, why);
         c[to] = *address;
       }

@@ -98,50 +98,6 @@ Json::Value orderOf(const Words &w, const Json::Value &o) {
   return out;
 }
 
-namespace {
-const Json::Value *firstOf(const Json::Value &in, std::initializer_list<const char *> names) {
-  for (const char *n : names)
-    if (in.isMember(n) && !in[n].isNull()) return &in[n];
-  return nullptr;
-}
-} // namespace
-
-std::optional<Json::Value> addressOf(const Json::Value &in, const std::string &at, std::string &why) {
-  if (!in.isObject()) {
-    why = at + " must be an object";
-    return std::nullopt;
-  }
-  Json::Value out(Json::objectValue);
-  const struct {
-    const char *to;
-    std::initializer_list<const char *> from;
-    bool required;
-  } fields[] = {{"line1", {"line1", "street", "addressLine1", "address1"}, true},
-                {"line2", {"line2", "addressLine2", "address2"}, false},
-                {"city", {"city"}, true},
-                {"region", {"region", "state", "province"}, false},
-                {"postalCode", {"postalCode", "zipCode", "zip", "postcode"}, false},
-                {"country", {"country", "countryCode"}, true},
-                {"name", {"name", "fullName", "recipientName"}, false},
-                {"phone", {"phone", "phoneNumber"}, false}};
-  for (const auto &f : fields) {
-    const Json::Value *v = firstOf(in, f.from);
-    if (v == nullptr || (v->isString() && v->asString().empty())) {
-      if (f.required) {
-        why = at + "." + *f.from.begin() + " is required";
-        return std::nullopt;
-      }
-      continue;
-    }
-    if (!v->isString() && !v->isNumeric()) {
-      why = at + "." + *f.from.begin() + " must be a string";
-      return std::nullopt;
-    }
-    out[f.to] = v->isString() ? v->asString() : writeJson(*v);
-  }
-  return out;
-}
-
 std::optional<std::string> lifecycleType(const std::string &type) {
   static const std::map<std::string, std::string> names{
       {"order.created", "order.created"},         {"order.status_changed", "order.status_changed"},

@@ -33,10 +33,6 @@ std::string word(const Words &w, const std::string &core_word);
 Json::Value money(const Words &w, const Json::Value &minor, const std::string &currency);
 // The service's order of a canonical order view.
 Json::Value orderOf(const Words &w, const Json::Value &o);
-// A canonical address from the client's (line1|street|addressLine1, city,
-// region|state, postalCode|zipCode|zip|postcode, country, name, phone);
-// nullopt with `why` when unusable.
-std::optional<Json::Value> addressOf(const Json::Value &in, const std::string &at, std::string &why);
 // The seven order.* events: the lifecycle type of a canonical type
 // (nullopt: no message), and its payload.
 std::optional<std::string> lifecycleType(const std::string &canonical_type);

@@ -1,6 +1,6 @@
 // notifier/smtp loaded as the server loads it (the real registry, schema
-// defaults) against an SMTP sink on 127.0.0.1 that this test runs: a tiny
-// single-threaded server speaking just enough SMTP and recording what it got.
+// defaults) against an SMTP sink on 127.0.0.1 that this test runs
+// (tests/support/smtp_sink.hpp).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/Net/DialogSocket.h>
@@ -22,112 +22,16 @@
 #include "core/core_plugins.hpp"
 #include "http_peer.hpp"
 #include "loaded_plugin.hpp"
+#include "smtp_sink.hpp"
 
 using orders::testing::json;
 using orders::testing::LoadedPlugin;
+using orders::testing::ReceivedMail;
+using orders::testing::SmtpSink;
 namespace core = orders::host::core;
 namespace sdk = orders::sdk;
 
 namespace {
-
-// The argument of "MAIL FROM: <a@b>" / "RCPT TO:<a@b>", without the blanks
-// clients may put after the colon.
-std::string argumentOf(const std::string &line) {
-  std::string arg = line.substr(line.find(':') + 1);
-  arg.erase(0, arg.find_first_not_of(' '));
-  return arg;
-}
-
-struct ReceivedMail {
-  std::string helo;
-  std::string from;                    // MAIL FROM argument
-  std::vector<std::string> recipients; // RCPT TO arguments
-  std::string data;                    // DATA, dot-unstuffed, CRLF line ends
-};
-
-// Answers 220, EHLO/HELO 250, MAIL 250, RCPT 250, DATA 354 ... "." 250,
-// QUIT 221, STARTTLS 502, anything else 250. One connection at a time.
-class SmtpSink {
-public:
-  SmtpSink() : server_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
-    port_ = server_.address().port();
-    thread_ = std::thread([this] { run(); });
-  }
-  ~SmtpSink() {
-    stop_ = true;
-    thread_.join();
-  }
-  uint16_t port() const { return port_; }
-  std::vector<ReceivedMail> mails() const {
-    std::lock_guard lock(mutex_);
-    return mails_;
-  }
-
-private:
-  void run() {
-    while (!stop_) {
-      try {
-        if (!server_.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) continue;
-        Poco::Net::StreamSocket client = server_.acceptConnection();
-        client.setReceiveTimeout(Poco::Timespan(5, 0));
-        serve(client);
-      } catch (...) {
-        // a broken connection: wait for the next one
-      }
-    }
-  }
-
-  static std::string upper(std::string s) {
-    for (char &c : s)
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-  }
-
-  void serve(Poco::Net::StreamSocket &client) {
-    Poco::Net::DialogSocket ds(client);
-    ds.sendMessage("220 sink ESMTP ready");
-    ReceivedMail mail;
-    std::string line;
-    while (ds.receiveMessage(line)) {
-      const std::string verb = upper(line.substr(0, 4));
-      if (verb == "EHLO" || verb == "HELO") {
-        mail.helo = line.size() > 5 ? line.substr(5) : "";
-        ds.sendMessage("250 sink");
-      } else if (verb == "MAIL") {
-        mail.from = argumentOf(line);
-        ds.sendMessage("250 OK");
-      } else if (verb == "RCPT") {
-        mail.recipients.push_back(argumentOf(line));
-        ds.sendMessage("250 OK");
-      } else if (verb == "DATA") {
-        ds.sendMessage("354 end with <CRLF>.<CRLF>");
-        std::string data;
-        while (ds.receiveMessage(line) && line != ".")
-          data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
-        mail.data = data;
-        {
-          std::lock_guard lock(mutex_);
-          mails_.push_back(mail);
-        }
-        ds.sendMessage("250 queued");
-      } else if (verb == "QUIT") {
-        ds.sendMessage("221 bye");
-        return;
-      } else if (upper(line).rfind("STARTTLS", 0) == 0) {
-        ds.sendMessage("502 not here");
-      } else {
-        ds.sendMessage("250 OK");
-      }
-    }
-  }
-
-  Poco::Net::ServerSocket server_;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<ReceivedMail> mails_;
-};
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
