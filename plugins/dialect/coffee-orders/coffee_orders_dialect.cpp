@@ -14,6 +14,7 @@
 
 #include "coffee_shapes.hpp"
 #include "lenient_address.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_coffee_orders_config_schema.hpp"
 
@@ -38,11 +39,6 @@ struct CoffeeConfig {
 
 const std::set<std::string> kStatuses = {"pending",   "paid",      "processing", "shipped",
                                          "delivered", "cancelled", "refunded"};
-
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
 
 class CoffeeOrdersDialect final : public Dialect {
 public:
@@ -86,7 +82,7 @@ public:
     }
     const Json::Value &given = b;
     if (r.route == "/orders") return r.method == "POST" ? createOrder(r, given) : list(r);
-    if (r.route == "/orders/:orderId") return answer(core(r, "get", {{"id", param(r, "orderId")}}), 200);
+    if (r.route == "/orders/:orderId") return answer(core(r, "get", {{"id", pathParam(r, "orderId")}}), 200);
     if (r.route == "/orders/:orderId/status") return setStatus(r, given);
     return payment(r, given);
   }
@@ -113,14 +109,7 @@ private:
 
   Result<CoreAnswer> core(const DialectRequest &r, const std::string &op, std::map<std::string, std::string> params,
                           const Json::Value *body = nullptr, std::map<std::string, std::string> query = {}) {
-    CoreCall call;
-    call.op = op;
-    call.call = r.callId;
-    call.params = std::move(params);
-    call.query = std::move(query);
-    if (auto it = r.headers.find("idempotency-key"); it != r.headers.end())
-      call.headers["idempotency-key"] = it->second;
-    return host_.core(call, body == nullptr ? std::string() : writeJson(*body));
+    return DialectCore(host_, r)(op, std::move(params), body, std::move(query));
   }
 
   DialectResponse answer(const Result<CoreAnswer> &a, int64_t status) {
@@ -202,19 +191,8 @@ private:
 
   // ---- GET /orders: admins see every order, a user its own -------------------
   DialectResponse list(const DialectRequest &r) {
-    auto number = [&](const char *name, int64_t fallback, int64_t min, int64_t max) -> std::optional<int64_t> {
-      auto it = r.queryParams.find(name);
-      if (it == r.queryParams.end() || it->second.empty()) return fallback;
-      try {
-        size_t used = 0;
-        const int64_t v = std::stoll(it->second, &used);
-        if (used == it->second.size() && v >= min && v <= max) return v;
-      } catch (...) {
-      }
-      return std::nullopt;
-    };
-    const auto page = number("page", 1, 1, 100000);
-    const auto limit = number("limit", 20, 1, config_.list_max_limit);
+    const auto page = intQueryParam(r, "page", 1, 1, 100000);
+    const auto limit = intQueryParam(r, "limit", 20, 1, config_.list_max_limit);
     if (!page) return failure(400, "page must be a positive integer");
     if (!limit) return failure(400, "limit must be between 1 and " + std::to_string(config_.list_max_limit));
     std::map<std::string, std::string> q{
@@ -249,7 +227,7 @@ private:
     Json::Value c(Json::objectValue);
     c["newStatus"] = status;
     if (b["reason"].isString() && !b["reason"].asString().empty()) c["reason"] = b["reason"];
-    return answer(core(r, "setStatus", {{"id", param(r, "orderId")}}, &c), 200);
+    return answer(core(r, "setStatus", {{"id", pathParam(r, "orderId")}}, &c), 200);
   }
 
   // ---- POST /orders/{orderId}/payment {action: initiate | confirm} -----------
@@ -258,7 +236,7 @@ private:
   // confirm: the provider is asked now and a settled payment applied.
   DialectResponse payment(const DialectRequest &r, const Json::Value &b) {
     const std::string action = b["action"].isString() ? b["action"].asString() : "initiate";
-    const std::string id = param(r, "orderId");
+    const std::string id = pathParam(r, "orderId");
     if (action == "confirm") return answer(core(r, "refreshPayment", {{"id", id}}), 200);
     if (action != "initiate") return failure(400, "action must be initiate or confirm");
     Json::Value body(Json::objectValue);

@@ -3,19 +3,14 @@
 #include <map>
 
 #include "decimal_money.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::plugins::dialect::coffee_orders {
 
 using namespace orders::sdk;
 
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
+DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
 DialectResponse failure(int64_t status, const std::string &message, const Json::Value &errors) {
   Json::Value body(Json::objectValue);
@@ -24,14 +19,7 @@ DialectResponse failure(int64_t status, const std::string &message, const Json::
   return reply(status, body);
 }
 
-std::string detailOf(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "status " + std::to_string(a.status);
-}
+std::string detailOf(const CoreAnswer &a) { return problemDetail(a); }
 
 DialectResponse fromProblem(const CoreAnswer &a) {
   Json::Value problem;

@@ -15,6 +15,7 @@
 
 #include "express_shapes.hpp"
 #include "lenient_address.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_express_orders_config_schema.hpp"
 
@@ -40,11 +41,6 @@ struct ExpressConfig {
     v("list_max_limit", list_max_limit);
   }
 };
-
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
 
 class ExpressOrdersDialect final : public Dialect {
 public:
@@ -124,14 +120,7 @@ private:
 
   Result<CoreAnswer> core(const DialectRequest &r, const std::string &op, std::map<std::string, std::string> params,
                           const Json::Value *body = nullptr, std::map<std::string, std::string> query = {}) {
-    CoreCall call;
-    call.op = op;
-    call.call = r.callId;
-    call.params = std::move(params);
-    call.query = std::move(query);
-    if (auto it = r.headers.find("idempotency-key"); it != r.headers.end())
-      call.headers["idempotency-key"] = it->second;
-    return host_.core(call, body == nullptr ? std::string() : writeJson(*body));
+    return DialectCore(host_, r)(op, std::move(params), body, std::move(query));
   }
 
   DialectResponse answer(const Result<CoreAnswer> &a, int64_t status) {
@@ -204,23 +193,12 @@ private:
 
   // ---- GET /api/v1/orders/user/:userId -------------------------------------
   DialectResponse listForUser(const DialectRequest &r) {
-    const std::string user = param(r, "userId");
+    const std::string user = pathParam(r, "userId");
     const bool privileged = r.principal && (r.principal->role == "admin" || r.principal->role == "internal");
     if (!privileged && (!r.principal || r.principal->subject != user))
       return error(403, "You can only view your own orders");
-    auto number = [&](const char *name, int64_t fallback, int64_t min, int64_t max) -> std::optional<int64_t> {
-      auto it = r.queryParams.find(name);
-      if (it == r.queryParams.end() || it->second.empty()) return fallback;
-      try {
-        size_t used = 0;
-        const int64_t v = std::stoll(it->second, &used);
-        if (used == it->second.size() && v >= min && v <= max) return v;
-      } catch (...) {
-      }
-      return std::nullopt;
-    };
-    const auto page = number("page", 1, 1, 100000);
-    const auto limit = number("limit", 20, 1, config_.list_max_limit);
+    const auto page = intQueryParam(r, "page", 1, 1, 100000);
+    const auto limit = intQueryParam(r, "limit", 20, 1, config_.list_max_limit);
     if (!page) return error(400, "page must be a positive integer");
     if (!limit) return error(400, "limit must be between 1 and " + std::to_string(config_.list_max_limit));
     std::map<std::string, std::string> q{{"userId", user},
@@ -248,13 +226,15 @@ private:
   }
 
   // ---- GET /api/v1/orders/:orderId -----------------------------------------
-  DialectResponse get(const DialectRequest &r) { return answer(core(r, "get", {{"id", param(r, "orderId")}}), 200); }
+  DialectResponse get(const DialectRequest &r) {
+    return answer(core(r, "get", {{"id", pathParam(r, "orderId")}}), 200);
+  }
 
   // ---- POST /api/v1/orders/:orderId/payment --------------------------------
   // pending -> payment_pending -> confirmed | payment_failed (stock
   // released); a payment_failed order may pay again.
   DialectResponse pay(const DialectRequest &r, const Json::Value &b) {
-    const std::string id = param(r, "orderId");
+    const std::string id = pathParam(r, "orderId");
     auto current = core(r, "get", {{"id", id}});
     if (!current.ok()) return error(500, "Internal server error");
     if (!current->isSuccess()) return fromProblem(*current);
@@ -292,7 +272,7 @@ private:
     Json::Value c(Json::objectValue);
     c["newStatus"] = to->second;
     if (b["reason"].isString() && !b["reason"].asString().empty()) c["reason"] = b["reason"];
-    auto changed = core(r, "setStatus", {{"id", param(r, "orderId")}}, &c);
+    auto changed = core(r, "setStatus", {{"id", pathParam(r, "orderId")}}, &c);
     if (changed.ok() && changed->status == 409) return error(409, "Invalid status transition: " + detailOf(*changed));
     return answer(changed, 200);
   }
@@ -301,7 +281,7 @@ private:
   // Not once shipped or delivered; the core releases the stock and voids or
   // refunds the payment.
   DialectResponse cancel(const DialectRequest &r, const Json::Value &b) {
-    const std::string id = param(r, "orderId");
+    const std::string id = pathParam(r, "orderId");
     auto current = core(r, "get", {{"id", id}});
     if (!current.ok()) return error(500, "Internal server error");
     if (!current->isSuccess()) return fromProblem(*current);

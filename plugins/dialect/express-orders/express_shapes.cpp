@@ -1,19 +1,14 @@
 #include "express_shapes.hpp"
 
 #include "decimal_money.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::plugins::dialect::express_orders {
 
 using namespace orders::sdk;
 
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
+DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
 DialectResponse error(int64_t status, const std::string &message) {
   Json::Value body(Json::objectValue);
@@ -21,14 +16,7 @@ DialectResponse error(int64_t status, const std::string &message) {
   return reply(status, body);
 }
 
-std::string detailOf(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "status " + std::to_string(a.status);
-}
+std::string detailOf(const CoreAnswer &a) { return problemDetail(a); }
 
 DialectResponse fromProblem(const CoreAnswer &a) {
   const std::string why = detailOf(a);

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "fastapi_shapes.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_fastapi_shop_config_schema.hpp"
 
@@ -48,15 +49,6 @@ const std::map<std::string, std::string> kStatusDefaults = {
 
 // The body's fields in pydantic's order (ShippingAddress).
 const char *const kAddressFields[] = {"address_line1", "address_line2", "city", "country", "postcode"};
-
-std::string problemDetail(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "status " + std::to_string(a.status);
-}
 
 class FastApiShopDialect final : public Dialect {
 public:
@@ -172,11 +164,7 @@ private:
 
   Result<CoreAnswer> core(const DialectRequest &r, const std::string &op, std::map<std::string, std::string> params,
                           const Json::Value *body = nullptr) {
-    CoreCall call;
-    call.op = op;
-    call.call = r.callId;
-    call.params = std::move(params);
-    return host_.core(call, body == nullptr ? std::string() : writeJson(*body));
+    return DialectCore(host_, r)(op, std::move(params), body);
   }
 
   std::string word(const std::string &core_word) const {
@@ -299,8 +287,7 @@ private:
 
   // ---- GET /order/v1/orders/{order_id} -----------------------------------
   DialectResponse get(const DialectRequest &r) {
-    auto it = r.params.find("order_id");
-    const std::string id = it == r.params.end() ? std::string() : it->second;
+    const std::string id = pathParam(r, "order_id");
     const bool digits = !id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos;
     if (!digits)
       return unprocessable({{"int_parsing",

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "go_orders_shapes.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_go_orders_config_schema.hpp"
 
@@ -124,12 +125,7 @@ private:
 
   Result<CoreAnswer> core(const DialectRequest &r, const std::string &op, std::map<std::string, std::string> params,
                           std::map<std::string, std::string> query = {}, const Json::Value *body = nullptr) {
-    CoreCall call;
-    call.op = op;
-    call.call = r.callId;
-    call.params = std::move(params);
-    call.query = std::move(query);
-    return host_.core(call, body == nullptr ? std::string() : writeJson(*body));
+    return DialectCore(host_, r)(op, std::move(params), body, std::move(query));
   }
 
   // The two middlewares' own words (internal token; Auth0 JWT).

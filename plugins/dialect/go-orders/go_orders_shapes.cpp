@@ -3,19 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::plugins::dialect::go_orders {
 
 using namespace orders::sdk;
 
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
+DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
 DialectResponse error(int64_t status, const std::string &message) {
   Json::Value body(Json::objectValue);
@@ -23,14 +18,7 @@ DialectResponse error(int64_t status, const std::string &message) {
   return reply(status, body);
 }
 
-std::string detailOf(const CoreAnswer &a) {
-  try {
-    const Json::Value p = a.json();
-    if (p["detail"].isString()) return p["detail"].asString();
-  } catch (...) {
-  }
-  return "status " + std::to_string(a.status);
-}
+std::string detailOf(const CoreAnswer &a) { return problemDetail(a); }
 
 bool isUuid(const std::string &s) {
   if (s.size() != 36) return false;
@@ -59,10 +47,7 @@ std::string accountType(const std::optional<CallerPrincipal> &p) {
   return role;
 }
 
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
+std::string param(const DialectRequest &r, const std::string &name) { return pathParam(r, name); }
 
 std::string word(const std::map<std::string, std::string> &map, const std::string &core_word) {
   auto it = map.find(core_word);

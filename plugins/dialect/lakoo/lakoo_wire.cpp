@@ -1,18 +1,13 @@
 #include "lakoo_wire.hpp"
 
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::plugins::dialect::lakoo {
 
 using namespace orders::sdk;
 
-DialectResponse reply(int64_t status, const Json::Value &body) {
-  DialectResponse r;
-  r.status = status;
-  r.contentType = "application/json; charset=utf-8";
-  r.body = writeJson(body);
-  return r;
-}
+DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
 DialectResponse invalid(std::vector<Detail> details) { return reply(400, validationFailure(details)); }
 
@@ -44,10 +39,7 @@ bool privileged(const DialectRequest &r) {
   return r.principal && (r.principal->role == "admin" || r.principal->role == "internal");
 }
 
-std::string param(const DialectRequest &r, const std::string &name) {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? std::string() : it->second;
-}
+std::string param(const DialectRequest &r, const std::string &name) { return pathParam(r, name); }
 
 std::optional<std::string> queryParam(const DialectRequest &r, const std::string &name) {
   auto it = r.queryParams.find(name);

@@ -68,12 +68,17 @@ struct HttpResponse {
 // Operations (canonical route in brackets; params/query/body as there):
 //   checkout [POST /api/orders]            createForUser [POST /internal/orders]
 //   get {id} [GET /api/orders/:id]         getByNumber {orderNumber}
+//   getByNumericId {numericId} (the order's integer id; dialects only)
 //   list [GET /api/orders] (query: userId, sellerId, status, createdFrom,
 //        createdTo, cursor, limit, and offset + total=true for page numbers)
 //   adminList [GET /api/admin/orders]      adminGet {id}
-//   history {id}    invoice {id}    retryPayment {id}    cancel {id}
+//   history {id}    invoice {id}    cancel {id}
+//   retryPayment {id} (also the first payment of a payLater order)
+//   refreshPayment {id} (ask the provider now; dialects only)
 //   setStatus {id} [PUT .../status]        setShippingCost {id}
-// Headers the route reads (idempotency-key) go in `headers`.
+// Headers the route reads (idempotency-key) go in `headers`. On a route
+// whose auth group lists "public", get / getByNumber / getByNumericId also
+// answer an anonymous caller. orders/sdk/dialect_support.hpp has helpers.
 struct CoreCall {
   std::string op;
   std::string call;
