@@ -14,96 +14,18 @@
 #include <utility>
 
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/wire.hpp"
 
 namespace orders::common {
 
-// RFC 3986 percent-encoding of everything but unreserved characters.
-inline std::string percentEncode(std::string_view in) {
-  static const char *hex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : in) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-inline std::string replaceAll(std::string text, std::string_view from, const std::string &to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
-
-// An application/x-www-form-urlencoded body built field by field, in order.
-// Keys are written as given (Stripe's nested keys keep their brackets:
-// metadata[order_id]); values are percent-encoded.
-class FormBody {
-public:
-  FormBody &add(std::string_view key, std::string_view value) {
-    if (!text_.empty()) text_ += '&';
-    text_ += key;
-    text_ += '=';
-    text_ += percentEncode(value);
-    return *this;
-  }
-  const std::string &text() const noexcept { return text_; }
-
-private:
-  std::string text_;
-};
-
-// RFC 4648 base64 with padding (for HTTP Basic credentials).
-inline std::string base64(std::string_view in) {
-  static const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in[i])); };
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    for (int shift : {18, 12, 6, 0})
-      out += alphabet[(n >> shift) & 63];
-  }
-  if (in.size() - i == 1) {
-    const uint32_t n = byte(i) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (in.size() - i == 2) {
-    const uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// A short single-line excerpt of a body for error messages.
-inline std::string excerpt(const std::string &body) {
-  std::string out = body.substr(0, 200);
-  for (char &c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out.size() < body.size() ? out + "..." : out;
-}
-
-inline std::string lowerAscii(std::string s) {
-  for (char &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-inline std::string upperAscii(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
+using orders::sdk::wire::base64;
+using orders::sdk::wire::excerpt;
+using orders::sdk::wire::FormBody;
+using orders::sdk::wire::lowerAscii;
+using orders::sdk::wire::percentEncode;
+using orders::sdk::wire::replaceAll;
+using orders::sdk::wire::transportError;
+using orders::sdk::wire::upperAscii;
 
 // Unix seconds -> "2026-09-21T13:33:20Z".
 inline std::string rfc3339FromUnix(int64_t seconds) {
@@ -162,12 +84,6 @@ inline sdk::Result<const Json::Value *> optionalObject(const Json::Value &object
 
 // `e` with "<what>: " before its message.
 inline sdk::Error prefixed(const sdk::Error &e, const std::string &what) {
-  return sdk::Error{e.code, what + ": " + e.message, e.retryable};
-}
-
-// A transport failure from the host (unavailable, timeout) keeps its code and
-// retryability, so the host's circuit breaker counts it.
-inline sdk::Error transportError(const sdk::Error &e, const std::string &what) {
   return sdk::Error{e.code, what + ": " + e.message, e.retryable};
 }
 

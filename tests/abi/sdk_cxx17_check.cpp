@@ -4,6 +4,8 @@
 #include "orders/sdk/abi.h"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/dialect_support.hpp"
+#include "orders/sdk/notify_template.hpp"
+#include "orders/sdk/wire.hpp"
 #include "orders/sdk/host.hpp"
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/kinds.hpp"

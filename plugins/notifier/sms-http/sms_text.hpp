@@ -6,9 +6,11 @@
 #include <map>
 #include <string>
 
-#include "notify_template.hpp"
+#include "orders/sdk/notify_template.hpp"
 
 namespace orders::plugins::notifier {
+
+using namespace orders::sdk::notice;
 
 // Built-in texts (used when the config has no `templates`).
 inline std::map<std::string, std::string> defaultSmsTemplates() {

@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "notify_template.hpp"
+#include "orders/sdk/notify_template.hpp"
 
 namespace orders::plugins::notifier {
+
+using namespace orders::sdk::notice;
 
 struct MailTemplate {
   std::string subject;

@@ -6,10 +6,12 @@
 #include <string>
 
 #include "hmac_sha256.hpp"
-#include "notify_template.hpp"
+#include "orders/sdk/notify_template.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::plugins::notifier {
+
+using namespace orders::sdk::notice;
 
 // Built-in `message` templates (used when the config has no `templates`).
 inline std::map<std::string, std::string> defaultWebhookTemplates() {

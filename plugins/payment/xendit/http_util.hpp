@@ -7,68 +7,15 @@
 #include <string_view>
 
 #include "orders/sdk/host.hpp"
+#include "orders/sdk/wire.hpp"
 
 namespace orders::plugins::payment::xendit {
 
-// RFC 3986 percent-encoding of everything but unreserved characters.
-inline std::string percentEncode(std::string_view in) {
-  static const char *hex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : in) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-inline std::string replaceAll(std::string text, std::string_view from, const std::string &to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
-
-// RFC 4648 base64 with padding (for HTTP Basic credentials).
-inline std::string base64(std::string_view in) {
-  static const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in[i])); };
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
-  }
-  if (in.size() - i == 1) {
-    const uint32_t n = byte(i) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (in.size() - i == 2) {
-    const uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// A short single-line excerpt of a response body for error messages.
-inline std::string excerpt(const std::string &body) {
-  std::string out = body.substr(0, 200);
-  for (char &c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out.size() < body.size() ? out + "..." : out;
-}
+using orders::sdk::wire::base64;
+using orders::sdk::wire::excerpt;
+using orders::sdk::wire::percentEncode;
+using orders::sdk::wire::replaceAll;
+using orders::sdk::wire::transportError;
 
 // "API_VALIDATION_ERROR: amount must be at least 1" from Xendit's error body
 // {"error_code": ..., "message": ...}, else an excerpt of the body.
@@ -101,12 +48,6 @@ inline sdk::Error statusError(const sdk::HttpResponse &r, const std::string &wha
   if (r.status == 404) return sdk::notFound(message);
   if (r.status == 409) return sdk::conflict(message);
   return sdk::internalError(message + " (unexpected status)");
-}
-
-// A transport failure from the host (unavailable, timeout) keeps its code and
-// retryability, so the host's circuit breaker counts it.
-inline sdk::Error transportError(const sdk::Error &e, const std::string &what) {
-  return sdk::Error{e.code, what + ": " + e.message, e.retryable};
 }
 
 } // namespace orders::plugins::payment::xendit

@@ -1,7 +1,9 @@
-// Message templates for order notifications: placeholders, money formatting
-// and the recipient fallbacks shared by the notifier plugins. Header-only.
+// orders/sdk/notify_template.hpp - message templates for order
+// notifications: placeholders, money formatting and the recipient fallbacks
+// every notifier needs (smtp, sms-http, webhook use it). Header-only, C++17.
 // Thread-safety: pure functions.
-#pragma once
+#ifndef ORDERS_SDK_NOTIFY_TEMPLATE_HPP
+#define ORDERS_SDK_NOTIFY_TEMPLATE_HPP
 
 #include <cstdint>
 #include <map>
@@ -10,7 +12,7 @@
 
 #include "orders/sdk/messages.hpp"
 
-namespace orders::plugins::notifier {
+namespace orders::sdk::notice {
 
 // Minor-unit exponent of an ISO 4217 currency: JPY/KRW/IDR have none,
 // BHD/KWD three, everything else two.
@@ -96,4 +98,6 @@ inline std::string render(const std::string &text, const std::map<std::string, s
 inline const char *const kDefaultEvents[] = {"order.created", "order.paid", "order.shipped", "order.delivered",
                                              "order.cancelled"};
 
-} // namespace orders::plugins::notifier
+} // namespace orders::sdk::notice
+
+#endif
