@@ -4,18 +4,18 @@
 #include "orders/sdk/abi.h"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/dialect_support.hpp"
-#include "orders/sdk/notify_template.hpp"
-#include "orders/sdk/wire.hpp"
 #include "orders/sdk/host.hpp"
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/kinds.hpp"
 #include "orders/sdk/messages.hpp"
+#include "orders/sdk/notify_template.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders/sdk/result.hpp"
 #include "orders/sdk/sink.hpp"
 #include "orders/sdk/testing/fake_host.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 #include "orders/sdk/types.hpp"
+#include "orders/sdk/wire.hpp"
 
 int main() {
   static_assert(__cplusplus == 201703L, "this check must build as C++17");

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "hmac_sha256.hpp"
-#include "orders/sdk/notify_template.hpp"
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/notify_template.hpp"
 
 namespace orders::plugins::notifier {
 
