@@ -155,19 +155,19 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
       return;
     }
     auto last = payments.latest(s, id);
+    if (!last && !o->payment_instance) {
+      refused = sdk::conflict("order " + id +
+                              " is paid outside this service (checkout.payment: none): it has no payment to make");
+      return;
+    }
     // A pay-later order (pending, no attempt yet) takes its first payment
     // here; a payment_failed order its next.
-    const bool first_of_pay_later = o->status == OrderStatus::pending && !last && o->payment_instance;
+    const bool first_of_pay_later = o->status == OrderStatus::pending && !last;
     if (o->status != OrderStatus::payment_failed && !first_of_pay_later) {
       refused = sdk::conflict(
           std::string("payment can be made only for a payment_failed order or a pay-later order that has none "
                       "yet; this one is ") +
-          statusName(o->status) + (last ? "" : " with no payment instance"));
-      return;
-    }
-    if (!last && plugins_.payment == nullptr && !o->payment_instance) {
-      refused = sdk::conflict("order " + id +
-                              " is paid outside this service (checkout.payment: none): it has no payment to retry");
+          statusName(o->status));
       return;
     }
     if (last && last->status == PaymentStatus::creating) {
@@ -185,7 +185,7 @@ sdk::Result<std::pair<Order, Payment>> OrderService::beginRetry(const std::strin
     attempt.id = newId();
     attempt.order_id = o->id;
     attempt.attempt = last ? last->attempt + 1 : 1;
-    attempt.provider = last ? last->provider : o->payment_instance ? *o->payment_instance : plugins_.payment->id();
+    attempt.provider = last ? last->provider : *o->payment_instance; // checked above
     attempt.idempotency_key = "order:" + o->id + ":attempt:" + std::to_string(attempt.attempt);
     attempt.status = PaymentStatus::creating;
     attempt.amount_minor = o->total_minor;

@@ -61,6 +61,8 @@ class LifecycleBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(buyerCannotSeeAnotherBuyersOrder);
   CPPUNIT_TEST(missingOrWrongCredentialsAre401);
   CPPUNIT_TEST(internalTokenCreatesOrderForUser);
+  CPPUNIT_TEST(payLaterCreatesPendingAndPaysInASecondCall);
+  CPPUNIT_TEST(paidOutsideWaitsForThePaymentEvent);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 protected:
@@ -118,6 +120,56 @@ public:
     const std::string number = r["orders"][0]["orderNumber"].asString();
     Reply by_number = server_->as("u1", "buyer", "GET", "/api/orders/number/" + number);
     CPPUNIT_ASSERT_EQUAL(200, by_number.status);
+  }
+
+  // payLater: created pending with stock held and no payment; the first
+  // payment through POST .../payment; billing address and metadata kept.
+  void payLaterCreatesPendingAndPaysInASecondCall() {
+    if (skip()) return;
+    start();
+    Json::Value body = orders::sdk::parseJson(checkoutBody({{"sku-mug", 2}}));
+    body["payLater"] = true;
+    body["billingAddress"] = orders::sdk::parseJson(R"({"line1":"9 Elm St","city":"Austin","country":"US"})");
+    body["metadata"]["notes"] = "gift wrap";
+    Reply r = server_->as("u1", "buyer", "POST", "/api/orders", orders::sdk::writeJson(body));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+    const Json::Value o = r.json()["orders"][0];
+    const std::string id = o["id"].asString();
+    CPPUNIT_ASSERT_EQUAL(std::string("pending"), o["status"].asString());
+    CPPUNIT_ASSERT(o["payment"].isNull());
+    CPPUNIT_ASSERT(o["numericId"].asInt64() > 0);
+    CPPUNIT_ASSERT_EQUAL(std::string("9 Elm St"), o["billingAddress"]["line1"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("gift wrap"), o["metadata"]["notes"].asString());
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), reserved("sku-mug"));
+    Reply pay = server_->as("u1", "buyer", "POST", "/api/orders/" + id + "/payment");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pay.body, 200, pay.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("awaiting_payment"), pay.json()["status"].asString());
+    CPPUNIT_ASSERT_EQUAL(1, pay.json()["payment"]["attempt"].asInt());
+    CPPUNIT_ASSERT_EQUAL(int64_t(2), reserved("sku-mug")); // held once, not twice
+    CPPUNIT_ASSERT_EQUAL(409, server_->as("u1", "buyer", "POST", "/api/orders/" + id + "/payment").status);
+    Reply paid = server_->request("POST", "/hooks/payment/manual", webhook(id, "evt-pl", "paid", 2598), kHook);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 200, paid.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("paid"), order(id)["status"].asString());
+  }
+
+  // checkout.payment: none: no payment row, no provider call; the order
+  // waits in awaiting_payment and a payment retry is refused.
+  void paidOutsideWaitsForThePaymentEvent() {
+    if (skip()) return;
+    ServerOptions o;
+    o.checkout_extra = ", payment: none";
+    start(o);
+    const Json::Value r = checkout("u1", {{"sku-mug", 1}});
+    const std::string id = r["orders"][0]["id"].asString();
+    CPPUNIT_ASSERT_EQUAL(std::string("awaiting_payment"), r["orders"][0]["status"].asString());
+    CPPUNIT_ASSERT(r["orders"][0]["payment"].isNull());
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), db_->scalar("SELECT COUNT(*) FROM payments WHERE order_id = '" + id + "'"));
+    Reply retry = server_->as("u1", "buyer", "POST", "/api/orders/" + id + "/payment");
+    CPPUNIT_ASSERT_EQUAL(409, retry.status);
+    CPPUNIT_ASSERT(retry.json()["detail"].asString().find("paid outside this service") != std::string::npos);
+    Reply paid = admin("PUT", "/api/orders/" + id + "/status", statusBody("paid"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 200, paid.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("paid"), order(id)["status"].asString());
   }
 
   void paidShippedDeliveredCompleted() {
