@@ -6,7 +6,9 @@
 -- awaiting_payment transition and the checkout's completion. bench/run runs
 -- it on the orders database (inventory tables copied in) as the ceiling a
 -- checkout can reach on this machine: the saga's real cost is several
--- transactions and plugin calls on top of this.
+-- transactions and plugin calls on top of this. The order's numeric id
+-- (migration 0008) comes from the column's default (nextval) here; the
+-- checkout draws it in one statement of its own before writing.
 \set r random(1, 9000000000000000000)
 BEGIN;
 INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) VALUES ('c' || :client_id || '-' || :r, 'u1', 'running', '{"items":[{"productId":"sku-1","quantity":1}],"shippingAddress":{"line1":"1 Demo St","city":"Dublin","country":"IE"}}', NULL, 1, 1, 1);
