@@ -12,23 +12,14 @@
 #include <iostream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
 using namespace Poco::Data::Keywords;
+using orders::testing::eventually;
 
-namespace {
-
-template <class F> bool eventually(F probe, int timeout_ms = 15000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
-
-} // namespace
+namespace {} // namespace
 
 class RoutingBase : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(RoutingBase);

@@ -11,23 +11,16 @@
 #include <sstream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::KafkaMock;
 
 namespace {
-
-template <class F> bool eventually(F probe, int timeout_ms = 30000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
 
 // A sample of GET /metrics: the value of the series starting with `series`
 // (name plus optional labels), -1 when absent.

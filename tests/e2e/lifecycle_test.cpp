@@ -7,10 +7,12 @@
 #include <set>
 #include <thread>
 
+#include "eventually.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 
 namespace {
 
@@ -28,17 +30,6 @@ std::string webhook(const std::string &order_id, const std::string &event_id, co
 const std::map<std::string, std::string> kHook = {{"x-webhook-secret", "test-webhook-secret"}};
 
 std::string statusBody(const std::string &s) { return "{\"newStatus\":\"" + s + "\"}"; }
-
-// Polls `probe` until it is true or `timeout_ms` passes (the server's sweeps
-// run on a timer; this waits for an outcome, not for time).
-template <class F> bool eventually(F probe, int timeout_ms = 15000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
 
 } // namespace
 

@@ -8,11 +8,13 @@
 #include <map>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerReply;
 using orders::testing::PeerRequest;
@@ -26,15 +28,6 @@ int64_t dispatcherPasses(const ServerProcess &server) {
   const auto at = text.find("\n" + name);
   if (at == std::string::npos) return 0;
   return static_cast<int64_t>(std::stod(text.substr(at + 1 + name.size())));
-}
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
 }
 
 // Event type -> deliveries the peer answered 2xx for.

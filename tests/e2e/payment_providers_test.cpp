@@ -12,32 +12,19 @@
 #include <iostream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerRequest;
+using orders::testing::requestsTo;
 
 namespace {
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
-
-std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
-  std::vector<PeerRequest> out;
-  for (const PeerRequest &r : peer.requests())
-    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
-  return out;
-}
 
 std::string callback(const std::string &invoice, const std::string &external_id, const std::string &status) {
   return R"({"id":")" + invoice + R"(","external_id":")" + external_id + R"(","status":")" + status +

@@ -13,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
@@ -20,27 +21,13 @@
 #include "test_skip.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerReply;
 using orders::testing::PeerRequest;
+using orders::testing::requestsTo;
 
 namespace {
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
-
-std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
-  std::vector<PeerRequest> out;
-  for (const PeerRequest &r : peer.requests())
-    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
-  return out;
-}
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 

@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
@@ -24,23 +25,16 @@
 #include "stripe_signature.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerReply;
 using orders::testing::PeerRequest;
+using orders::testing::requestsTo;
 
 namespace {
 
 const std::string kSecret = "gateway-jwt-secret";
 const std::string kWhsec = "whsec_coffee";
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return probe();
-}
 
 std::string token(const std::string &user, const std::string &role) {
   Poco::JWT::Token t;
@@ -53,13 +47,6 @@ std::string token(const std::string &user, const std::string &role) {
 }
 
 std::map<std::string, std::string> bearer(const std::string &t) { return {{"Authorization", "Bearer " + t}}; }
-
-std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
-  std::vector<PeerRequest> out;
-  for (const PeerRequest &r : peer.requests())
-    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
-  return out;
-}
 
 Json::Value json(const Reply &r) { return orders::sdk::parseJson(r.body); }
 

@@ -17,14 +17,17 @@
 #include <sstream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerRequest;
+using orders::testing::requestsTo;
 
 namespace {
 
@@ -34,15 +37,6 @@ const std::string kOtherBuyer = "3f2c0000-0000-4000-8000-0000000000b2";
 const std::string kAdmin = "3f2c0000-0000-4000-8000-0000000000ad";
 const std::string kPaymentId = "9a9a0000-0000-4000-8000-0000000000f1";
 const std::string kCart = "c4c40000-0000-4000-8000-000000000c01";
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return probe();
-}
 
 std::string b64url(const std::vector<unsigned char> &bytes) {
   std::ostringstream out;
@@ -73,13 +67,6 @@ std::string auth0(const Poco::SharedPtr<Poco::Crypto::RSAKey> &key, const std::s
 }
 
 std::map<std::string, std::string> bearer(const std::string &token) { return {{"Authorization", "Bearer " + token}}; }
-
-std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
-  std::vector<PeerRequest> out;
-  for (const PeerRequest &r : peer.requests())
-    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
-  return out;
-}
 
 Json::Value json(const Reply &r) { return orders::sdk::parseJson(r.body); }
 

@@ -15,14 +15,17 @@
 #include <ctime>
 #include <thread>
 
+#include "eventually.hpp"
 #include "http_peer.hpp"
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
+using orders::testing::eventually;
 using orders::testing::HttpPeer;
 using orders::testing::PeerRequest;
+using orders::testing::requestsTo;
 
 namespace {
 
@@ -34,15 +37,6 @@ const std::string kSellerA = "7a2e0000-0000-4000-8000-00000000005a";
 const std::string kKaos = "11110000-0000-4000-8000-000000000001";  // seller A, 150000 IDR
 const std::string kTopi = "22220000-0000-4000-8000-000000000002";  // house brand, 85000.00 IDR
 const std::string kTopiL = "22220000-0000-4000-8000-0000000000a1"; // its variant L, 90000
-
-template <class F> bool eventually(F probe, int timeout_ms = 15000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
 
 // Debian's Poco SHA2Engine lacks the BLOCK_SIZE/DIGEST_SIZE HMACEngine needs.
 class Sha256 : public Poco::SHA2Engine {
@@ -81,13 +75,6 @@ bool signedByOrderService(const PeerRequest &r) {
   const int64_t skew = std::stoll(ts) - static_cast<int64_t>(std::time(nullptr));
   return t.substr(0, a) == "order-service" && skew <= 60 && skew >= -300 &&
          t.substr(b + 1) == hmacHex(kServiceSecret, "order-service:" + ts);
-}
-
-std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
-  std::vector<PeerRequest> out;
-  for (const PeerRequest &r : peer.requests())
-    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
-  return out;
 }
 
 // What LAKOO's frontend posts for a checkout.

@@ -19,6 +19,7 @@
 
 #include "config/schema_validator.hpp"
 #include "events/outbox_relay.hpp"
+#include "eventually.hpp"
 #include "kafka_support.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/json.hpp"
@@ -27,6 +28,7 @@
 #include "storage/migrations.hpp"
 
 using namespace orders::host;
+using orders::testing::eventually;
 using orders::testing::KafkaMessage;
 using orders::testing::KafkaMock;
 using orders::testing::readTopic;
@@ -80,15 +82,6 @@ std::string envelope(const std::string &event_id, int round, const std::string &
 }
 
 Json::Value parse(const std::string &text) { return orders::sdk::parseJson(text); }
-
-template <class F> bool eventually(F probe, int timeout_ms = 20000) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
-}
 
 std::shared_ptr<const config::SchemaValidator> eventSchema(const std::string &name) {
   std::ifstream in(std::string(ORDERS_EVENT_SCHEMA_DIR) + "/" + name + ".schema.json");

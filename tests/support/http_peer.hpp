@@ -72,4 +72,13 @@ private:
 // A free TCP port on 127.0.0.1 that nothing listens on right now.
 uint16_t unusedPort();
 
+// The requests `peer` received for `method` and `path` (query ignored), in
+// arrival order.
+inline std::vector<PeerRequest> requestsTo(const HttpPeer &peer, const std::string &method, const std::string &path) {
+  std::vector<PeerRequest> out;
+  for (const PeerRequest &r : peer.requests())
+    if (r.method == method && r.uri.substr(0, r.uri.find('?')) == path) out.push_back(r);
+  return out;
+}
+
 } // namespace orders::testing
