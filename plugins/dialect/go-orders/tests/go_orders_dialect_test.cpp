@@ -40,12 +40,7 @@ class GoOrdersDialectTest : public CppUnit::TestFixture {
 
 public:
   void setUp() override {
-    // The host fills the schema's defaults; so does this test (top-level ones).
-    const Json::Value schema = parseJson(orders_plugin_descriptor_v1()->config_schema);
-    Json::Value config(Json::objectValue);
-    for (const std::string &k : schema["properties"].getMemberNames())
-      config[k] = schema["properties"][k]["default"];
-    Status s = h.create(writeJson(config));
+    Status s = h.createWithDefaults(); // the schema's defaults, as the host fills them
     CPPUNIT_ASSERT_MESSAGE(s.ok() ? "" : s.error().message, s.ok());
     t = h.table<orders_dialect_v1_t>();
   }

@@ -27,6 +27,27 @@ public:
 
   FakeHost &host() noexcept { return host_; }
 
+  // Creates the instance with `overrides_json` plus the `default` of every
+  // top-level property of the plugin's config schema the overrides do not
+  // set. (Only top-level defaults: nested ones, and validation, are the
+  // host's; pass those in full.)
+  Status createWithDefaults(const std::string &overrides_json = "{}", const std::string &instance_id = "test") {
+    Json::Value config;
+    Json::Value schema;
+    try {
+      config = parseJson(overrides_json);
+      schema = parseJson(descriptor_->config_schema != nullptr ? descriptor_->config_schema : "{}");
+    } catch (const std::exception &e) {
+      return invalidArgument(std::string("createWithDefaults: ") + e.what());
+    }
+    if (!config.isObject()) return invalidArgument("createWithDefaults: the overrides must be a JSON object");
+    const Json::Value &properties = schema["properties"];
+    if (properties.isObject())
+      for (const std::string &key : properties.getMemberNames())
+        if (!config.isMember(key) && properties[key].isMember("default")) config[key] = properties[key]["default"];
+    return create(writeJson(config), instance_id);
+  }
+
   // Creates the instance with `config_json` (defaults are NOT applied here:
   // pass what the host would pass after validation).
   Status create(const std::string &config_json, const std::string &instance_id = "test") {
