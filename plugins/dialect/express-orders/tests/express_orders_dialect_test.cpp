@@ -12,13 +12,8 @@ using orders::sdk::testing::PluginHarness;
 
 namespace {
 DialectRequest requestFor(const std::string &method, const std::string &route) {
-  DialectRequest r;
-  r.callId = "c-1";
-  r.method = method;
-  r.route = route;
-  r.path = route;
-  r.principal = CallerPrincipal{"u-1", "buyer", std::nullopt, std::nullopt, "jwt"};
-  return r;
+  return orders::sdk::testing::dialectRequest(method, route,
+                                              CallerPrincipal{"u-1", "buyer", std::nullopt, std::nullopt, "jwt"});
 }
 } // namespace
 

@@ -11,14 +11,8 @@ using namespace orders::sdk;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-DialectRequest requestFor(const std::string &method, const std::string &route) {
-  DialectRequest r;
-  r.callId = "c-1";
-  r.method = method;
-  r.route = route;
-  r.path = route;
-  return r;
-}
+using orders::sdk::testing::dialectRequest;
+DialectRequest requestFor(const std::string &method, const std::string &route) { return dialectRequest(method, route); }
 } // namespace
 
 class FastApiShopDialectTest : public CppUnit::TestFixture {

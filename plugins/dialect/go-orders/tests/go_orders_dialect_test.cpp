@@ -10,14 +10,8 @@ using namespace orders::sdk;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-DialectRequest requestFor(const std::string &method, const std::string &route) {
-  DialectRequest r;
-  r.callId = "c-1";
-  r.method = method;
-  r.route = route;
-  r.path = route;
-  return r;
-}
+using orders::sdk::testing::dialectRequest;
+DialectRequest requestFor(const std::string &method, const std::string &route) { return dialectRequest(method, route); }
 CallerPrincipal as(const std::string &role) { return CallerPrincipal{"u-1", role, std::nullopt, std::nullopt, "jwt"}; }
 } // namespace
 

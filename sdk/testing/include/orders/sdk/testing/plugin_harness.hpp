@@ -9,12 +9,26 @@
 #ifndef ORDERS_SDK_TESTING_PLUGIN_HARNESS_HPP
 #define ORDERS_SDK_TESTING_PLUGIN_HARNESS_HPP
 
+#include <optional>
 #include <string>
 
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/testing/fake_host.hpp"
 
 namespace orders::sdk::testing {
+
+// A dialect request as the host would hand it for `route` (path = the route
+// pattern, call id "c-1"), optionally from `principal`.
+inline DialectRequest dialectRequest(const std::string &method, const std::string &route,
+                                     std::optional<CallerPrincipal> principal = std::nullopt) {
+  DialectRequest r;
+  r.callId = "c-1";
+  r.method = method;
+  r.route = route;
+  r.path = route;
+  r.principal = std::move(principal);
+  return r;
+}
 
 class PluginHarness {
 public:
