@@ -1,50 +1,10 @@
 #include "auth/auth_util.hpp"
 
 #include <Poco/Base64Encoder.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
 
 #include <sstream>
 
 namespace orders::host::auth {
-
-namespace {
-
-// Poco 1.11's SHA2Engine lacks the BLOCK_SIZE/DIGEST_SIZE that HMACEngine needs.
-class Sha256Engine : public Poco::SHA2Engine {
-public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-std::string bytesOf(const Poco::DigestEngine::Digest &digest) { return std::string(digest.begin(), digest.end()); }
-
-} // namespace
-
-std::string sha256(std::string_view data) {
-  Sha256Engine engine;
-  engine.update(data.data(), data.size());
-  return bytesOf(engine.digest());
-}
-
-std::string hmacSha256(const std::string &key, std::string_view data) {
-  Poco::HMACEngine<Sha256Engine> engine(key);
-  engine.update(data.data(), data.size());
-  return bytesOf(engine.digest());
-}
-
-std::string hexLower(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char ch : bytes) {
-    const auto byte = static_cast<unsigned char>(ch);
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0x0f];
-  }
-  return out;
-}
 
 std::string base64UrlNoPad(std::string_view bytes) {
   std::ostringstream out;
@@ -86,19 +46,6 @@ std::string safeQuote(std::string_view text) {
   if (text.size() > kMax) out += "...";
   out += "'";
   return out;
-}
-
-bool constantTimeEquals(std::string_view a, std::string_view b) {
-  // Walks the longer input whatever the contents; a length difference is
-  // folded into the result rather than returned early.
-  const size_t n = a.size() > b.size() ? a.size() : b.size();
-  unsigned diff = a.size() == b.size() ? 0u : 1u;
-  for (size_t i = 0; i < n; ++i) {
-    const auto x = static_cast<unsigned char>(i < a.size() ? a[i] : 0);
-    const auto y = static_cast<unsigned char>(i < b.size() ? b[i] : 0);
-    diff |= static_cast<unsigned>(x ^ y);
-  }
-  return diff == 0;
 }
 
 sdk::Result<std::string> resolveSecret(const plugins::SecretStore &secrets, const Json::Value &section,

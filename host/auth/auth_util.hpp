@@ -1,5 +1,6 @@
-// Helpers shared by the auth schemes (internal to host/auth): SHA-256 and
-// HMAC-SHA256 on Poco Foundation, hex and base64url encodings, secrets looked
+// Helpers shared by the auth schemes (internal to host/auth): SHA-256,
+// HMAC-SHA256, hex and constant-time compare (the SDK's orders/sdk/crypto.hpp,
+// the one copy in the tree), base64url encoding, secrets looked
 // up by the name a config key holds, and safe quoting of caller-supplied text
 // in error messages.
 //
@@ -15,16 +16,17 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/secret_store.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/result.hpp"
 
 namespace orders::host::auth {
 
-// Raw digests: 32 bytes held in a std::string (bytes, not text).
-std::string sha256(std::string_view data);
-std::string hmacSha256(const std::string &key, std::string_view data);
-
-// Lower-case hex of bytes.
-std::string hexLower(std::string_view bytes);
+// Raw digests (32 bytes held in a std::string), lower-case hex, and the
+// comparison to use for every secret (time depends on the lengths only).
+using sdk::crypto::constantTimeEquals;
+using sdk::crypto::hex;
+using sdk::crypto::hmacSha256;
+using sdk::crypto::sha256;
 // RFC 4648 base64url without padding (the JWS encoding).
 std::string base64UrlNoPad(std::string_view bytes);
 

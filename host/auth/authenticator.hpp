@@ -138,10 +138,6 @@ private:
   std::unique_ptr<JwtVerifier> jwt_;
 };
 
-// True when `a` and `b` are equal; the time taken depends on their lengths
-// only, never on where they differ. Use it for every secret comparison.
-bool constantTimeEquals(std::string_view a, std::string_view b);
-
 // The x-service-auth header value for an outbound service call:
 // "<name>:<timestamp>:<hex hmac>" with hmac = lower-case hex of
 // HMAC-SHA256(secret, name:timestamp:METHOD:path_and_query:hex(sha256(body))).

@@ -45,19 +45,18 @@ const std::string *headerOf(const AuthRequest &request, const std::string &name)
 
 std::string serviceHmacPayload(const std::string &name, const std::string &timestamp, const std::string &method,
                                const std::string &path_and_query, const std::string &body) {
-  return name + ":" + timestamp + ":" + upperAscii(method) + ":" + path_and_query + ":" + hexLower(sha256(body));
+  return name + ":" + timestamp + ":" + upperAscii(method) + ":" + path_and_query + ":" + hex(sha256(body));
 }
 
 std::string signServiceRequest(const std::string &name, const std::string &secret, int64_t timestamp,
                                const std::string &method, const std::string &path_and_query, const std::string &body) {
   const std::string ts = std::to_string(timestamp);
-  return name + ":" + ts + ":" +
-         hexLower(hmacSha256(secret, serviceHmacPayload(name, ts, method, path_and_query, body)));
+  return name + ":" + ts + ":" + hex(hmacSha256(secret, serviceHmacPayload(name, ts, method, path_and_query, body)));
 }
 
 std::string signServiceName(const std::string &name, const std::string &secret, int64_t timestamp) {
   const std::string ts = std::to_string(timestamp);
-  return name + ":" + ts + ":" + hexLower(hmacSha256(secret, name + ":" + ts));
+  return name + ":" + ts + ":" + hex(hmacSha256(secret, name + ":" + ts));
 }
 
 sdk::Result<std::unique_ptr<ServiceHmacVerifier>> ServiceHmacVerifier::fromConfig(const Json::Value &config,
@@ -108,7 +107,7 @@ sdk::Result<Principal> ServiceHmacVerifier::verify(const AuthRequest &request, c
   const std::string signed_text =
       name_timestamp_ ? name + ":" + timestamp
                       : serviceHmacPayload(name, timestamp, request.method, request.path_and_query, request.body);
-  const std::string expected = hexLower(hmacSha256(secret_, signed_text));
+  const std::string expected = hex(hmacSha256(secret_, signed_text));
   const std::string provided = lowerAscii(mac);
   if (!constantTimeEquals(expected, provided)) return fail("signature mismatch");
 

@@ -11,23 +11,11 @@
 #include <set>
 
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/json_pointer.hpp"
 
 namespace orders::host::config {
 
 namespace {
-
-std::string escapeToken(const std::string &t) {
-  std::string out;
-  for (char c : t) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 // valijson context ["<root>", "[plugins]", "[0]"] -> "/plugins/0"
 std::string pointerOf(const std::vector<std::string> &context) {
@@ -36,7 +24,7 @@ std::string pointerOf(const std::vector<std::string> &context) {
     if (c == "<root>") continue;
     std::string token = c;
     if (token.size() >= 2 && token.front() == '[' && token.back() == ']') token = token.substr(1, token.size() - 2);
-    out += "/" + escapeToken(token);
+    out += "/" + sdk::JsonPointer::escape(token);
   }
   return out;
 }
@@ -124,8 +112,8 @@ Violation translate(const Json::Value &schema, std::string pointer, const std::s
     const std::string op = std::string(m[1] == "greater" ? ">" : "<") + (m[2].matched ? "=" : "");
     return {pointer, "must be " + op + " " + trimNumber(m[3])};
   }
-  if (std::regex_search(description, m, kUnknown)) return {pointer + "/" + escapeToken(m[1]), "unknown key"};
-  if (std::regex_search(description, m, kRequired)) return {pointer + "/" + escapeToken(m[1]), "is required"};
+  if (std::regex_search(description, m, kUnknown)) return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "unknown key"};
+  if (std::regex_search(description, m, kRequired)) return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "is required"};
   const Json::Value *sub = schemaAt(schema, pointer);
   if (description.find("'type' constraint") != std::string::npos) {
     if (sub != nullptr && (*sub)["type"].isString()) return {pointer, "must be of type " + (*sub)["type"].asString()};

@@ -43,7 +43,7 @@ std::string derivedEventId(const std::string &topic, std::string_view value) {
   std::string material = topic;
   material.push_back('\0');
   material.append(value);
-  return "sha256:" + auth::hexLower(auth::sha256(material));
+  return "sha256:" + auth::hex(auth::sha256(material));
 }
 
 sdk::InboundMessage inbound(const rd_kafka_message_t &m) {

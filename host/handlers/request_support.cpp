@@ -87,7 +87,7 @@ void raise(const sdk::Error &error) { throw http::toApiError(error); }
 std::string requestHash(const http::Request &req) {
   // Poco Foundation's SHA-256, not Poco::Crypto: no OpenSSL initializer is
   // created and destroyed per request (see app/process_init.hpp).
-  return auth::hexLower(auth::sha256(req.method + "\n" + req.path + "\n" + req.body));
+  return auth::hex(auth::sha256(req.method + "\n" + req.path + "\n" + req.body));
 }
 
 http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,

@@ -6,6 +6,25 @@ set -euo pipefail
 build=$1 src=$2 bin=$3 in_tree=$4
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+
+# Installing to a prefix writes nothing outside it (DESTDIR shows every path
+# the install touches), and --component sdk installs the SDK alone.
+DESTDIR="$tmp/destdir" cmake --install "$build" --prefix /opt/orders >/dev/null
+outside=$(cd "$tmp/destdir" && find . -mindepth 1 -maxdepth 2 | grep -v '^\./opt$' | grep -v '^\./opt/orders$' || true)
+test -z "$outside" || { echo "install wrote outside its prefix: $outside"; exit 1; }
+cmake --install "$build" --prefix "$tmp/sdk-only" --component sdk >/dev/null
+others=$(cd "$tmp/sdk-only" && find . -type f | grep -v '^\./include/orders/' | grep -v '^\./lib/cmake/OrdersSDK/' || true)
+test -z "$others" || { echo "--component sdk installed more than the SDK: $others"; exit 1; }
+test -f "$tmp/sdk-only/include/orders/sdk/abi.h"
+# find_package(OrdersSDK <version>) follows the ABI: 1.3 is satisfied, 2.0 and a newer minor are not.
+abi_minor=$(sed -n 's/^#define ORDERS_ABI_MINOR \([0-9]*\)$/\1/p' "$src/sdk/include/orders/sdk/abi.h")
+version_check() {
+  mkdir -p "$tmp/vc"; printf 'cmake_minimum_required(VERSION 3.25)\nproject(vc CXX)\nfind_package(OrdersSDK %s REQUIRED)\n' "$1" >"$tmp/vc/CMakeLists.txt"
+  cmake -S "$tmp/vc" -B "$tmp/vc/build" -DCMAKE_PREFIX_PATH="$tmp/sdk-only" >/dev/null 2>&1; local rc=$?; rm -rf "$tmp/vc"; return $rc
+}
+version_check 1.3 || { echo "find_package(OrdersSDK 1.3) failed against SDK 1.$abi_minor"; exit 1; }
+! version_check 2.0 || { echo "find_package(OrdersSDK 2.0) accepted SDK 1.$abi_minor"; exit 1; }
+! version_check "1.$((abi_minor + 1))" || { echo "find_package(OrdersSDK 1.$((abi_minor + 1))) accepted SDK 1.$abi_minor"; exit 1; }
 cmake -S "$src/sdk/examples/notifier-webhook" -B "$tmp/plugin" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
   -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
 cmake --build "$tmp/plugin" >/dev/null

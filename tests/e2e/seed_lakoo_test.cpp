@@ -8,9 +8,6 @@
 #include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <chrono>
 #include <ctime>
 #include <thread>
@@ -18,6 +15,7 @@
 #include "eventually.hpp"
 #include "http_peer.hpp"
 #include "kafka_support.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
 
@@ -38,24 +36,12 @@ const std::string kKaos = "11110000-0000-4000-8000-000000000001";  // seller A, 
 const std::string kTopi = "22220000-0000-4000-8000-000000000002";  // house brand, 85000.00 IDR
 const std::string kTopiL = "22220000-0000-4000-8000-0000000000a1"; // its variant L, 90000
 
-// Debian's Poco SHA2Engine lacks the BLOCK_SIZE/DIGEST_SIZE HMACEngine needs.
-class Sha256 : public Poco::SHA2Engine {
-public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-std::string hmacHex(const std::string &key, const std::string &text) {
-  Poco::HMACEngine<Sha256> h(key);
-  h.update(text);
-  return Poco::DigestEngine::digestToHex(h.digest());
-}
-
 // LAKOO's serviceAuth.ts: name:unixSeconds:hex(hmac(secret, "name:ts")).
 std::map<std::string, std::string> serviceHeaders(const std::string &name, const std::string &secret = kServiceSecret,
                                                   int64_t skew_seconds = 0) {
   const std::string ts = std::to_string(static_cast<int64_t>(std::time(nullptr)) + skew_seconds);
-  return {{"x-service-name", name}, {"x-service-auth", name + ":" + ts + ":" + hmacHex(secret, name + ":" + ts)}};
+  return {{"x-service-name", name},
+          {"x-service-auth", name + ":" + ts + ":" + orders::sdk::crypto::hmacSha256Hex(secret, name + ":" + ts)}};
 }
 
 // The api-gateway's trust headers (seed version: plain x-gateway-key).
@@ -74,7 +60,7 @@ bool signedByOrderService(const PeerRequest &r) {
   const std::string ts = t.substr(a + 1, b - a - 1);
   const int64_t skew = std::stoll(ts) - static_cast<int64_t>(std::time(nullptr));
   return t.substr(0, a) == "order-service" && skew <= 60 && skew >= -300 &&
-         t.substr(b + 1) == hmacHex(kServiceSecret, "order-service:" + ts);
+         t.substr(b + 1) == orders::sdk::crypto::hmacSha256Hex(kServiceSecret, "order-service:" + ts);
 }
 
 // What LAKOO's frontend posts for a checkout.

@@ -2,14 +2,14 @@
 // (`GET /api/cart/{userId}`), cleared after checkout (`DELETE`, best effort),
 // through the host's outbound client (timeouts, retries, breaker).
 #include "http_util.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_cart_cart_service_config_schema.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::cart {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 

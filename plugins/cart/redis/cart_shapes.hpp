@@ -20,13 +20,13 @@
 #include <utility>
 #include <vector>
 
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 #include "orders/sdk/result.hpp"
 
 namespace orders::plugins::cart_redis {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 struct JsonShape {
   JsonPointer lines;                   // the lines array in an object value; an array value is the lines

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "http_util.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_catalog_http_config_schema.hpp"
 #include "product_cache.hpp"
@@ -13,7 +13,7 @@
 
 namespace orders::plugins::catalog {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 

@@ -15,17 +15,17 @@
 #include <string>
 #include <string_view>
 
-#include "decimal_money.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::catalog {
 
-using orders::common::DecimalError;
-using orders::common::decimalToMinor;
-using orders::common::defaultCurrencyExponents;
-using orders::common::JsonPointer;
-using orders::common::numberText;
+using orders::sdk::DecimalError;
+using orders::sdk::decimalToMinor;
+using orders::sdk::defaultCurrencyExponents;
+using orders::sdk::JsonPointer;
+using orders::sdk::numberText;
 
 // One product object as the catalog served it. The number offsets JsonCpp
 // recorded in `value` refer to `body`, so the body travels with it.

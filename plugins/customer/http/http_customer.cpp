@@ -7,14 +7,14 @@
 #include <initializer_list>
 
 #include "http_util.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_customer_http_config_schema.hpp"
 #include "party_cache.hpp"
 
 namespace orders::plugins::customer {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 

@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "decimal_money.hpp"
 #include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::dialect::coffee_orders {
 
@@ -49,9 +49,9 @@ DialectResponse fromProblem(const CoreAnswer &a) {
 
 Json::Value money(bool major, const Json::Value &minor, const std::string &currency) {
   if (!major) return minor;
-  static const std::map<std::string, int> exponents = orders::common::defaultCurrencyExponents();
+  static const std::map<std::string, int> exponents = orders::sdk::defaultCurrencyExponents();
   auto it = exponents.find(currency);
-  const std::string text = orders::common::minorToMajor(minor.asInt64(), it == exponents.end() ? 2 : it->second);
+  const std::string text = orders::sdk::minorToMajor(minor.asInt64(), it == exponents.end() ? 2 : it->second);
   if (text.find('.') == std::string::npos) return Json::Value(static_cast<Json::Int64>(std::stoll(text)));
   return Json::Value(std::stod(text));
 }

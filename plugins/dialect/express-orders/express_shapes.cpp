@@ -1,8 +1,8 @@
 #include "express_shapes.hpp"
 
-#include "decimal_money.hpp"
 #include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::dialect::express_orders {
 
@@ -39,10 +39,10 @@ std::string word(const Words &w, const std::string &core_word) {
 
 Json::Value money(const Words &w, const Json::Value &minor, const std::string &currency) {
   if (!w.major) return minor;
-  static const std::map<std::string, int> exponents = orders::common::defaultCurrencyExponents();
+  static const std::map<std::string, int> exponents = orders::sdk::defaultCurrencyExponents();
   auto it = exponents.find(currency);
   const int exponent = it == exponents.end() ? 2 : it->second;
-  const std::string text = orders::common::minorToMajor(minor.asInt64(), exponent);
+  const std::string text = orders::sdk::minorToMajor(minor.asInt64(), exponent);
   if (text.find('.') == std::string::npos) return Json::Value(static_cast<Json::Int64>(std::stoll(text)));
   return Json::Value(std::stod(text));
 }

@@ -14,10 +14,10 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "decimal_money.hpp"
 #include "lakoo_checkout.hpp"
 #include "lakoo_shapes.hpp"
 #include "lakoo_wire.hpp"
+#include "orders/sdk/money.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_lakoo_config_schema.hpp"
 
@@ -438,7 +438,7 @@ private:
     int64_t minor = 0;
     const std::string text =
         b["shippingCost"].isString() ? b["shippingCost"].asString() : Json::valueToString(b["shippingCost"].asDouble());
-    if (common::decimalToMinor(text, vocabulary_.exponent(currency), minor) != common::DecimalError::none)
+    if (sdk::decimalToMinor(text, vocabulary_.exponent(currency), minor) != sdk::DecimalError::none)
       return invalid({{"shippingCost", "not a whole number of " + currency + " minor units"}});
     Json::Value c(Json::objectValue);
     c["shippingMinor"] = static_cast<Json::Int64>(minor);

@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "decimal_money.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::dialect::lakoo {
 
@@ -33,7 +33,7 @@ Json::Value textOrNull(const Json::Value &v) {
 
 Vocabulary::Vocabulary(std::map<std::string, std::string> to_core, std::map<std::string, std::string> from_core,
                        std::map<std::string, int> exponents)
-    : to_core_(std::move(to_core)), from_core_(std::move(from_core)), exponents_(common::defaultCurrencyExponents()) {
+    : to_core_(std::move(to_core)), from_core_(std::move(from_core)), exponents_(sdk::defaultCurrencyExponents()) {
   for (const auto &[code, e] : exponents)
     exponents_[code] = e;
 }
@@ -56,7 +56,7 @@ int Vocabulary::exponent(const std::string &currency) const {
 }
 
 std::string Vocabulary::major(int64_t minor, const std::string &currency) const {
-  return common::minorToMajor(minor, exponent(currency));
+  return sdk::minorToMajor(minor, exponent(currency));
 }
 
 Json::Value success(const Json::Value &data, const std::optional<std::string> &message) {

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "hmac_sha256.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/notify_template.hpp"
 
@@ -36,7 +36,7 @@ inline std::string webhookBody(const sdk::Notification &n, const std::string &me
 
 // "sha256=<lower-case hex HMAC-SHA256 of the exact body under the secret>".
 inline std::string signatureHeader(const std::string &secret, const std::string &body) {
-  return "sha256=" + hexLower(hmacSha256(secret, body));
+  return "sha256=" + sdk::crypto::hmacSha256Hex(secret, body);
 }
 
 } // namespace orders::plugins::notifier

@@ -3,7 +3,7 @@
 // reports the outcome by webhook or Kafka message.
 #include <ctime>
 
-#include "constant_time.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_manual_config_schema.hpp"
 #include "secret_option.hpp"
@@ -100,7 +100,7 @@ public:
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {
     if (!webhook_secret_) return unauthenticated("webhooks are disabled: set webhook_secret");
     auto header = message.headers.find("x-webhook-secret");
-    if (header == message.headers.end() || !orders::common::constantTimeEquals(header->second, *webhook_secret_))
+    if (header == message.headers.end() || !orders::sdk::crypto::constantTimeEquals(header->second, *webhook_secret_))
       return unauthenticated("missing or wrong x-webhook-secret");
     return translate(body);
   }

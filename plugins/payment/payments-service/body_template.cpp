@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "decimal_money.hpp"
 #include "json_template.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::payment {
 
@@ -17,7 +17,7 @@ Json::Value fillCreateBody(const Json::Value &tpl, const PaymentRequest &r, int 
   if (r.orderNumericId) values["{orderNumericId}"] = Json::Int64(*r.orderNumericId);
   if (r.userId) values["{userId}"] = *r.userId;
   values["{amountMinor}"] = Json::Int64(r.amount.amountMinor);
-  const std::string major = orders::common::minorToMajor(r.amount.amountMinor, exponent);
+  const std::string major = orders::sdk::minorToMajor(r.amount.amountMinor, exponent);
   values["{amountMajor}"] = major.find('.') == std::string::npos ? Json::Value(Json::Int64(std::stoll(major)))
                                                                  : Json::Value(std::stod(major));
   values["{amountMajorText}"] = major;
@@ -37,7 +37,7 @@ Json::Value fillCreateBody(const Json::Value &tpl, const PaymentRequest &r, int 
       by_seller[li.sellerId.value_or("")] += li.lineTotal.amountMinor;
     std::vector<orders::common::TemplateValues> out;
     for (const auto &[seller, minor] : by_seller) {
-      const std::string seller_major = orders::common::minorToMajor(minor, exponent);
+      const std::string seller_major = orders::sdk::minorToMajor(minor, exponent);
       out.push_back({{"{sellerId}", seller},
                      {"{sellerAmountMinor}", Json::Int64(minor)},
                      {"{sellerAmountMajor}", seller_major.find('.') == std::string::npos

@@ -18,17 +18,17 @@
 #include <string_view>
 #include <vector>
 
-#include "decimal_money.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::payment {
 
-using orders::common::DecimalError;
-using orders::common::decimalToMinor;
-using orders::common::defaultCurrencyExponents;
-using orders::common::JsonPointer;
-using orders::common::numberText;
+using orders::sdk::DecimalError;
+using orders::sdk::decimalToMinor;
+using orders::sdk::defaultCurrencyExponents;
+using orders::sdk::JsonPointer;
+using orders::sdk::numberText;
 
 struct EventMapping {
   JsonPointer type;                         // where the message names its type

@@ -15,18 +15,18 @@
 #include <vector>
 
 #include "body_template.hpp"
-#include "constant_time.hpp"
-#include "decimal_money.hpp"
 #include "event_mapping.hpp"
 #include "http_util.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/crypto.hpp"
+#include "orders/sdk/json_pointer.hpp"
+#include "orders/sdk/money.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_payments_service_config_schema.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::payment {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 
@@ -395,7 +395,7 @@ public:
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {
     if (!s_.webhook_secret) return unauthenticated("webhooks are disabled: set webhook_secret");
     auto header = message.headers.find(s_.webhook_secret_header);
-    if (header == message.headers.end() || !orders::common::constantTimeEquals(header->second, *s_.webhook_secret))
+    if (header == message.headers.end() || !orders::sdk::crypto::constantTimeEquals(header->second, *s_.webhook_secret))
       return unauthenticated("missing or wrong " + s_.webhook_secret_header + " header");
     return translateEvent(s_.events, source_, message, body);
   }

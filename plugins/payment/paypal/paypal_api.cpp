@@ -3,7 +3,7 @@
 #include <ctime>
 #include <limits>
 
-#include "decimal_money.hpp"
+#include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 
 namespace orders::plugins::payment::paypal {
@@ -88,9 +88,9 @@ Result<Money> moneyOf(const Settings &s, const Json::Value &amount, const std::s
     return invalidArgument(pointer + "/currency_code: no decimal places known for currency '" + currency.value() +
                            "'; add it to currency_exponents");
   int64_t minor = 0;
-  switch (orders::common::decimalToMinor(value.value(), exponent->second, minor)) {
-  case orders::common::DecimalError::none: return Money{minor, currency.value()};
-  case orders::common::DecimalError::too_precise:
+  switch (orders::sdk::decimalToMinor(value.value(), exponent->second, minor)) {
+  case orders::sdk::DecimalError::none: return Money{minor, currency.value()};
+  case orders::sdk::DecimalError::too_precise:
     return invalidArgument(pointer + "/value: '" + value.value() + "' has more decimal places than " +
                            currency.value() + " allows (" + std::to_string(exponent->second) + ")");
   default: return invalidArgument(pointer + "/value: '" + value.value() + "' is not a decimal amount");

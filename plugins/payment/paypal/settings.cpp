@@ -1,6 +1,6 @@
 #include "settings.hpp"
 
-#include "decimal_money.hpp"
+#include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 #include "secret_option.hpp"
 
@@ -90,7 +90,7 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
       return invalidArgument("timeout_ms: must be 100..120000");
     s.timeout_ms = *config.timeout_ms;
   }
-  s.exponents = orders::common::defaultCurrencyExponents();
+  s.exponents = orders::sdk::defaultCurrencyExponents();
   for (const auto &[code, places] : config.currency_exponents.value_or(std::map<std::string, int64_t>{})) {
     if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");
     s.exponents[orders::common::upperAscii(code)] = static_cast<int>(places);

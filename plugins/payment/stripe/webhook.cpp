@@ -1,13 +1,9 @@
 #include "webhook.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <charconv>
 #include <vector>
 
-#include "constant_time.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "provider_wire.hpp"
 #include "stripe_api.hpp"
 
@@ -21,13 +17,6 @@ using orders::common::requiredInteger;
 using orders::common::requiredString;
 
 namespace {
-
-// Poco 1.11's SHA2Engine lacks the BLOCK_SIZE/DIGEST_SIZE HMACEngine needs.
-class Sha256Engine : public Poco::SHA2Engine {
-public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -45,12 +34,6 @@ ParsedEvent ignored(std::string reason) {
 }
 
 } // namespace
-
-std::string hmacSha256Hex(const std::string &key, std::string_view data) {
-  Poco::HMACEngine<Sha256Engine> engine(key);
-  engine.update(data.data(), data.size());
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 Status verifySignature(const Settings &s, const std::string &header, std::string_view body, int64_t now_unix_s) {
   if (header.empty()) return unauthenticated("missing Stripe-Signature");
@@ -76,10 +59,10 @@ Status verifySignature(const Settings &s, const std::string &header, std::string
   if (parsed.ec != std::errc() || parsed.ptr != timestamp->data() + timestamp->size())
     return unauthenticated("Stripe-Signature timestamp '" + *timestamp + "' is not a number");
 
-  const std::string expected = hmacSha256Hex(s.webhook_secret, *timestamp + "." + std::string(body));
+  const std::string expected = sdk::crypto::hmacSha256Hex(s.webhook_secret, *timestamp + "." + std::string(body));
   bool match = false;
   for (const std::string &candidate : signatures) // every one, so timing tells nothing of which matched
-    match = orders::common::constantTimeEquals(candidate, expected) || match;
+    match = orders::sdk::crypto::constantTimeEquals(candidate, expected) || match;
   if (!match) return unauthenticated("no Stripe-Signature v1 signature matches");
   // Checked after the signature: a forged header learns nothing about the clock.
   const int64_t age = now_unix_s - t;

@@ -24,9 +24,6 @@
 
 namespace orders::plugins::payment::stripe {
 
-// Lower-case hex of HMAC-SHA256(key, data) (Poco Foundation's HMACEngine).
-std::string hmacSha256Hex(const std::string &key, std::string_view data);
-
 // unauthenticated naming what is wrong, or ok.
 sdk::Status verifySignature(const Settings &s, const std::string &header, std::string_view body, int64_t now_unix_s);
 

@@ -1,13 +1,13 @@
 // payment/xendit's names for the shared exact money conversions
-// (plugins/common/decimal_money.hpp).
+// (orders/sdk/money.hpp).
 #pragma once
 
-#include "decimal_money.hpp"
+#include "orders/sdk/money.hpp"
 
 namespace orders::plugins::payment::xendit {
-using orders::common::DecimalError;
-using orders::common::decimalToMinor;
-using orders::common::defaultCurrencyExponents;
-using orders::common::minorToMajor;
-using orders::common::numberText;
+using orders::sdk::DecimalError;
+using orders::sdk::decimalToMinor;
+using orders::sdk::defaultCurrencyExponents;
+using orders::sdk::minorToMajor;
+using orders::sdk::numberText;
 } // namespace orders::plugins::payment::xendit

@@ -4,10 +4,10 @@
 // (POST /hooks/payment/<instance>, verified by x-callback-token). All HTTP
 // goes through the host (timeouts, retries of idempotent requests, breaker).
 #include "callback.hpp"
-#include "constant_time.hpp"
 #include "http_util.hpp"
 #include "invoice.hpp"
 #include "json_fields.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_xendit_config_schema.hpp"
 #include "settings.hpp"
@@ -154,7 +154,7 @@ public:
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {
     auto header = message.headers.find("x-callback-token");
     if (header == message.headers.end()) return unauthenticated("missing x-callback-token");
-    if (!orders::common::constantTimeEquals(header->second, s_.callback_token))
+    if (!orders::sdk::crypto::constantTimeEquals(header->second, s_.callback_token))
       return unauthenticated("wrong x-callback-token");
     return parseInvoiceCallback(s_, source_, body);
   }

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "http_util.hpp"
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_logistics_config_schema.hpp"
 #include "secret_option.hpp"
@@ -26,7 +26,7 @@
 
 namespace orders::plugins::shipping::logistics {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 

@@ -3,9 +3,8 @@
 
 #include <initializer_list>
 
-#include "constant_time.hpp"
-#include "hmac_sha256.hpp"
 #include "http_util.hpp"
+#include "orders/sdk/crypto.hpp"
 
 namespace orders::plugins::shipping::logistics {
 
@@ -54,7 +53,7 @@ Status TrackingWebhook::authenticate(const InboundMessage &message, std::string_
   if (!enabled()) return unauthenticated("webhooks are disabled: set webhook_secret or signature_secret");
   if (auth_.secret) {
     const std::string *given = headerOf(message, auth_.secret_header);
-    if (given != nullptr && orders::common::constantTimeEquals(*given, *auth_.secret)) return Status();
+    if (given != nullptr && orders::sdk::crypto::constantTimeEquals(*given, *auth_.secret)) return Status();
   }
   if (auth_.key) {
     const std::string *given = headerOf(message, auth_.signature_header);
@@ -70,7 +69,7 @@ Status TrackingWebhook::authenticate(const InboundMessage &message, std::string_
 bool TrackingWebhook::signatureMatches(const std::string &header_value, std::string_view body) const {
   std::string given = lowerAscii(std::string(trimmed(header_value)));
   if (given.rfind("sha256=", 0) == 0) given.erase(0, 7);
-  return orders::common::constantTimeEquals(given, hexLower(hmacSha256(*auth_.key, body)));
+  return sdk::crypto::constantTimeEquals(given, sdk::crypto::hmacSha256Hex(*auth_.key, body));
 }
 
 Result<ShipmentUpdate> TrackingWebhook::parse(std::string_view body) const {

@@ -13,12 +13,12 @@
 #include <string_view>
 #include <utility>
 
-#include "json_pointer.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 
 namespace orders::plugins::shipping::logistics {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 // The reference of the shipment of `order_id`'s lines of `seller_id`
 // ("house" for house-brand lines): "shp_<order id>_<seller id|house>". The

@@ -1,6 +1,6 @@
 // shipping/manual: shipments recorded without calling out; staff move them
 // along and report tracking by webhook from their own tooling.
-#include "constant_time.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_manual_config_schema.hpp"
 #include "secret_option.hpp"
@@ -85,7 +85,7 @@ public:
   Result<ShipmentUpdate> parseWebhook(const InboundMessage &message, std::string_view body) override {
     if (!webhook_secret_) return unauthenticated("webhooks are disabled: set webhook_secret");
     auto header = message.headers.find("x-webhook-secret");
-    if (header == message.headers.end() || !orders::common::constantTimeEquals(header->second, *webhook_secret_))
+    if (header == message.headers.end() || !orders::sdk::crypto::constantTimeEquals(header->second, *webhook_secret_))
       return unauthenticated("missing or wrong x-webhook-secret");
     auto decoded = decode<TrackingNotice>(body);
     if (!decoded.ok()) return decoded.error();

@@ -15,15 +15,15 @@
 #include <vector>
 
 #include "http_util.hpp"
-#include "json_pointer.hpp"
 #include "json_template.hpp"
+#include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_shipping_service_config_schema.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::shipping::service {
 
-using orders::common::JsonPointer;
+using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "core/core_plugins.hpp"
-#include "hmac_sha256.hpp"
 #include "http_peer.hpp"
 #include "loaded_plugin.hpp"
+#include "orders/sdk/crypto.hpp"
 
 using orders::testing::HttpPeer;
 using orders::testing::json;
@@ -16,7 +16,6 @@ using orders::testing::LoadedPlugin;
 using orders::testing::PeerReply;
 namespace core = orders::host::core;
 namespace sdk = orders::sdk;
-namespace notifier = orders::plugins::notifier;
 
 namespace {
 
@@ -72,7 +71,7 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("POST"), req.method);
     CPPUNIT_ASSERT_EQUAL(std::string("/hooks/orders"), req.uri);
     CPPUNIT_ASSERT_EQUAL(std::string("evt-42"), req.headers.at("idempotency-key"));
-    CPPUNIT_ASSERT_EQUAL("sha256=" + notifier::hexLower(notifier::hmacSha256(kSecret, req.body)),
+    CPPUNIT_ASSERT_EQUAL("sha256=" + orders::sdk::crypto::hmacSha256Hex(kSecret, req.body),
                          req.headers.at("x-signature"));
     CPPUNIT_ASSERT(req.headers.at("content-type").rfind("application/json", 0) == 0);
     const Json::Value body = json(req.body);

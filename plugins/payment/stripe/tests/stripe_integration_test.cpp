@@ -1,9 +1,6 @@
 // payment/stripe loaded as the server loads it (the real registry, schema
 // defaults, secrets, the host's outbound HTTP client) against a real HTTP
 // peer on 127.0.0.1 standing in for api.stripe.com.
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -13,6 +10,7 @@
 #include "core/core_plugins.hpp"
 #include "http_peer.hpp"
 #include "loaded_plugin.hpp"
+#include "stripe_signature.hpp"
 
 using orders::host::plugins::PluginInstance;
 using orders::testing::HttpPeer;
@@ -53,19 +51,9 @@ sdk::PaymentRequest payment(const std::string &order = "o-1") {
   return r;
 }
 
-class Sha256 : public Poco::SHA2Engine {
-public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-// Stripe's signature of `body` at `t` with the secret above, computed here
-// independently of the plugin's code.
+// Stripe's signature of `body` at `t` with the secret above.
 std::string sign(const std::string &body, int64_t t) {
-  Poco::HMACEngine<Sha256> hmac(std::string("whsec_test_secret"));
-  const std::string payload = std::to_string(t) + "." + body;
-  hmac.update(payload.data(), payload.size());
-  return "t=" + std::to_string(t) + ",v1=" + Poco::DigestEngine::digestToHex(hmac.digest());
+  return orders::testing::stripeSignature(body, t, "whsec_test_secret");
 }
 
 sdk::InboundMessage webhook(const std::string &signature) {

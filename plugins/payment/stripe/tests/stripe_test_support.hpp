@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../webhook.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
@@ -68,8 +69,7 @@ inline Result<PaymentResult> createPayment(PluginHarness &h, const PaymentReques
 
 // "t=<t>,v1=<hmac of t.body with secret>".
 inline std::string signature(const std::string &body, int64_t t, const std::string &secret = kWebhookSecret) {
-  return "t=" + std::to_string(t) +
-         ",v1=" + orders::plugins::payment::stripe::hmacSha256Hex(secret, std::to_string(t) + "." + body);
+  return "t=" + std::to_string(t) + ",v1=" + orders::sdk::crypto::hmacSha256Hex(secret, std::to_string(t) + "." + body);
 }
 
 inline Result<ParsedEvent> parseWebhook(PluginHarness &h, const std::string &signature_header,

@@ -59,7 +59,7 @@ public:
   void hmacIsRfc4231() {
     // RFC 4231 test case 2.
     CPPUNIT_ASSERT_EQUAL(std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-                         orders::plugins::payment::stripe::hmacSha256Hex("Jefe", "what do ya want for nothing?"));
+                         orders::sdk::crypto::hmacSha256Hex("Jefe", "what do ya want for nothing?"));
   }
 
   void succeededBecomesAPaidEvent() {

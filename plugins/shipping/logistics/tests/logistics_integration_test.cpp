@@ -83,7 +83,7 @@ sdk::InboundMessage hook(std::map<std::string, std::string> headers) {
   return m;
 }
 
-std::string signatureOf(const std::string &body) { return auth::hexLower(auth::hmacSha256(kSigningKey, body)); }
+std::string signatureOf(const std::string &body) { return orders::sdk::crypto::hmacSha256Hex(kSigningKey, body); }
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "../hmac_sha256.hpp"
+#include "orders/sdk/crypto.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);

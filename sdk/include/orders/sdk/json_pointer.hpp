@@ -1,3 +1,5 @@
+// orders/sdk/json_pointer.hpp - RFC 6901 pointers.
+//
 // RFC 6901 JSON pointers over JsonCpp values, for mapping fields of a
 // neighbour's JSON (responses, events, stored values) by configuration.
 //
@@ -9,7 +11,8 @@
 // Parsed once at create() (a malformed pointer is a config error naming the
 // key); find() never throws and answers nullptr when any step is absent.
 // Header-only. Thread-safety: immutable after parse().
-#pragma once
+#ifndef ORDERS_SDK_JSON_POINTER_HPP
+#define ORDERS_SDK_JSON_POINTER_HPP
 
 #include <json/json.h>
 
@@ -20,7 +23,9 @@
 #include <string_view>
 #include <vector>
 
-namespace orders::common {
+#include "orders/sdk/json.hpp"
+
+namespace orders::sdk {
 
 class JsonPointer {
 public:
@@ -70,18 +75,7 @@ public:
   }
 
   // Escapes one member name for use as a pointer token.
-  static std::string escape(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-      if (c == '~')
-        out += "~0";
-      else if (c == '/')
-        out += "~1";
-      else
-        out += c;
-    }
-    return out;
-  }
+  static std::string escape(std::string_view key) { return detail::childPointer("", key).substr(1); }
 
 private:
   // "0" or digits without a leading zero (RFC 6901 section 4); "-" names no element.
@@ -99,4 +93,6 @@ private:
   std::vector<std::string> tokens_;
 };
 
-} // namespace orders::common
+} // namespace orders::sdk
+
+#endif

@@ -1,10 +1,13 @@
+// orders/sdk/money.hpp - exact decimal money.
+//
 // Exact conversions between the SDK's minor units and the major-unit decimal
 // numbers neighbours speak ("amount": 19.99 for USD, 150000 for IDR), for
 // the HTTP plugins (catalog prices, payment amounts). Decimal arithmetic on
 // text only: no double ever carries money, so nothing is rounded.
 //
 // Header-only. Thread-safety: pure functions.
-#pragma once
+#ifndef ORDERS_SDK_MONEY_HPP
+#define ORDERS_SDK_MONEY_HPP
 
 #include <json/json.h>
 
@@ -16,7 +19,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace orders::common {
+namespace orders::sdk {
 
 // Decimal places of each currency as this service counts minor units.
 // USD/EUR/SGD/PHP... 2; IDR/JPY/KRW/VND... 0; BHD/KWD/OMR... 3.
@@ -134,4 +137,6 @@ inline std::string numberText(const Json::Value &number, std::string_view body) 
   return result.ec == std::errc() ? std::string(buffer, result.ptr) : std::string("NaN");
 }
 
-} // namespace orders::common
+} // namespace orders::sdk
+
+#endif
