@@ -112,8 +112,10 @@ Violation translate(const Json::Value &schema, std::string pointer, const std::s
     const std::string op = std::string(m[1] == "greater" ? ">" : "<") + (m[2].matched ? "=" : "");
     return {pointer, "must be " + op + " " + trimNumber(m[3])};
   }
-  if (std::regex_search(description, m, kUnknown)) return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "unknown key"};
-  if (std::regex_search(description, m, kRequired)) return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "is required"};
+  if (std::regex_search(description, m, kUnknown))
+    return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "unknown key"};
+  if (std::regex_search(description, m, kRequired))
+    return {pointer + "/" + sdk::JsonPointer::escape(m[1].str()), "is required"};
   const Json::Value *sub = schemaAt(schema, pointer);
   if (description.find("'type' constraint") != std::string::npos) {
     if (sub != nullptr && (*sub)["type"].isString()) return {pointer, "must be of type " + (*sub)["type"].asString()};

@@ -36,6 +36,8 @@ function(orders_add_plugin target)
     target_link_libraries(${target} PRIVATE orders_warnings)
   endif()
   set_target_properties(${target} PROPERTIES
+    ORDERS_PLUGIN_KIND ${P_KIND}
+    ORDERS_PLUGIN_NAME ${P_NAME}
     PREFIX ""
     OUTPUT_NAME "orders-${P_KIND}-${P_NAME}"
     CXX_VISIBILITY_PRESET hidden
@@ -47,4 +49,31 @@ function(orders_add_plugin target)
   if(DEFINED ORDERS_PLUGIN_INSTALL_DIR)
     install(TARGETS ${target} LIBRARY DESTINATION ${ORDERS_PLUGIN_INSTALL_DIR})
   endif()
+endfunction()
+
+# orders_add_conformance_test(<plugin target> SPEC <conformance.yaml>
+#                             [TOOL <path of order-service-conformance>])
+#
+# Adds the CTest `conformance.<kind>.<name>`: the built plugin checked by
+# the conformance kit against the contract of its kind, with the neighbour
+# the spec describes. The tool is the in-tree target when there is one, else
+# order-service-conformance found next to the installed SDK or on PATH.
+function(orders_add_conformance_test target)
+  cmake_parse_arguments(C "" "SPEC;TOOL" "" ${ARGN})
+  if(NOT C_SPEC)
+    message(FATAL_ERROR "orders_add_conformance_test(${target}): SPEC is required")
+  endif()
+  get_filename_component(spec_abs "${C_SPEC}" ABSOLUTE)
+  if(C_TOOL)
+    set(tool "${C_TOOL}")
+  elseif(TARGET order-service-conformance)
+    set(tool $<TARGET_FILE:order-service-conformance>)
+  else()
+    find_program(ORDERS_CONFORMANCE_TOOL order-service-conformance
+                 HINTS "${_ORDERS_PLUGIN_CMAKE_DIR}/../../../bin" REQUIRED)
+    set(tool "${ORDERS_CONFORMANCE_TOOL}")
+  endif()
+  get_target_property(kind ${target} ORDERS_PLUGIN_KIND)
+  get_target_property(name ${target} ORDERS_PLUGIN_NAME)
+  add_test(NAME conformance.${kind}.${name} COMMAND "${tool}" --plugin $<TARGET_FILE:${target}> --spec "${spec_abs}")
 endfunction()

@@ -4,9 +4,9 @@
 
 #include <thread>
 
-#include "../support/http_peer.hpp"
 #include "config/config_loader.hpp"
 #include "config/schema_validator.hpp"
+#include "http_peer.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
 

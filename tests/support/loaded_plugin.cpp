@@ -2,11 +2,6 @@
 
 #include <stdexcept>
 
-#include "auth/secret_store.hpp"
-#include "config/config_loader.hpp"
-#include "config/env_subst.hpp"
-#include "config/schema_validator.hpp"
-
 #ifndef ORDERS_PLUGIN_DIR
 #error "ORDERS_PLUGIN_DIR must name the directory of the built plugins"
 #endif
@@ -25,42 +20,21 @@ Json::Value json(const std::string &text) {
 
 LoadedPlugin::LoadedPlugin(const std::string &kind, const Json::Value &instance, const Json::Value &secrets)
     : kind_(kind) {
-  Json::Value config(Json::objectValue);
-  config["plugin_paths"].append(ORDERS_PLUGIN_DIR);
-  config["secrets"] = secrets;
-  config["plugins"][kind].append(instance);
-  Json::StreamWriterBuilder w;
-  auto parsed = orders::host::config::parseConfigText(Json::writeString(w, config), "test-config",
-                                                      orders::host::config::processEnv());
-  if (!parsed.ok()) {
-    error_ = parsed.error().message;
-    return;
-  }
-  static const auto validator = orders::host::config::SchemaValidator::compile(orders::host::config::configSchema());
-  const auto violations = validator.value()->validate(parsed.value());
-  if (!violations.empty()) {
-    error_ = orders::host::config::formatViolations("test-config: ", violations);
-    return;
-  }
-  validator.value()->applyDefaults(parsed.value());
-  auto store = std::make_shared<orders::host::plugins::SecretStore>(parsed.value()["secrets"],
-                                                                    orders::host::config::processEnv());
-  auto loaded =
-      orders::host::plugins::PluginRegistry::load(parsed.value(), "test-config", metrics_, store, [offset = offset_] {
-        return std::chrono::steady_clock::now() + std::chrono::milliseconds(offset->load());
-      });
+  auto loaded = orders::host::conformance::StandalonePlugin::load(
+      kind, instance, secrets, {ORDERS_PLUGIN_DIR},
+      [offset = offset_] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(offset->load()); });
   if (!loaded.ok()) {
     error_ = loaded.error().message;
     return;
   }
-  registry_ = std::move(loaded).value();
+  plugin_ = std::move(loaded).value();
 }
 
 LoadedPlugin::~LoadedPlugin() = default;
 
 orders::host::plugins::PluginInstance &LoadedPlugin::instance() const {
-  if (!registry_ || registry_->all().empty()) throw std::runtime_error("plugin not loaded: " + error_);
-  return *registry_->all().front();
+  if (!plugin_) throw std::runtime_error("plugin not loaded: " + error_);
+  return plugin_->instance();
 }
 
 } // namespace orders::testing

@@ -12,8 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "metrics/metrics_registry.hpp"
-#include "plugins/plugin_registry.hpp"
+#include "conformance/standalone_plugin.hpp"
 
 namespace orders::testing {
 
@@ -27,18 +26,17 @@ public:
                const Json::Value &secrets = Json::Value(Json::objectValue));
   ~LoadedPlugin();
 
-  bool ok() const { return registry_ != nullptr; }
+  bool ok() const { return plugin_ != nullptr; }
   const std::string &error() const { return error_; }
   orders::host::plugins::PluginInstance &instance() const;
-  orders::host::metrics::MetricsRegistry &metrics() { return metrics_; }
+  orders::host::metrics::MetricsRegistry &metrics() { return plugin_->metrics(); }
   // The instance's breaker runs on a clock of the test's: real time plus
   // whatever advance() added, so a test moves past open_ms without sleeping.
   void advance(std::chrono::milliseconds by) { offset_->fetch_add(by.count()); }
 
 private:
-  orders::host::metrics::MetricsRegistry metrics_;
   std::shared_ptr<std::atomic<int64_t>> offset_ = std::make_shared<std::atomic<int64_t>>(0);
-  std::unique_ptr<orders::host::plugins::PluginRegistry> registry_;
+  std::unique_ptr<orders::host::conformance::StandalonePlugin> plugin_;
   std::string kind_;
   std::string error_;
 };

@@ -1,7 +1,8 @@
-// A real HTTP peer for tests: a Poco server on 127.0.0.1:0 that records
-// every request and answers from a script (per method + path: status,
-// headers, body, optional delay). Stands in for Catalog, Inventory,
-// Shipping, Xendit... in integration tests.
+// A real HTTP peer: a Poco server on 127.0.0.1:0 that records every request
+// and answers from a script (per method + path: status, headers, body,
+// optional delay). Stands in for Catalog, Inventory, Shipping, Xendit... in
+// integration tests and in the conformance kit (order-service-conformance).
+// Thread-safety: every member may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +56,12 @@ public:
   void on(const std::string &method, const std::string &path, PeerReply reply);
   void then(const std::string &method, const std::string &path, PeerReply reply);
 
+  // While set, every request gets `reply` whatever the script says (faults:
+  // a 503 for all, a delay past the caller's budget, a body that is not JSON).
+  void answerAll(std::optional<PeerReply> reply);
+  // Forgets the recorded requests (the script stays).
+  void clearRequests();
+
   std::vector<PeerRequest> requests() const;
   size_t count(const std::string &method, const std::string &path) const;
 
@@ -63,6 +71,7 @@ public:
 private:
   mutable std::mutex mutex_;
   std::map<std::string, std::deque<PeerReply>> script_;
+  std::optional<PeerReply> all_;
   std::vector<PeerRequest> requests_;
   std::unique_ptr<Poco::ThreadPool> pool_; // declared before server_: outlives it
   std::unique_ptr<Poco::Net::HTTPServer> server_;

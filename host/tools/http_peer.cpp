@@ -89,6 +89,16 @@ void HttpPeer::then(const std::string &method, const std::string &path, PeerRepl
   script_[method + " " + path].push_back(std::move(reply));
 }
 
+void HttpPeer::answerAll(std::optional<PeerReply> reply) {
+  std::lock_guard lock(mutex_);
+  all_ = std::move(reply);
+}
+
+void HttpPeer::clearRequests() {
+  std::lock_guard lock(mutex_);
+  requests_.clear();
+}
+
 std::vector<PeerRequest> HttpPeer::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -104,6 +114,7 @@ size_t HttpPeer::count(const std::string &method, const std::string &path) const
 PeerReply HttpPeer::answer(const PeerRequest &request) {
   std::lock_guard lock(mutex_);
   requests_.push_back(request);
+  if (all_) return *all_;
   auto it = script_.find(request.method + " " + Poco::URI(request.uri).getPath());
   if (it == script_.end() || it->second.empty()) return PeerReply{404, "{\"error\":\"not scripted\"}"};
   PeerReply reply = it->second.front();
