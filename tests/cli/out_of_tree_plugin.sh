@@ -25,10 +25,10 @@ version_check() {
 version_check 1.3 || { echo "find_package(OrdersSDK 1.3) failed against SDK 1.$abi_minor"; exit 1; }
 ! version_check 2.0 || { echo "find_package(OrdersSDK 2.0) accepted SDK 1.$abi_minor"; exit 1; }
 ! version_check "1.$((abi_minor + 1))" || { echo "find_package(OrdersSDK 1.$((abi_minor + 1))) accepted SDK 1.$abi_minor"; exit 1; }
-cmake -S "$src/sdk/examples/notifier-webhook" -B "$tmp/plugin" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+cmake -S "$src/sdk/examples/notifier-echo" -B "$tmp/plugin" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
   -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
 cmake --build "$tmp/plugin" >/dev/null
-test -f "$tmp/plugin/orders-notifier-webhook.so"
+test -f "$tmp/plugin/orders-notifier-echo.so"
 cmake -S "$src/sdk/examples/dialect-hello" -B "$tmp/dialect" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
   -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
 cmake --build "$tmp/dialect" >/dev/null
@@ -47,7 +47,7 @@ plugins:
   inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db", stock: { sku-mug: 5 } } } ]
   payment: [ { name: manual } ]
   notifier:
-    - name: webhook
+    - name: echo
       config: { url: "http://127.0.0.1:9/hook", token_secret: hook_token }
   dialect:
     - name: hello
@@ -58,7 +58,7 @@ YAML
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed -i "s/port: PORT/port: $port/" "$tmp/config.yaml"
 "$bin" --check-config --config "$tmp/config.yaml"
-"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/webhook  version 0.1.0  ABI 1.5'
+"$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/echo  version 0.1.0  ABI 1.5'
 "$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^dialect/hello  version 0.1.0  ABI 1.5'
 
 # The dialect serves its route, acting through the core as the caller.

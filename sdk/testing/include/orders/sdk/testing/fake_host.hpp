@@ -50,7 +50,8 @@ public:
                &FakeHost::metricThunk,
                &FakeHost::httpThunk,
                &FakeHost::nowThunk,
-               &FakeHost::secretThunk} {}
+               &FakeHost::secretThunk,
+               nullptr} {} // core: only a dialect's host offers it (Host::core() answers unsupported)
   FakeHost(const FakeHost &) = delete;
   FakeHost &operator=(const FakeHost &) = delete;
 

@@ -1,19 +1,20 @@
-// notifier/webhook: an example of a plugin written out of tree against the
+// notifier/echo: an example of a plugin written out of tree against the
 // installed SDK. It needs no HTTP client of its own: the host does the call
-// (timeouts, retries, breaker, metrics).
+// (timeouts, retries, breaker, metrics). Named `echo` so that its library,
+// orders-notifier-echo.so, never shadows the shipped notifier/webhook.
 #include <set>
 
-#include "notifier_webhook_config_schema.hpp"
+#include "notifier_echo_config_schema.hpp"
 #include "orders/sdk/plugin.hpp"
 
 namespace {
 
 using namespace orders::sdk;
 
-class WebhookNotifier final : public Notifier {
+class EchoNotifier final : public Notifier {
 public:
-  static Result<std::unique_ptr<WebhookNotifier>> create(PluginContext ctx) {
-    auto n = std::make_unique<WebhookNotifier>(ctx.host);
+  static Result<std::unique_ptr<EchoNotifier>> create(PluginContext ctx) {
+    auto n = std::make_unique<EchoNotifier>(ctx.host);
     n->url_ = ctx.config["url"].asString();
     for (const Json::Value &e : ctx.config["events"])
       n->events_.insert(e.asString());
@@ -24,7 +25,7 @@ public:
     }
     return n;
   }
-  explicit WebhookNotifier(Host host) : host_(host) {}
+  explicit EchoNotifier(Host host) : host_(host) {}
 
   Result<Empty> notify(const Notification &notification) override {
     if (!events_.empty() && events_.count(notification.event) == 0) return Empty{};
@@ -37,8 +38,8 @@ public:
     req.body = encode(notification);
     auto res = host_.http(req);
     if (!res.ok()) return res.error();
-    if (!res->isSuccess()) return unavailable("webhook answered " + std::to_string(res->status));
-    host_.counter("webhook_notifications_total", 1, {{"event", notification.event}});
+    if (!res->isSuccess()) return unavailable("echo endpoint answered " + std::to_string(res->status));
+    host_.counter("echo_notifications_total", 1, {{"event", notification.event}});
     return Empty{};
   }
 
@@ -51,4 +52,4 @@ private:
 
 } // namespace
 
-ORDERS_PLUGIN(WebhookNotifier, "webhook", "0.1.0", "POSTs order notifications to a URL (SDK example)", kConfigSchema)
+ORDERS_PLUGIN(EchoNotifier, "echo", "0.1.0", "POSTs order notifications to a URL (SDK example)", kConfigSchema)
