@@ -21,6 +21,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "orders/sdk/kinds.hpp"
 
@@ -137,28 +138,39 @@ template <> struct KindTable<CustomerDirectory> {
     return &table;
   }
 };
+// An optional method's slot: NULL ("not offered", the host answers
+// `unsupported` and start-up checks can see it) unless the plugin class P
+// overrides the interface's default; `&P::m` names the base's member when P
+// declares none.
+#define ORDERS_SDK_OPTIONAL_SLOT(P, K, method, trampoline)                                                             \
+  (std::is_same_v<decltype(&P::method), decltype(&K::method)> ? nullptr : (trampoline))
+
 template <> struct KindTable<PaymentProvider> {
   using K = PaymentProvider;
   template <class P> static const void *get() {
-    static const orders_payment_v1_t table{sizeof(orders_payment_v1_t),
-                                           &call<K, PaymentRequest, PaymentResult, &K::createPayment>,
-                                           &call<K, RefundRequest, PaymentResult, &K::refund>,
-                                           &call<K, PaymentRef, PaymentResult, &K::cancel>,
-                                           &callWithPayload<K, InboundMessage, ParsedEvent, &K::parseWebhook>,
-                                           &callWithPayload<K, InboundMessage, ParsedEvent, &K::parseEvent>,
-                                           &call<K, PaymentRef, PaymentResult, &K::status>};
+    static const orders_payment_v1_t table{
+        sizeof(orders_payment_v1_t),
+        &call<K, PaymentRequest, PaymentResult, &K::createPayment>,
+        &call<K, RefundRequest, PaymentResult, &K::refund>,
+        &call<K, PaymentRef, PaymentResult, &K::cancel>,
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, parseWebhook,
+                                 (&callWithPayload<K, InboundMessage, ParsedEvent, &K::parseWebhook>)),
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, parseEvent, (&callWithPayload<K, InboundMessage, ParsedEvent, &K::parseEvent>)),
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, status, (&call<K, PaymentRef, PaymentResult, &K::status>))};
     return &table;
   }
 };
 template <> struct KindTable<ShippingProvider> {
   using K = ShippingProvider;
   template <class P> static const void *get() {
-    static const orders_shipping_v1_t table{sizeof(orders_shipping_v1_t),
-                                            &call<K, ShipmentRequest, Shipment, &K::createShipment>,
-                                            &call<K, ShipmentRef, Shipment, &K::confirmShipment>,
-                                            &call<K, ShipmentRef, Shipment, &K::cancelShipment>,
-                                            &call<K, ShipmentRequest, Quote, &K::quote>,
-                                            &callWithPayload<K, InboundMessage, ShipmentUpdate, &K::parseWebhook>};
+    static const orders_shipping_v1_t table{
+        sizeof(orders_shipping_v1_t),
+        &call<K, ShipmentRequest, Shipment, &K::createShipment>,
+        &call<K, ShipmentRef, Shipment, &K::confirmShipment>,
+        &call<K, ShipmentRef, Shipment, &K::cancelShipment>,
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, quote, (&call<K, ShipmentRequest, Quote, &K::quote>)),
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, parseWebhook,
+                                 (&callWithPayload<K, InboundMessage, ShipmentUpdate, &K::parseWebhook>))};
     return &table;
   }
 };
@@ -180,10 +192,11 @@ template <> struct KindTable<Notifier> {
 template <> struct KindTable<Dialect> {
   using K = Dialect;
   template <class P> static const void *get() {
-    static const orders_dialect_v1_t table{sizeof(orders_dialect_v1_t), &callNoArgs<K, DialectSpec, &K::spec>,
-                                           &callWithPayload<K, DialectRequest, DialectResponse, &K::handle>,
-                                           &call<K, EventToEncode, EncodedEvent, &K::encodeEvent>,
-                                           &callWithPayload<K, InboundMessage, ParsedEvent, &K::parseEvent>};
+    static const orders_dialect_v1_t table{
+        sizeof(orders_dialect_v1_t), &callNoArgs<K, DialectSpec, &K::spec>,
+        &callWithPayload<K, DialectRequest, DialectResponse, &K::handle>,
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, encodeEvent, (&call<K, EventToEncode, EncodedEvent, &K::encodeEvent>)),
+        ORDERS_SDK_OPTIONAL_SLOT(P, K, parseEvent, (&callWithPayload<K, InboundMessage, ParsedEvent, &K::parseEvent>))};
     return &table;
   }
 };
