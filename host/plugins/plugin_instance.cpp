@@ -58,6 +58,12 @@ sdk::Error PluginInstance::refused(const char *method) {
                     "plugin " + spec_.id + " is failing; circuit breaker open, " + method + " not attempted", true};
 }
 
+sdk::Error PluginInstance::contractViolation(const char *method, const std::string &problem) {
+  metrics_.increment("orders_plugin_contract_violations_total", {{"instance", spec_.id}, {"method", method}});
+  log::error("plugin answered outside its contract", {{"plugin", spec_.id}, {"method", method}, {"problem", problem}});
+  return sdk::internalError("plugin " + spec_.id + " " + method + " answered outside its contract: " + problem);
+}
+
 void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_point started,
                             const sdk::Error *error) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

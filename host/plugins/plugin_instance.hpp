@@ -20,6 +20,7 @@
 
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/client.hpp"
+#include "orders/sdk/contract.hpp"
 #include "plugins/circuit_breaker.hpp"
 #include "plugins/host_services.hpp"
 #include "plugins/plugin_library.hpp"
@@ -73,6 +74,8 @@ public:
       CallBudget budget(started + std::chrono::milliseconds(spec_.timeout_ms));
       return sdk::invoke<Resp>(fn, handle_, request, payload);
     }();
+    if (result.ok())
+      if (auto problem = sdk::contractProblem(result.value())) result = contractViolation(method, *problem);
     finish(method, started, result.ok() ? nullptr : &result.error());
     return result;
   }
@@ -84,6 +87,9 @@ private:
   PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec, metrics::MetricsRegistry &metrics,
                  std::unique_ptr<InstanceServices> services);
   sdk::Error refused(const char *method);
+  // An answer outside the contract (a status or outcome word schemas/data/
+  // does not know): logged, counted, and an `internal` error, never "ignored".
+  sdk::Error contractViolation(const char *method, const std::string &problem);
   void finish(const char *method, std::chrono::steady_clock::time_point started, const sdk::Error *error);
 
   std::shared_ptr<PluginLibrary> library_; // declared first: released last

@@ -6,6 +6,7 @@
 
 #include "config/config_loader.hpp"
 #include "config/schema_validator.hpp"
+#include "conformance/standalone_plugin.hpp"
 #include "http_peer.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -80,6 +81,7 @@ class LoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(cPluginsBuiltAgainstOlderHeadersLoadAndLackNewerSlots);
   CPPUNIT_TEST(everyFailureIsReportedNotJustTheFirst);
   CPPUNIT_TEST(exceptionInPluginMethodBecomesInternalError);
+  CPPUNIT_TEST(answersOutsideTheContractAreErrorsNeverIgnored);
   CPPUNIT_TEST(breakerOpensOnFailingPeerAndClosesAfterRecovery);
   CPPUNIT_TEST(libraryOutlivesRegistryHandleUntilLastInstanceGoes);
   CPPUNIT_TEST_SUITE_END();
@@ -250,6 +252,43 @@ public:
     CPPUNIT_ASSERT(!res.ok());
     CPPUNIT_ASSERT(res.error().code == orders::sdk::ErrorCode::internal);
     CPPUNIT_ASSERT_EQUAL(std::string("plugin threw: lookup blew up"), res.error().message);
+  }
+
+  void answersOutsideTheContractAreErrorsNeverIgnored() {
+    auto loaded = orders::host::conformance::StandalonePlugin::load(
+        "payment", orders::sdk::parseJson(R"({"name":"misspelled"})"), Json::Value(Json::objectValue), {kDir});
+    CPPUNIT_ASSERT_MESSAGE(loaded.ok() ? "" : loaded.error().message, loaded.ok());
+    plugins::PluginInstance &p = loaded.value()->instance();
+    orders::sdk::PaymentRequest req;
+    req.orderId = "o-1";
+    req.amount = {100, "USD"};
+    req.description = "captured";
+    auto good =
+        p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
+    CPPUNIT_ASSERT(good.ok());
+    req.description = "capturd";
+    auto bad =
+        p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
+    CPPUNIT_ASSERT(!bad.ok() && bad.error().code == orders::sdk::ErrorCode::internal && !bad.error().retryable);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("plugin misspelled create_payment answered outside its contract: /status: 'capturd' "
+                    "is not one of pending, captured, failed, cancelled, refunded"),
+        bad.error().message);
+    orders::sdk::InboundMessage m;
+    m.source = "webhook";
+    auto ignored = p.call<orders::sdk::ParsedEvent>("parse_webhook", p.methods<orders_payment_v1_t>().parse_webhook, m,
+                                                    std::string_view("ignored"));
+    CPPUNIT_ASSERT(ignored.ok());
+    // A misspelled outcome would have been read as "not an event" = ignored:
+    // a lost payment. It is an internal error instead (a 5xx to the provider).
+    auto misspelled = p.call<orders::sdk::ParsedEvent>("parse_webhook", p.methods<orders_payment_v1_t>().parse_webhook,
+                                                       m, std::string_view("evnt"));
+    CPPUNIT_ASSERT(!misspelled.ok() && misspelled.error().code == orders::sdk::ErrorCode::internal);
+    const std::string text = loaded.value()->metrics().renderPrometheus();
+    CPPUNIT_ASSERT_MESSAGE(text, text.find("orders_plugin_contract_violations_total{instance=\"misspelled\","
+                                           "method=\"create_payment\"} 1") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(text, text.find("orders_plugin_contract_violations_total{instance=\"misspelled\","
+                                           "method=\"parse_webhook\"} 1") != std::string::npos);
   }
 
   void breakerOpensOnFailingPeerAndClosesAfterRecovery() {
