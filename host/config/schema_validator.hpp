@@ -1,4 +1,6 @@
-// JSON Schema (draft 7) validation with valijson, reported as JSON pointers.
+// JSON Schema (draft 7) validation with valijson, reported as JSON pointers:
+// the SDK's validator (orders/sdk/config_schema.hpp, the one plugins' test
+// harness uses) behind a header without valijson.
 //
 // Wraps valijson so callers get one Violation per offending value, with an
 // RFC 6901 pointer and a short rule ("must be >= 100", "unknown key",
@@ -17,8 +19,8 @@
 
 #include "orders/sdk/result.hpp"
 
-namespace valijson {
-class Schema;
+namespace orders::sdk::schema {
+class Validator;
 }
 
 namespace orders::host::config {
@@ -40,12 +42,11 @@ public:
   // depth reached through properties, items, additionalProperties and $ref.
   void applyDefaults(Json::Value &document) const;
 
-  const Json::Value &schema() const { return schema_json_; }
+  const Json::Value &schema() const;
 
 private:
   SchemaValidator() = default;
-  Json::Value schema_json_;
-  std::unique_ptr<valijson::Schema> schema_;
+  std::shared_ptr<const sdk::schema::Validator> impl_;
 };
 
 // Formats violations as "<prefix><pointer>: <message>" lines.

@@ -3,6 +3,7 @@
 
 #include "orders/sdk/abi.h"
 #include "orders/sdk/client.hpp"
+#include "orders/sdk/config_schema.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/dialect_support.hpp"

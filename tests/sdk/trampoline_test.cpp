@@ -36,7 +36,10 @@ public:
     return PaymentResult{"pay-" + request.orderId, "pending", std::string("https://pay.test/r/1"), std::nullopt};
   }
   Result<PaymentResult> refund(const RefundRequest &) override { return unsupported("no refunds"); }
-  Result<PaymentResult> cancel(const PaymentRef &p) override { return PaymentResult{p.reference, "cancelled", {}, {}}; }
+  Result<PaymentResult> cancel(const PaymentRef &p) override {
+    // "bad": a misspelled status, which the host (and the harness) refuse.
+    return PaymentResult{p.reference, p.reference == "bad" ? "canceled" : "cancelled", {}, {}};
+  }
   Result<ParsedEvent> parseWebhook(const InboundMessage &m, std::string_view body) override {
     auto secret = host_->secret("callback_token");
     if (!secret.ok()) return secret.error();
@@ -55,7 +58,11 @@ private:
 
 } // namespace
 
-ORDERS_PLUGIN(EchoPayments, "echo", "1.2.3", "trampoline test plugin", R"({"type":"object"})")
+ORDERS_PLUGIN(EchoPayments, "echo", "1.2.3", "trampoline test plugin", R"({"type":"object",
+  "additionalProperties":false,"properties":{"refuse":{"type":"boolean","default":false},
+  "base":{"type":"string","default":"http://pay.test"},
+  "retry":{"type":"object","default":{},"additionalProperties":false,
+           "properties":{"attempts":{"type":"integer","minimum":1,"default":3}}}}})")
 
 class TrampolineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(TrampolineTest);
@@ -68,6 +75,8 @@ class TrampolineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(createErrorIsReturned);
   CPPUNIT_TEST(payloadAndSecretsReachThePlugin);
   CPPUNIT_TEST(defaultOptionalMethodIsUnsupported);
+  CPPUNIT_TEST(harnessValidatesAndDefaultsLikeTheHost);
+  CPPUNIT_TEST(typedCallsRefuseWordsOutsideTheContract);
   CPPUNIT_TEST_SUITE_END();
 
   static PaymentRequest request(const std::string &order) {
@@ -164,8 +173,43 @@ public:
     CPPUNIT_ASSERT(h.create("{}").ok());
     InboundMessage m;
     m.source = "kafka";
+    // Not overridden: the slot is NULL (not offered), and the caller answers unsupported.
+    CPPUNIT_ASSERT(h.table<orders_payment_v1_t>()->parse_event == nullptr);
+    CPPUNIT_ASSERT(h.table<orders_payment_v1_t>()->status == nullptr);
+    CPPUNIT_ASSERT(h.table<orders_payment_v1_t>()->parse_webhook != nullptr);
     auto r = h.call<ParsedEvent>(h.table<orders_payment_v1_t>()->parse_event, m, "{}");
     CPPUNIT_ASSERT(r.error().code == ErrorCode::unsupported);
+  }
+
+  void harnessValidatesAndDefaultsLikeTheHost() {
+    PluginHarness unknown(orders_plugin_descriptor_v1());
+    auto refused = unknown.createWithDefaults(R"({"bogus": 1, "retry": {"attempts": 0}})");
+    CPPUNIT_ASSERT(!refused.ok() && refused.error().code == ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT_EQUAL(std::string("config/retry/attempts: must be >= 1\nconfig/bogus: unknown key"),
+                         refused.error().message);
+    PluginHarness wrong(orders_plugin_descriptor_v1());
+    auto typed = wrong.createWithDefaults(R"({"refuse": "yes"})");
+    CPPUNIT_ASSERT_EQUAL(std::string("config/refuse: must be of type boolean"), typed.error().message);
+    // Nested defaults are filled as the host fills them.
+    auto filled = orders::sdk::schema::validatedConfig(orders_plugin_descriptor_v1()->config_schema, parseJson("{}"));
+    CPPUNIT_ASSERT(filled.ok());
+    CPPUNIT_ASSERT_EQUAL(3, filled.value()["retry"]["attempts"].asInt());
+    CPPUNIT_ASSERT_EQUAL(std::string("http://pay.test"), filled.value()["base"].asString());
+    PluginHarness h(orders_plugin_descriptor_v1());
+    CPPUNIT_ASSERT(h.createWithDefaults().ok());
+  }
+
+  void typedCallsRefuseWordsOutsideTheContract() {
+    PluginHarness h(orders_plugin_descriptor_v1());
+    CPPUNIT_ASSERT(h.createWithDefaults().ok());
+    auto fine = h.payment().cancel(PaymentRef{"p-1", "o-1"});
+    CPPUNIT_ASSERT(fine.ok() && fine->status == "cancelled");
+    auto bad = h.payment().cancel(PaymentRef{"bad", "o-1"});
+    CPPUNIT_ASSERT(!bad.ok() && bad.error().code == ErrorCode::internal);
+    CPPUNIT_ASSERT_EQUAL(std::string("answered outside its contract: /status: 'canceled' is not one of pending, "
+                                     "captured, failed, cancelled, refunded"),
+                         bad.error().message);
+    CPPUNIT_ASSERT(h.payment().status(PaymentRef{"p-1", "o-1"}).error().code == ErrorCode::unsupported);
   }
 };
 

@@ -3,7 +3,10 @@
 // PluginHarness creates an instance from a descriptor (typically the one the
 // plugin's own ORDERS_PLUGIN exported, linked into the test) against a
 // FakeHost, and calls its method slots exactly as the host does, so tests
-// exercise the real trampolines and JSON codecs.
+// exercise the real trampolines and JSON codecs. Like the host, it checks
+// the config against the plugin's schema with the host's own validator and
+// fills in every default (createWithDefaults), and refuses answers outside
+// the contract's words (the typed calls: h.payment().createPayment(r)).
 //
 // Thread-safety: calls may be made from several threads (as the host does).
 #ifndef ORDERS_SDK_TESTING_PLUGIN_HARNESS_HPP
@@ -13,6 +16,8 @@
 #include <string>
 
 #include "orders/sdk/client.hpp"
+#include "orders/sdk/config_schema.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/testing/fake_host.hpp"
 
 namespace orders::sdk::testing {
@@ -41,25 +46,21 @@ public:
 
   FakeHost &host() noexcept { return host_; }
 
-  // Creates the instance with `overrides_json` plus the `default` of every
-  // top-level property of the plugin's config schema the overrides do not
-  // set. (Only top-level defaults: nested ones, and validation, are the
-  // host's; pass those in full.)
-  Status createWithDefaults(const std::string &overrides_json = "{}", const std::string &instance_id = "test") {
+  // Creates the instance with `config_json` as the host would: validated
+  // against the plugin's config schema by the host's validator (unknown
+  // keys, types, required keys, bounds: invalid_argument naming each
+  // pointer) and with every schema `default` filled in, at any depth.
+  Status createWithDefaults(const std::string &config_json = "{}", const std::string &instance_id = "test") {
     Json::Value config;
-    Json::Value schema;
     try {
-      config = parseJson(overrides_json);
-      schema = parseJson(descriptor_->config_schema != nullptr ? descriptor_->config_schema : "{}");
+      config = parseJson(config_json);
     } catch (const std::exception &e) {
       return invalidArgument(std::string("createWithDefaults: ") + e.what());
     }
-    if (!config.isObject()) return invalidArgument("createWithDefaults: the overrides must be a JSON object");
-    const Json::Value &properties = schema["properties"];
-    if (properties.isObject())
-      for (const std::string &key : properties.getMemberNames())
-        if (!config.isMember(key) && properties[key].isMember("default")) config[key] = properties[key]["default"];
-    return create(writeJson(config), instance_id);
+    auto validated = schema::validatedConfig(
+        descriptor_->config_schema != nullptr ? descriptor_->config_schema : std::string(), config);
+    if (!validated.ok()) return validated.error();
+    return create(writeJson(validated.value()), instance_id);
   }
 
   // Creates the instance with `config_json` (defaults are NOT applied here:
@@ -82,6 +83,112 @@ public:
   Result<Resp> call(orders_method_fn fn, const Req &request, std::string_view payload = {}) {
     return invoke<Resp>(fn, instance_, request, payload);
   }
+
+  // A method slot called as the host calls it, answers checked against the
+  // contract's words as the host checks them.
+  template <class Resp, class Table, class Req>
+  Result<Resp> checked(orders_method_fn Table::*slot, const Req &request, std::string_view payload = {}) {
+    Result<Resp> out = invoke<Resp>(table<Table>()->*slot, instance_, request, payload);
+    if (out.ok())
+      if (auto problem = contractProblem(out.value()))
+        return internalError("answered outside its contract: " + *problem);
+    return out;
+  }
+
+  // Typed calls per kind: h.payment().createPayment(request).
+  struct InventoryCalls {
+    PluginHarness &h;
+    Result<ReserveOutcome> reserve(const ReserveRequest &r) {
+      return h.checked<ReserveOutcome>(&orders_inventory_v1_t::reserve, r);
+    }
+    Result<Empty> commit(const ReservationRef &r) { return h.checked<Empty>(&orders_inventory_v1_t::commit, r); }
+    Result<Empty> release(const ReservationRef &r) { return h.checked<Empty>(&orders_inventory_v1_t::release, r); }
+    Result<Empty> restock(const RestockRequest &r) { return h.checked<Empty>(&orders_inventory_v1_t::restock, r); }
+  };
+  struct CatalogCalls {
+    PluginHarness &h;
+    Result<LookupResult> lookup(const LookupRequest &r) {
+      return h.checked<LookupResult>(&orders_catalog_v1_t::lookup, r);
+    }
+  };
+  struct CartCalls {
+    PluginHarness &h;
+    Result<Cart> load(const CartRef &r) { return h.checked<Cart>(&orders_cart_v1_t::load, r); }
+    Result<Empty> clear(const CartRef &r) { return h.checked<Empty>(&orders_cart_v1_t::clear, r); }
+  };
+  struct CustomerCalls {
+    PluginHarness &h;
+    Result<Party> lookup(const CustomerRef &r) { return h.checked<Party>(&orders_customer_v1_t::lookup, r); }
+  };
+  struct PaymentCalls {
+    PluginHarness &h;
+    Result<PaymentResult> createPayment(const PaymentRequest &r) {
+      return h.checked<PaymentResult>(&orders_payment_v1_t::create_payment, r);
+    }
+    Result<PaymentResult> refund(const RefundRequest &r) {
+      return h.checked<PaymentResult>(&orders_payment_v1_t::refund, r);
+    }
+    Result<PaymentResult> cancel(const PaymentRef &r) {
+      return h.checked<PaymentResult>(&orders_payment_v1_t::cancel, r);
+    }
+    Result<PaymentResult> status(const PaymentRef &r) {
+      return h.checked<PaymentResult>(&orders_payment_v1_t::status, r);
+    }
+    Result<ParsedEvent> parseWebhook(const InboundMessage &m, std::string_view body) {
+      return h.checked<ParsedEvent>(&orders_payment_v1_t::parse_webhook, m, body);
+    }
+    Result<ParsedEvent> parseEvent(const InboundMessage &m, std::string_view value) {
+      return h.checked<ParsedEvent>(&orders_payment_v1_t::parse_event, m, value);
+    }
+  };
+  struct ShippingCalls {
+    PluginHarness &h;
+    Result<Shipment> createShipment(const ShipmentRequest &r) {
+      return h.checked<Shipment>(&orders_shipping_v1_t::create_shipment, r);
+    }
+    Result<Shipment> confirmShipment(const ShipmentRef &r) {
+      return h.checked<Shipment>(&orders_shipping_v1_t::confirm_shipment, r);
+    }
+    Result<Shipment> cancelShipment(const ShipmentRef &r) {
+      return h.checked<Shipment>(&orders_shipping_v1_t::cancel_shipment, r);
+    }
+    Result<Quote> quote(const ShipmentRequest &r) { return h.checked<Quote>(&orders_shipping_v1_t::quote, r); }
+    Result<ShipmentUpdate> parseWebhook(const InboundMessage &m, std::string_view body) {
+      return h.checked<ShipmentUpdate>(&orders_shipping_v1_t::parse_webhook, m, body);
+    }
+  };
+  struct InvoiceCalls {
+    PluginHarness &h;
+    Result<Document> render(const InvoiceRequest &r) { return h.checked<Document>(&orders_invoice_v1_t::render, r); }
+  };
+  struct NotifierCalls {
+    PluginHarness &h;
+    Result<Empty> notify(const Notification &n) { return h.checked<Empty>(&orders_notifier_v1_t::notify, n); }
+  };
+  struct DialectCalls {
+    PluginHarness &h;
+    Result<DialectSpec> spec() {
+      return h.checked<DialectSpec>(&orders_dialect_v1_t::routes, Json::Value(Json::objectValue));
+    }
+    Result<DialectResponse> handle(const DialectRequest &r, std::string_view body = {}) {
+      return h.checked<DialectResponse>(&orders_dialect_v1_t::handle, r, body);
+    }
+    Result<EncodedEvent> encodeEvent(const EventToEncode &e) {
+      return h.checked<EncodedEvent>(&orders_dialect_v1_t::encode_event, e);
+    }
+    Result<ParsedEvent> parseEvent(const InboundMessage &m, std::string_view value) {
+      return h.checked<ParsedEvent>(&orders_dialect_v1_t::parse_event, m, value);
+    }
+  };
+  InventoryCalls inventory() { return {*this}; }
+  CatalogCalls catalog() { return {*this}; }
+  CartCalls cart() { return {*this}; }
+  CustomerCalls customer() { return {*this}; }
+  PaymentCalls payment() { return {*this}; }
+  ShippingCalls shipping() { return {*this}; }
+  InvoiceCalls invoice() { return {*this}; }
+  NotifierCalls notifier() { return {*this}; }
+  DialectCalls dialect() { return {*this}; }
 
 private:
   const orders_plugin_descriptor_t *descriptor_;
