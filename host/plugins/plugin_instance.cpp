@@ -58,6 +58,13 @@ sdk::Error PluginInstance::refused(const char *method) {
                     "plugin " + spec_.id + " is failing; circuit breaker open, " + method + " not attempted", true};
 }
 
+int64_t PluginInstance::unixMsOf(std::chrono::steady_clock::time_point deadline) {
+  const auto left = deadline - std::chrono::steady_clock::now();
+  const auto at =
+      std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(left);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
 sdk::Error PluginInstance::contractViolation(const char *method, const std::string &problem) {
   metrics_.increment("orders_plugin_contract_violations_total", {{"instance", spec_.id}, {"method", method}});
   log::error("plugin answered outside its contract", {{"plugin", spec_.id}, {"method", method}, {"problem", problem}});

@@ -71,8 +71,12 @@ public:
     if (!breaker_.allow()) return refused(method);
     const auto started = std::chrono::steady_clock::now();
     sdk::Result<Resp> result = [&] {
-      CallBudget budget(started + std::chrono::milliseconds(spec_.timeout_ms));
-      return sdk::invoke<Resp>(fn, handle_, request, payload);
+      // The call's budget, capped by an enclosing one; the plugin sees it as
+      // the request's deadlineUnixMs, host HTTP made inside is capped by it.
+      auto deadline = started + std::chrono::milliseconds(spec_.timeout_ms);
+      if (auto outer = CallBudget::current(); outer && *outer < deadline) deadline = *outer;
+      CallBudget budget(deadline);
+      return sdk::invoke<Resp>(fn, handle_, request, payload, unixMsOf(deadline));
     }();
     if (result.ok())
       if (auto problem = sdk::contractProblem(result.value())) result = contractViolation(method, *problem);
@@ -87,6 +91,8 @@ private:
   PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec, metrics::MetricsRegistry &metrics,
                  std::unique_ptr<InstanceServices> services);
   sdk::Error refused(const char *method);
+  // A steady-clock deadline as wall-clock ms since the Unix epoch.
+  static int64_t unixMsOf(std::chrono::steady_clock::time_point deadline);
   // An answer outside the contract (a status or outcome word schemas/data/
   // does not know): logged, counted, and an `internal` error, never "ignored".
   sdk::Error contractViolation(const char *method, const std::string &problem);

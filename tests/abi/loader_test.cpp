@@ -266,6 +266,16 @@ public:
     auto good =
         p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
     CPPUNIT_ASSERT(good.ok());
+    req.description = "deadline"; // the plugin sees when the host gives up: now + the instance's timeout_ms
+    const int64_t before =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    auto seen =
+        p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
+    CPPUNIT_ASSERT(seen.ok());
+    const int64_t deadline = std::stoll(seen->reference);
+    CPPUNIT_ASSERT_MESSAGE(seen->reference,
+                           deadline >= before + 9000 && deadline <= before + 11000); // timeout_ms 10000
     req.description = "capturd";
     auto bad =
         p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);

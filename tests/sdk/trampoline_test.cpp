@@ -35,7 +35,11 @@ public:
     host_->info("created payment for " + request.orderId);
     return PaymentResult{"pay-" + request.orderId, "pending", std::string("https://pay.test/r/1"), std::nullopt};
   }
-  Result<PaymentResult> refund(const RefundRequest &) override { return unsupported("no refunds"); }
+  // Answers the deadline the caller sent as the reference ("none" without).
+  Result<PaymentResult> refund(const RefundRequest &) override {
+    const auto deadline = callDeadlineUnixMs();
+    return PaymentResult{deadline ? std::to_string(*deadline) : "none", "refunded", {}, {}};
+  }
   Result<PaymentResult> cancel(const PaymentRef &p) override {
     // "bad": a misspelled status, which the host (and the harness) refuse.
     return PaymentResult{p.reference, p.reference == "bad" ? "canceled" : "cancelled", {}, {}};
@@ -76,6 +80,7 @@ class TrampolineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(payloadAndSecretsReachThePlugin);
   CPPUNIT_TEST(defaultOptionalMethodIsUnsupported);
   CPPUNIT_TEST(harnessValidatesAndDefaultsLikeTheHost);
+  CPPUNIT_TEST(callDeadlineReachesThePlugin);
   CPPUNIT_TEST(typedCallsRefuseWordsOutsideTheContract);
   CPPUNIT_TEST_SUITE_END();
 
@@ -179,6 +184,25 @@ public:
     CPPUNIT_ASSERT(h.table<orders_payment_v1_t>()->parse_webhook != nullptr);
     auto r = h.call<ParsedEvent>(h.table<orders_payment_v1_t>()->parse_event, m, "{}");
     CPPUNIT_ASSERT(r.error().code == ErrorCode::unsupported);
+  }
+
+  void callDeadlineReachesThePlugin() {
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"deadlineUnixMs":5})"), withDeadline("{}", 5));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"deadlineUnixMs":5,"a":1})"), withDeadline(R"({"a":1})", 5));
+    CPPUNIT_ASSERT_EQUAL(std::string("[]"), withDeadline("[]", 5));
+    PluginHarness h(orders_plugin_descriptor_v1());
+    CPPUNIT_ASSERT(h.create("{}").ok());
+    RefundRequest r;
+    r.reference = "p-1";
+    r.orderId = "o-1";
+    r.amount = Money{100, "USD"};
+    r.idempotencyKey = "refund:1";
+    auto with = invoke<PaymentResult>(h.table<orders_payment_v1_t>()->refund, h.instance(), r, {}, 1795341600000);
+    CPPUNIT_ASSERT(with.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("1795341600000"), with->reference);
+    auto without = h.payment().refund(r); // no deadline sent: none seen, and none left over from the last call
+    CPPUNIT_ASSERT_EQUAL(std::string("none"), without->reference);
+    CPPUNIT_ASSERT(!callDeadlineUnixMs().has_value());
   }
 
   void harnessValidatesAndDefaultsLikeTheHost() {

@@ -13,6 +13,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <memory>
@@ -199,8 +200,15 @@ public:
     fillMessage(message, s_.from, to, renderMail(t->second, n), n.eventId);
 
     const std::string what = "smtp " + s_.host + ":" + std::to_string(s_.port);
+    // Each socket operation waits at most timeout_ms, and never past the
+    // host's deadline for this call (the host has given up by then).
+    int64_t timeout_ms = s_.timeout_ms;
+    if (const auto left = remainingCallMs(host_)) {
+      if (*left == 0) return timeoutError(what + ": the call's deadline passed before connecting");
+      timeout_ms = std::min(timeout_ms, *left);
+    }
     try {
-      const Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(s_.timeout_ms) * 1000);
+      const Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(timeout_ms) * 1000);
       Poco::Net::StreamSocket socket;
       socket.connect(Poco::Net::SocketAddress(s_.host, s_.port), timeout);
       socket.setSendTimeout(timeout);

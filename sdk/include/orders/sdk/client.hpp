@@ -9,6 +9,9 @@
 #ifndef ORDERS_SDK_CLIENT_HPP
 #define ORDERS_SDK_CLIENT_HPP
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "orders/sdk/messages.hpp"
@@ -16,12 +19,23 @@
 
 namespace orders::sdk {
 
+// The request object with "deadlineUnixMs" as its first member: when the
+// caller gives up on the call (the plugin can stop work past it; read it
+// with callDeadlineUnixMs() in the C++ layer). Plugins that do not know the
+// member ignore it, as every unknown member.
+inline std::string withDeadline(std::string request, std::optional<int64_t> deadline_unix_ms) {
+  if (!deadline_unix_ms || request.empty() || request.front() != '{') return request;
+  const std::string member = "\"deadlineUnixMs\":" + std::to_string(*deadline_unix_ms);
+  const bool empty_object = request.find_first_not_of(" \t\r\n", 1) == request.find('}');
+  return "{" + member + (empty_object ? "}" : "," + request.substr(1));
+}
+
 template <class Resp, class Req>
-Result<Resp> invoke(orders_method_fn fn, orders_instance_t *instance, const Req &request,
-                    std::string_view payload = {}) {
+Result<Resp> invoke(orders_method_fn fn, orders_instance_t *instance, const Req &request, std::string_view payload = {},
+                    std::optional<int64_t> deadline_unix_ms = std::nullopt) {
   if (fn == nullptr) return unsupported("the plugin does not offer this method");
   SinkBuffer sink;
-  const std::string req = encode(request);
+  const std::string req = withDeadline(encode(request), deadline_unix_ms);
   const orders_status_t rc = fn(instance, bytesOf(req), bytesOf(payload), sink.sink());
   if (rc != ORDERS_OK) return sink.errorFor(rc);
   if (sink.failed()) return sink.errorFor(ORDERS_ERR_INTERNAL); // reported failure yet returned OK

@@ -47,6 +47,37 @@ template <class F> orders_status_t guarded(const orders_sink_t *out, F &&body) n
 
 template <class K> K *instanceOf(orders_instance_t *p) noexcept { return reinterpret_cast<K *>(p); }
 
+// The deadline of the call running on this thread (see callDeadlineUnixMs).
+inline std::optional<int64_t> &currentDeadline() noexcept {
+  static thread_local std::optional<int64_t> deadline;
+  return deadline;
+}
+
+// Sets the running call's deadline from the request's leading
+// "deadlineUnixMs" member (where the host puts it) for the call's duration.
+class DeadlineScope {
+public:
+  explicit DeadlineScope(orders_bytes_t request) noexcept : previous_(currentDeadline()) {
+    static constexpr std::string_view kPrefix = "{\"deadlineUnixMs\":";
+    const std::string_view text = viewOf(request);
+    std::optional<int64_t> deadline;
+    if (text.substr(0, kPrefix.size()) == kPrefix) {
+      int64_t value = 0;
+      size_t i = kPrefix.size(), digits = 0;
+      for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 18; ++i, ++digits)
+        value = value * 10 + (text[i] - '0');
+      if (digits > 0) deadline = value;
+    }
+    currentDeadline() = deadline;
+  }
+  ~DeadlineScope() { currentDeadline() = previous_; }
+  DeadlineScope(const DeadlineScope &) = delete;
+  DeadlineScope &operator=(const DeadlineScope &) = delete;
+
+private:
+  std::optional<int64_t> previous_;
+};
+
 template <class T> void writeResult(const orders_sink_t *out, const T &value) {
   appendInto(out, ORDERS_PART_BODY, encode(value));
 }
@@ -66,7 +97,9 @@ inline void writeResult(const orders_sink_t *out, const EncodedEvent &e) {
 
 // A method taking no request ({} or empty).
 template <class K, class Resp, Result<Resp> (K::*Method)()>
-orders_status_t callNoArgs(orders_instance_t *self, orders_bytes_t, orders_bytes_t, const orders_sink_t *out) noexcept {
+orders_status_t callNoArgs(orders_instance_t *self, orders_bytes_t request, orders_bytes_t,
+                           const orders_sink_t *out) noexcept {
+  DeadlineScope deadline(request);
   return guarded(out, [&]() -> orders_status_t {
     auto result = (instanceOf<K>(self)->*Method)();
     if (!result.ok()) return failInto(out, result.error());
@@ -78,6 +111,7 @@ orders_status_t callNoArgs(orders_instance_t *self, orders_bytes_t, orders_bytes
 template <class K, class Req, class Resp, Result<Resp> (K::*Method)(const Req &)>
 orders_status_t call(orders_instance_t *self, orders_bytes_t request, orders_bytes_t,
                      const orders_sink_t *out) noexcept {
+  DeadlineScope deadline(request);
   return guarded(out, [&]() -> orders_status_t {
     auto req = decode<Req>(viewOf(request));
     if (!req.ok()) return failInto(out, req.error());
@@ -91,6 +125,7 @@ orders_status_t call(orders_instance_t *self, orders_bytes_t request, orders_byt
 template <class K, class Req, class Resp, Result<Resp> (K::*Method)(const Req &, std::string_view)>
 orders_status_t callWithPayload(orders_instance_t *self, orders_bytes_t request, orders_bytes_t payload,
                                 const orders_sink_t *out) noexcept {
+  DeadlineScope deadline(request);
   return guarded(out, [&]() -> orders_status_t {
     auto req = decode<Req>(viewOf(request));
     if (!req.ok()) return failInto(out, req.error());
@@ -252,6 +287,26 @@ const orders_plugin_descriptor_t *descriptorFor(const char *name, const char *ve
 }
 
 } // namespace orders::sdk::detail
+
+namespace orders::sdk {
+
+// When the caller (the host) gives up on the method call running on this
+// thread, in ms since the Unix epoch; nullopt outside a call or from a host
+// that sends none. Work that does its own I/O (sockets, databases) should
+// bound its timeouts by it: Host::remainingMs() does the arithmetic. The
+// host's HTTP service already caps requests made through it.
+inline std::optional<int64_t> callDeadlineUnixMs() noexcept { return detail::currentDeadline(); }
+
+// Milliseconds left before the running call's deadline (0 when past it), by
+// the host's clock; nullopt without a deadline.
+inline std::optional<int64_t> remainingCallMs(const Host &host) noexcept {
+  const std::optional<int64_t> deadline = callDeadlineUnixMs();
+  if (!deadline) return std::nullopt;
+  const int64_t left = *deadline - host.nowUnixMs();
+  return left > 0 ? left : 0;
+}
+
+} // namespace orders::sdk
 
 // Registers PluginClass as this library's plugin. Use once per library.
 #define ORDERS_PLUGIN(PluginClass, name, version, description, config_schema)                                          \
