@@ -1,0 +1,31 @@
+// The conformance kit's spec helpers and sample requests: how a spec's
+// config reaches the plugin ({{peer}}, merged overrides), the kit's sample
+// request of each method, and genuine messages stamped and signed at send
+// time. Thread-safety: pure functions.
+#pragma once
+
+#include <json/json.h>
+
+#include <string>
+
+namespace orders::host::conformance {
+
+// Every "{{peer}}" in the strings of `v` replaced by `peer_url`.
+void substitute(Json::Value &v, const std::string &peer_url);
+// `over` merged into `base`: objects member by member, anything else
+// replaced; a null `over` changes nothing.
+void mergeInto(Json::Value &base, const Json::Value &over);
+// A string as is, anything else as compact JSON.
+std::string textOf(const Json::Value &v);
+// Appends `suffix` to every idempotencyKey and eventId in `v`.
+void makeDistinct(Json::Value &v, const std::string &suffix);
+// The kit's sample order snapshot, and its sample request for a method
+// ("reserve", "lookup", "load", "customer_lookup", "create_payment",
+// "create_shipment", "quote", "render", "notify"; {} for others).
+Json::Value sampleOrder();
+Json::Value sampleRequest(const std::string &method);
+// A genuine message as sent now: {{now_unix}}, {{now_ms}}, {{now_rfc3339}}
+// stamped into its body and headers, and its `sign` header computed.
+Json::Value timely(const Json::Value &sample);
+
+} // namespace orders::host::conformance
