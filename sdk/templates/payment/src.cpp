@@ -62,7 +62,8 @@ public:
     if (r.amount.amountMinor <= 0) return invalidArgument("/amount/amountMinor: must be positive");
     const auto exponents = defaultCurrencyExponents();
     const auto exponent = exponents.find(r.amount.currency);
-    if (exponent == exponents.end()) return invalidArgument("/amount/currency: unsupported currency " + r.amount.currency);
+    if (exponent == exponents.end())
+      return invalidArgument("/amount/currency: unsupported currency " + r.amount.currency);
     Json::Value body(Json::objectValue);
     body["reference"] = r.orderId;
     body["amount"] = minorToMajor(r.amount.amountMinor, exponent->second);

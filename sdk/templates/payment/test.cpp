@@ -39,7 +39,8 @@ PaymentRequest payment() {
 void createsAKeyedPayment() {
   PluginHarness h(orders_plugin_descriptor_v1());
   create(h);
-  h.host().onHttp("POST", "https://pay.test/v1/payments", HttpResponse{201, {}, R"({"id":"pay_1","status":"pending"})"});
+  h.host().onHttp("POST", "https://pay.test/v1/payments",
+                  HttpResponse{201, {}, R"({"id":"pay_1","status":"pending"})"});
   auto r = h.call<PaymentResult>(h.table<orders_payment_v1_t>()->create_payment, payment());
   check(r.ok() && r->reference == "pay_1" && r->status == "pending", "a pending payment pay_1");
   const auto sent = h.host().requests();
@@ -51,7 +52,8 @@ void createsAKeyedPayment() {
 void declineIsAResultAndOutageIsRetryable() {
   PluginHarness h(orders_plugin_descriptor_v1());
   create(h);
-  h.host().onHttp("POST", "https://pay.test/v1/payments", HttpResponse{201, {}, R"({"id":"pay_2","status":"declined"})"});
+  h.host().onHttp("POST", "https://pay.test/v1/payments",
+                  HttpResponse{201, {}, R"({"id":"pay_2","status":"declined"})"});
   auto declined = h.call<PaymentResult>(h.table<orders_payment_v1_t>()->create_payment, payment());
   check(declined.ok() && declined->status == "failed", "a decline is status failed, not an error");
 
