@@ -68,20 +68,6 @@ struct Settings {
 
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 
-const char *typeName(const Json::Value &v) {
-  switch (v.type()) {
-  case Json::nullValue: return "null";
-  case Json::intValue:
-  case Json::uintValue:
-  case Json::realValue: return "number";
-  case Json::stringValue: return "string";
-  case Json::booleanValue: return "boolean";
-  case Json::arrayValue: return "array";
-  case Json::objectValue: return "object";
-  }
-  return "value";
-}
-
 // A field pointer from the config: "/name", "/data/name". The whole document
 // ("") is never a field.
 Result<JsonPointer> pointerOption(const std::string &key, const std::optional<std::string> &value,

@@ -15,5 +15,6 @@ using orders::sdk::wire::percentEncode;
 using orders::sdk::wire::replaceAll;
 using orders::sdk::wire::statusError;
 using orders::sdk::wire::transportError;
+using orders::sdk::wire::typeName;
 
 } // namespace orders::plugins::customer

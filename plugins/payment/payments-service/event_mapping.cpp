@@ -134,23 +134,7 @@ std::map<std::string, std::string> defaultEventTypes() {
           {"payment.refunded", "refunded"}};
 }
 
-bool isPaymentEventType(const std::string &type) {
-  return type == "paid" || type == "failed" || type == "expired" || type == "refunded";
-}
-
-const char *typeName(const Json::Value &v) {
-  switch (v.type()) {
-  case Json::nullValue: return "null";
-  case Json::intValue:
-  case Json::uintValue:
-  case Json::realValue: return "number";
-  case Json::stringValue: return "string";
-  case Json::booleanValue: return "boolean";
-  case Json::arrayValue: return "array";
-  case Json::objectValue: return "object";
-  }
-  return "value";
-}
+bool isPaymentEventType(const std::string &type) { return fromWire<PaymentEventType>(type).has_value(); }
 
 std::optional<std::string> idText(const Json::Value &value) {
   if (value.isString()) return value.asString();

@@ -18,9 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 #include "orders/sdk/money.hpp"
+#include "orders/sdk/wire.hpp"
 
 namespace orders::plugins::payment {
 
@@ -51,11 +53,10 @@ struct EventMapping {
 // Defaults of config.schema.json's event_types.
 std::map<std::string, std::string> defaultEventTypes();
 
-// True for paid, failed, expired and refunded.
+// True for paid, failed, expired and refunded (the contract's words).
 bool isPaymentEventType(const std::string &type);
 
-// "null", "number", "string", "boolean", "array" or "object".
-const char *typeName(const Json::Value &value);
+using sdk::wire::typeName; // "null", "number", "string", "boolean", "array" or "object"
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
 std::optional<std::string> idText(const Json::Value &value);
