@@ -124,6 +124,7 @@ int ServerApp::listPlugins() {
     std::cout << p.library->kindName() << "/" << p.library->name() << "  version " << p.library->version() << "  ABI "
               << d.abi_major << "." << d.abi_minor << "  " << p.file;
     if (!p.library->description().empty()) std::cout << "\n    " << p.library->description();
+    if (!p.library->buildInfo().empty()) std::cout << "\n    built with " << p.library->buildInfo();
     std::cout << "\n";
   }
   return kExitOk;

@@ -77,6 +77,7 @@ http::Response info(const app::AppContext &ctx, http::Request &) {
       p["version"] = instance->version();
       const auto &d = instance->library().descriptor();
       p["abiVersion"] = std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor);
+      if (const std::string build = instance->library().buildInfo(); !build.empty()) p["build"] = build;
       list.append(p);
     }
   }

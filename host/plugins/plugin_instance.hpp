@@ -21,6 +21,8 @@
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/contract.hpp"
+#include "orders/sdk/json.hpp"
+#include "plugins/answer_schema.hpp"
 #include "plugins/circuit_breaker.hpp"
 #include "plugins/host_services.hpp"
 #include "plugins/plugin_library.hpp"
@@ -78,8 +80,12 @@ public:
       CallBudget budget(deadline);
       return sdk::invoke<Resp>(fn, handle_, request, payload, unixMsOf(deadline));
     }();
-    if (result.ok())
-      if (auto problem = sdk::contractProblem(result.value())) result = contractViolation(method, *problem);
+    if (result.ok()) {
+      if (auto problem = sdk::contractProblem(result.value()))
+        result = contractViolation(method, *problem);
+      else if (auto off = answerProblem(answerSchemaName<Resp>(), sdk::toJson(result.value())))
+        result = contractViolation(method, *off);
+    }
     finish(method, started, result.ok() ? nullptr : &result.error());
     return result;
   }
@@ -94,7 +100,8 @@ private:
   // A steady-clock deadline as wall-clock ms since the Unix epoch.
   static int64_t unixMsOf(std::chrono::steady_clock::time_point deadline);
   // An answer outside the contract (a status or outcome word schemas/data/
-  // does not know): logged, counted, and an `internal` error, never "ignored".
+  // does not know, or any other violation of its schema there): logged,
+  // counted, and an `internal` error, never "ignored".
   sdk::Error contractViolation(const char *method, const std::string &problem);
   void finish(const char *method, std::chrono::steady_clock::time_point started, const sdk::Error *error);
 

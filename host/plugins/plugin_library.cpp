@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "orders/sdk/abi_hash.h"
 #include "orders/sdk/host.hpp"
 #include "plugins/plugin_kinds.hpp"
 
@@ -11,7 +12,25 @@ namespace orders::host::plugins {
 
 namespace {
 constexpr uint32_t kHeaderSize = offsetof(orders_plugin_descriptor_t, kind); // struct_size + abi version
+
+// The descriptor a plugin of this minor has: 1.0 ends at `methods`, 1.1 to
+// 1.5 at `ready`, 1.6 at `build_info`.
+size_t descriptorSizeOf(uint16_t minor) {
+  if (minor == 0) return ORDERS_DESCRIPTOR_V1_0_SIZE;
+  if (minor < 6) return ORDERS_DESCRIPTOR_V1_1_SIZE;
+  return sizeof(orders_plugin_descriptor_t);
+}
+
+std::string shortHash(const std::string &hash) { return hash.size() > 12 ? hash.substr(0, 12) + "..." : hash; }
 } // namespace
+
+const char *knownAbiHash(uint16_t major, uint16_t minor) {
+  if (major != 1) return nullptr;
+  switch (minor) {
+  case 6: return ORDERS_ABI_HASH_1_6;
+  default: return nullptr; // before the handshake (1.0 to 1.5), or newer than this host
+  }
+}
 
 sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string &file, const std::string &label) {
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
@@ -38,14 +57,28 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::strin
                                 " (major versions differ)");
   if (d->abi_minor > ORDERS_ABI_MINOR)
     return sdk::invalidArgument(label + ": built for ABI " + plugin_abi + ", newer than the host's ABI " + host_abi);
-  // The descriptor a plugin of this minor has: 1.0 ends at `methods`.
-  const size_t expected = d->abi_minor == 0 ? ORDERS_DESCRIPTOR_V1_0_SIZE : sizeof(orders_plugin_descriptor_t);
+  const size_t expected = descriptorSizeOf(d->abi_minor);
   if (d->struct_size < expected)
     return sdk::invalidArgument(label + ": descriptor struct_size " + std::to_string(d->struct_size) +
                                 " is smaller than ABI " + plugin_abi + " requires (" + std::to_string(expected) + ")");
   if (d->struct_size > expected)
     return sdk::invalidArgument(label + ": descriptor struct_size " + std::to_string(d->struct_size) +
                                 " is larger than ABI " + plugin_abi + " defines (" + std::to_string(expected) + ")");
+  lib->descriptor_ = d; // buildInfo() from here on
+  const std::string built = lib->buildInfo().empty() ? "" : " (built with " + lib->buildInfo() + ")";
+  // The handshake: the header the plugin was compiled with must be the one
+  // its declared minor was released with (1.6 on; older plugins carry none).
+  if (const char *expected_hash = knownAbiHash(d->abi_major, d->abi_minor)) {
+    if (d->abi_hash == nullptr)
+      return sdk::invalidArgument(label + ": declares ABI " + plugin_abi + " but its descriptor has no abi_hash" +
+                                  built);
+    if (std::strcmp(d->abi_hash, expected_hash) != 0)
+      return sdk::invalidArgument(label + ": was compiled with an abi.h whose SHA-256 is " + shortHash(d->abi_hash) +
+                                  ", not ABI " + plugin_abi + "'s " + shortHash(expected_hash) +
+                                  ": the header was edited without a version bump or comes from another SDK; "
+                                  "rebuild it against the installed SDK" +
+                                  built);
+  }
 
   const KindInfo *kind = kindById(d->kind);
   if (kind == nullptr) return sdk::invalidArgument(label + ": unknown plugin kind " + std::to_string(d->kind));
@@ -63,7 +96,6 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::strin
   const size_t words = (kind->table_size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
   lib->methods_ = std::make_unique<std::max_align_t[]>(words); // value-initialised: all zero
   std::memcpy(lib->methods_.get(), d->methods, std::min<size_t>(*table, kind->table_size));
-  lib->descriptor_ = d;
   return lib;
 }
 
@@ -75,6 +107,18 @@ std::string PluginLibrary::configSchema() const { return descriptor_->config_sch
 std::string PluginLibrary::description() const {
   if (ORDERS_HAS_MEMBER(orders_plugin_descriptor_t, descriptor_, description) && descriptor_->description != nullptr)
     return descriptor_->description;
+  return "";
+}
+
+std::string PluginLibrary::buildInfo() const {
+  if (ORDERS_HAS_MEMBER(orders_plugin_descriptor_t, descriptor_, build_info) && descriptor_->build_info != nullptr)
+    return descriptor_->build_info;
+  return "";
+}
+
+std::string PluginLibrary::abiHash() const {
+  if (ORDERS_HAS_MEMBER(orders_plugin_descriptor_t, descriptor_, abi_hash) && descriptor_->abi_hash != nullptr)
+    return descriptor_->abi_hash;
   return "";
 }
 

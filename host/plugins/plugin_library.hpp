@@ -2,7 +2,8 @@
 //
 // open() runs the first half of the load pipeline (DESIGN.md section 3):
 // open the file, find `orders_plugin_descriptor_v1`, call it, check the
-// descriptor is non-null, its ABI version and struct size, a known kind,
+// descriptor is non-null, its ABI version and struct size, the hash of
+// the abi.h it was compiled with (1.6 on), a known kind,
 // and a method table large enough for that kind. Every failure is one
 // message starting with the caller's label ("plugin payment/xendit: ...").
 //
@@ -21,6 +22,11 @@
 
 namespace orders::host::plugins {
 
+// The SHA-256 of abi.h as released for major.minor (orders/sdk/abi_hash.h),
+// or nullptr for minors released before the hash handshake (1.0 to 1.5) and
+// minors this host does not know.
+const char *knownAbiHash(uint16_t major, uint16_t minor);
+
 class PluginLibrary {
 public:
   static sdk::Result<std::shared_ptr<PluginLibrary>> open(const std::string &file, const std::string &label);
@@ -37,6 +43,8 @@ public:
   std::string version() const;
   std::string kindName() const;
   std::string description() const; // "" when the plugin predates ABI 1.1
+  std::string buildInfo() const;   // how it was built; "" before ABI 1.6 or when not given
+  std::string abiHash() const;     // SHA-256 of its abi.h; "" before ABI 1.6
   std::string configSchema() const;
   // True when the descriptor has the 1.1 `ready` slot and it is set.
   bool hasReady() const;

@@ -2,13 +2,14 @@
 #include <stdio.h>
 
 #include "orders/sdk/abi.h"
+#include "orders/sdk/abi_hash.h"
 
 /* Every field's offset and every struct's size, pinned for LP64 (x86_64,
  * aarch64) at the ABI minor below: an edit to abi.h that moves, resizes or
- * inserts anything fails here even if its hash pin (tests/abi/abi.h.sha256)
+ * inserts anything fails here even if its hash pin (orders/sdk/abi_hash.h)
  * was updated carelessly. Appending a field is fine and bumps the minor;
  * then re-pin (and add a line) with the new minor. */
-#define PINNED_ABI_MINOR 5
+#define PINNED_ABI_MINOR 6
 static int pin_failures = 0;
 #define PIN(T, field, offset)                                                                                          \
   do {                                                                                                                 \
@@ -94,7 +95,7 @@ static void checkPinnedLayout(void) {
   PIN(orders_dialect_v1_t, handle, 16);
   PIN(orders_dialect_v1_t, encode_event, 24);
   PIN(orders_dialect_v1_t, parse_event, 32);
-  PIN_SIZE(orders_plugin_descriptor_t, 80);
+  PIN_SIZE(orders_plugin_descriptor_t, 96);
   PIN(orders_plugin_descriptor_t, struct_size, 0);
   PIN(orders_plugin_descriptor_t, abi_major, 4);
   PIN(orders_plugin_descriptor_t, abi_minor, 6);
@@ -107,6 +108,12 @@ static void checkPinnedLayout(void) {
   PIN(orders_plugin_descriptor_t, methods, 56);
   PIN(orders_plugin_descriptor_t, description, 64);
   PIN(orders_plugin_descriptor_t, ready, 72);
+  PIN(orders_plugin_descriptor_t, abi_hash, 80);
+  PIN(orders_plugin_descriptor_t, build_info, 88);
+  if (ORDERS_DESCRIPTOR_V1_1_SIZE != 80) {
+    printf("layout: ORDERS_DESCRIPTOR_V1_1_SIZE is %u, pinned 80\n", (unsigned)ORDERS_DESCRIPTOR_V1_1_SIZE);
+    pin_failures++;
+  }
 #endif
 }
 
@@ -119,6 +126,8 @@ int main(void) {
   if (offsetof(orders_plugin_descriptor_t, description) < ORDERS_DESCRIPTOR_V1_0_SIZE) failures++;
   if (offsetof(orders_host_services_t, struct_size) != 0) failures++;
   if (offsetof(orders_sink_t, struct_size) != 0) failures++;
+  /* abi_hash.h is C99 too, and its hash is 64 hex digits. */
+  if (sizeof(ORDERS_ABI_HASH) != 65) failures++;
   /* 1.3 appended restock after the 1.0 inventory table, nothing else moved. */
   if (offsetof(orders_inventory_v1_t, restock) != ORDERS_INVENTORY_V1_0_SIZE) failures++;
   if (offsetof(orders_inventory_v1_t, release) != 8 + 2 * sizeof(orders_method_fn)) failures++;

@@ -1,4 +1,6 @@
-// Pins abi.h: any edit must come with a deliberate version bump and a new pin.
+// Pins abi.h: any edit must come with a deliberate version bump and a new
+// ORDERS_ABI_HASH_1_<minor> line in orders/sdk/abi_hash.h, which the host
+// knows for every minor since 1.6 (the load handshake compares them).
 #include <Poco/Crypto/DigestEngine.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -6,10 +8,12 @@
 #include <sstream>
 
 #include "orders/sdk/abi.h"
+#include "orders/sdk/abi_hash.h"
+#include "plugins/plugin_library.hpp"
 
 class AbiHashTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(AbiHashTest);
-  CPPUNIT_TEST(abiHeaderMatchesPinnedHashAndVersion);
+  CPPUNIT_TEST(abiHeaderMatchesItsPublishedHash);
   CPPUNIT_TEST_SUITE_END();
 
   static std::string readFile(const char *path) {
@@ -21,21 +25,22 @@ class AbiHashTest : public CppUnit::TestFixture {
   }
 
 public:
-  void abiHeaderMatchesPinnedHashAndVersion() {
+  void abiHeaderMatchesItsPublishedHash() {
     Poco::Crypto::DigestEngine sha("SHA256");
     sha.update(readFile(ORDERS_ABI_HEADER));
     const std::string actual = Poco::Crypto::DigestEngine::digestToHex(sha.digest());
 
-    std::istringstream pin(readFile(ORDERS_ABI_PIN));
-    std::string pinned_hash, pinned_version;
-    pin >> pinned_hash >> pinned_version;
-    const std::string version = std::to_string(ORDERS_ABI_MAJOR) + "." + std::to_string(ORDERS_ABI_MINOR);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(
-        "sdk/include/orders/sdk/abi.h changed. An ABI change needs a version bump (append-only: minor; else major) "
-        "and a new pin in tests/abi/abi.h.sha256: '<sha256> <major.minor>'",
-        pinned_hash, actual);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE("abi.h.sha256 records another ABI version than abi.h declares", pinned_version,
-                                 version);
+        "sdk/include/orders/sdk/abi.h changed. An ABI change needs a version bump (append-only: minor; else major), "
+        "a new ORDERS_ABI_HASH_<major>_<minor> in orders/sdk/abi_hash.h with ORDERS_ABI_HASH pointing at it, and "
+        "the new minor in the host's table (host/plugins/plugin_library.cpp, knownAbiHash)",
+        std::string(ORDERS_ABI_HASH), actual);
+    const char *known = orders::host::plugins::knownAbiHash(ORDERS_ABI_MAJOR, ORDERS_ABI_MINOR);
+    CPPUNIT_ASSERT_MESSAGE("the host knows no hash for its own ABI minor", known != nullptr);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("the host's hash for its own minor is not ORDERS_ABI_HASH",
+                                 std::string(ORDERS_ABI_HASH), std::string(known));
+    // Minors released before the handshake carry no hash; the host knows none for them.
+    CPPUNIT_ASSERT(orders::host::plugins::knownAbiHash(1, 5) == nullptr);
   }
 };
 

@@ -8,7 +8,9 @@
 #include "config/schema_validator.hpp"
 #include "conformance/standalone_plugin.hpp"
 #include "http_peer.hpp"
+#include "orders/sdk/abi_hash.h"
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/plugin.hpp"
 #include "plugins/plugin_registry.hpp"
 
 using namespace orders::host;
@@ -72,6 +74,10 @@ class LoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(newerMinorIsReported);
   CPPUNIT_TEST(unknownKindIsReported);
   CPPUNIT_TEST(kindNewerThanDeclaredMinorIsReported);
+  CPPUNIT_TEST(foreignAbiHeaderIsRefusedAtTheHandshake);
+  CPPUNIT_TEST(missingAbiHashIsRefusedFromMinorSix);
+  CPPUNIT_TEST(pluginsBeforeTheHandshakeLoadWithoutAHash);
+  CPPUNIT_TEST(buildInfoIsReported);
   CPPUNIT_TEST(duplicateInstanceIdIsReported);
   CPPUNIT_TEST(unknownConfigKeyIsReportedWithPointer);
   CPPUNIT_TEST(wrongConfigTypeIsReportedWithPointer);
@@ -158,6 +164,45 @@ public:
                          loadError(byPath("kind-newer-than-minor")));
   }
 
+  void foreignAbiHeaderIsRefusedAtTheHandshake() {
+    const std::string error = loadError(byPath("foreign-abi-hash"));
+    const std::string expected = "plugin catalog/foreign-abi-hash: was compiled with an abi.h whose SHA-256 is "
+                                 "0123456789ab..., not ABI " +
+                                 kAbi + "'s " + std::string(ORDERS_ABI_HASH).substr(0, 12) +
+                                 "...: the header was edited without a version bump or comes from another SDK; "
+                                 "rebuild it against the installed SDK (built with " ORDERS_SDK_BUILD_INFO ")";
+    CPPUNIT_ASSERT_EQUAL(expected, error);
+  }
+
+  void missingAbiHashIsRefusedFromMinorSix() {
+    CPPUNIT_ASSERT_EQUAL("plugin catalog/no-abi-hash: declares ABI " + kAbi +
+                             " but its descriptor has no abi_hash (built with " ORDERS_SDK_BUILD_INFO ")",
+                         loadError(byPath("no-abi-hash")));
+  }
+
+  void pluginsBeforeTheHandshakeLoadWithoutAHash() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith(byPath("v1-5")), metrics);
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+    auto *p = l.registry.value()->find("catalog", "v1-5");
+    CPPUNIT_ASSERT(p != nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string(""), p->library().buildInfo()); // 0x1 beyond struct_size never read
+    CPPUNIT_ASSERT_EQUAL(std::string(""), p->library().abiHash());
+    CPPUNIT_ASSERT_EQUAL(std::string("loader fixture"), p->library().description());
+  }
+
+  void buildInfoIsReported() {
+    metrics::MetricsRegistry metrics;
+    Loaded l = load(configWith("[{name: good}]"), metrics);
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.registry.ok());
+    const auto &library = l.registry.value()->find("catalog", "good")->library();
+    CPPUNIT_ASSERT_EQUAL(std::string(ORDERS_ABI_HASH), library.abiHash());
+    const std::string info = library.buildInfo();
+    CPPUNIT_ASSERT_EQUAL(std::string(ORDERS_SDK_BUILD_INFO), info);
+    CPPUNIT_ASSERT_MESSAGE(info, info.rfind("gcc ", 0) == 0 || info.rfind("clang ", 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(info, info.find(", SDK " + kAbi) != std::string::npos);
+  }
+
   void unknownKindIsReported() {
     CPPUNIT_ASSERT_EQUAL(std::string("plugin catalog/unknown-kind: unknown plugin kind 99"),
                          loadError(byPath("unknown-kind")));
@@ -209,7 +254,7 @@ public:
   // loads them, their own slots work, and restock is `unsupported`: the
   // loader's zero-filled copy of the table, not memory past its end.
   void cPluginsBuiltAgainstOlderHeadersLoadAndLackNewerSlots() {
-    for (const std::string name : {"c-v1-0", "c-v1-2", "c-v1-3"}) {
+    for (const std::string name : {"c-v1-0", "c-v1-2", "c-v1-3", "c-v1-current"}) {
       const std::string text = "plugins:\n  inventory: [{name: " + name + ", path: \"" + kDir + "/orders-inventory-" +
                                name + ".so\"}]\n  catalog: [{name: good, path: \"" + lib("good") + "\"}]\n";
       auto parsed = config::parseConfigText(text, "test.yaml", [](const std::string &) { return std::nullopt; });
@@ -222,7 +267,8 @@ public:
       auto *p = l.registry.value()->find("inventory", name);
       CPPUNIT_ASSERT(p != nullptr);
       const auto &table = p->methods<orders_inventory_v1_t>();
-      if (name != "c-v1-3") // the plugin's own size; 1.3's table has the restock slot (left NULL)
+      if (name == "c-v1-current") CPPUNIT_ASSERT_EQUAL(std::string("cc, C99 fixture"), p->library().buildInfo());
+      if (name == "c-v1-0" || name == "c-v1-2") // the plugin's own size; 1.3 on the table has restock (left NULL)
         CPPUNIT_ASSERT_EQUAL(uint32_t(ORDERS_INVENTORY_V1_0_SIZE), table.struct_size);
       CPPUNIT_ASSERT(table.restock == nullptr);
       orders::sdk::ReserveRequest reserve{"o-1", "k-1", 60, {{"sku", std::nullopt, std::nullopt, 1, {}}}};
@@ -284,6 +330,20 @@ public:
         std::string("plugin misspelled create_payment answered outside its contract: /status: 'capturd' "
                     "is not one of pending, captured, failed, cancelled, refunded"),
         bad.error().message);
+    // Known words, but fields the published schema refuses.
+    req.description = "bad-expiry";
+    auto expiry =
+        p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
+    CPPUNIT_ASSERT(!expiry.ok() && expiry.error().code == orders::sdk::ErrorCode::internal);
+    CPPUNIT_ASSERT_MESSAGE(expiry.error().message,
+                           expiry.error().message.rfind("plugin misspelled create_payment answered outside its "
+                                                        "contract: PaymentResult /expiresAt: ",
+                                                        0) == 0);
+    req.description = "bad-amount";
+    auto amount =
+        p.call<orders::sdk::PaymentResult>("create_payment", p.methods<orders_payment_v1_t>().create_payment, req);
+    CPPUNIT_ASSERT(!amount.ok() && amount.error().code == orders::sdk::ErrorCode::internal);
+    CPPUNIT_ASSERT_MESSAGE(amount.error().message, amount.error().message.find("/amount") != std::string::npos);
     orders::sdk::InboundMessage m;
     m.source = "webhook";
     auto ignored = p.call<orders::sdk::ParsedEvent>("parse_webhook", p.methods<orders_payment_v1_t>().parse_webhook, m,

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "orders/sdk/abi.h"
+#include "orders/sdk/abi_hash.h"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/config_schema.hpp"
 #include "orders/sdk/contract.hpp"

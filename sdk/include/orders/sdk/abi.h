@@ -52,9 +52,14 @@ extern "C" {
  *        service's HTTP API and event formats spoken over the order core;
  *        host services gain `core` (order-core operations for dialects).
  *   1.5  dialect table gains `parse_event`: the payment messages of the
- *        replaced service's neighbours (events.consume[].dialect). */
+ *        replaced service's neighbours (events.consume[].dialect).
+ *   1.6  descriptor gains `abi_hash` (the SHA-256 of the abi.h the plugin was
+ *        built against, ORDERS_ABI_HASH from orders/sdk/abi_hash.h; required
+ *        from 1.6 on: the host refuses a plugin whose header is not the one
+ *        its declared minor was released with) and `build_info` (compiler,
+ *        language standard, build type, for diagnostics). */
 #define ORDERS_ABI_MAJOR 1
-#define ORDERS_ABI_MINOR 5
+#define ORDERS_ABI_MINOR 6
 
 /* True when `table` (a struct of type T written by the other side, which
  * starts with its struct_size) is large enough to hold `member`. Check it
@@ -302,10 +307,23 @@ typedef struct orders_plugin_descriptor {
   const char *description; /* one line for --list-plugins; may be NULL */
   /* Readiness probe for /health/ready: ORDERS_OK when ready; may be NULL. */
   orders_status_t (*ready)(orders_instance_t *self, const orders_sink_t *out);
+
+  /* ---- since 1.6 ---- */
+  /* ORDERS_ABI_HASH (orders/sdk/abi_hash.h): lowercase hex SHA-256 of the
+   * abi.h the plugin was compiled with. The host compares it with the hash
+   * it knows for the declared abi_minor and refuses a mismatch (an edited
+   * or foreign header), like Envoy's ABI version handshake. Not NULL. */
+  const char *abi_hash;
+  /* Free text naming how the plugin was built (compiler and version,
+   * language standard, optimisation, sanitizers, SDK version), shown by
+   * --list-plugins, /v1/_info and load errors; may be NULL. */
+  const char *build_info;
 } orders_plugin_descriptor_t;
 
 /* Smallest descriptor a 1.0 plugin can have (up to and including methods). */
 #define ORDERS_DESCRIPTOR_V1_0_SIZE (offsetof(orders_plugin_descriptor_t, methods) + sizeof(const void *))
+/* The descriptor of a 1.1 to 1.5 plugin (up to and including ready). */
+#define ORDERS_DESCRIPTOR_V1_1_SIZE (offsetof(orders_plugin_descriptor_t, ready) + sizeof(void (*)(void)))
 
 /* The entry symbol's type. Must return the same pointer on every call. */
 typedef const orders_plugin_descriptor_t *(*orders_entry_fn)(void);

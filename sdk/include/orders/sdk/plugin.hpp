@@ -23,6 +23,7 @@
 #include <string>
 #include <type_traits>
 
+#include "orders/sdk/abi_hash.h"
 #include "orders/sdk/kinds.hpp"
 
 #if defined(_WIN32)
@@ -30,6 +31,44 @@
 #else
 #define ORDERS_PLUGIN_EXPORT __attribute__((visibility("default")))
 #endif
+
+// How this translation unit is being built, for the descriptor's build_info
+// (--list-plugins, /v1/_info, load errors): compiler, standard, NDEBUG,
+// sanitizers and the SDK's ABI version.
+#define ORDERS_SDK_STR_(x) #x
+#define ORDERS_SDK_STR(x) ORDERS_SDK_STR_(x)
+#if defined(__clang__)
+#define ORDERS_SDK_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define ORDERS_SDK_COMPILER "gcc " __VERSION__
+#elif defined(_MSC_VER)
+#define ORDERS_SDK_COMPILER "msvc " ORDERS_SDK_STR(_MSC_FULL_VER)
+#else
+#define ORDERS_SDK_COMPILER "unknown compiler"
+#endif
+#if defined(NDEBUG)
+#define ORDERS_SDK_ASSERTS "NDEBUG"
+#else
+#define ORDERS_SDK_ASSERTS "assertions on"
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ORDERS_SDK_SANITIZERS ", address sanitizer"
+#elif defined(__SANITIZE_THREAD__)
+#define ORDERS_SDK_SANITIZERS ", thread sanitizer"
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ORDERS_SDK_SANITIZERS ", address sanitizer"
+#elif __has_feature(thread_sanitizer)
+#define ORDERS_SDK_SANITIZERS ", thread sanitizer"
+#endif
+#endif
+#ifndef ORDERS_SDK_SANITIZERS
+#define ORDERS_SDK_SANITIZERS ""
+#endif
+#define ORDERS_SDK_VERSION_TEXT ORDERS_SDK_STR(ORDERS_ABI_MAJOR) "." ORDERS_SDK_STR(ORDERS_ABI_MINOR)
+#define ORDERS_SDK_BUILD_INFO                                                                                          \
+  ORDERS_SDK_COMPILER ", C++ " ORDERS_SDK_STR(__cplusplus) ", " ORDERS_SDK_ASSERTS ORDERS_SDK_SANITIZERS               \
+                                                           ", SDK " ORDERS_SDK_VERSION_TEXT
 
 namespace orders::sdk::detail {
 
@@ -282,7 +321,9 @@ const orders_plugin_descriptor_t *descriptorFor(const char *name, const char *ve
                                                      &destroy<K>,
                                                      KindTable<K>::template get<P>(),
                                                      description,
-                                                     &ready<K>};
+                                                     &ready<K>,
+                                                     ORDERS_ABI_HASH,
+                                                     ORDERS_SDK_BUILD_INFO};
   return &descriptor;
 }
 
