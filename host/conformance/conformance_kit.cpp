@@ -225,6 +225,14 @@ private:
       out.push_back(Method{name, request, idempotent, reads, std::move(call)});
     };
     auto skipped = [&](const std::string &name) { report("SKIP", name + ".*", "the plugin does not offer " + name); };
+    // A method whose slot may be NULL: checked when the plugin offers it.
+    auto addIfOffered = [&](bool is_offered, const std::string &name, const std::string &sample, bool idempotent,
+                            bool reads, Caller call) {
+      if (is_offered)
+        add(name, sample, idempotent, reads, std::move(call));
+      else
+        skipped(name);
+    };
     if (kind_ == "inventory") {
       add("reserve", "reserve", true, true,
           caller<orders_inventory_v1_t, sdk::ReserveOutcome>(&orders_inventory_v1_t::reserve, "reserve"));
@@ -237,16 +245,29 @@ private:
       add("lookup", "customer_lookup", true, true,
           caller<orders_customer_v1_t, sdk::Party>(&orders_customer_v1_t::lookup, "lookup"));
     } else if (kind_ == "payment") {
+      using T = orders_payment_v1_t;
       add("create_payment", "create_payment", true, true,
-          caller<orders_payment_v1_t, sdk::PaymentResult>(&orders_payment_v1_t::create_payment, "create_payment"));
+          caller<T, sdk::PaymentResult>(&T::create_payment, "create_payment"));
+      // A refund is idempotent per idempotencyKey, a cancel repeated cancels
+      // once, a status is a read. A cancel's HTTP status may be its whole
+      // answer (2xx done, 404 nothing to cancel): its body need not be read.
+      addIfOffered(offered(p, &T::refund), "refund", "refund", true, true,
+                   caller<T, sdk::PaymentResult>(&T::refund, "refund"));
+      addIfOffered(offered(p, &T::cancel), "cancel", "cancel", true, false,
+                   caller<T, sdk::PaymentResult>(&T::cancel, "cancel"));
+      addIfOffered(offered(p, &T::status), "status", "status", true, true,
+                   caller<T, sdk::PaymentResult>(&T::status, "status"));
     } else if (kind_ == "shipping") {
-      if (offered(p, &orders_shipping_v1_t::quote))
-        add("quote", "quote", true, true,
-            caller<orders_shipping_v1_t, sdk::Quote>(&orders_shipping_v1_t::quote, "quote"));
-      else
-        skipped("quote");
+      using T = orders_shipping_v1_t;
+      addIfOffered(offered(p, &T::quote), "quote", "quote", true, true, caller<T, sdk::Quote>(&T::quote, "quote"));
       add("create_shipment", "create_shipment", true, true,
-          caller<orders_shipping_v1_t, sdk::Shipment>(&orders_shipping_v1_t::create_shipment, "create_shipment"));
+          caller<T, sdk::Shipment>(&T::create_shipment, "create_shipment"));
+      // Confirming or cancelling again answers the same shipment; as for a
+      // payment's cancel, a shipment's cancel need not read the answer's body.
+      addIfOffered(offered(p, &T::confirm_shipment), "confirm_shipment", "confirm_shipment", true, true,
+                   caller<T, sdk::Shipment>(&T::confirm_shipment, "confirm_shipment"));
+      addIfOffered(offered(p, &T::cancel_shipment), "cancel_shipment", "cancel_shipment", true, false,
+                   caller<T, sdk::Shipment>(&T::cancel_shipment, "cancel_shipment"));
     } else if (kind_ == "invoice") {
       add("render", "render", false, false,
           caller<orders_invoice_v1_t, sdk::Document>(&orders_invoice_v1_t::render, "render"));

@@ -14,6 +14,14 @@ namespace {
 
 const char *const kMoney = R"({"amountMinor":1299,"currency":"USD"})";
 
+// The provider's references of the sample payment and shipment, as the
+// in-tree plugins that derive them from the create request make them
+// (payment/manual: man_<orderId>_<attempt>; shipping/manual and logistics:
+// shp_<orderId>_<sellerId, or house>). A plugin whose neighbour names them
+// sets the one its create answer carries under `requests: <method>:`.
+const char *const kPaymentReference = "man_conf-order-1_1";
+const char *const kShipmentReference = "shp_conf-order-1_house";
+
 } // namespace
 
 void substitute(Json::Value &v, const std::string &peer_url) {
@@ -99,6 +107,28 @@ Json::Value sampleRequest(const std::string &method) {
     r["address"] = sampleOrder()["shippingAddress"];
     r["lines"] = sampleOrder()["items"];
     r["customer"] = sampleOrder()["customer"];
+    return r;
+  }
+  if (method == "refund") {
+    // The whole amount under a key like the host's ("refund:<payment id>"),
+    // with a reason (the host sends none; providers map or pass it on).
+    Json::Value r = sdk::parseJson(R"({"orderId":"conf-order-1","reason":"requested_by_customer",
+      "idempotencyKey":"refund:conf-payment-1"})");
+    r["reference"] = kPaymentReference;
+    r["amount"] = sdk::parseJson(kMoney);
+    return r;
+  }
+  if (method == "cancel" || method == "status") {
+    Json::Value r = sdk::parseJson(R"({"orderId":"conf-order-1"})");
+    r["reference"] = kPaymentReference;
+    return r;
+  }
+  if (method == "confirm_shipment" || method == "cancel_shipment") {
+    // As the host sends it: with the shipment's address and lines.
+    Json::Value r = sdk::parseJson(R"({"orderId":"conf-order-1","orderNumber":"ORD-CONF-0001"})");
+    r["reference"] = kShipmentReference;
+    r["address"] = sampleOrder()["shippingAddress"];
+    r["lines"] = sampleOrder()["items"];
     return r;
   }
   if (method == "render") {

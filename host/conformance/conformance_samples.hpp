@@ -21,7 +21,11 @@ std::string textOf(const Json::Value &v);
 void makeDistinct(Json::Value &v, const std::string &suffix);
 // The kit's sample order snapshot, and its sample request for a method
 // ("reserve", "lookup", "load", "customer_lookup", "create_payment",
-// "create_shipment", "quote", "render", "notify"; {} for others).
+// "refund", "cancel", "status", "create_shipment", "quote",
+// "confirm_shipment", "cancel_shipment", "render", "notify"; {} for others).
+// Refunds, cancels, status requests and shipment refs name the sample
+// payment's and shipment's references as payment/manual and shipping/manual
+// make them.
 Json::Value sampleOrder();
 Json::Value sampleRequest(const std::string &method);
 // A genuine message as sent now: {{now_unix}}, {{now_ms}}, {{now_rfc3339}}
