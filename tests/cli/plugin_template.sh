@@ -31,13 +31,19 @@ done
 
 # The installed server loads the generated plugins next to the shipped ones.
 cat >"$tmp/config.yaml" <<YAML
-plugin_paths: ["$tmp/orders-payment-example/build", "$tmp/orders-notifier-example/build", "$in_tree"]
+plugin_paths:
+  - "$tmp/orders-payment-example/build"
+  - "$tmp/orders-notifier-example/build"
+  - "$tmp/orders-shipping-example/build"
+  - "$in_tree"
 http: { host: 127.0.0.1, port: 0 }
 database: { url: "sqlite://$tmp/orders.db" }
 secrets:
   example_api_key: { value: "sk_test" }
   example_webhook_key: { value: "whsec" }
   example_signing_key: { value: "whsec" }
+  example_carrier_key: { value: "sk_test" }
+  example_tracking_key: { value: "whsec" }
 plugins:
   catalog: [ { name: static, config: { products: [ { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD } ] } } ]
   inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db", stock: { sku-mug: 5 } } } ]
@@ -47,10 +53,16 @@ plugins:
   notifier:
     - name: example-notifier
       config: { url: "http://127.0.0.1:9/hook", signing_secret: example_signing_key }
+  shipping:
+    - name: example-shipping
+      config:
+        base_url: "http://127.0.0.1:9"
+        api_key_secret: example_carrier_key
+        webhook_secret: example_tracking_key
 YAML
 "$prefix/bin/order-service" --check-config --config "$tmp/config.yaml"
 listed=$("$prefix/bin/order-service" --list-plugins --config "$tmp/config.yaml")
-for p in payment/example-payment notifier/example-notifier; do
+for p in payment/example-payment notifier/example-notifier shipping/example-shipping; do
   echo "$listed" | grep -q "^$p  version 0.1.0  ABI " || { echo "--list-plugins lacks $p:"; echo "$listed"; exit 1; }
 done
 echo "generated plugins built against the installed SDK, tested, packaged and loaded by the installed server"
