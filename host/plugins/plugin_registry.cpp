@@ -120,6 +120,9 @@ public:
                                 {"name", instance.value()->name()},
                                 {"id", instance.value()->id()},
                                 {"version", instance.value()->version()},
+                                {"abi", std::to_string(library->descriptor().abi_major) + "." +
+                                            std::to_string(library->descriptor().abi_minor)},
+                                {"build", library->buildInfo()},
                                 {"file", library->file()}});
     return std::move(instance).value();
   }

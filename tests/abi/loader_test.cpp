@@ -355,8 +355,9 @@ public:
                                                        m, std::string_view("evnt"));
     CPPUNIT_ASSERT(!misspelled.ok() && misspelled.error().code == orders::sdk::ErrorCode::internal);
     const std::string text = loaded.value()->metrics().renderPrometheus();
-    CPPUNIT_ASSERT_MESSAGE(text, text.find("orders_plugin_contract_violations_total{instance=\"misspelled\","
-                                           "method=\"create_payment\"} 1") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(text,
+                           text.find("orders_plugin_contract_violations_total{instance=\"misspelled\","
+                                     "method=\"create_payment\"} 3") != std::string::npos); // word, expiry, amount
     CPPUNIT_ASSERT_MESSAGE(text, text.find("orders_plugin_contract_violations_total{instance=\"misspelled\","
                                            "method=\"parse_webhook\"} 1") != std::string::npos);
   }
