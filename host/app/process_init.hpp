@@ -12,8 +12,14 @@
 // exist; calling it again is harmless.
 #pragma once
 
+#include <cstdint>
+
 namespace orders::host::app {
 
 void initializeProcessLibraries();
+
+// Raises the soft RLIMIT_NOFILE towards `wanted` (never above the hard
+// limit, never lowers it); returns the soft limit in force afterwards.
+uint64_t raiseOpenFileLimit(uint64_t wanted);
 
 } // namespace orders::host::app

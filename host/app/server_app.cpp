@@ -302,6 +302,11 @@ http::ServerOptions serverOptions(const Json::Value &config) {
   options.keep_alive_timeout_ms = h["keep_alive_timeout_ms"].asInt64();
   options.max_keep_alive_requests = h["max_keep_alive_requests"].asInt();
   options.max_body_bytes = h["max_body_bytes"].asUInt64();
+  options.header_timeout_ms = h["header_timeout_ms"].asInt64();
+  options.max_header_bytes = h["max_header_bytes"].asUInt64();
+  options.max_connections = h["max_connections"].asInt();
+  options.read_timeout_ms = h["read_timeout_ms"].asInt64();
+  options.keep_alive_busy_percent = h["keep_alive_busy_percent"].asInt();
   options.access_log = config["log"]["access_log"].asBool();
   const Json::Value &cors = h["cors"];
   for (const Json::Value &o : cors["allowed_origins"]) { // an entry may list several, comma-separated
@@ -359,6 +364,12 @@ int ServerApp::serve() {
     shutDown(ctx, nullptr);
     return kExitConfig;
   }
+  // Each connection is a descriptor: fit max_connections (plus the pools,
+  // files and plugins' sockets) under the soft limit, up to the hard one.
+  if (const auto limit = raiseOpenFileLimit(static_cast<uint64_t>(options.max_connections) + 1024);
+      limit < static_cast<uint64_t>(options.max_connections) + 256)
+    log::warn("open-file limit below http.max_connections; connections beyond it are refused by the kernel",
+              {{"limit", std::to_string(limit)}, {"max_connections", std::to_string(options.max_connections)}});
   http::HttpServer server(options, router, ctx.metrics);
   try {
     server.start();

@@ -4,12 +4,13 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnectionFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/Thread.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
@@ -23,6 +24,7 @@
 
 #include "domain/domain_error.hpp"
 #include "http/api_error.hpp"
+#include "http/front_door.hpp"
 #include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 
@@ -62,8 +64,9 @@ std::string lower(std::string s) {
 
 class RouterHandler : public Poco::Net::HTTPRequestHandler {
 public:
-  RouterHandler(const Router &router, metrics::MetricsRegistry &metrics, const ServerOptions &options)
-      : router_(router), metrics_(metrics), options_(options) {}
+  RouterHandler(const Router &router, metrics::MetricsRegistry &metrics, const ServerOptions &options,
+                const std::function<bool()> &crowded)
+      : router_(router), metrics_(metrics), options_(options), crowded_(crowded) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest &raw, Poco::Net::HTTPServerResponse &out) override {
     const auto started = std::chrono::steady_clock::now();
@@ -104,6 +107,11 @@ public:
     metrics_.observe("orders_http_request_duration_seconds", {{"route", route_label}}, seconds);
     const bool too_large = res.status == 413;
     if (too_large) out.setKeepAlive(false); // the unread rest of the body is not a next request
+    // A kept-alive connection holds its thread while idle: when the pool is
+    // crowded, close after the answer and let the client come back through
+    // the front door, where waiting costs no thread.
+    else if (out.getKeepAlive() && crowded_())
+      out.setKeepAlive(false);
     send(out, req, res);
     if (too_large) lingeringClose(raw);
     if (options_.access_log)
@@ -238,20 +246,26 @@ private:
   const Router &router_;
   metrics::MetricsRegistry &metrics_;
   const ServerOptions &options_;
+  const std::function<bool()> &crowded_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-  Factory(std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics, const ServerOptions &options)
-      : router_(std::move(router)), metrics_(metrics), options_(options) {}
+  Factory(std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics, const ServerOptions &options,
+          std::function<bool()> crowded)
+      : router_(std::move(router)), metrics_(metrics), options_(options), crowded_(std::move(crowded)) {}
   Poco::Net::HTTPRequestHandler *createRequestHandler(const Poco::Net::HTTPServerRequest &) override {
-    return new RouterHandler(*router_, metrics_, options_); // Poco takes ownership
+    return new RouterHandler(*router_, metrics_, options_, crowded_); // Poco takes ownership
   }
+  // What Poco's HTTPServer::stopAll does: idle connections close now, busy
+  // ones after their request (or now, when `abort_current`).
+  void stopConnections(bool abort_current) { serverStopped(this, abort_current); }
 
 private:
   std::shared_ptr<const Router> router_;
   metrics::MetricsRegistry &metrics_;
   const ServerOptions &options_;
+  std::function<bool()> crowded_;
 };
 
 } // namespace
@@ -267,35 +281,61 @@ HttpServer::~HttpServer() { stop(0); }
 void HttpServer::start() {
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true, false);
-  socket.listen(std::max(64, options_.max_queued));
+  socket.listen(std::max(128, options_.max_queued));
   bound_port_ = socket.address().port();
 
-  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams());
+  Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams());
   params->setMaxThreads(options_.threads);
   params->setMaxQueued(options_.max_queued);
   params->setKeepAlive(options_.keep_alive);
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout_ms * 1000));
   params->setMaxKeepAliveRequests(options_.max_keep_alive_requests);
   params->setServerName("order-service");
-  params->setTimeout(Poco::Timespan(30, 0));
+  params->setTimeout(Poco::Timespan(options_.read_timeout_ms * 1000));
 
   // A pool of our own so the thread count follows the config (Poco's default
-  // pool holds 16); +1 for the acceptor's dispatcher.
-  pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads + 1, 60);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, metrics_, options_), *pool_, socket, params);
-  server_->start();
+  // pool holds 16).
+  pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads, 60);
+  const int threads = options_.threads, busy_percent = options_.keep_alive_busy_percent;
+  auto crowded = [this, threads, busy_percent] {
+    return dispatcher_ != nullptr && dispatcher_->currentConnections() * 100 >= threads * busy_percent;
+  };
+  auto *factory = new Factory(router_, metrics_, options_, crowded);
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(factory);
+  stop_connections_ = [factory, handlers](bool abort_current) { factory->stopConnections(abort_current); };
+  dispatcher_ =
+      new Poco::Net::TCPServerDispatcher(new Poco::Net::HTTPServerConnectionFactory(params, handlers), *pool_, params);
+  FrontDoorOptions door;
+  door.header_timeout_ms = options_.header_timeout_ms;
+  door.max_header_bytes = options_.max_header_bytes;
+  door.max_connections = options_.max_connections;
+  door.max_queued = options_.max_queued;
+  Poco::Net::TCPServerDispatcher *d = dispatcher_;
+  front_door_ = std::make_unique<FrontDoor>(socket, door,
+                                            FrontDoor::Pool{[d] { return d->currentConnections(); },
+                                                            [d] { return d->queuedConnections(); },
+                                                            [d](const Poco::Net::StreamSocket &s) { d->enqueue(s); }},
+                                            metrics_);
+  front_door_->start();
 }
 
 void HttpServer::stop(int64_t drain_ms) {
-  if (!server_) return;
-  // Stop accepting; connections close after their current request.
-  server_->stopAll(false);
+  if (!dispatcher_) return;
+  // Stop accepting; connections close after their current request, idle
+  // kept-alive ones at once (Poco's serverStopped event).
+  front_door_->stop();
+  stop_connections_(false);
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(drain_ms);
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < until)
+  while ((dispatcher_->currentConnections() > 0 || dispatcher_->queuedConnections() > 0) &&
+         std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  if (server_->currentConnections() > 0) server_->stopAll(true);
-  server_.reset();
+  if (dispatcher_->currentConnections() > 0) stop_connections_(true);
+  dispatcher_->stop();
   pool_->joinAll();
+  dispatcher_->release();
+  dispatcher_ = nullptr;
+  front_door_.reset();
+  stop_connections_ = nullptr;
   pool_.reset();
 }
 

@@ -1,4 +1,6 @@
-// The HTTP listener: Poco's HTTPServer in front of a Router.
+// The HTTP listener: the front door (front_door.hpp: connections wait for
+// their whole header on one epoll thread, abuse answered 408/431/503), then
+// Poco's HTTP connections on a thread pool, in front of a Router.
 //
 // For every request: a request id (X-Request-Id if sane, else generated and
 // echoed), route matching (404/405 with Allow), the body-size limit (413
@@ -26,11 +28,13 @@
 namespace Poco {
 class ThreadPool;
 namespace Net {
-class HTTPServer;
+class TCPServerDispatcher;
 }
 } // namespace Poco
 
 namespace orders::host::http {
+
+class FrontDoor;
 
 // CORS for browser callers (config http.cors); off while `origins` is empty.
 struct CorsOptions {
@@ -49,6 +53,15 @@ struct ServerOptions {
   bool keep_alive = true;
   int64_t keep_alive_timeout_ms = 5000;
   int max_keep_alive_requests = 0;
+  // Abuse limits (issue 16): see front_door.hpp. A connection's header must
+  // arrive whole within header_timeout_ms; reads of a body wait at most
+  // read_timeout_ms each; keep-alive is granted only while fewer than
+  // keep_alive_busy_percent of the threads serve connections.
+  int64_t header_timeout_ms = 10000;
+  size_t max_header_bytes = 16384;
+  int max_connections = 10000;
+  int64_t read_timeout_ms = 10000;
+  int keep_alive_busy_percent = 50;
   size_t max_body_bytes = 1 << 20;
   bool access_log = true;
   CorsOptions cors;
@@ -74,7 +87,9 @@ private:
   std::shared_ptr<const Router> router_;
   metrics::MetricsRegistry &metrics_;
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  Poco::Net::TCPServerDispatcher *dispatcher_ = nullptr; // reference-counted by Poco
+  std::function<void(bool)> stop_connections_;           // Poco's serverStopped event (abort current?)
+  std::unique_ptr<FrontDoor> front_door_;
   uint16_t bound_port_ = 0;
 };
 
