@@ -5,6 +5,7 @@
 // hold is found and released rather than guessed.
 #include "core/checkout_service.hpp"
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/checkout_repository.hpp"
 #include "storage/order_repository.hpp"
@@ -91,7 +92,8 @@ void CheckoutService::reaskCreations(const Order &o) {
       continue;
     }
     p.reference = again->reference;
-    p.status = again->status == "captured" ? PaymentStatus::captured : PaymentStatus::pending;
+    p.status =
+        again->status == sdk::wireName(sdk::PaymentStatus::captured) ? PaymentStatus::captured : PaymentStatus::pending;
     db_.transaction([&](Poco::Data::Session &s) { payments.updateIf(s, p, PaymentStatus::creating); });
   }
   for (Shipment &sh : order_shipments) {

@@ -13,6 +13,7 @@
 
 #include "core/checkout_pricing.hpp"
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/checkout_repository.hpp"
 #include "storage/db_error.hpp"
@@ -284,7 +285,9 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
     auto result = createPayment(*plugins_.payment, paymentRequestOf(o, *payment));
     if (!result.ok()) return result.error();
 
-    const std::string status = result->status == "captured" ? "pending" : result->status; // captured applied below
+    const bool captured = result->status == sdk::wireName(sdk::PaymentStatus::captured);
+    const std::string status =
+        captured ? sdk::wireName(sdk::PaymentStatus::pending) : result->status; // captured applied below
     db_.pipelined([&](Poco::Data::Session &s) {
       auto locked = order_repo.find(s, o.id, true);
       if (!locked) throw DomainError(sdk::internalError("order " + o.id + " vanished during its checkout"));
@@ -292,13 +295,14 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
       payment->reference = result->reference;
       payment->redirect_url = result->redirectUrl;
       payment->expires_at = result->expiresAt;
-      payment->status = status == "failed" ? PaymentStatus::failed : PaymentStatus::pending;
+      payment->status =
+          status == sdk::wireName(sdk::PaymentStatus::failed) ? PaymentStatus::failed : PaymentStatus::pending;
       payment_repo.update(s, *payment, PaymentStatus::creating); // as writeOrders stored it
       if (locked->status != OrderStatus::pending) {              // an event got here first (paid, failed): it decided
         o = *locked;
         return;
       }
-      if (status == "failed") {
+      if (status == sdk::wireName(sdk::PaymentStatus::failed)) {
         order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment->provider,
                               "payment declined at creation");
         for (auto &r : reservation_repo.forOrder(s, o.id))
@@ -310,12 +314,12 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
       }
       o = *locked;
     });
-    if (status == "failed") reconciler_.runForOrder(o.id);
-    if (result->status == "captured") { // synchronous capture (seed 001): apply like any paid event
+    if (status == sdk::wireName(sdk::PaymentStatus::failed)) reconciler_.runForOrder(o.id);
+    if (captured) { // synchronous capture (seed 001): apply like any paid event
       sdk::PaymentEvent paid;
       paid.source = payment->provider;
       paid.eventId = "capture:" + payment->id;
-      paid.type = "paid";
+      paid.type = sdk::wireName(sdk::PaymentEventType::paid);
       paid.orderId = o.id;
       paid.paymentReference = result->reference;
       paid.amount = sdk::Money{payment->amount_minor, payment->currency};

@@ -1,6 +1,7 @@
 #include "core/order_service.hpp"
 
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/order_view_query.hpp"
 #include "storage/payment_repository.hpp"
@@ -267,7 +268,8 @@ sdk::Status OrderService::finishRetry(const Order &o, Payment &attempt, const sd
     attempt.reference = result.reference;
     attempt.redirect_url = result.redirectUrl;
     attempt.expires_at = result.expiresAt;
-    attempt.status = result.status == "failed" ? PaymentStatus::failed : PaymentStatus::pending;
+    attempt.status =
+        result.status == sdk::wireName(sdk::PaymentStatus::failed) ? PaymentStatus::failed : PaymentStatus::pending;
     payments.update(s, attempt, PaymentStatus::creating);
     const bool waiting = locked && (locked->status == OrderStatus::payment_failed ||
                                     locked->status == OrderStatus::pending); // pending: a pay-later order's first
@@ -287,10 +289,10 @@ sdk::Status OrderService::finishRetry(const Order &o, Payment &attempt, const sd
     }
   });
   reconciler_.runForOrder(o.id);
-  if (result.status == "captured") {
+  if (result.status == sdk::wireName(sdk::PaymentStatus::captured)) {
     sdk::PaymentEvent paid{attempt.provider,
                            "capture:" + attempt.id,
-                           "paid",
+                           sdk::wireName(sdk::PaymentEventType::paid),
                            o.id,
                            {},
                            result.reference,

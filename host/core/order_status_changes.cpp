@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/payment_repository.hpp"
 
@@ -27,7 +28,7 @@ sdk::Result<OrderView> OrderService::changeStatus(const std::string &id, OrderSt
     sdk::PaymentEvent paid;
     paid.source = actor;
     paid.eventId = event_id;
-    paid.type = "paid";
+    paid.type = sdk::wireName(sdk::PaymentEventType::paid);
     paid.orderId = id;
     auto applied = reactor_.apply(paid, actor, std::nullopt); // an authenticated principal, no plugin
     if (!applied.ok()) return applied.error();
@@ -74,7 +75,7 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
                                                          const sdk::ShipmentUpdate &update) {
   if (!update.reference && !update.orderId) return sdk::invalidArgument("shipment update names no shipment or order");
   const std::string status = update.status.value_or("");
-  if (status != "shipped" && status != "delivered")
+  if (status != sdk::wireName(sdk::ShipmentStatus::shipped) && status != sdk::wireName(sdk::ShipmentStatus::delivered))
     return sdk::invalidArgument("shipment status '" + status + "' is not shipped or delivered");
   storage::OrderRepository orders(db_);
   storage::ShipmentRepository shipments(db_);
@@ -92,7 +93,8 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
     }
     const std::string event_id = update.eventId.value_or(update.reference.value_or("") + ":" + status);
     if (!inbox.record(s, "shipping:" + provider, event_id, o->id, status, "applied", sdk::encode(update))) return;
-    const ShipmentStatus parcel = status == "shipped" ? ShipmentStatus::shipped : ShipmentStatus::delivered;
+    const ShipmentStatus parcel =
+        status == sdk::wireName(sdk::ShipmentStatus::shipped) ? ShipmentStatus::shipped : ShipmentStatus::delivered;
     if (shipment && canMove(shipment->status, parcel)) { // a late "shipped" never undoes "delivered"
       const ShipmentStatus was = shipment->status;
       shipment->status = parcel;
@@ -100,7 +102,8 @@ sdk::Result<OrderView> OrderService::applyShipmentUpdate(const std::string &prov
       if (update.trackingNumber) shipment->tracking_number = update.trackingNumber;
       shipments.update(s, *shipment, was);
     }
-    const OrderStatus to = status == "shipped" ? OrderStatus::shipped : OrderStatus::delivered;
+    const OrderStatus to =
+        status == sdk::wireName(sdk::ShipmentStatus::shipped) ? OrderStatus::shipped : OrderStatus::delivered;
     bool all_delivered = true;
     for (const Shipment &sh : shipments.forOrder(s, o->id))
       if (sh.status != ShipmentStatus::delivered && sh.status != ShipmentStatus::cancelled) all_delivered = false;
@@ -189,17 +192,19 @@ std::string OrderService::askProvider(const Payment &p) {
                 {{"payment", p.id}, {"provider", p.provider}, {"error", status.error().message}});
     return status.error().code == sdk::ErrorCode::unsupported ? "unsupported" : "provider_error";
   }
-  std::string type;
-  if (status->status == "captured") type = "paid";
-  if (status->status == "failed" || status->status == "cancelled") type = "failed";
-  if (type.empty()) return "pending"; // still pending
+  std::optional<sdk::PaymentEventType> type;
+  if (status->status == sdk::wireName(sdk::PaymentStatus::captured)) type = sdk::PaymentEventType::paid;
+  if (status->status == sdk::wireName(sdk::PaymentStatus::failed) ||
+      status->status == sdk::wireName(sdk::PaymentStatus::cancelled))
+    type = sdk::PaymentEventType::failed;
+  if (!type) return "pending"; // still pending
   sdk::PaymentEvent event;
   event.source = p.provider;
   event.eventId = "poll:" + *p.reference + ":" + status->status;
-  event.type = type;
+  event.type = sdk::wireName(*type);
   event.orderId = p.order_id;
   event.paymentReference = p.reference;
-  if (type == "paid" && !status->amount && !status->amountNotReported.value_or(false)) {
+  if (type == sdk::PaymentEventType::paid && !status->amount && !status->amountNotReported.value_or(false)) {
     // The check needs the provider's word on what was paid, not our own
     // row (unless the plugin declares its provider never gives it).
     log::warn("payment status poll: the provider reports no amount; not applied",

@@ -1,8 +1,7 @@
 #include "core/payment_reactor.hpp"
 
-#include <set>
-
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "storage/idempotency_repository.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
@@ -69,14 +68,17 @@ Decision decidePaid(const Order &order, const std::optional<Payment> &payment, b
 
 Decision decide(const sdk::PaymentEvent &event, const Order &order, const std::optional<Payment> &payment,
                 bool about_latest, bool amount_ok, bool fits_order) {
-  if (event.type == "paid") return decidePaid(order, payment, amount_ok, fits_order);
-  if (event.type == "failed" || event.type == "expired") {
+  if (event.type == sdk::wireName(sdk::PaymentEventType::paid))
+    return decidePaid(order, payment, amount_ok, fits_order);
+  if (event.type == sdk::wireName(sdk::PaymentEventType::failed) ||
+      event.type == sdk::wireName(sdk::PaymentEventType::expired)) {
     // A late failure of an older attempt must not fail the one now pending.
     if ((order.status == OrderStatus::pending || order.status == OrderStatus::awaiting_payment) && about_latest)
       return {Action::fail, "applied"};
     return {};
   }
-  if (event.type == "refunded" && canTransition(order.status, OrderStatus::refunded))
+  if (event.type == sdk::wireName(sdk::PaymentEventType::refunded) &&
+      canTransition(order.status, OrderStatus::refunded))
     return {Action::refunded, "applied"};
   return {};
 }
@@ -119,7 +121,8 @@ void PaymentReactor::perform(Poco::Data::Session &s, int action_value, const sdk
   case Action::fail:
     orders.transition(s, order, OrderStatus::payment_failed, actor, reason);
     if (payment && payment->status == PaymentStatus::pending) {
-      payment->status = event.type == "expired" ? PaymentStatus::expired : PaymentStatus::failed;
+      payment->status =
+          event.type == sdk::wireName(sdk::PaymentEventType::expired) ? PaymentStatus::expired : PaymentStatus::failed;
       payments.update(s, *payment, PaymentStatus::pending);
     }
     for (auto &r : reservations.forOrder(s, order.id))
@@ -156,8 +159,8 @@ sdk::Result<ApplyOutcome> PaymentReactor::apply(const sdk::PaymentEvent &event, 
                                                 const std::optional<std::string> &via) {
   if (event.source.empty() || event.eventId.empty())
     return sdk::invalidArgument("payment event needs a source and an event id");
-  static const std::set<std::string> kTypes = {"paid", "failed", "expired", "refunded"};
-  if (!kTypes.count(event.type)) return sdk::invalidArgument("unknown payment event type '" + event.type + "'");
+  if (!sdk::fromWire<sdk::PaymentEventType>(event.type))
+    return sdk::invalidArgument("unknown payment event type '" + event.type + "'");
 
   ApplyOutcome out;
   storage::OrderRepository orders(db_);

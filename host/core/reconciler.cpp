@@ -8,6 +8,7 @@
 
 #include "domain/order.hpp"
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
@@ -173,13 +174,14 @@ Reconciler::Decision Reconciler::decideShipment(const Shipment &sh) {
   // confirm (or cancel) path answers the shipment unchanged ("draft").
   const std::string &reported = result->status;
   if (confirm)
-    next.status = reported == "draft"       ? ShipmentStatus::draft
-                  : reported == "shipped"   ? ShipmentStatus::shipped
-                  : reported == "delivered" ? ShipmentStatus::delivered
-                                            : ShipmentStatus::confirmed;
+    next.status = reported == sdk::wireName(sdk::ShipmentStatus::draft)       ? ShipmentStatus::draft
+                  : reported == sdk::wireName(sdk::ShipmentStatus::shipped)   ? ShipmentStatus::shipped
+                  : reported == sdk::wireName(sdk::ShipmentStatus::delivered) ? ShipmentStatus::delivered
+                                                                              : ShipmentStatus::confirmed;
   else
-    next.status =
-        reported == "cancelled" || reported.empty() ? ShipmentStatus::cancelled : ShipmentStatus::cancel_failed;
+    next.status = reported == sdk::wireName(sdk::ShipmentStatus::cancelled) || reported.empty()
+                      ? ShipmentStatus::cancelled
+                      : ShipmentStatus::cancel_failed;
   if (next.status == ShipmentStatus::draft || next.status == ShipmentStatus::cancel_failed)
     log::warn("shipping provider did not do what was asked; recorded as it reported",
               {{"id", sh.id}, {"asked", confirm ? "confirm" : "cancel"}, {"reported", reported}});
@@ -213,7 +215,7 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
     }
     if (again.ok()) {
       next.reference = again->reference;
-      if (again->status == "captured") {
+      if (again->status == sdk::wireName(sdk::PaymentStatus::captured)) {
         next.status = PaymentStatus::refund_pending; // paid meanwhile: give it back
         return write(next, pay.status);
       }
@@ -235,7 +237,7 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
       warn("refund failed", pay.id, result.error());
       if (result.error().retryable) return retry();
       next.status = PaymentStatus::refund_failed;
-    } else if (result->status == "pending") {
+    } else if (result->status == sdk::wireName(sdk::PaymentStatus::pending)) {
       // Accepted, not done: ask again (same idempotency key) after a backoff
       // until the provider says it went through.
       log::info("refund accepted by the provider, not yet done; will ask again", {{"payment", pay.id}});
@@ -250,7 +252,7 @@ Reconciler::Decision Reconciler::decidePayment(const Payment &pay) {
     warn("payment void failed", pay.id, result.error());
     if (result.error().retryable) return retry();
     next.status = PaymentStatus::void_failed;
-  } else if (result->status == "captured") {
+  } else if (result->status == sdk::wireName(sdk::PaymentStatus::captured)) {
     // Paid before the void reached the provider: the money must go back.
     log::warn("payment was captured before it could be voided; refunding", {{"payment", pay.id}});
     next.status = PaymentStatus::refund_pending;

@@ -12,6 +12,7 @@
 #include "core/payment_reactor.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
+#include "orders/sdk/contract.hpp"
 #include "plugins/plugin_instance.hpp"
 
 namespace orders::host::events {
@@ -176,7 +177,7 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
     }
     return deadLetter(m, topic, parsed.error().message);
   }
-  if (parsed->outcome != "event" || !parsed->event) {
+  if (parsed->outcome != sdk::wireName(sdk::EventOutcome::event) || !parsed->event) {
     count(topic, "ignored");
     return Verdict::done;
   }

@@ -6,6 +6,7 @@
 #include "handlers/order_handlers.hpp"
 #include "handlers/request_support.hpp"
 #include "log/logger.hpp"
+#include "orders/sdk/contract.hpp"
 
 namespace orders::host::handlers {
 
@@ -30,7 +31,7 @@ http::Response paymentWebhook(app::AppContext &ctx, http::Request &req) {
   if (p == nullptr) throw http::ApiError("not_found", "no payment instance " + req.param("instance"));
   auto parsed = core::parsePaymentWebhook(*p, inbound(req), req.body);
   if (!parsed.ok()) raise(parsed.error());
-  if (parsed->outcome != "event" || !parsed->event)
+  if (parsed->outcome != sdk::wireName(sdk::EventOutcome::event) || !parsed->event)
     return http::Response::json(200, answer("ignored: " + parsed->reason.value_or("not for this service")));
   sdk::PaymentEvent event = *parsed->event;
   if (event.source.empty()) event.source = p->id();
@@ -46,7 +47,7 @@ http::Response shippingWebhook(app::AppContext &ctx, http::Request &req) {
   if (p == nullptr) throw http::ApiError("not_found", "no shipping instance " + req.param("instance"));
   auto parsed = core::parseShippingWebhook(*p, inbound(req), req.body);
   if (!parsed.ok()) raise(parsed.error());
-  if (parsed->outcome != "event") return http::Response::json(200, answer("ignored"));
+  if (parsed->outcome != sdk::wireName(sdk::EventOutcome::event)) return http::Response::json(200, answer("ignored"));
   auto applied = ctx.core->orders().applyShipmentUpdate(p->id(), parsed.value());
   if (!applied.ok()) raise(applied.error());
   return http::Response::json(200, answer(core::statusName(applied->order.status), applied->order.id));

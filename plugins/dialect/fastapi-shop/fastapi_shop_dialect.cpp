@@ -14,6 +14,7 @@
 #include <set>
 
 #include "fastapi_shapes.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_dialect_fastapi_shop_config_schema.hpp"
@@ -57,7 +58,9 @@ public:
     if (!config.ok()) return config.error();
     ShopConfig c = std::move(config).value();
     if (c.status_from_core.empty()) c.status_from_core = kStatusDefaults;
-    if (c.payment_types.empty()) c.payment_types = {{"payment.succeeded", "paid"}, {"payment.failed", "failed"}};
+    if (c.payment_types.empty())
+      c.payment_types = {{"payment.succeeded", wireName(PaymentEventType::paid)},
+                         {"payment.failed", wireName(PaymentEventType::failed)}};
     return std::unique_ptr<FastApiShopDialect>(new FastApiShopDialect(ctx.host, std::move(c)));
   }
 
@@ -129,7 +132,7 @@ public:
     if (!m["type"].isString()) return invalidArgument("payment message: /type: missing");
     auto type = config_.payment_types.find(m["type"].asString());
     if (type == config_.payment_types.end()) {
-      out.outcome = "ignored";
+      out.outcome = wireName(EventOutcome::ignored);
       out.reason = "type " + m["type"].asString() + " is not a payment outcome";
       return out;
     }
@@ -154,7 +157,7 @@ public:
     } else {
       event.amountNotReported = true;
     }
-    out.outcome = "event";
+    out.outcome = wireName(EventOutcome::event);
     out.event = std::move(event);
     return out;
   }

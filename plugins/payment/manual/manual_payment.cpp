@@ -3,6 +3,7 @@
 // reports the outcome by webhook or Kafka message.
 #include <ctime>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_manual_config_schema.hpp"
@@ -46,10 +47,6 @@ struct PaymentNotice {
   }
 };
 
-bool isPaymentEventType(const std::string &status) {
-  return status == "paid" || status == "failed" || status == "expired" || status == "refunded";
-}
-
 std::string rfc3339Utc(int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm utc{};
@@ -82,7 +79,7 @@ public:
     PaymentResult out;
     // Derived only from the request so that a retry with the same idempotency key gets the same payment.
     out.reference = "man_" + request.orderId + "_" + std::to_string(request.attempt);
-    out.status = auto_capture_ ? "captured" : "pending";
+    out.status = wireName(auto_capture_ ? PaymentStatus::captured : PaymentStatus::pending);
     // A captured payment cannot lapse, so only a pending one carries a deadline.
     if (!auto_capture_) out.expiresAt = rfc3339Utc(host_.nowUnixMs() + window_seconds_ * 1000);
     return out;
@@ -90,11 +87,11 @@ public:
 
   Result<PaymentResult> refund(const RefundRequest &request) override {
     if (request.amount.amountMinor <= 0) return invalidArgument("/amount/amountMinor: must be > 0");
-    return PaymentResult{request.reference, "refunded", std::nullopt, std::nullopt};
+    return PaymentResult{request.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
   }
 
   Result<PaymentResult> cancel(const PaymentRef &payment) override {
-    return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+    return PaymentResult{payment.reference, wireName(PaymentStatus::cancelled), std::nullopt, std::nullopt};
   }
 
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {
@@ -117,20 +114,22 @@ private:
     if (notice.eventId.empty()) return invalidArgument("/eventId: must not be empty");
     if (notice.orderId.empty()) return invalidArgument("/orderId: must not be empty");
     ParsedEvent out;
-    if (!isPaymentEventType(notice.status)) {
-      out.outcome = "ignored";
-      out.reason = "status '" + notice.status + "' is not one of paid, failed, expired, refunded";
+    // Staff tooling posts the contract's own event words.
+    const std::optional<PaymentEventType> type = fromWire<PaymentEventType>(notice.status);
+    if (!type) {
+      out.outcome = wireName(EventOutcome::ignored);
+      out.reason = "status '" + notice.status + "' is not one of " + wireWords<PaymentEventType>();
       return out;
     }
     PaymentEvent event;
     event.source = source_;
     event.eventId = std::move(notice.eventId);
-    event.type = std::move(notice.status);
+    event.type = wireName(*type);
     event.orderId = std::move(notice.orderId);
     event.paymentReference = std::move(notice.reference);
     event.amount = Money{notice.amountMinor, std::move(notice.currency)};
     event.occurredAt = std::move(notice.occurredAt);
-    out.outcome = "event";
+    out.outcome = wireName(EventOutcome::event);
     out.event = std::move(event);
     return out;
   }

@@ -129,12 +129,14 @@ Result<std::string> typeOf(const EventMapping &m, const Json::Value &root, const
 } // namespace
 
 std::map<std::string, std::string> defaultEventTypes() {
-  return {{"payment.succeeded", "paid"},   {"PaymentCapturedEvent", "paid"}, {"payment.paid", "paid"},
-          {"payment.failed", "failed"},    {"PaymentFailedEvent", "failed"}, {"payment.expired", "expired"},
-          {"payment.refunded", "refunded"}};
+  return {{"payment.succeeded", wireName(PaymentEventType::paid)},
+          {"PaymentCapturedEvent", wireName(PaymentEventType::paid)},
+          {"payment.paid", wireName(PaymentEventType::paid)},
+          {"payment.failed", wireName(PaymentEventType::failed)},
+          {"PaymentFailedEvent", wireName(PaymentEventType::failed)},
+          {"payment.expired", wireName(PaymentEventType::expired)},
+          {"payment.refunded", wireName(PaymentEventType::refunded)}};
 }
-
-bool isPaymentEventType(const std::string &type) { return fromWire<PaymentEventType>(type).has_value(); }
 
 std::optional<std::string> idText(const Json::Value &value) {
   if (value.isString()) return value.asString();
@@ -158,14 +160,14 @@ Result<ParsedEvent> translateEvent(const EventMapping &m, const std::string &sou
   ParsedEvent out;
   auto mapped = m.types.find(type.value());
   if (mapped == m.types.end()) { // another kind of message on the topic: not for us
-    out.outcome = "ignored";
+    out.outcome = wireName(EventOutcome::ignored);
     out.reason = "event type '" + type.value() + "' is not mapped to a payment event (see event_types)";
     return out;
   }
 
   PaymentEvent event;
   event.source = source;
-  event.type = mapped->second;
+  event.type = wireName(mapped->second);
   // The event id is half of the host's dedupe key, and the order id (or the
   // payment id, which the host knows from createPayment: seed 000's
   // PAYMENT_CAPTURED names only the payment) finds the order: without them
@@ -194,7 +196,7 @@ Result<ParsedEvent> translateEvent(const EventMapping &m, const std::string &sou
   if (!occurred_at.ok()) return occurred_at.error();
   event.occurredAt = std::move(occurred_at).value();
 
-  out.outcome = "event";
+  out.outcome = wireName(EventOutcome::event);
   out.event = std::move(event);
   return out;
 }

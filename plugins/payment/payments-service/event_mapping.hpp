@@ -33,13 +33,13 @@ using orders::sdk::JsonPointer;
 using orders::sdk::numberText;
 
 struct EventMapping {
-  JsonPointer type;                         // where the message names its type
-  std::vector<std::string> type_headers;    // lower-case; read when `type` is absent
-  std::map<std::string, std::string> types; // message type -> paid | failed | expired | refunded
-  std::vector<JsonPointer> event_id;        // first present wins; required
-  std::vector<JsonPointer> order_id;        // required
-  std::vector<JsonPointer> payment_id;      // optional
-  std::vector<JsonPointer> order_number;    // optional
+  JsonPointer type;                                   // where the message names its type
+  std::vector<std::string> type_headers;              // lower-case; read when `type` is absent
+  std::map<std::string, sdk::PaymentEventType> types; // message type -> the canonical event type
+  std::vector<JsonPointer> event_id;                  // first present wins; required
+  std::vector<JsonPointer> order_id;                  // required
+  std::vector<JsonPointer> payment_id;                // optional
+  std::vector<JsonPointer> order_number;              // optional
   JsonPointer amount_minor;
   std::optional<JsonPointer> amount_major; // when set: read instead of amount_minor, in major units
   JsonPointer currency;
@@ -50,11 +50,8 @@ struct EventMapping {
   bool amounts_reported = true;
 };
 
-// Defaults of config.schema.json's event_types.
+// Defaults of config.schema.json's event_types (message type -> the contract's word).
 std::map<std::string, std::string> defaultEventTypes();
-
-// True for paid, failed, expired and refunded (the contract's words).
-bool isPaymentEventType(const std::string &type);
 
 using sdk::wire::typeName; // "null", "number", "string", "boolean", "array" or "object"
 

@@ -17,6 +17,7 @@
 #include "body_template.hpp"
 #include "event_mapping.hpp"
 #include "http_util.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/money.hpp"
@@ -40,9 +41,12 @@ constexpr const char *kCancelPath = "/api/payments/{paymentId}/cancel";
 constexpr const char *kIdempotencyHeader = "Idempotency-Key";
 constexpr const char *kWebhookSecretHeader = "X-Webhook-Secret";
 
+// Service status (left) -> the contract's PaymentResult status.
 const std::map<std::string, std::string> kStatusMap = {
-    {"pending", "pending"},    {"created", "pending"}, {"requires_action", "pending"}, {"captured", "captured"},
-    {"succeeded", "captured"}, {"paid", "captured"},   {"failed", "failed"},           {"declined", "failed"}};
+    {"pending", wireName(PaymentStatus::pending)},         {"created", wireName(PaymentStatus::pending)},
+    {"requires_action", wireName(PaymentStatus::pending)}, {"captured", wireName(PaymentStatus::captured)},
+    {"succeeded", wireName(PaymentStatus::captured)},      {"paid", wireName(PaymentStatus::captured)},
+    {"failed", wireName(PaymentStatus::failed)},           {"declined", wireName(PaymentStatus::failed)}};
 
 struct ServiceConfig {
   std::string base_url;
@@ -102,7 +106,7 @@ struct Settings {
   std::optional<Json::Value> create_body;                   // template; absent: the fixed body
   bool no_status_in_answer = false;                         // response_status_pointer "": a created payment is pending
   JsonPointer payment_id, status, redirect_url, expires_at; // in the create answer
-  std::map<std::string, std::string> status_map;            // lower-case service status -> PaymentResult status
+  std::map<std::string, PaymentStatus> status_map;          // lower-case service status -> PaymentResult status
   std::map<std::string, std::string> headers;               // sent with every request
   std::optional<std::string> webhook_secret;                // the resolved value, not the name
   std::string webhook_secret_header;                        // lower-case
@@ -236,15 +240,19 @@ Status resolveMapping(Settings &s, const ServiceConfig &config) {
     if (Status st = pointerList(*l.out, l.key, *l.value, l.fallback); !st.ok()) return st.error();
 
   for (const auto &[status, meaning] : config.status_map.value_or(kStatusMap)) {
-    if (meaning != "pending" && meaning != "captured" && meaning != "failed")
+    const std::optional<PaymentStatus> ours = fromWire<PaymentStatus>(meaning);
+    if (!ours ||
+        (*ours != PaymentStatus::pending && *ours != PaymentStatus::captured && *ours != PaymentStatus::failed))
       return invalidArgument("status_map/" + status + ": expected pending, captured or failed, got '" + meaning + "'");
-    s.status_map[lower(status)] = meaning;
+    s.status_map[lower(status)] = *ours;
   }
-  e.types = config.event_types.value_or(defaultEventTypes());
-  for (const auto &[type, meaning] : e.types)
-    if (!isPaymentEventType(meaning))
+  for (const auto &[type, meaning] : config.event_types.value_or(defaultEventTypes())) {
+    const std::optional<PaymentEventType> ours = fromWire<PaymentEventType>(meaning);
+    if (!ours)
       return invalidArgument("event_types/" + type + ": expected paid, failed, expired or refunded, got '" + meaning +
                              "'");
+    e.types[type] = *ours;
+  }
   for (const std::string &name : config.event_type_headers.value_or(std::vector<std::string>{"event-type", "type"}))
     e.type_headers.push_back(lower(name));
   e.amounts_reported = config.amounts_reported.value_or(true);
@@ -337,7 +345,8 @@ public:
     out.reference = std::move(*reference);
 
     if (s_.no_status_in_answer) {
-      out.status = "pending"; // the service answers a created payment without a status (seed 000)
+      // The service answers a created payment without a status (seed 000).
+      out.status = wireName(PaymentStatus::pending);
     } else {
       const Json::Value *state = s_.status.find(root);
       if (state == nullptr || state->isNull()) return invalidArgument(what + ": " + s_.status.text() + ": missing");
@@ -347,7 +356,7 @@ public:
       if (meaning == s_.status_map.end())
         return invalidArgument(what + ": " + s_.status.text() + ": unknown status '" + state->asString() +
                                "' (map it in status_map)");
-      out.status = meaning->second; // a decline is "failed", not an error
+      out.status = wireName(meaning->second); // a decline is "failed", not an error
     }
 
     auto redirect_url = optionalText(root, s_.redirect_url, what);
@@ -373,7 +382,7 @@ public:
     auto response = post(url, writeJson(body), request.idempotencyKey, !request.idempotencyKey.empty());
     if (!response.ok()) return transportError(response.error(), what);
     if (!response->isSuccess()) return statusError(*response, what, "POST " + url);
-    return PaymentResult{request.reference, "refunded", std::nullopt, std::nullopt};
+    return PaymentResult{request.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
   }
 
   Result<PaymentResult> cancel(const PaymentRef &payment) override {
@@ -389,7 +398,7 @@ public:
       host_.info(what + ": POST " + url + " answered 404; nothing to cancel");
     else if (!response->isSuccess())
       return statusError(*response, what, "POST " + url);
-    return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+    return PaymentResult{payment.reference, wireName(PaymentStatus::cancelled), std::nullopt, std::nullopt};
   }
 
   Result<ParsedEvent> parseWebhook(const InboundMessage &message, std::string_view body) override {

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <limits>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 
@@ -42,7 +43,7 @@ std::string fill(std::string text, const std::string &order_id, const std::strin
 
 ParsedEvent ignored(std::string reason) {
   ParsedEvent out;
-  out.outcome = "ignored";
+  out.outcome = wireName(EventOutcome::ignored);
   out.reason = std::move(reason);
   return out;
 }
@@ -160,7 +161,7 @@ Result<PaymentResult> orderResult(const Settings &s, const Json::Value &order, c
   PaymentResult out;
   out.reference = id.value();
   if (st == "CREATED" || st == "SAVED" || st == "PAYER_ACTION_REQUIRED" || st == "APPROVED") {
-    out.status = "pending";
+    out.status = wireName(PaymentStatus::pending);
     if (const Json::Value *links = memberOf(order, "links"); links != nullptr && links->isArray()) {
       for (const Json::Value &link : *links) {
         auto rel = optionalString(link, "rel", "/links");
@@ -173,7 +174,7 @@ Result<PaymentResult> orderResult(const Settings &s, const Json::Value &order, c
       }
     }
   } else if (st == "VOIDED") {
-    out.status = "cancelled";
+    out.status = wireName(PaymentStatus::cancelled);
   } else if (st == "COMPLETED") {
     const Json::Value *capture = firstCapture(order);
     if (capture == nullptr)
@@ -183,16 +184,16 @@ Result<PaymentResult> orderResult(const Settings &s, const Json::Value &order, c
     if (!capture_status.ok()) return prefixed(capture_status.error(), what);
     const std::string &cs = capture_status.value();
     if (cs == "COMPLETED" || cs == "PARTIALLY_REFUNDED" || cs == "REFUNDED") {
-      out.status = "captured";
+      out.status = wireName(PaymentStatus::captured);
       const Json::Value *amount = memberOf(*capture, "amount");
       if (amount == nullptr) return invalidArgument(what + ": " + at + "/amount: is required");
       auto money = moneyOf(s, *amount, at + "/amount");
       if (!money.ok()) return prefixed(money.error(), what);
       out.amount = std::move(money).value();
     } else if (cs == "PENDING") {
-      out.status = "pending";
+      out.status = wireName(PaymentStatus::pending);
     } else if (cs == "DECLINED" || cs == "FAILED") {
-      out.status = "failed";
+      out.status = wireName(PaymentStatus::failed);
     } else {
       return invalidArgument(what + ": " + at + "/status: unknown capture status '" + cs + "'");
     }
@@ -293,11 +294,11 @@ Result<ParsedEvent> translateCaptureEvent(const Settings &s, const std::string &
   auto type = requiredString(event, "event_type", "");
   if (!type.ok()) return type.error();
   const std::string &t = type.value();
-  std::string event_type;
-  if (t == "PAYMENT.CAPTURE.COMPLETED") event_type = "paid";
-  if (t == "PAYMENT.CAPTURE.DENIED") event_type = "failed";
-  if (t == "PAYMENT.CAPTURE.REFUNDED") event_type = "refunded";
-  if (event_type.empty()) return ignored("PayPal event " + id.value() + " of type '" + t + "' is not handled");
+  std::optional<PaymentEventType> event_type;
+  if (t == "PAYMENT.CAPTURE.COMPLETED") event_type = PaymentEventType::paid;
+  if (t == "PAYMENT.CAPTURE.DENIED") event_type = PaymentEventType::failed;
+  if (t == "PAYMENT.CAPTURE.REFUNDED") event_type = PaymentEventType::refunded;
+  if (!event_type) return ignored("PayPal event " + id.value() + " of type '" + t + "' is not handled");
 
   auto resource = optionalObject(event, "resource", "");
   if (!resource.ok()) return resource.error();
@@ -318,11 +319,11 @@ Result<ParsedEvent> translateCaptureEvent(const Settings &s, const std::string &
   PaymentEvent out;
   out.source = source;
   out.eventId = id.value();
-  out.type = event_type;
+  out.type = wireName(*event_type);
   if (custom_id.value() && !custom_id.value()->empty()) out.orderId = custom_id.value();
   out.paymentReference = paypal_order;
   if (auto when = optionalString(event, "create_time", ""); when.ok() && when.value()) out.occurredAt = when.value();
-  if (event_type != "failed") {
+  if (event_type != PaymentEventType::failed) {
     const Json::Value *amount = memberOf(r, "amount");
     if (amount == nullptr) return invalidArgument("/resource/amount: is required");
     auto money = moneyOf(s, *amount, "/resource/amount");
@@ -330,7 +331,7 @@ Result<ParsedEvent> translateCaptureEvent(const Settings &s, const std::string &
     out.amount = std::move(money).value();
   }
   ParsedEvent parsed;
-  parsed.outcome = "event";
+  parsed.outcome = wireName(EventOutcome::event);
   parsed.event = std::move(out);
   return parsed;
 }

@@ -11,6 +11,7 @@
 // until shortly before they expire and fetched again once on a 401.
 #include <mutex>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_paypal_config_schema.hpp"
 #include "paypal_api.hpp"
@@ -31,7 +32,7 @@ namespace {
 
 ParsedEvent ignored(std::string reason) {
   ParsedEvent out;
-  out.outcome = "ignored";
+  out.outcome = wireName(EventOutcome::ignored);
   out.reason = std::move(reason);
   return out;
 }
@@ -92,7 +93,7 @@ public:
     if (!response->isSuccess()) {
       if (response->status == 422 && paypalErrorOf(response->body).issue == "CAPTURE_FULLY_REFUNDED") {
         host_.info(what + ": PayPal says the capture is already fully refunded");
-        return PaymentResult{r.reference, "refunded", std::nullopt, std::nullopt};
+        return PaymentResult{r.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
       }
       return paypalError(*response, what, "POST " + url);
     }
@@ -101,8 +102,10 @@ public:
     auto status = requiredString(root.value(), "status", "");
     if (!status.ok()) return prefixed(status.error(), what);
     const std::string &st = status.value();
-    if (st == "COMPLETED") return PaymentResult{r.reference, "refunded", std::nullopt, std::nullopt};
-    if (st == "PENDING") return PaymentResult{r.reference, "pending", std::nullopt, std::nullopt};
+    if (st == "COMPLETED")
+      return PaymentResult{r.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
+    if (st == "PENDING")
+      return PaymentResult{r.reference, wireName(PaymentStatus::pending), std::nullopt, std::nullopt};
     if (st == "FAILED" || st == "CANCELLED")
       return rejected(what + ": PayPal's refund is " + st); // the core records any successful refund() as refunded
     return invalidArgument(what + ": /status: unknown refund status '" + st + "'");
@@ -117,17 +120,19 @@ public:
     auto order = getOrder(payment.reference, what);
     if (!order.ok()) {
       if (order.error().code == ErrorCode::not_found)
-        return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+        return PaymentResult{payment.reference, wireName(PaymentStatus::cancelled), std::nullopt, std::nullopt};
       return order.error();
     }
     auto result = orderResult(s_, order.value(), what);
     if (!result.ok()) return result;
     result->redirectUrl.reset();
-    if (result->status == "captured" || result->status == "cancelled") return result;
-    if (result->status == "pending" && firstCapture(order.value()) != nullptr) // a capture PayPal still processes
+    if (result->status == wireName(PaymentStatus::captured) || result->status == wireName(PaymentStatus::cancelled))
+      return result;
+    // A pending order with a capture: PayPal still processes it.
+    if (result->status == wireName(PaymentStatus::pending) && firstCapture(order.value()) != nullptr)
       return Error{ErrorCode::unavailable, what + ": its capture is PENDING; asked again later", true};
     host_.info(what + ": never captured; left to expire at PayPal");
-    result->status = "cancelled";
+    result->status = wireName(PaymentStatus::cancelled);
     return result;
   }
 
@@ -220,19 +225,20 @@ private:
       return ignored("PayPal order " + order_ref.value() + " approved; capture_on_approval is off");
     auto captured = capture(order_ref.value(), "PayPal order " + order_ref.value());
     if (!captured.ok()) return captured.error();
-    if (captured->status == "pending")
+    if (captured->status == wireName(PaymentStatus::pending))
       return ignored("PayPal order " + order_ref.value() + " captured, capture PENDING: PAYMENT.CAPTURE.* follows");
     PaymentEvent out;
     out.source = source_;
     out.eventId = id.value();
-    out.type = captured->status == "captured" ? "paid" : "failed";
+    out.type = wireName(captured->status == wireName(PaymentStatus::captured) ? PaymentEventType::paid
+                                                                              : PaymentEventType::failed);
     out.orderId = order_id;
     out.paymentReference = order_ref.value();
     out.amount = captured->amount;
     if (auto when = orders::common::optionalString(event, "create_time", ""); when.ok() && when.value())
       out.occurredAt = when.value();
     ParsedEvent parsed;
-    parsed.outcome = "event";
+    parsed.outcome = wireName(EventOutcome::event);
     parsed.event = std::move(out);
     return parsed;
   }
@@ -254,10 +260,10 @@ private:
       }
       if (response->status == 422 && (e.issue == "INSTRUMENT_DECLINED" || e.issue == "TRANSACTION_REFUSED")) {
         host_.info(what + ": capture declined (" + e.issue + ")");
-        return PaymentResult{paypal_order, "failed", std::nullopt, std::nullopt};
+        return PaymentResult{paypal_order, wireName(PaymentStatus::failed), std::nullopt, std::nullopt};
       }
       if (response->status == 422 && e.issue == "ORDER_NOT_APPROVED")
-        return PaymentResult{paypal_order, "pending", std::nullopt, std::nullopt};
+        return PaymentResult{paypal_order, wireName(PaymentStatus::pending), std::nullopt, std::nullopt};
       return paypalError(*response, what + ": capture", "POST " + url);
     }
     host_.counter("paypal_captures_total");

@@ -134,12 +134,12 @@ std::string refundBody(const RefundRequest &r, int64_t stripe_amount) {
   return body.text();
 }
 
-std::optional<std::string> paymentStatusOf(const std::string &intent_status) {
+std::optional<PaymentStatus> paymentStatusOf(const std::string &intent_status) {
   if (intent_status == "requires_payment_method" || intent_status == "requires_confirmation" ||
       intent_status == "requires_action" || intent_status == "processing" || intent_status == "requires_capture")
-    return std::string("pending");
-  if (intent_status == "succeeded") return std::string("captured");
-  if (intent_status == "canceled") return std::string("cancelled");
+    return PaymentStatus::pending;
+  if (intent_status == "succeeded") return PaymentStatus::captured;
+  if (intent_status == "canceled") return PaymentStatus::cancelled;
   return std::nullopt;
 }
 
@@ -152,13 +152,13 @@ Result<PaymentResult> intentResult(const Settings &s, const Json::Value &intent,
   if (!status.ok()) return prefixed(status.error(), what);
   auto secret = optionalString(intent, "client_secret", "");
   if (!secret.ok()) return prefixed(secret.error(), what);
-  const std::optional<std::string> mapped = paymentStatusOf(status.value());
+  const std::optional<PaymentStatus> mapped = paymentStatusOf(status.value());
   if (!mapped) return invalidArgument(what + ": /status: unknown PaymentIntent status '" + status.value() + "'");
 
   PaymentResult out;
   out.reference = id.value();
-  out.status = *mapped;
-  if (out.status == "pending") {
+  out.status = wireName(*mapped);
+  if (*mapped == PaymentStatus::pending) {
     if (s.checkout_url_template) {
       std::string order_id, order_number;
       int64_t attempt = 1;
@@ -175,7 +175,7 @@ Result<PaymentResult> intentResult(const Settings &s, const Json::Value &intent,
       out.redirectUrl = secret.value(); // Stripe.js confirms the payment with it
     }
   }
-  if (out.status == "captured") {
+  if (*mapped == PaymentStatus::captured) {
     const Json::Value *received = memberOf(intent, "amount_received");
     if (received == nullptr) received = memberOf(intent, "amount");
     auto currency = requiredString(intent, "currency", "");

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/messages.hpp"
 #include "settings.hpp"
 
@@ -47,7 +48,7 @@ std::string intentBody(const Settings &s, const sdk::PaymentRequest &r);
 std::string refundBody(const sdk::RefundRequest &r, int64_t stripe_amount);
 
 // PaymentIntent status -> PaymentResult status; nullopt when unknown.
-std::optional<std::string> paymentStatusOf(const std::string &intent_status);
+std::optional<sdk::PaymentStatus> paymentStatusOf(const std::string &intent_status);
 
 // One PaymentIntent object -> PaymentResult (with amount when succeeded).
 // `request` (when known) fills checkout_url_template's {orderId}/{orderNumber}.

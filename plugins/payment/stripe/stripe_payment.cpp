@@ -6,6 +6,7 @@
 // webhook (POST /hooks/payment/<instance>); status() serves the host's
 // status poll. All HTTP goes through the host (timeouts, retries of
 // idempotent requests, breaker).
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_stripe_config_schema.hpp"
 #include "provider_wire.hpp"
@@ -49,7 +50,7 @@ public:
         // A decline is an outcome: the order becomes payment_failed, the buyer may retry.
         host_.info(what + ": declined (" + e.code + (e.decline_code.empty() ? "" : "/" + e.decline_code) + ")");
         PaymentResult failed;
-        failed.status = "failed";
+        failed.status = wireName(PaymentStatus::failed);
         if (e.payment_intent)
           if (auto id = orders::common::optionalString(*e.payment_intent, "id", ""); id.ok() && id.value())
             failed.reference = *id.value();
@@ -79,7 +80,7 @@ public:
     if (!response->isSuccess()) {
       if (stripeErrorOf(response->body).code == "charge_already_refunded") {
         host_.info(what + ": Stripe says the charge is already refunded");
-        return PaymentResult{r.reference, "refunded", std::nullopt, std::nullopt};
+        return PaymentResult{r.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
       }
       return stripeError(*response, what, "POST " + url);
     }
@@ -88,9 +89,10 @@ public:
     auto status = orders::common::requiredString(root.value(), "status", "");
     if (!status.ok()) return orders::common::prefixed(status.error(), what);
     const std::string &st = status.value();
-    if (st == "succeeded") return PaymentResult{r.reference, "refunded", std::nullopt, std::nullopt};
+    if (st == "succeeded")
+      return PaymentResult{r.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
     if (st == "pending" || st == "requires_action")
-      return PaymentResult{r.reference, "pending", std::nullopt, std::nullopt};
+      return PaymentResult{r.reference, wireName(PaymentStatus::pending), std::nullopt, std::nullopt};
     if (st == "failed" || st == "canceled") {
       auto reason = orders::common::optionalString(root.value(), "failure_reason", "");
       // An error, not a value: the core records any successful refund() as refunded.
@@ -112,13 +114,14 @@ public:
     if (!response.ok()) return transportError(response.error(), what);
     if (response->status == 404) {
       host_.info(what + ": Stripe has no such PaymentIntent (404); nothing to cancel");
-      return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+      return PaymentResult{payment.reference, wireName(PaymentStatus::cancelled), std::nullopt, std::nullopt};
     }
     if (!response->isSuccess()) {
       const StripeError e = stripeErrorOf(response->body);
       if (e.code == "payment_intent_unexpected_state" && e.payment_intent) {
         auto now = intentResult(s_, *e.payment_intent, what);
-        if (now.ok() && (now->status == "captured" || now->status == "cancelled")) {
+        if (now.ok() &&
+            (now->status == wireName(PaymentStatus::captured) || now->status == wireName(PaymentStatus::cancelled))) {
           now->redirectUrl.reset();
           return now;
         }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <vector>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "provider_wire.hpp"
 #include "stripe_api.hpp"
@@ -28,7 +29,7 @@ std::string trim(std::string_view s) {
 
 ParsedEvent ignored(std::string reason) {
   ParsedEvent out;
-  out.outcome = "ignored";
+  out.outcome = wireName(EventOutcome::ignored);
   out.reason = std::move(reason);
   return out;
 }
@@ -86,11 +87,11 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
   if (!type.ok()) return type.error();
   const std::string &t = type.value();
 
-  std::string event_type;
-  if (t == "payment_intent.succeeded") event_type = "paid";
-  if (t == "payment_intent.payment_failed" || t == "payment_intent.canceled") event_type = "failed";
-  if (t == "charge.refunded") event_type = "refunded";
-  if (event_type.empty()) return ignored("Stripe event " + id.value() + " of type '" + t + "' is not handled");
+  std::optional<PaymentEventType> event_type;
+  if (t == "payment_intent.succeeded") event_type = PaymentEventType::paid;
+  if (t == "payment_intent.payment_failed" || t == "payment_intent.canceled") event_type = PaymentEventType::failed;
+  if (t == "charge.refunded") event_type = PaymentEventType::refunded;
+  if (!event_type) return ignored("Stripe event " + id.value() + " of type '" + t + "' is not handled");
 
   auto data = optionalObject(root, "data", "");
   if (!data.ok()) return data.error();
@@ -113,7 +114,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
   PaymentEvent event;
   event.source = source;
   event.eventId = id.value();
-  event.type = event_type;
+  event.type = wireName(*event_type);
   if (order_id.value() && !order_id.value()->empty()) event.orderId = order_id.value();
   if (order_number.value() && !order_number.value()->empty()) event.orderNumber = order_number.value();
   if (const Json::Value *created = memberOf(root, "created"); created != nullptr && created->isInt64())
@@ -121,7 +122,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
 
   auto currency = requiredString(o, "currency", at);
   if (!currency.ok()) return currency.error();
-  if (event_type == "refunded") {
+  if (event_type == PaymentEventType::refunded) {
     // A charge: its PaymentIntent is the payment's reference.
     auto intent = optionalString(o, "payment_intent", at);
     if (!intent.ok()) return intent.error();
@@ -143,7 +144,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
     if (!event.orderId)
       return ignored("PaymentIntent " + intent.value() + " has no metadata.order_id (another system's?)");
     event.paymentReference = intent.value();
-    if (event_type == "paid") {
+    if (event_type == PaymentEventType::paid) {
       auto amount = requiredInteger(o, "amount_received", at);
       if (!amount.ok()) return amount.error();
       auto money = fromStripeAmount(s, amount.value(), currency.value(), at);
@@ -152,7 +153,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
     }
   }
   ParsedEvent out;
-  out.outcome = "event";
+  out.outcome = wireName(EventOutcome::event);
   out.event = std::move(event);
   return out;
 }

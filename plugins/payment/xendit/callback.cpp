@@ -3,6 +3,7 @@
 #include "invoice.hpp"
 #include "json_fields.hpp"
 #include "money.hpp"
+#include "orders/sdk/contract.hpp"
 
 namespace orders::plugins::payment::xendit {
 
@@ -12,7 +13,7 @@ namespace {
 
 ParsedEvent ignored(std::string reason) {
   ParsedEvent out;
-  out.outcome = "ignored";
+  out.outcome = wireName(EventOutcome::ignored);
   out.reason = std::move(reason);
   return out;
 }
@@ -96,14 +97,14 @@ Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &s
   PaymentEvent event;
   event.source = source;
   event.eventId = id.value() + ":" + st;
-  event.type = paid ? "paid" : "expired";
+  event.type = wireName(paid ? PaymentEventType::paid : PaymentEventType::expired);
   event.orderId = std::move(order_id);
   if (meta_number.value() && !meta_number.value()->empty()) event.orderNumber = meta_number.value();
   event.paymentReference = id.value();
   event.amount = std::move(money).value();
   event.occurredAt = std::move(occurred).value();
   ParsedEvent out;
-  out.outcome = "event";
+  out.outcome = wireName(EventOutcome::event);
   out.event = std::move(event);
   return out;
 }

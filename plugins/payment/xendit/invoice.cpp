@@ -132,10 +132,10 @@ std::string invoiceBody(const Settings &s, const PaymentRequest &r, const std::s
   return body.text();
 }
 
-std::optional<std::string> paymentStatusOf(const std::string &invoice_status) {
-  if (invoice_status == "PENDING") return std::string("pending");
-  if (invoice_status == "PAID" || invoice_status == "SETTLED") return std::string("captured");
-  if (invoice_status == "EXPIRED") return std::string("failed"); // PaymentResult has no "expired"
+std::optional<PaymentStatus> paymentStatusOf(const std::string &invoice_status) {
+  if (invoice_status == "PENDING") return PaymentStatus::pending;
+  if (invoice_status == "PAID" || invoice_status == "SETTLED") return PaymentStatus::captured;
+  if (invoice_status == "EXPIRED") return PaymentStatus::failed; // PaymentResult has no "expired"
   return std::nullopt;
 }
 
@@ -149,15 +149,15 @@ Result<PaymentResult> invoiceResult(const Json::Value &invoice, const std::strin
   if (!url.ok()) return prefixed(url.error(), what);
   auto expiry = optionalString(invoice, "expiry_date", at);
   if (!expiry.ok()) return prefixed(expiry.error(), what);
-  const std::optional<std::string> mapped = paymentStatusOf(status.value());
+  const std::optional<PaymentStatus> mapped = paymentStatusOf(status.value());
   if (!mapped)
     return invalidArgument(what + ": " + at + "/status: unknown invoice status '" + status.value() +
                            "' (expected PENDING, PAID, SETTLED or EXPIRED)");
   PaymentResult out;
   out.reference = std::move(id).value();
-  out.status = *mapped;
+  out.status = wireName(*mapped);
   out.redirectUrl = std::move(url).value();
-  if (out.status == "pending") out.expiresAt = std::move(expiry).value(); // nothing left to expire otherwise
+  if (*mapped == PaymentStatus::pending) out.expiresAt = std::move(expiry).value(); // nothing left to expire otherwise
   return out;
 }
 
@@ -179,8 +179,9 @@ Result<std::optional<PaymentResult>> pickInvoice(const Json::Value &listed, cons
     if (listed_id.value() && *listed_id.value() != external_id) continue; // not ours
     auto result = invoiceResult(*invoice, at, what);
     if (!result.ok()) return result.error();
-    if (result->status == "captured") return std::optional<PaymentResult>(std::move(result).value());
-    if (result->status == "pending" && !pending) pending = result.value();
+    if (result->status == wireName(PaymentStatus::captured))
+      return std::optional<PaymentResult>(std::move(result).value());
+    if (result->status == wireName(PaymentStatus::pending) && !pending) pending = result.value();
     if (!first) first = result.value();
   }
   return pending ? pending : first;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/messages.hpp"
 #include "settings.hpp"
 
@@ -39,7 +40,7 @@ sdk::Status validatePayment(const Settings &s, const sdk::PaymentRequest &r);
 std::string invoiceBody(const Settings &s, const sdk::PaymentRequest &r, const std::string &external_id);
 
 // Xendit's invoice status -> PaymentResult status (EXPIRED -> failed); nullopt when unknown.
-std::optional<std::string> paymentStatusOf(const std::string &invoice_status);
+std::optional<sdk::PaymentStatus> paymentStatusOf(const std::string &invoice_status);
 
 // One invoice object of an answer -> PaymentResult. `at` is its pointer in
 // the answer ("" or "/0"); errors are invalid_argument "<what>: <pointer>: ...".

@@ -7,6 +7,7 @@
 #include "http_util.hpp"
 #include "invoice.hpp"
 #include "json_fields.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_xendit_config_schema.hpp"
@@ -106,8 +107,10 @@ public:
     if (!root.ok()) return root.error();
     auto status = requiredString(root.value(), "status", "");
     if (!status.ok()) return prefixed(status.error(), what);
-    if (status.value() == "SUCCEEDED") return PaymentResult{r.reference, "refunded", std::nullopt, std::nullopt};
-    if (status.value() == "PENDING") return PaymentResult{r.reference, "pending", std::nullopt, std::nullopt};
+    if (status.value() == "SUCCEEDED")
+      return PaymentResult{r.reference, wireName(PaymentStatus::refunded), std::nullopt, std::nullopt};
+    if (status.value() == "PENDING")
+      return PaymentResult{r.reference, wireName(PaymentStatus::pending), std::nullopt, std::nullopt};
     if (status.value() == "FAILED") {
       auto code = optionalString(root.value(), "failure_code", "");
       const std::string reason = code.ok() && code.value() ? *code.value() : "no failure_code";
@@ -127,10 +130,11 @@ public:
     auto response = host_.http(request("POST", url, "", true));
     if (response.ok() && response->status == 404) {
       host_.info(what + ": Xendit has no such invoice (404); nothing to cancel");
-      return PaymentResult{payment.reference, "cancelled", std::nullopt, std::nullopt};
+      return PaymentResult{payment.reference, wireName(PaymentStatus::cancelled), std::nullopt, std::nullopt};
     }
     auto result = invoiceAnswer(response, what, "POST " + url);
-    if (result.ok() && result->status == "failed") result->status = "cancelled"; // EXPIRED, as asked
+    if (result.ok() && result->status == wireName(PaymentStatus::failed)) // EXPIRED, as asked
+      result->status = wireName(PaymentStatus::cancelled);
     return result;
   }
 

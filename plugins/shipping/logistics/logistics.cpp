@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "http_util.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_logistics_config_schema.hpp"
@@ -213,13 +214,16 @@ public:
     f.status = std::move(status).value();
     if (!f.reference && !f.order_id)
       return invalidArgument("webhook/reference_pointer: must be set when webhook/order_id_pointer is empty");
-    const std::map<std::string, std::string> status_map = w.status_map.value_or(std::map<std::string, std::string>{
-        {"IN_TRANSIT", "shipped"}, {"SHIPPED", "shipped"}, {"DELIVERED", "delivered"}});
+    const std::map<std::string, std::string> status_map =
+        w.status_map.value_or(std::map<std::string, std::string>{{"IN_TRANSIT", wireName(ShipmentStatus::shipped)},
+                                                                 {"SHIPPED", wireName(ShipmentStatus::shipped)},
+                                                                 {"DELIVERED", wireName(ShipmentStatus::delivered)}});
     for (const auto &[provider_status, ours] : status_map) {
-      if (ours != "shipped" && ours != "delivered")
+      const std::optional<ShipmentStatus> parcel = fromWire<ShipmentStatus>(ours);
+      if (!parcel || (*parcel != ShipmentStatus::shipped && *parcel != ShipmentStatus::delivered))
         return invalidArgument("webhook/status_map/" + provider_status +
                                ": expected \"shipped\" or \"delivered\", got '" + ours + "'");
-      f.status_map[upperAscii(provider_status)] = ours;
+      f.status_map[upperAscii(provider_status)] = *parcel;
     }
 
     auto secret = orders::common::resolveSecretOption(ctx.host, "webhook_secret", config.webhook_secret);
@@ -245,7 +249,7 @@ public:
     }
     const std::string reference = referenceFor(request.orderId, request.sellerId);
     drafts_.put(reference, request);
-    return Shipment{reference, request.sellerId, "draft", std::nullopt, std::nullopt};
+    return Shipment{reference, request.sellerId, wireName(ShipmentStatus::draft), std::nullopt, std::nullopt};
   }
 
   Result<Shipment> confirmShipment(const ShipmentRef &shipment) override {
@@ -320,7 +324,8 @@ public:
     host_.info(what + ": booked as " + *booked_id + (carrier.value() ? " with " + *carrier.value() : std::string()) +
                (tracking.value() ? ", tracking " + *tracking.value() : std::string()));
     // The reference stays ours: the core keeps it, and the service knows it from the booking.
-    return Shipment{shipment.reference, seller, "confirmed", std::move(carrier).value(), std::move(tracking).value()};
+    return Shipment{shipment.reference, seller, wireName(ShipmentStatus::confirmed), std::move(carrier).value(),
+                    std::move(tracking).value()};
   }
 
   Result<Shipment> cancelShipment(const ShipmentRef &shipment) override {
@@ -339,8 +344,8 @@ public:
     } else if (!response->isSuccess()) {
       return statusError(*response, what, "POST " + url);
     }
-    return Shipment{shipment.reference, sellerOfReference(shipment.reference, shipment.orderId), "cancelled",
-                    std::nullopt, std::nullopt};
+    return Shipment{shipment.reference, sellerOfReference(shipment.reference, shipment.orderId),
+                    wireName(ShipmentStatus::cancelled), std::nullopt, std::nullopt};
   }
 
   Result<ShipmentUpdate> parseWebhook(const InboundMessage &message, std::string_view body) override {

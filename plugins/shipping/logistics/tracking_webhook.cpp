@@ -87,7 +87,7 @@ Result<ShipmentUpdate> TrackingWebhook::parse(std::string_view body) const {
   ShipmentUpdate out;
   auto mapped = fields_.status_map.find(upperAscii(*status.value()));
   if (mapped == fields_.status_map.end()) {
-    out.outcome = "ignored"; // not a status the order follows (e.g. PICKED_UP, RETURNED)
+    out.outcome = wireName(EventOutcome::ignored); // not a status the order follows (e.g. PICKED_UP, RETURNED)
     return out;
   }
 
@@ -112,11 +112,11 @@ Result<ShipmentUpdate> TrackingWebhook::parse(std::string_view body) const {
   auto occurred_at = textAt(root, fields_.occurred_at, true);
   if (!occurred_at.ok()) return occurred_at.error();
 
-  out.outcome = "event";
+  out.outcome = wireName(EventOutcome::event);
   // Without a reference the shipment is the order's lines of the named seller (house brand when none).
   out.reference = reference.value() ? *reference.value() : referenceFor(*order_id.value(), seller_id.value());
   out.orderId = order_id.value();
-  out.status = mapped->second;
+  out.status = wireName(mapped->second);
   out.carrier = carrier.value();
   out.trackingNumber = tracking.value();
   // The same callback delivered twice carries the same event id, so the core applies it once.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 
@@ -49,7 +50,7 @@ struct WebhookAuth {
 struct WebhookFields {
   std::optional<JsonPointer> status; // always set
   std::optional<JsonPointer> reference, order_id, seller_id, carrier, tracking_number, event_id, occurred_at;
-  std::map<std::string, std::string> status_map; // upper-case provider status -> "shipped" | "delivered"
+  std::map<std::string, sdk::ShipmentStatus> status_map; // upper-case provider status -> shipped | delivered
 };
 
 class TrackingWebhook {

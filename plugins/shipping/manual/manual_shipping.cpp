@@ -1,5 +1,6 @@
 // shipping/manual: shipments recorded without calling out; staff move them
 // along and report tracking by webhook from their own tooling.
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_manual_config_schema.hpp"
@@ -60,15 +61,15 @@ public:
     if (request.lines.empty()) return invalidArgument("/lines: at least one line");
     // Derived only from the request so that a retried call records the same shipment.
     const std::string reference = "shp_" + request.orderId + "_" + request.sellerId.value_or("house");
-    return Shipment{reference, request.sellerId, "draft", carrier_, std::nullopt};
+    return Shipment{reference, request.sellerId, wireName(ShipmentStatus::draft), carrier_, std::nullopt};
   }
 
   Result<Shipment> confirmShipment(const ShipmentRef &shipment) override {
-    return Shipment{shipment.reference, std::nullopt, "confirmed", carrier_, std::nullopt};
+    return Shipment{shipment.reference, std::nullopt, wireName(ShipmentStatus::confirmed), carrier_, std::nullopt};
   }
 
   Result<Shipment> cancelShipment(const ShipmentRef &shipment) override {
-    return Shipment{shipment.reference, std::nullopt, "cancelled", carrier_, std::nullopt};
+    return Shipment{shipment.reference, std::nullopt, wireName(ShipmentStatus::cancelled), carrier_, std::nullopt};
   }
 
   Result<Quote> quote(const ShipmentRequest &request) override {
@@ -93,15 +94,17 @@ public:
     if (notice.eventId.empty()) return invalidArgument("/eventId: must not be empty");
     if (notice.reference.empty()) return invalidArgument("/reference: must not be empty");
     ShipmentUpdate out;
-    if (notice.status != "shipped" && notice.status != "delivered") {
-      out.outcome = "ignored";
+    // Staff tooling posts the contract's own shipment words; the order follows shipped and delivered only.
+    const std::optional<ShipmentStatus> parcel = fromWire<ShipmentStatus>(notice.status);
+    if (!parcel || (*parcel != ShipmentStatus::shipped && *parcel != ShipmentStatus::delivered)) {
+      out.outcome = wireName(EventOutcome::ignored);
       return out;
     }
-    out.outcome = "event";
+    out.outcome = wireName(EventOutcome::event);
     out.eventId = std::move(notice.eventId);
     out.reference = std::move(notice.reference);
     out.orderId = std::move(notice.orderId);
-    out.status = std::move(notice.status);
+    out.status = wireName(*parcel);
     // Passed through as sent: filling in the configured carrier would overwrite one staff set earlier.
     out.carrier = std::move(notice.carrier);
     out.trackingNumber = std::move(notice.trackingNumber);

@@ -16,6 +16,7 @@
 
 #include "http_util.hpp"
 #include "json_template.hpp"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_shipping_service_config_schema.hpp"
@@ -288,15 +289,16 @@ public:
 
     host_.info(what + ": draft shipment " + *id + " created" +
                (status.value() ? " in status " + *status.value() : std::string()));
-    return Shipment{*id, request.sellerId, "draft", std::move(carrier).value(), std::move(tracking).value()};
+    return Shipment{*id, request.sellerId, wireName(ShipmentStatus::draft), std::move(carrier).value(),
+                    std::move(tracking).value()};
   }
 
   Result<Shipment> confirmShipment(const ShipmentRef &shipment) override {
-    return transition(shipment, s_.confirm_path, "confirm", "confirmed");
+    return transition(shipment, s_.confirm_path, "confirm", ShipmentStatus::confirmed);
   }
 
   Result<Shipment> cancelShipment(const ShipmentRef &shipment) override {
-    return transition(shipment, s_.cancel_path, "cancel", "cancelled");
+    return transition(shipment, s_.cancel_path, "cancel", ShipmentStatus::cancelled);
   }
 
 private:
@@ -403,13 +405,13 @@ private:
 
   // Confirm or cancel at `path`; "" = the service is not told.
   Result<Shipment> transition(const ShipmentRef &shipment, const std::string &path, const std::string &verb,
-                              const char *done) const {
+                              ShipmentStatus done) const {
     if (shipment.reference.empty()) return invalidArgument("/reference: must not be empty");
-    Shipment out{shipment.reference, std::nullopt, done, std::nullopt, std::nullopt};
+    Shipment out{shipment.reference, std::nullopt, wireName(done), std::nullopt, std::nullopt};
     if (path.empty()) {
       host_.info(verb + " of shipment " + shipment.reference + " (order " + shipment.orderId + ") not sent: " + verb +
                  "_path is not configured (seed 002's Shipping service documents only creation)");
-      out.status = "draft"; // unchanged at the service
+      out.status = wireName(ShipmentStatus::draft); // unchanged at the service
       return out;
     }
     const std::string url = s_.base_url + replaceAll(path, "{id}", percentEncode(shipment.reference));
