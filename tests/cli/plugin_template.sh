@@ -35,6 +35,8 @@ plugin_paths:
   - "$tmp/orders-payment-example/build"
   - "$tmp/orders-notifier-example/build"
   - "$tmp/orders-shipping-example/build"
+  - "$tmp/orders-inventory-example/build"
+  - "$tmp/orders-catalog-example/build"
   - "$in_tree"
 http: { host: 127.0.0.1, port: 0 }
 database: { url: "sqlite://$tmp/orders.db" }
@@ -44,9 +46,26 @@ secrets:
   example_signing_key: { value: "whsec" }
   example_carrier_key: { value: "sk_test" }
   example_tracking_key: { value: "whsec" }
+  example_stock_key: { value: "sk_test" }
+  example_products_key: { value: "sk_test" }
+# Several instances of a kind run side by side, each with its own id (defaults to the name); the order core
+# uses checkout.catalog and checkout.inventory (else the first of each kind), inventory_routes send matching
+# lines to another inventory instance.
+checkout:
+  catalog: static
+  inventory: local
+  inventory_routes: [ { product_prefix: "ext-", inventory: example-stock } ]
 plugins:
-  catalog: [ { name: static, config: { products: [ { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD } ] } } ]
-  inventory: [ { name: local, config: { database_url: "sqlite://$tmp/inventory.db", stock: { sku-mug: 5 } } } ]
+  catalog:
+    - { name: static, config: { products: [ { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD } ] } }
+    - id: example-products
+      name: example-catalog
+      config: { base_url: "http://127.0.0.1:9", api_key_secret: example_products_key }
+  inventory:
+    - { name: local, config: { database_url: "sqlite://$tmp/inventory.db", stock: { sku-mug: 5 } } }
+    - id: example-stock
+      name: example-inventory
+      config: { base_url: "http://127.0.0.1:9", api_key_secret: example_stock_key }
   payment:
     - name: example-payment
       config: { base_url: "http://127.0.0.1:9", api_key_secret: example_api_key, webhook_secret: example_webhook_key }
@@ -62,7 +81,8 @@ plugins:
 YAML
 "$prefix/bin/order-service" --check-config --config "$tmp/config.yaml"
 listed=$("$prefix/bin/order-service" --list-plugins --config "$tmp/config.yaml")
-for p in payment/example-payment notifier/example-notifier shipping/example-shipping; do
+for p in payment/example-payment notifier/example-notifier shipping/example-shipping inventory/example-inventory \
+  catalog/example-catalog; do
   echo "$listed" | grep -q "^$p  version 0.1.0  ABI " || { echo "--list-plugins lacks $p:"; echo "$listed"; exit 1; }
 done
 echo "generated plugins built against the installed SDK, tested, packaged and loaded by the installed server"
