@@ -191,6 +191,10 @@ int ServerApp::checkConfig() {
   ctx.config = config.value();
   ctx.plugins = std::move(registry).value();
   ctx.auth = std::move(authenticator).value();
+  if (auto limiter = auth::RateLimiter::fromConfig(ctx.config["http"]["rate_limits"]); !limiter.ok()) {
+    std::cerr << config_path_ << ": " << limiter.error().message << "\n";
+    return kExitConfig;
+  }
   std::shared_ptr<http::Router> router = http::buildRoutes(ctx);
   if (auto mounted = handlers::mountDialects(ctx, *router); !mounted.ok()) {
     std::cerr << config_path_ << ": " << mounted.error().message << "\n";
@@ -255,6 +259,12 @@ bool loadContext(AppContext &ctx, const std::string &config_path) {
     return false;
   }
   ctx.auth = std::move(authenticator).value();
+  auto limiter = auth::RateLimiter::fromConfig(ctx.config["http"]["rate_limits"]);
+  if (!limiter.ok()) {
+    log::error("rate limits rejected", {{"error", limiter.error().message}});
+    return false;
+  }
+  if (!limiter.value()->empty()) ctx.rate_limiter = std::move(limiter).value();
   return true;
 }
 

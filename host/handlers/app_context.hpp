@@ -11,6 +11,7 @@
 #include <string>
 
 #include "auth/authenticator.hpp"
+#include "auth/rate_limiter.hpp"
 #include "core/order_core.hpp"
 #include "events/event_bridge.hpp"
 #include "metrics/metrics_registry.hpp"
@@ -24,8 +25,9 @@ struct AppContext {
   metrics::MetricsRegistry metrics;
   std::unique_ptr<plugins::PluginRegistry> plugins;
   std::unique_ptr<auth::Authenticator> auth;
-  std::unique_ptr<core::OrderCore> core;       // declared after plugins: destroyed before them
-  std::unique_ptr<events::EventBridge> events; // after core: stopped and destroyed first
+  std::unique_ptr<auth::RateLimiter> rate_limiter; // http.rate_limits; null when none
+  std::unique_ptr<core::OrderCore> core;           // declared after plugins: destroyed before them
+  std::unique_ptr<events::EventBridge> events;     // after core: stopped and destroyed first
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
 };
 

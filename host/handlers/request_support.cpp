@@ -1,5 +1,7 @@
 #include "handlers/request_support.hpp"
 
+#include <cstdio>
+
 #include "auth/auth_util.hpp"
 #include "domain/idempotency.hpp"
 #include "domain/order.hpp"
@@ -7,12 +9,31 @@
 
 namespace orders::host::handlers {
 
+namespace {
+
+// 429 with Retry-After when the caller is over its route group's rate.
+const auth::Principal &admitted(app::AppContext &ctx, const http::Request &req, const auth::Principal &p) {
+  if (!ctx.rate_limiter) return p;
+  auto refusal = ctx.rate_limiter->admit(p, req.method, req.route);
+  if (!refusal) return p;
+  ctx.metrics.increment("orders_http_rate_limited_total", {{"group", refusal->group}});
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%g per second, burst %g", refusal->per_second, refusal->burst);
+  http::ApiError e("too_many_requests", "rate limit of route group '" + refusal->group +
+                                            "' exceeded for this caller (" + rate + "); retry after " +
+                                            std::to_string(refusal->retry_after_s) + " s");
+  e.headers.emplace_back("Retry-After", std::to_string(refusal->retry_after_s));
+  throw e;
+}
+
+} // namespace
+
 auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req) {
   if (req.preauthenticated.has_value()) {
     // A dialect's core call: the principal the host authenticated for the dialect request, or none.
     const auto *given = std::any_cast<std::optional<auth::Principal>>(&req.preauthenticated);
     if (given == nullptr || !*given) throw http::ApiError("unauthenticated", "credentials required");
-    return **given;
+    return admitted(ctx, req, **given);
   }
   if (!ctx.auth) throw http::ApiError("unauthenticated", "no authentication scheme is configured");
   auth::AuthRequest a;
@@ -23,7 +44,7 @@ auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req)
   auto result = ctx.auth->authenticate(a);
   if (!result.ok()) throw http::ApiError("unauthenticated", result.error().message);
   if (!result.value()) throw http::ApiError("unauthenticated", "credentials required");
-  return *result.value();
+  return admitted(ctx, req, *result.value());
 }
 
 void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> roles) {

@@ -229,6 +229,15 @@ private:
   static void send(Poco::Net::HTTPServerResponse &out, const Request &req, const Response &res) {
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status), httpReason(res.status));
     out.set("X-Request-Id", req.request_id);
+    // Security headers on every answer (a handler's own value wins): no
+    // MIME sniffing, no framing, no referrer, and answers are not cached by
+    // shared caches; API answers (not the HTML docs page) may load nothing.
+    out.set("X-Content-Type-Options", "nosniff");
+    out.set("X-Frame-Options", "DENY");
+    out.set("Referrer-Policy", "no-referrer");
+    out.set("Cache-Control", "no-store");
+    if (res.content_type.rfind("text/html", 0) != 0)
+      out.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     for (const auto &[k, v] : res.headers)
       out.set(k, v);
     if (res.status == 204) {

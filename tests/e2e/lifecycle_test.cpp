@@ -52,6 +52,7 @@ class LifecycleBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(buyerCannotSeeAnotherBuyersOrder);
   CPPUNIT_TEST(missingOrWrongCredentialsAre401);
   CPPUNIT_TEST(internalTokenCreatesOrderForUser);
+  CPPUNIT_TEST(abusiveBuyerIsRateLimitedOthersAreNot);
   CPPUNIT_TEST(payLaterCreatesPendingAndPaysInASecondCall);
   CPPUNIT_TEST(paidOutsideWaitsForThePaymentEvent);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
@@ -429,6 +430,38 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("u-cart"), r.json()["orders"][0]["userId"].asString());
     Reply buyer = server_->as("u1", "buyer", "POST", "/internal/orders", orders::sdk::writeJson(body));
     CPPUNIT_ASSERT_EQUAL(403, buyer.status);
+  }
+
+  void abusiveBuyerIsRateLimitedOthersAreNot() {
+    if (skip()) return;
+    ServerOptions o;
+    o.http_extra = ", rate_limits: [ { group: checkout, routes: [\"POST /api/orders\"], per_second: 0.2, burst: 3 },"
+                   " { group: reads, routes: [\"GET *\"], per_second: 50, burst: 100 } ]";
+    start(o);
+    const std::string body = checkoutBody({{"sku-mug", 1}});
+    for (int i = 0; i < 3; ++i) // the burst
+      CPPUNIT_ASSERT_EQUAL(201, server_->as("greedy", "buyer", "POST", "/api/orders", body).status);
+    Reply refused = server_->as("greedy", "buyer", "POST", "/api/orders", body);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 429, refused.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("too_many_requests"), refused.json()["code"].asString());
+    const int retry_after = std::stoi(refused.headers["retry-after"]);
+    CPPUNIT_ASSERT_MESSAGE(refused.headers["retry-after"], retry_after >= 1 && retry_after <= 5);
+    CPPUNIT_ASSERT_MESSAGE(refused.body,
+                           refused.json()["detail"].asString().find("route group 'checkout'") != std::string::npos);
+    // Nothing was written for the refused checkout.
+    CPPUNIT_ASSERT_EQUAL(3,
+                         static_cast<int>(server_->as("greedy", "buyer", "GET", "/api/orders").json()["items"].size()));
+    // Other buyers, other groups and internal callers are not affected.
+    CPPUNIT_ASSERT_EQUAL(201, server_->as("calm", "buyer", "POST", "/api/orders", body).status);
+    Json::Value internal = orders::sdk::parseJson(body);
+    internal["userId"] = "greedy";
+    CPPUNIT_ASSERT_EQUAL(201, server_
+                                  ->request("POST", "/internal/orders", orders::sdk::writeJson(internal),
+                                            {{"x-internal-token", "test-internal-token"}})
+                                  .status);
+    const std::string metrics = server_->request("GET", "/metrics").body;
+    CPPUNIT_ASSERT_MESSAGE(metrics,
+                           metrics.find("orders_http_rate_limited_total{group=\"checkout\"} 1") != std::string::npos);
   }
 };
 

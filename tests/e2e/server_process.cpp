@@ -135,7 +135,7 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
   if (o.config_file.empty())
     std::ofstream(config)
         << "service: { name: order-service-e2e }\n"
-        << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96 }\n"
+        << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96" << o.http_extra << " }\n"
         << "log: { level: info, access_log: false }\n"
         << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
         << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"

@@ -50,6 +50,7 @@ private:
 struct ServerOptions {
   std::map<std::string, std::string> env; // extra environment (e.g. ORDERS_TEST_CRASH_AFTER)
   std::string extra_yaml;                 // appended to the generated config
+  std::string http_extra;                 // appended inside the http map, e.g. ", rate_limits: [...]"
   int lease_seconds = 120;
   int sweep_interval_ms = 100;
   int auto_complete_after_seconds = 604800;

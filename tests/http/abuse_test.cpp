@@ -138,6 +138,7 @@ class AbuseTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(oversizedHeaderIs431);
   CPPUNIT_TEST(beyondMaxConnectionsIs503WithRetryAfter);
   CPPUNIT_TEST(garbageIsAnswered400AndTheServerStaysUp);
+  CPPUNIT_TEST(everyAnswerCarriesSecurityHeaders);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -239,6 +240,20 @@ public:
       CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.", 0) == 0 || answer.empty());
     }
     CPPUNIT_ASSERT(worstOf(s.port(), 5) >= 0);
+  }
+
+  void everyAnswerCarriesSecurityHeaders() {
+    Server s(small());
+    for (const std::string path : {"/health", "/nowhere"}) { // a 200 and a 404 problem
+      Raw r(s.port());
+      CPPUNIT_ASSERT(r.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      const std::string answer = r.readAll(2000);
+      for (const char *header :
+           {"X-Content-Type-Options: nosniff\r\n", "X-Frame-Options: DENY\r\n", "Referrer-Policy: no-referrer\r\n",
+            "Cache-Control: no-store\r\n", "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n",
+            "X-Request-Id: "})
+        CPPUNIT_ASSERT_MESSAGE(path + " lacks " + header + ":\n" + answer, answer.find(header) != std::string::npos);
+    }
   }
 };
 
