@@ -53,6 +53,7 @@ class LifecycleBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(missingOrWrongCredentialsAre401);
   CPPUNIT_TEST(internalTokenCreatesOrderForUser);
   CPPUNIT_TEST(abusiveBuyerIsRateLimitedOthersAreNot);
+  CPPUNIT_TEST(secretsNeverLeakIntoLogsMetricsErrorsOrInfo);
   CPPUNIT_TEST(payLaterCreatesPendingAndPaysInASecondCall);
   CPPUNIT_TEST(paidOutsideWaitsForThePaymentEvent);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
@@ -430,6 +431,43 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("u-cart"), r.json()["orders"][0]["userId"].asString());
     Reply buyer = server_->as("u1", "buyer", "POST", "/internal/orders", orders::sdk::writeJson(body));
     CPPUNIT_ASSERT_EQUAL(403, buyer.status);
+  }
+
+  // Every configured secret's value is searched for in everything the
+  // server wrote or answered over a run that touches each auth path, the
+  // error paths (wrong credentials, bad webhooks) included.
+  void secretsNeverLeakIntoLogsMetricsErrorsOrInfo() {
+    if (skip()) return;
+    start();
+    std::string seen;
+    auto keep = [&](const Reply &r) {
+      seen += r.body;
+      for (const auto &[k, v] : r.headers)
+        seen += k + ": " + v + "\n";
+    };
+    Json::Value r = checkout("u1", {{"sku-mug", 2}});
+    const std::string id = r["orders"][0]["id"].asString();
+    seen += orders::sdk::writeJson(r);
+    keep(server_->request("POST", "/hooks/payment/manual", webhook(id, "evt-x", "paid", 2598),
+                          {{"x-webhook-secret", "test-webhook-secreT"}})); // wrong: refused
+    keep(server_->request("POST", "/hooks/payment/manual", "{not json", kHook));
+    keep(server_->request("POST", "/hooks/payment/manual", webhook(id, "evt-1", "paid", 2598), kHook));
+    keep(server_->request("POST", "/hooks/shipping/ship", "{}", {{"x-webhook-secret", "nope"}}));
+    keep(server_->request("GET", "/api/orders", "", {{"x-gateway-key", "test-gateway-kez"}, {"x-user-id", "u1"}}));
+    keep(server_->request("POST", "/internal/orders", "{}", {{"x-internal-token", "test-internal-tokeN"}}));
+    keep(server_->request("POST", "/internal/orders", "{}", {{"x-internal-token", "test-internal-token"}}));
+    keep(admin("PUT", "/api/orders/" + id + "/status", statusBody("processing")));
+    keep(admin("PUT", "/api/orders/" + id + "/status", statusBody("nonsense")));
+    keep(server_->request("GET", "/v1/_info"));
+    keep(server_->request("GET", "/health/ready"));
+    keep(server_->request("GET", "/metrics"));
+    server_->stop();
+    seen += server_->log();
+    CPPUNIT_ASSERT_MESSAGE("the run wrote nothing to search", seen.size() > 1000);
+    for (const char *secret :
+         {"test-gateway-key", "test-internal-token", "test-webhook-secret", "test-shipping-secret"})
+      CPPUNIT_ASSERT_MESSAGE(std::string("the value of a secret appears in the server's output: ") + secret,
+                             seen.find(secret) == std::string::npos);
   }
 
   void abusiveBuyerIsRateLimitedOthersAreNot() {
