@@ -36,7 +36,7 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   router->add("POST", "/internal/orders",                  bind(handlers::internalCreateOrder));
   router->add("GET",  "/api/admin/orders",                 bind(handlers::adminListOrders));
   router->add("GET",  "/api/admin/orders/:id",             bind(handlers::adminGetOrder));
-  router->add("PUT",  "/api/admin/orders/:id/status",      bind(handlers::setStatus));
+  router->add("PUT",  "/api/admin/orders/:id/status",      bind(handlers::adminSetStatus));
   router->add("GET",  "/api/admin/outbox",                 bind(handlers::adminOutbox));
   // clang-format on
   return router;

@@ -58,6 +58,7 @@ void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
                         .argument("FILE"));
   options.addOption(Option("check-config", "", "load the config and every plugin, report problems, exit"));
   options.addOption(Option("list-plugins", "", "list plugins installed on plugin_paths, exit"));
+  options.addOption(Option("list-routes", "", "load the config, print every HTTP route as METHOD /pattern, exit"));
   options.addOption(Option("print-schemas", "", "print the config schema and every installed plugin's schema, exit"));
   options.addOption(Option("migrate", "", "apply database migrations, exit"));
   options.addOption(Option("help", "h", "show this help"));
@@ -71,6 +72,8 @@ void ServerApp::handleOption(const std::string &name, const std::string &value) 
     mode_ = Mode::check_config;
   else if (name == "list-plugins")
     mode_ = Mode::list_plugins;
+  else if (name == "list-routes")
+    mode_ = Mode::list_routes;
   else if (name == "print-schemas")
     mode_ = Mode::print_schemas;
   else if (name == "migrate")
@@ -84,7 +87,7 @@ void ServerApp::handleOption(const std::string &name, const std::string &value) 
 int ServerApp::usage() {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[--config FILE] [--check-config | --list-plugins | --print-schemas | --migrate]");
+  help.setUsage("[--config FILE] [--check-config | --list-routes | --list-plugins | --print-schemas | --migrate]");
   help.setHeader("Order Service: the order core in one process, neighbours through plugins.");
   help.format(std::cout);
   return kExitOk;
@@ -101,6 +104,7 @@ int ServerApp::main(const std::vector<std::string> &args) {
   case Mode::list_plugins: return listPlugins();
   case Mode::print_schemas: return printSchemas();
   case Mode::check_config: return checkConfig();
+  case Mode::list_routes: return checkConfig(true);
   case Mode::migrate: return migrate();
   case Mode::serve: return serve();
   }
@@ -154,7 +158,7 @@ int ServerApp::printSchemas() {
   return kExitOk;
 }
 
-int ServerApp::checkConfig() {
+int ServerApp::checkConfig(bool print_routes) {
   auto config = config::loadConfigFile(config_path_);
   if (!config.ok()) {
     std::cerr << config.error().message << "\n";
@@ -199,6 +203,11 @@ int ServerApp::checkConfig() {
   if (auto mounted = handlers::mountDialects(ctx, *router); !mounted.ok()) {
     std::cerr << config_path_ << ": " << mounted.error().message << "\n";
     return kExitConfig;
+  }
+  if (print_routes) {
+    for (const http::Route &route : router->routes())
+      std::cout << route.method << " " << route.pattern << "\n";
+    return kExitOk;
   }
   std::cout << config_path_ << ": OK (" << ctx.plugins->all().size() << " plugin instances)\n";
   return kExitOk;

@@ -27,10 +27,12 @@ protected:
   int main(const std::vector<std::string> &args) override;
 
 private:
-  enum class Mode { serve, check_config, list_plugins, print_schemas, migrate, help };
+  enum class Mode { serve, check_config, list_routes, list_plugins, print_schemas, migrate, help };
   int listPlugins();
   int printSchemas();
-  int checkConfig();
+  // Loads everything as serve() would, without the database; prints OK, or
+  // with `print_routes` every mounted route as "METHOD /pattern".
+  int checkConfig(bool print_routes = false);
   int migrate();
   int serve();
   int usage();

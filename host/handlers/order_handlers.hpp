@@ -23,6 +23,8 @@ http::Response orderInvoice(app::AppContext &ctx, http::Request &req);
 http::Response retryPayment(app::AppContext &ctx, http::Request &req);
 http::Response cancelOrder(app::AppContext &ctx, http::Request &req);
 http::Response setStatus(app::AppContext &ctx, http::Request &req);
+// PUT /api/admin/orders/:id/status: setStatus for admins only.
+http::Response adminSetStatus(app::AppContext &ctx, http::Request &req);
 http::Response setShippingCost(app::AppContext &ctx, http::Request &req);
 http::Response paymentWebhook(app::AppContext &ctx, http::Request &req);
 http::Response shippingWebhook(app::AppContext &ctx, http::Request &req);

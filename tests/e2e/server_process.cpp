@@ -131,6 +131,7 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
   log_path_ = dir_ + "/server-" + std::to_string(port_) + ".log";
   const std::string config =
       o.config_file.empty() ? dir_ + "/config-" + std::to_string(port_) + ".yaml" : o.config_file;
+  config_path_ = config;
   if (!o.config_file.empty()) o.env["PORT"] = std::to_string(port_);
   if (o.config_file.empty())
     std::ofstream(config)

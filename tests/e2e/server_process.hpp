@@ -83,6 +83,7 @@ public:
   void stop(); // SIGTERM, wait
   bool running() const;
   uint16_t port() const { return port_; }
+  const std::string &configPath() const { return config_path_; }
   std::string log() const;
 
   Reply request(const std::string &method, const std::string &path, const std::string &body = "",
@@ -94,6 +95,7 @@ public:
 private:
   std::string dir_;
   std::string log_path_;
+  std::string config_path_;
   uint16_t port_ = 0;
   int pid_ = -1;
 };
