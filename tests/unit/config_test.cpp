@@ -8,6 +8,7 @@
 #include "config/config_loader.hpp"
 #include "config/env_subst.hpp"
 #include "config/schema_validator.hpp"
+#include "orders/sdk/config_schema.hpp"
 #include "orders/sdk/json.hpp"
 
 using namespace orders::host::config;
@@ -69,9 +70,30 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(everyViolationIsReported);
   CPPUNIT_TEST(missingFileIsNotFound);
   CPPUNIT_TEST(envErrorInsideDocumentNamesPointer);
+  CPPUNIT_TEST(textThatIsNotUtf8IsRefusedBeforeValijson);
   CPPUNIT_TEST_SUITE_END();
 
 public:
+  // tests/fuzz found valijson reading past a table on such text (minLength).
+  void textThatIsNotUtf8IsRefusedBeforeValijson() {
+    using orders::sdk::schema::detail::validUtf8;
+    CPPUNIT_ASSERT(validUtf8("plain") && validUtf8("caf\xc3\xa9") && validUtf8("\xf0\x9f\x98\x80"));
+    for (const char *bad : {"\x9c\x9c\x9c", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "ab\xff"})
+      CPPUNIT_ASSERT_MESSAGE(bad, !validUtf8(bad));
+    auto v = SchemaValidator::compile(orders::sdk::parseJson(
+        R"({"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":5}}})"));
+    CPPUNIT_ASSERT(v.ok());
+    Json::Value doc(Json::objectValue);
+    doc["name"] = std::string(40, '\x9c');
+    const auto violations = v.value()->validate(doc);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), violations.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("/name"), violations[0].pointer);
+    CPPUNIT_ASSERT_EQUAL(std::string("must be valid UTF-8"), violations[0].message);
+    Json::Value key(Json::objectValue);
+    key["ok"][std::string("\xff")] = 1;
+    CPPUNIT_ASSERT_EQUAL(std::string("/ok"), v.value()->validate(key).at(0).pointer);
+  }
+
   void envVariablesAreSubstituted() {
     auto r = substituteEnv("http://${HOST}:${PORT}/x", envOf({{"HOST", "cat"}, {"PORT", "8000"}}));
     CPPUNIT_ASSERT_EQUAL(std::string("http://cat:8000/x"), r.value());

@@ -25,10 +25,13 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orders/sdk/json.hpp"
@@ -43,6 +46,63 @@ struct Violation {
 };
 
 namespace detail {
+
+// True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF).
+inline bool validUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false; // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// The pointer of the first string or member name in `v` that is not UTF-8.
+// valijson's length checks read past a table on such text (found by
+// tests/fuzz), so the validator refuses it before valijson sees it.
+inline std::optional<std::string> firstNonUtf8(const Json::Value &v, const std::string &at) {
+  if (v.isString()) {
+    const char *begin = nullptr, *end = nullptr;
+    v.getString(&begin, &end);
+    if (begin != nullptr && !validUtf8(std::string_view(begin, static_cast<size_t>(end - begin)))) return at;
+  } else if (v.isObject()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const std::string key = it.name();
+      if (!validUtf8(key)) return at;
+      if (auto found = firstNonUtf8(*it, at + "/" + JsonPointer::escape(key))) return found;
+    }
+  } else if (v.isArray()) {
+    for (Json::ArrayIndex k = 0; k < v.size(); ++k)
+      if (auto found = firstNonUtf8(v[k], at + "/" + std::to_string(k))) return found;
+  }
+  return std::nullopt;
+}
 
 // valijson context ["<root>", "[plugins]", "[0]"] -> "/plugins/0"
 inline std::string pointerOf(const std::vector<std::string> &context) {
@@ -208,6 +268,7 @@ public:
   }
 
   std::vector<Violation> validate(const Json::Value &document) const {
+    if (auto bad = detail::firstNonUtf8(document, "")) return {Violation{*bad, "must be valid UTF-8"}};
     // One valijson validator per thread: it caches the std::regex of every
     // `pattern` it meets (keyed by the pattern, so shared by all schemas);
     // a fresh one per call recompiled them each time (~200 us a timestamp).

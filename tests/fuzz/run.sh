@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer harness with clang (ASan + UBSan, every UB a crash)
+# and runs it: first on every input under regressions/<name>/ (inputs that
+# once crashed it), then fuzzing from the committed seed corpus for a
+# bounded time. A crash fails the test and prints the input to commit as a
+# regression (base64). The corpus is copied: the tree is never written.
+#
+#   run.sh <source root> <build dir> <name> [seconds]
+set -euo pipefail
+root=$1 out=$2/fuzz name=$3 seconds=${4:-20}
+here=$root/tests/fuzz
+cxx=$(command -v clang++-14 || command -v clang++ || true)
+[ -n "$cxx" ] || { echo "clang++ not found: packaging/deps.sh installs clang-14 and libclang-rt-14-dev" >&2; exit 1; }
+launcher=$(command -v ccache || true)
+mkdir -p "$out"
+extra=()
+case $name in
+  config_schema) extra=(-DORDERS_CONFIG_SCHEMA="\"$root/schemas/config.schema.json\"") ;;
+  api_body)
+    extra=(-DORDERS_API_SCHEMA_DIR="\"$root/schemas/api\"" -I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1
+           "$root/host/http/json_body.cpp" "$root/host/http/api_error.cpp" "$root/host/config/schema_validator.cpp") ;;
+esac
+bin=$out/$name
+$launcher "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  -I"$root/sdk/include" -isystem /usr/include/jsoncpp "$here/${name}_fuzz.cpp" "${extra[@]}" -ljsoncpp -o "$bin"
+
+if [ -d "$here/regressions/$name" ] && [ -n "$(ls -A "$here/regressions/$name")" ]; then
+  "$bin" "$here/regressions/$name"/* >"$out/$name.regressions.log" 2>&1 ||
+    { tail -40 "$out/$name.regressions.log"; echo "a committed regression input crashes $name again" >&2; exit 1; }
+fi
+
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cp -r "$here/corpus/$name" "$work/corpus"
+if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+     -artifact_prefix="$work/" -print_final_stats=1 >"$out/$name.log" 2>&1; then
+  tail -60 "$out/$name.log"
+  for crash in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+    [ -e "$crash" ] || continue
+    echo "input (base64) to commit under tests/fuzz/regressions/$name/: $(base64 -w0 "$crash")"
+  done
+  exit 1
+fi
+grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$out/$name.log" | tail -3
+echo "$name: fuzzed ${seconds}s, no crash"
