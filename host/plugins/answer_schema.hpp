@@ -24,18 +24,30 @@ namespace orders::host::plugins {
 // The definition in plugin-messages.v1.schema.json a method's answer has,
 // or nullptr for answers that have none (dialect specs and responses).
 template <class Resp> constexpr const char *answerSchemaName() {
-  if constexpr (std::is_same_v<Resp, sdk::ReserveOutcome>) return "ReserveOutcome";
-  else if constexpr (std::is_same_v<Resp, sdk::LookupResult>) return "LookupResult";
-  else if constexpr (std::is_same_v<Resp, sdk::Cart>) return "Cart";
-  else if constexpr (std::is_same_v<Resp, sdk::Party>) return "Party";
-  else if constexpr (std::is_same_v<Resp, sdk::PaymentResult>) return "PaymentResult";
-  else if constexpr (std::is_same_v<Resp, sdk::ParsedEvent>) return "ParsedEvent";
-  else if constexpr (std::is_same_v<Resp, sdk::Shipment>) return "Shipment";
-  else if constexpr (std::is_same_v<Resp, sdk::Quote>) return "Quote";
-  else if constexpr (std::is_same_v<Resp, sdk::ShipmentUpdate>) return "ShipmentUpdate";
-  else if constexpr (std::is_same_v<Resp, sdk::Document>) return "Document";
-  else if constexpr (std::is_same_v<Resp, sdk::Empty>) return "Empty";
-  else return nullptr;
+  if constexpr (std::is_same_v<Resp, sdk::ReserveOutcome>)
+    return "ReserveOutcome";
+  else if constexpr (std::is_same_v<Resp, sdk::LookupResult>)
+    return "LookupResult";
+  else if constexpr (std::is_same_v<Resp, sdk::Cart>)
+    return "Cart";
+  else if constexpr (std::is_same_v<Resp, sdk::Party>)
+    return "Party";
+  else if constexpr (std::is_same_v<Resp, sdk::PaymentResult>)
+    return "PaymentResult";
+  else if constexpr (std::is_same_v<Resp, sdk::ParsedEvent>)
+    return "ParsedEvent";
+  else if constexpr (std::is_same_v<Resp, sdk::Shipment>)
+    return "Shipment";
+  else if constexpr (std::is_same_v<Resp, sdk::Quote>)
+    return "Quote";
+  else if constexpr (std::is_same_v<Resp, sdk::ShipmentUpdate>)
+    return "ShipmentUpdate";
+  else if constexpr (std::is_same_v<Resp, sdk::Document>)
+    return "Document";
+  else if constexpr (std::is_same_v<Resp, sdk::Empty>)
+    return "Empty";
+  else
+    return nullptr;
 }
 
 // The first violations of `answer` against definition `name`, as
