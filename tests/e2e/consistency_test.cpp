@@ -185,16 +185,17 @@ public:
       auto settled = [&] {
         return db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'") == 0 &&
                db.scalar("SELECT COALESCE(SUM(reserved), 0) FROM inventory_stock", true) == 0 &&
-               db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending' OR status = 'awaiting_payment'") == 0;
+               db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending' OR status = 'awaiting_payment'") == 0 &&
+               // The provider gives the units back before the row says so:
+               // settled means both, or this races the reconciler.
+               db.scalar("SELECT COUNT(*) FROM reservations WHERE status IN ('held', 'reserving', "
+                         "'release_pending', 'commit_pending')") == 0;
       };
       const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
       while (!settled() && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       CPPUNIT_ASSERT_MESSAGE(std::string("after a crash at ") + step + " something was left behind\n" + revived.log(),
                              settled());
-      CPPUNIT_ASSERT_EQUAL(int64_t(0),
-                           db.scalar("SELECT COUNT(*) FROM reservations WHERE status IN ('held', 'reserving', "
-                                     "'release_pending', 'commit_pending')"));
     }
   }
 };
