@@ -348,7 +348,7 @@ http::ServerOptions serverOptions(const Json::Value &config) {
   options.cors.max_age_seconds = cors["max_age_seconds"].asInt();
   options.translate = [](const std::exception &e) -> std::optional<http::ApiError> {
     if (storage::classify(e) == storage::DbFailure::unavailable)
-      return http::ApiError("unavailable", "the order database is unavailable; retry shortly");
+      return http::ApiError("unavailable", storage::unavailableDetail(e));
     return std::nullopt;
   };
   return options;

@@ -330,8 +330,8 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
   return sdk::Status();
 }
 
-sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original,
-                                                       const std::string &checkout_id) {
+sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original, const std::string &checkout_id,
+                                                       bool *completed) {
   CheckoutRequest request = original;
   storage::CheckoutRepository checkouts(db_);
   CheckoutOutcome outcome;
@@ -410,6 +410,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
       return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
     }
+    if (completed != nullptr) *completed = true;
     crashPoint("completed");
 
     storage::OrderViewQuery views(db_);
@@ -427,9 +428,37 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     const std::string what = poco != nullptr ? poco->displayText() : e.what();
     log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", what}});
     if (storage::classify(e) == storage::DbFailure::unavailable)
-      return fail(sdk::unavailable("the order database is unavailable; retry shortly"));
+      return fail(sdk::unavailable(storage::unavailableDetail(e)));
     return fail(sdk::internalError("checkout failed: " + what));
   }
+}
+
+CheckoutService::Earlier CheckoutService::earlier(const std::string &checkout_id) {
+  Earlier out;
+  auto lease = db_.lease();
+  auto record = storage::CheckoutRepository(db_).find(**lease, checkout_id);
+  if (!record) return out;
+  if (record->status == "running") {
+    out.state = Earlier::State::running;
+    return out;
+  }
+  if (record->status != "completed") {
+    out.state = Earlier::State::undone;
+    return out;
+  }
+  out.state = Earlier::State::completed;
+  CheckoutOutcome outcome;
+  outcome.checkout_id = checkout_id;
+  storage::OrderViewQuery views(db_);
+  for (const Order &o : storage::OrderRepository(db_).findByCheckout(**lease, checkout_id)) {
+    auto view = views.load(**lease, o.id);
+    if (!view) continue;
+    outcome.orders.push_back(std::move(view->order));
+    outcome.payments.push_back(std::move(view->payments));
+    outcome.shipments.push_back(std::move(view->shipments));
+  }
+  out.outcome = std::move(outcome);
+  return out;
 }
 
 } // namespace orders::host::core

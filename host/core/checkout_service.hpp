@@ -79,13 +79,30 @@ public:
   CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
                   CheckoutOptions options);
 
-  sdk::Result<CheckoutOutcome> checkout(const CheckoutRequest &request, const std::string &checkout_id);
+  // `completed` (optional) tells, on failure, that the checkout did complete
+  // and only reading its orders back failed: its outcome is in doubt for the
+  // caller, not undone, and a retry must not create it again.
+  sdk::Result<CheckoutOutcome> checkout(const CheckoutRequest &request, const std::string &checkout_id,
+                                        bool *completed = nullptr);
 
   // Undoes whatever a checkout did; idempotent; used on failure and by
   // the recovery sweep.
   void compensate(const std::string &checkout_id, const std::string &reason);
   // Compensates running checkouts whose lease expired; returns how many.
   int recoverStale();
+
+  // What became of a checkout whose request never answered (its replica died,
+  // or the database went away): for a retry with the same idempotency key.
+  struct Earlier {
+    enum class State {
+      unknown,   // no such checkout (not begun, or begun and rolled back)
+      running,   // still running, or dead and not yet undone by the sweeps
+      completed, // `outcome` holds what it created
+      undone,    // failed or compensated: nothing of it is left
+    } state = State::unknown;
+    std::optional<CheckoutOutcome> outcome;
+  };
+  Earlier earlier(const std::string &checkout_id);
 
   const CheckoutOptions &options() const { return options_; }
 

@@ -32,11 +32,26 @@ core::CheckoutRequest requestFrom(const Json::Value &body, const std::string &us
   return r;
 }
 
+// 201 with what a checkout created.
+http::Response created(const core::CheckoutOutcome &outcome) {
+  Json::Value out(Json::objectValue);
+  out["checkoutId"] = outcome.checkout_id;
+  Json::Value orders(Json::arrayValue);
+  for (size_t i = 0; i < outcome.orders.size(); ++i)
+    orders.append(orderViewJson(core::OrderView{outcome.orders[i], outcome.payments[i], outcome.shipments[i]}));
+  out["orders"] = orders;
+  return http::Response::json(201, out);
+}
+
 http::Response run(app::AppContext &ctx, const http::Request &req, const auth::Principal &p, const Json::Value &body,
                    const core::CheckoutRequest &request) {
-  return idempotent(ctx, req, p, &body, ctx.core->requireIdempotencyKey(), [&] {
-    const std::string checkout_id = core::newId();
-    auto outcome = ctx.core->checkout().checkout(request, checkout_id);
+  auto work = [&](const std::string &checkout_id) {
+    bool completed = false;
+    auto outcome = ctx.core->checkout().checkout(request, checkout_id, &completed);
+    if (!outcome.ok() && completed)
+      throw OutcomeInDoubt("unavailable", outcome.error().message +
+                                              " (the checkout completed; retry with the same Idempotency-Key to "
+                                              "receive its orders)");
     if (!outcome.ok()) raise(outcome.error());
     if (!outcome->shortages.empty()) {
       std::vector<http::FieldError> errors;
@@ -62,16 +77,26 @@ http::Response run(app::AppContext &ctx, const http::Request &req, const auth::P
       r.content_type = "application/problem+json";
       return r;
     }
-    Json::Value out(Json::objectValue);
-    out["checkoutId"] = outcome->checkout_id;
-    Json::Value orders(Json::arrayValue);
-    for (size_t i = 0; i < outcome->orders.size(); ++i) {
-      orders.append(orderViewJson(core::OrderView{outcome->orders[i], outcome->payments[i], outcome->shipments[i]}));
+    return created(*outcome);
+  };
+  // A retry whose key is still in progress: the earlier checkout finished
+  // (answer what it created), was undone (run again) or is still running.
+  auto recover = [&](const std::string &checkout_id, int64_t age_ms) {
+    Earlier e;
+    auto earlier = ctx.core->checkout().earlier(checkout_id);
+    using State = core::CheckoutService::Earlier::State;
+    if (earlier.state == State::completed && !earlier.outcome->orders.empty()) {
+      e.kind = Earlier::Kind::done;
+      e.response = created(*earlier.outcome);
+    } else if (earlier.state == State::undone ||
+               (earlier.state == State::unknown && age_ms > ctx.core->checkout().options().lease_ms)) {
+      // Unknown and older than a checkout's lease: its owner died before
+      // writing anything (a live one writes the checkout first thing).
+      e.kind = Earlier::Kind::undone;
     }
-    out["orders"] = orders;
-    http::Response r = http::Response::json(201, out);
-    return r;
-  });
+    return e;
+  };
+  return idempotentCreate(ctx, req, p, &body, ctx.core->requireIdempotencyKey(), work, recover);
 }
 
 } // namespace

@@ -1,10 +1,14 @@
 #include "handlers/request_support.hpp"
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <vector>
 
 #include "auth/auth_util.hpp"
 #include "domain/idempotency.hpp"
 #include "domain/order.hpp"
+#include "log/logger.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::handlers {
@@ -111,44 +115,145 @@ std::string requestHash(const http::Request &req) {
   return auth::hex(auth::sha256(req.method + "\n" + req.path + "\n" + req.body));
 }
 
+namespace {
+
+// Keys whose abandon() failed (the database went away mid-request): retried
+// before the next idempotent request, so the client's retry of that very
+// key finds it free instead of "in progress" until it goes stale.
+class PendingAbandons {
+public:
+  void add(std::string scope, std::string key, std::string resource) {
+    std::lock_guard lock(mutex_);
+    if (pending_.size() < 10000) pending_.push_back({std::move(scope), std::move(key), std::move(resource)});
+    any_ = true;
+  }
+  void flush(core::IdempotencyStore &repo) {
+    if (!any_.load(std::memory_order_relaxed)) return;
+    std::vector<Entry> todo;
+    {
+      std::lock_guard lock(mutex_);
+      todo.swap(pending_);
+      any_ = false;
+    }
+    for (size_t i = 0; i < todo.size(); ++i) {
+      try {
+        repo.abandon(todo[i].scope, todo[i].key, todo[i].resource);
+      } catch (const std::exception &) { // still away: keep the rest for later
+        for (size_t j = i; j < todo.size(); ++j)
+          add(std::move(todo[j].scope), std::move(todo[j].key), std::move(todo[j].resource));
+        return;
+      }
+    }
+  }
+
+private:
+  struct Entry {
+    std::string scope, key, resource;
+  };
+  std::mutex mutex_;
+  std::vector<Entry> pending_;
+  std::atomic<bool> any_{false};
+};
+
+PendingAbandons &pendingAbandons() {
+  static PendingAbandons instance;
+  return instance;
+}
+
+void abandonOrRemember(core::IdempotencyStore &repo, const std::string &scope, const std::string &key,
+                       const std::string &resource) {
+  try {
+    repo.abandon(scope, key, resource);
+  } catch (const std::exception &e) {
+    log::warn("idempotency key not released (the database is away); will retry", {{"key", key}, {"error", e.what()}});
+    pendingAbandons().add(scope, key, resource);
+  }
+}
+
+http::Response replayed(http::Response r) {
+  r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+} // namespace
+
 http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
                           const Json::Value *body, bool required, const std::function<http::Response()> &work) {
+  return idempotentCreate(
+      ctx, req, p, body, required, [&](const std::string &) { return work(); }, RecoverEarlier{});
+}
+
+http::Response idempotentCreate(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
+                                const Json::Value *body, bool required,
+                                const std::function<http::Response(const std::string &resource_id)> &work,
+                                const RecoverEarlier &recover) {
   std::string key = req.header("idempotency-key");
   if (key.empty() && body != nullptr && (*body)["idempotencyKey"].isString())
     key = (*body)["idempotencyKey"].asString();
+  std::string resource = core::newId();
   if (key.empty()) {
     if (required) throw http::ApiError("invalid_argument", "an Idempotency-Key header or idempotencyKey is required");
-    return work();
+    return work(resource);
   }
   if (key.size() > 200) throw http::ApiError("invalid_argument", "Idempotency-Key: at most 200 characters");
   const std::string scope = std::string(auth::roleName(p.role)) + ":" + p.subject;
   const std::string hash = requestHash(req);
   auto &repo = ctx.core->idempotency();
-  auto begun = repo.begin(scope, key, hash);
+  pendingAbandons().flush(repo);
+  auto begun = repo.begin(scope, key, hash, resource);
   using Kind = core::IdempotencyBegin::Kind;
   if (begun.kind == Kind::mismatch)
     throw http::ApiError("idempotency_mismatch", "Idempotency-Key " + key + " was used with another request");
-  if (begun.kind == Kind::in_progress)
-    throw http::ApiError("conflict", "a request with Idempotency-Key " + key + " is still in progress");
+  if (begun.kind == Kind::in_progress && recover && !begun.resource_id.empty()) {
+    Earlier earlier = recover(begun.resource_id, begun.age_ms);
+    if (earlier.kind == Earlier::Kind::done) {
+      repo.complete(
+          scope, key, begun.resource_id,
+          core::StoredResponse{earlier.response.status, earlier.response.body, earlier.response.content_type});
+      return replayed(std::move(earlier.response));
+    }
+    if (earlier.kind == Earlier::Kind::undone && repo.takeOver(scope, key, begun.resource_id, resource)) {
+      log::info("idempotency key taken over from an owner that is gone",
+                {{"key", key}, {"was", begun.resource_id}, {"now", resource}});
+      begun.kind = Kind::owner;
+    }
+  }
+  if (begun.kind == Kind::owner && recover && !begun.resource_id.empty()) {
+    // The key had gone stale and is ours now: its earlier resource may still
+    // have been finished before its owner died.
+    Earlier earlier = recover(begun.resource_id, begun.age_ms);
+    if (earlier.kind == Earlier::Kind::done) {
+      repo.complete(
+          scope, key, resource,
+          core::StoredResponse{earlier.response.status, earlier.response.body, earlier.response.content_type});
+      return replayed(std::move(earlier.response));
+    }
+  }
+  if (begun.kind == Kind::in_progress) {
+    http::ApiError busy("conflict", "a request with Idempotency-Key " + key + " is still in progress");
+    busy.headers.emplace_back("Retry-After", "1");
+    throw busy;
+  }
   if (begun.kind == Kind::replay) {
     http::Response r;
     r.status = begun.response->status;
     r.body = begun.response->body;
     r.content_type = begun.response->content_type;
-    r.headers.emplace_back("Idempotent-Replayed", "true");
-    return r;
+    return replayed(std::move(r));
   }
   http::Response response;
   try {
-    response = work();
+    response = work(resource);
+  } catch (const OutcomeInDoubt &) {
+    throw; // the key keeps naming the resource: the retry finds out what became of it
   } catch (...) {
-    repo.abandon(scope, key); // failed before any lasting side effect: the client may retry
+    abandonOrRemember(repo, scope, key, resource); // failed before any lasting side effect: the client may retry
     throw;
   }
   if (response.status >= 200 && response.status < 300)
-    repo.complete(scope, key, core::StoredResponse{response.status, response.body, response.content_type});
+    repo.complete(scope, key, resource, core::StoredResponse{response.status, response.body, response.content_type});
   else
-    repo.abandon(scope, key);
+    abandonOrRemember(repo, scope, key, resource);
   return response;
 }
 

@@ -43,4 +43,34 @@ std::string requestHash(const http::Request &req);
 http::Response idempotent(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
                           const Json::Value *body, bool required, const std::function<http::Response()> &work);
 
+// Thrown by idempotentCreate's `work` when its resource may exist although
+// the request failed (created, then its answer could not be read back): the
+// key stays in progress, so a retry asks `recover` instead of creating
+// another.
+class OutcomeInDoubt : public http::ApiError {
+public:
+  using http::ApiError::ApiError;
+};
+
+// What became of an earlier owner's resource, for a key still in progress.
+struct Earlier {
+  enum class Kind {
+    running, // still being made (or not yet undone by the sweeps): 409, retry later
+    done,    // finished: `response` is what the owner would have answered
+    undone,  // never made, or undone: the retry takes the key over
+  } kind = Kind::running;
+  http::Response response;
+};
+using RecoverEarlier = std::function<Earlier(const std::string &resource_id, int64_t age_ms)>;
+
+// The same for work that creates one resource (a checkout): `work` gets the
+// id to create it with, stored with the key; a retry whose key is still in
+// progress asks `recover` about that id instead of answering 409 until the
+// key goes stale, so a client is answered within seconds after its replica
+// died or the database went away mid-request.
+http::Response idempotentCreate(app::AppContext &ctx, const http::Request &req, const auth::Principal &p,
+                                const Json::Value *body, bool required,
+                                const std::function<http::Response(const std::string &resource_id)> &work,
+                                const RecoverEarlier &recover);
+
 } // namespace orders::host::handlers

@@ -29,7 +29,8 @@ DbFailure failureOfSqlstate(const std::string &s) {
   if (s.size() != 5) return DbFailure::other;
   if (s == "23505") return DbFailure::unique_violation;
   if (s == "40001" || s == "40P01") return DbFailure::transient;
-  if (s.compare(0, 2, "08") == 0 || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300")
+  // 53100 disk_full: like an outage, it passes when space returns.
+  if (s.compare(0, 2, "08") == 0 || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300" || s == "53100")
     return DbFailure::unavailable;
   return DbFailure::other;
 }
@@ -50,7 +51,8 @@ DbFailure classify(const std::exception &e) {
     // SQLite's own messages are fixed English text, never translated.
     return c->displayText().find("UNIQUE constraint failed") != std::string::npos ? DbFailure::unique_violation
                                                                                   : DbFailure::other;
-  if (dynamic_cast<const SL::CantOpenDBFileException *>(&e) || dynamic_cast<const SL::IOErrorException *>(&e))
+  if (dynamic_cast<const SL::CantOpenDBFileException *>(&e) || dynamic_cast<const SL::IOErrorException *>(&e) ||
+      dynamic_cast<const SL::DatabaseFullException *>(&e))
     return DbFailure::unavailable;
   // libpq's own connection errors ("server closed the connection
   // unexpectedly", "Connection refused") carry no SQLSTATE; Poco raises them
@@ -61,6 +63,15 @@ DbFailure classify(const std::exception &e) {
       dynamic_cast<const Poco::Data::ConnectionFailedException *>(&e))
     return DbFailure::unavailable;
   return DbFailure::other;
+}
+
+bool diskFull(const std::exception &e) {
+  return dynamic_cast<const Poco::Data::SQLite::DatabaseFullException *>(&e) != nullptr || sqlstateOf(e) == "53100";
+}
+
+std::string unavailableDetail(const std::exception &e) {
+  return diskFull(e) ? "the order database has no disk space left; retry once space is freed"
+                     : "the order database is unavailable; retry shortly";
 }
 
 } // namespace orders::host::storage

@@ -47,5 +47,9 @@ DbFailure failureOfSqlstate(const std::string &sqlstate);
 // The SQLSTATE `e` carries, or "".
 std::string sqlstateOf(const std::exception &e);
 DbFailure classify(const std::exception &e);
+// The database (SQLite's file system, PostgreSQL's disk) has no space left.
+bool diskFull(const std::exception &e);
+// What a client is told for an `unavailable` failure: why, when known.
+std::string unavailableDetail(const std::exception &e);
 
 } // namespace orders::host::storage

@@ -16,7 +16,7 @@ constexpr int64_t kStaleMs = 15 * 60 * 1000;
 } // namespace
 
 IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const std::string &key,
-                                              const std::string &request_hash) {
+                                              const std::string &request_hash, const std::string &resource_id) {
   std::string sc = scope, k = key, h = request_hash, state = "in_progress";
   int64_t at = core::nowMs();
   IdempotencyBegin out;
@@ -25,8 +25,8 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
     // ON CONFLICT DO NOTHING exists in both engines (PostgreSQL 9.5+, SQLite 3.24+).
     inserted = db_.exec(s,
                         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at_ms, "
-                        "updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                        sc, k, h, state, at, at) == 1;
+                        "updated_at_ms, resource_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                        sc, k, h, state, at, at, resource_id) == 1;
   });
   if (inserted) {
     out.kind = IdempotencyBegin::Kind::owner;
@@ -35,7 +35,8 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
   // The key exists: read it (and take over a stale one) in one transaction.
   db_.transaction([&](Poco::Data::Session &s) {
     Statement st(s);
-    st << "SELECT request_hash, state, response_status, response_body, response_type FROM idempotency_keys "
+    st << "SELECT request_hash, state, response_status, response_body, response_type, resource_id, updated_at_ms "
+          "FROM idempotency_keys "
           "WHERE scope = $1 AND idem_key = $2",
         use(sc), use(k);
     st.execute();
@@ -47,13 +48,17 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
     if (r.str("request_hash") != request_hash)
       out.kind = IdempotencyBegin::Kind::mismatch;
     else if (r.str("state") != "done") {
-      // An owner that died never finishes: after kStaleMs the key is taken over.
+      // An owner that died never finishes: after kStaleMs the key is taken
+      // over whatever it was creating (the caller may know sooner, takeOver()).
       Statement take(s);
       int64_t stale_before = at - kStaleMs;
-      take << "UPDATE idempotency_keys SET updated_at_ms = $1 WHERE scope = $2 AND idem_key = $3 AND "
-              "state = 'in_progress' AND updated_at_ms < $4",
-          use(at), use(sc), use(k), use(stale_before);
+      std::string res = resource_id;
+      take << "UPDATE idempotency_keys SET updated_at_ms = $1, resource_id = $2 WHERE scope = $3 AND idem_key = $4 "
+              "AND state = 'in_progress' AND updated_at_ms < $5",
+          use(at), use(res), use(sc), use(k), use(stale_before);
       out.kind = take.execute() == 1 ? IdempotencyBegin::Kind::owner : IdempotencyBegin::Kind::in_progress;
+      out.resource_id = r.str("resource_id");
+      out.age_ms = at - r.i64("updated_at_ms");
     } else {
       out.kind = IdempotencyBegin::Kind::replay;
       out.response =
@@ -63,22 +68,38 @@ IdempotencyBegin IdempotencyRepository::begin(const std::string &scope, const st
   return out;
 }
 
-void IdempotencyRepository::complete(const std::string &scope, const std::string &key, const StoredResponse &response) {
+void IdempotencyRepository::complete(const std::string &scope, const std::string &key, const std::string &resource_id,
+                                     const StoredResponse &response) {
   const int64_t at = core::nowMs();
   db_.autocommit([&](Poco::Data::Session &s) {
     db_.exec(s,
              "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, "
-             "response_type = $3, updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6",
-             response.status, response.body, response.content_type, at, scope, key);
+             "response_type = $3, updated_at_ms = $4 WHERE scope = $5 AND idem_key = $6 AND state = 'in_progress' "
+             "AND resource_id = $7",
+             response.status, response.body, response.content_type, at, scope, key, resource_id);
   });
 }
 
-void IdempotencyRepository::abandon(const std::string &scope, const std::string &key) {
-  std::string sc = scope, k = key;
-  db_.transaction([&](Poco::Data::Session &s) {
-    s << "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress'", use(sc), use(k),
-        now;
+void IdempotencyRepository::abandon(const std::string &scope, const std::string &key, const std::string &resource_id) {
+  db_.autocommit([&](Poco::Data::Session &s) {
+    db_.exec(s,
+             "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress' AND "
+             "resource_id = $3",
+             scope, key, resource_id);
   });
+}
+
+bool IdempotencyRepository::takeOver(const std::string &scope, const std::string &key, const std::string &from,
+                                     const std::string &to) {
+  const int64_t at = core::nowMs();
+  bool taken = false;
+  db_.autocommit([&](Poco::Data::Session &s) {
+    taken = db_.exec(s,
+                     "UPDATE idempotency_keys SET resource_id = $1, updated_at_ms = $2 WHERE scope = $3 AND "
+                     "idem_key = $4 AND state = 'in_progress' AND resource_id = $5",
+                     to, at, scope, key, from) == 1;
+  });
+  return taken;
 }
 
 int IdempotencyRepository::purge(int64_t before_ms) {

@@ -26,9 +26,13 @@ using IdempotencyBegin = core::IdempotencyBegin;
 class IdempotencyRepository : public core::IdempotencyStore {
 public:
   explicit IdempotencyRepository(Database &db) : db_(db) {}
-  IdempotencyBegin begin(const std::string &scope, const std::string &key, const std::string &request_hash) override;
-  void complete(const std::string &scope, const std::string &key, const StoredResponse &response) override;
-  void abandon(const std::string &scope, const std::string &key) override;
+  IdempotencyBegin begin(const std::string &scope, const std::string &key, const std::string &request_hash,
+                         const std::string &resource_id) override;
+  void complete(const std::string &scope, const std::string &key, const std::string &resource_id,
+                const StoredResponse &response) override;
+  void abandon(const std::string &scope, const std::string &key, const std::string &resource_id) override;
+  bool takeOver(const std::string &scope, const std::string &key, const std::string &from,
+                const std::string &to) override;
   // Deletes finished keys older than `before_ms`; returns how many.
   int purge(int64_t before_ms);
 

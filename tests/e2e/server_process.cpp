@@ -67,10 +67,11 @@ bool postgresAvailable() { return env("ORDERS_TEST_PG_URL") != nullptr && env("O
 
 Json::Value Reply::json() const { return sdk::parseJson(body); }
 
-TestDatabase::TestDatabase(Engine engine) : engine_(engine) {
+TestDatabase::TestDatabase(Engine engine, const std::string &parent) : engine_(engine) {
   registerConnectors();
-  char tmpl[] = "/tmp/orders-e2e-XXXXXX";
-  dir_ = mkdtemp(tmpl);
+  std::string tmpl = parent + "/orders-e2e-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a temp dir under " + parent);
+  dir_ = tmpl;
   if (engine == Engine::postgres) {
     if (!postgresAvailable()) throw std::runtime_error("ORDERS_TEST_PG_URL is not set");
     pg_name_ = "e2e_" + randomSuffix();
@@ -215,6 +216,24 @@ void ServerProcess::stop() {
     int status = 0;
     waitpid(pid_, &status, 0);
   }
+  pid_ = -1;
+}
+
+bool ServerProcess::exitedByItself() {
+  if (pid_ <= 0) return exited_;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    exited_ = true;
+  }
+  return exited_;
+}
+
+void ServerProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
   pid_ = -1;
 }
 

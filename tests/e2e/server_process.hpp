@@ -29,7 +29,8 @@ struct Reply {
 // database; removed on destruction.
 class TestDatabase {
 public:
-  explicit TestDatabase(Engine engine);
+  // `parent`: where the SQLite files go (a temp dir under it; default /tmp).
+  explicit TestDatabase(Engine engine, const std::string &parent = "/tmp");
   ~TestDatabase();
   Engine engine() const { return engine_; }
   std::string ordersUrl() const;
@@ -81,6 +82,11 @@ public:
   // Waits for the process to exit (e.g. after a crash point); true if it did.
   bool waitExit(int timeout_ms = 20000);
   void stop(); // SIGTERM, wait
+  void kill(); // SIGKILL, wait: a crash, nothing flushed or closed
+  int pid() const { return pid_; }
+  // True once the process has exited on its own (reaped; a zombie is not
+  // `running()`-proof, this is).
+  bool exitedByItself();
   bool running() const;
   uint16_t port() const { return port_; }
   const std::string &configPath() const { return config_path_; }
@@ -98,6 +104,7 @@ private:
   std::string config_path_;
   uint16_t port_ = 0;
   int pid_ = -1;
+  bool exited_ = false;
 };
 
 // A checkout body for the demo catalog.

@@ -43,6 +43,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(concurrentTransitionsLoseNoWrite);
   CPPUNIT_TEST(listPaginatesByCreatedThenId);
   CPPUNIT_TEST(idempotencyKeyHasOneOwner);
+  CPPUNIT_TEST(idempotencyKeyIsTakenOverOnce);
   CPPUNIT_TEST(inboxRecordsEachEventOnce);
   CPPUNIT_TEST(invoiceNumbersAreAllocatedOncePerOrderInSequence);
   CPPUNIT_TEST(serviceAuthReplaysAreRefusedThroughTheDatabase);
@@ -55,9 +56,10 @@ public:
     CPPUNIT_ASSERT(again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
-    // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata
-    CPPUNIT_ASSERT_EQUAL(9, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(9), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata,
+    // 0010_idempotency_resource
+    CPPUNIT_ASSERT_EQUAL(10, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(10), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
@@ -328,16 +330,39 @@ public:
     if (skip()) return;
     storage::IdempotencyRepository repo(*db_);
     using Kind = storage::IdempotencyBegin::Kind;
-    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1").kind == Kind::owner);
-    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1").kind == Kind::in_progress);
-    CPPUNIT_ASSERT(repo.begin("u1", "k", "h2").kind == Kind::mismatch);
-    CPPUNIT_ASSERT(repo.begin("u2", "k", "h2").kind == Kind::owner);
-    repo.complete("u1", "k", storage::StoredResponse{201, "{\"ok\":1}", "application/json"});
-    auto replay = repo.begin("u1", "k", "h1");
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1", "r1").kind == Kind::owner);
+    auto busy = repo.begin("u1", "k", "h1", "r2");
+    CPPUNIT_ASSERT(busy.kind == Kind::in_progress);
+    CPPUNIT_ASSERT_EQUAL(std::string("r1"), busy.resource_id); // what the owner is creating
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h2", "r3").kind == Kind::mismatch);
+    CPPUNIT_ASSERT(repo.begin("u2", "k", "h2", "r4").kind == Kind::owner);
+    // Only the owner of the resource named by the key completes it.
+    repo.complete("u1", "k", "r-other", storage::StoredResponse{201, "{\"ok\":0}", "application/json"});
+    CPPUNIT_ASSERT(repo.begin("u1", "k", "h1", "r5").kind == Kind::in_progress);
+    repo.complete("u1", "k", "r1", storage::StoredResponse{201, "{\"ok\":1}", "application/json"});
+    auto replay = repo.begin("u1", "k", "h1", "r6");
     CPPUNIT_ASSERT(replay.kind == Kind::replay);
     CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":1}"), replay.response->body);
-    repo.abandon("u2", "k");
-    CPPUNIT_ASSERT(repo.begin("u2", "k", "h3").kind == Kind::owner);
+    repo.abandon("u2", "k", "r4");
+    CPPUNIT_ASSERT(repo.begin("u2", "k", "h3", "r7").kind == Kind::owner);
+  }
+
+  // A retry takes a key over from an owner that is gone, once; the late
+  // owner can then neither abandon nor complete it.
+  void idempotencyKeyIsTakenOverOnce() {
+    if (skip()) return;
+    storage::IdempotencyRepository repo(*db_);
+    using Kind = storage::IdempotencyBegin::Kind;
+    CPPUNIT_ASSERT(repo.begin("u1", "t", "h", "dead").kind == Kind::owner);
+    CPPUNIT_ASSERT(repo.takeOver("u1", "t", "dead", "retry-1"));
+    CPPUNIT_ASSERT(!repo.takeOver("u1", "t", "dead", "retry-2")); // the second retry lost the race
+    repo.abandon("u1", "t", "dead");
+    repo.complete("u1", "t", "dead", storage::StoredResponse{201, "late", "application/json"});
+    auto busy = repo.begin("u1", "t", "h", "x");
+    CPPUNIT_ASSERT(busy.kind == Kind::in_progress);
+    CPPUNIT_ASSERT_EQUAL(std::string("retry-1"), busy.resource_id);
+    repo.complete("u1", "t", "retry-1", storage::StoredResponse{201, "mine", "application/json"});
+    CPPUNIT_ASSERT_EQUAL(std::string("mine"), repo.begin("u1", "t", "h", "y").response->body);
   }
 
   // First download allocates INV-<year>-<n>; re-downloads get the same;

@@ -1,0 +1,252 @@
+#include "chaos_load.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+namespace orders::chaos {
+
+using e2e::Reply;
+
+Fleet::Fleet(const e2e::TestDatabase &db, e2e::ServerOptions options, int replicas)
+    : db_(db), options_(std::move(options)) {
+  for (int i = 0; i < replicas; ++i) {
+    auto s = std::make_shared<e2e::ServerProcess>(db_, options_);
+    if (!s->waitReady()) throw std::runtime_error("replica " + std::to_string(i) + " did not start:\n" + s->log());
+    servers_.push_back(std::move(s));
+  }
+}
+
+Fleet::~Fleet() = default;
+
+size_t Fleet::size() const {
+  std::lock_guard lock(mutex_);
+  return servers_.size();
+}
+
+Reply Fleet::send(const std::string &user, const std::string &path, const std::string &body,
+                  const std::map<std::string, std::string> &headers) {
+  std::shared_ptr<e2e::ServerProcess> s;
+  {
+    std::lock_guard lock(mutex_);
+    s = servers_[next_++ % servers_.size()];
+  }
+  return s->as(user, "buyer", "POST", path, body, headers);
+}
+
+Reply Fleet::get(const std::string &path) {
+  std::shared_ptr<e2e::ServerProcess> s;
+  {
+    std::lock_guard lock(mutex_);
+    s = servers_[next_++ % servers_.size()];
+  }
+  return s->as("chaos-admin", "admin", "GET", path);
+}
+
+void Fleet::killAndReplace(size_t i) {
+  std::shared_ptr<e2e::ServerProcess> victim;
+  {
+    std::lock_guard lock(mutex_);
+    victim = servers_[i];
+  }
+  victim->kill();
+  auto fresh = std::make_shared<e2e::ServerProcess>(db_, options_);
+  if (!fresh->waitReady()) throw std::runtime_error("a replacement replica did not start:\n" + fresh->log());
+  std::lock_guard lock(mutex_);
+  servers_[i] = fresh;
+  retired_.push_back(victim);
+}
+
+int Fleet::crashes() {
+  std::lock_guard lock(mutex_);
+  for (auto &s : servers_)
+    if (s->exitedByItself()) {
+      ++crashes_;
+      std::cerr << "a replica exited by itself:\n" << s->log().substr(0, 8000) << "\n";
+      s = std::make_shared<e2e::ServerProcess>(db_, options_); // keep serving; the crash is counted
+      s->waitReady();
+    }
+  return crashes_;
+}
+
+std::string Fleet::logs() const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  for (const auto &s : servers_) {
+    std::string l = s->log();
+    out += "---- replica on port " + std::to_string(s->port()) + " (last 3000 bytes)\n" +
+           (l.size() > 3000 ? l.substr(l.size() - 3000) : l);
+  }
+  return out;
+}
+
+Load::Load(Fleet &fleet, int clients, const std::string &prefix) : fleet_(fleet), prefix_(prefix) {
+  for (int c = 0; c < clients; ++c)
+    threads_.emplace_back([this, c] { run(c); });
+}
+
+Load::~Load() { stop(); }
+
+void Load::stop() {
+  running_ = false;
+  for (auto &t : threads_)
+    if (t.joinable()) t.join();
+}
+
+bool Load::attempt(int client, const std::string &key) {
+  const auto started = Clock::now();
+  Reply r = fleet_.send(prefix_ + "-buyer-" + std::to_string(client), "/api/orders",
+                        e2e::checkoutBody({{"sku-mug", 1}}), {{"Idempotency-Key", key}});
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  std::lock_guard lock(mutex_);
+  KeyOutcome &k = keys_[key];
+  if (r.status == 201) {
+    std::vector<std::string> ids;
+    const Json::Value body = r.json();
+    for (const auto &o : body["orders"])
+      ids.push_back(o["id"].asString());
+    if (k.resolved && ids != k.order_ids) k.duplicate = true;
+    if (!k.resolved) {
+      k.order_ids = ids;
+      k.resolved = true;
+      ++created_;
+      created_at_.push_back(Clock::now());
+    }
+    latencies_ms_.push_back(ms);
+    return true;
+  }
+  const std::string code = r.status != 0 ? r.json()["code"].asString() : "";
+  if (r.status == 0) {
+    ++connection_errors_;
+    return false;
+  }
+  if (r.status == 503 && code == "unavailable") {
+    ++unavailable_;
+    return false;
+  }
+  if (r.status == 409 && code == "conflict") { // the same key still in progress (perhaps on a dead replica)
+    ++in_progress_;
+    return false;
+  }
+  const std::string what = std::to_string(r.status) + " " + code;
+  if (unexpected_[what]++ == 0) std::cerr << "unexpected reply " << r.status << ": " << r.body.substr(0, 500) << "\n";
+  return true; // a final answer: retrying the same request would not change it
+}
+
+void Load::run(int client) {
+  for (int n = 0; running_; ++n) {
+    const std::string key = prefix_ + "-" + std::to_string(client) + "-" + std::to_string(n);
+    while (running_ && !attempt(client, key))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void Load::resolve(std::chrono::seconds within) {
+  std::vector<std::string> open;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto &[key, k] : keys_)
+      if (!k.resolved) open.push_back(key);
+  }
+  const auto until = Clock::now() + within;
+  for (const auto &key : open) {
+    const size_t from = prefix_.size() + 1;
+    const int client = std::stoi(key.substr(from, key.find('-', from) - from));
+    while (Clock::now() < until && !attempt(client, key))
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+std::map<std::string, int> Load::unexpected() const {
+  std::lock_guard lock(mutex_);
+  return unexpected_;
+}
+
+std::map<std::string, KeyOutcome> Load::outcomes() const {
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
+Clock::time_point Load::firstCreatedAfter(Clock::time_point t) const {
+  std::lock_guard lock(mutex_);
+  for (const auto &at : created_at_)
+    if (at >= t) return at;
+  return Clock::time_point::max();
+}
+
+bool Load::waitCreated(int n, std::chrono::seconds timeout) const {
+  const int target = created_.load() + n;
+  const auto until = Clock::now() + timeout;
+  while (created_.load() < target && Clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return created_.load() >= target;
+}
+
+double Load::p99Ms() const {
+  std::lock_guard lock(mutex_);
+  if (latencies_ms_.empty()) return 0;
+  std::vector<double> v = latencies_ms_;
+  const size_t at = std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * 0.99));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(at), v.end());
+  return v[at];
+}
+
+std::string Load::summary() const {
+  std::ostringstream s;
+  s << created() << " created, " << unavailable() << " x 503, " << in_progress() << " x 409 in progress, "
+    << connection_errors() << " broken connections";
+  for (const auto &[k, v] : unexpected())
+    s << ", " << k << " x" << v;
+  return s.str();
+}
+
+std::string Invariants::describe() const {
+  std::ostringstream s;
+  s << "keys " << keys << ", acknowledged " << acknowledged << ", unresolved " << unresolved << ", lost " << lost
+    << ", duplicates " << duplicates << ", orphans " << orphans << ", stock drift " << stock_drift << ", half-done "
+    << half_done;
+  return s.str();
+}
+
+Invariants check(const e2e::TestDatabase &db, const Load &load, int stock, std::chrono::seconds within) {
+  auto pending = [&] {
+    return db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'") +
+           db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending'") +
+           db.scalar("SELECT COUNT(*) FROM reservations WHERE status IN ('reserving', 'release_pending', "
+                     "'commit_pending', 'restock_pending')");
+  };
+  const auto until = Clock::now() + within;
+  while (pending() != 0 && Clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  Invariants inv;
+  inv.half_done = static_cast<int>(pending());
+  std::vector<std::string> ids;
+  for (const auto &[key, k] : load.outcomes()) {
+    ++inv.keys;
+    if (k.resolved) {
+      ++inv.acknowledged;
+      ids.insert(ids.end(), k.order_ids.begin(), k.order_ids.end());
+    } else {
+      ++inv.unresolved;
+    }
+    if (k.duplicate) ++inv.duplicates;
+  }
+  int64_t found = 0;
+  for (size_t i = 0; i < ids.size(); i += 400) {
+    std::string in;
+    for (size_t j = i; j < std::min(ids.size(), i + 400); ++j)
+      in += (in.empty() ? "'" : ",'") + ids[j] + "'";
+    found += db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND id IN (" + in + ")");
+  }
+  inv.lost = static_cast<int>(static_cast<int64_t>(std::set<std::string>(ids.begin(), ids.end()).size()) - found);
+  const int64_t live = db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled'");
+  inv.orphans = static_cast<int>(live - found);
+  const int64_t on_hand = db.scalar("SELECT on_hand FROM inventory_stock WHERE product_key = 'sku-mug'", true);
+  const int64_t reserved = db.scalar("SELECT reserved FROM inventory_stock WHERE product_key = 'sku-mug'", true);
+  inv.stock_drift = static_cast<int>(stock - on_hand + reserved - live);
+  return inv;
+}
+
+} // namespace orders::chaos

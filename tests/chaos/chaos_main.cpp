@@ -1,0 +1,265 @@
+// order-chaos: one fault scenario against the real server under checkout
+// load, then the invariants read back from the database. Prints one
+// Markdown table row on stdout (tests/chaos/run collects them into the
+// README's reliability table); exits 1 when an invariant broke.
+//
+//   order-chaos <scenario> [--seconds N]
+//
+// Scenarios: pg_restart_fast, pg_restart_immediate, pg_terminate,
+// replicas_sigkill, sqlite_disk_full. The PostgreSQL ones need the
+// throw-away cluster of packaging/pg_temp.sh (ORDERS_TEST_PG_CTL,
+// ORDERS_TEST_PG_ADMIN); sqlite_disk_full mounts a small tmpfs (root).
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "chaos_load.hpp"
+
+using namespace orders::chaos;
+using orders::e2e::Engine;
+using orders::e2e::ServerOptions;
+using orders::e2e::TestDatabase;
+
+namespace {
+
+constexpr int kStock = 1000000;
+
+std::string envOr(const char *name) {
+  const char *v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+void shell(const std::string &cmd) {
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("failed: " + cmd);
+}
+
+struct Row {
+  std::string scenario, done;
+  int faults = 0;
+  double recovery_ms = 0; // worst time from the fault's end to the next 201
+  int crashes = 0;
+  std::string extra_failure; // a scenario-specific check that failed
+  // From the load:
+  int acknowledged = 0, unavailable = 0, in_progress = 0, broken = 0, unexpected = 0;
+  std::string unexpected_what;
+  double p99_ms = 0;
+};
+
+ServerOptions chaosOptions() {
+  ServerOptions o;
+  o.stock_mug = kStock;
+  o.lease_seconds = 3; // a dead checkout is taken over (and undone) within seconds
+  o.sweep_interval_ms = 200;
+  return o;
+}
+
+void requirePostgresControl() {
+  if (envOr("ORDERS_TEST_PG_URL").empty() || envOr("ORDERS_TEST_PG_CTL").empty() ||
+      envOr("ORDERS_TEST_PG_ADMIN").empty())
+    throw std::runtime_error("needs the throw-away PostgreSQL of packaging/pg_temp.sh (ORDERS_TEST_PG_URL, "
+                             "ORDERS_TEST_PG_CTL, ORDERS_TEST_PG_ADMIN): run through packaging/test.sh");
+}
+
+double msSince(Clock::time_point t, Clock::time_point then) {
+  return then == Clock::time_point::max() ? 1e9 : std::chrono::duration<double, std::milli>(then - t).count();
+}
+
+// Runs `fault` every `every` during `seconds` of load; after each, waits for
+// the next 201 and keeps the worst recovery time.
+void faultsUnderLoad(Load &load, Row &row, int seconds, std::chrono::milliseconds every,
+                     const std::function<void()> &fault) {
+  if (!load.waitCreated(20, std::chrono::seconds(60))) throw std::runtime_error("no load: " + load.summary());
+  const auto until = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() + every < until) {
+    std::this_thread::sleep_for(every);
+    fault();
+    ++row.faults;
+    const auto back = Clock::now();
+    load.waitCreated(1, std::chrono::seconds(30));
+    row.recovery_ms = std::max(row.recovery_ms, msSince(back, load.firstCreatedAfter(back)));
+  }
+  std::this_thread::sleep_until(until);
+}
+
+Invariants finish(const TestDatabase &db, Fleet &fleet, Load &load, Row &row) {
+  load.stop();
+  load.resolve(std::chrono::seconds(30));
+  row.crashes = fleet.crashes();
+  row.acknowledged = load.created();
+  row.unavailable = load.unavailable();
+  row.in_progress = load.in_progress();
+  row.broken = load.connection_errors();
+  for (const auto &[what, n] : load.unexpected()) {
+    row.unexpected += n;
+    row.unexpected_what += (row.unexpected_what.empty() ? "" : ", ") + what + " x" + std::to_string(n);
+  }
+  row.p99_ms = load.p99Ms();
+  std::cerr << row.scenario << ": " << load.summary() << "\n";
+  return check(db, load, kStock, std::chrono::seconds(60));
+}
+
+Invariants pgRestart(Row &row, int seconds, const std::string &mode) {
+  requirePostgresControl();
+  TestDatabase db(Engine::postgres);
+  Fleet fleet(db, chaosOptions(), 1);
+  Load load(fleet, 8, "restart");
+  const auto every = std::chrono::milliseconds(std::max(4000, seconds * 1000 / 3));
+  faultsUnderLoad(load, row, seconds, every, [&] { shell(envOr("ORDERS_TEST_PG_CTL") + " -m " + mode + " restart"); });
+  row.done = std::to_string(row.faults) + " restarts (" + mode + ") in " + std::to_string(seconds) +
+             " s of 8-client checkout load";
+  Invariants inv = finish(db, fleet, load, row);
+  if (!inv.ok()) std::cerr << fleet.logs();
+  return inv;
+}
+
+Invariants pgTerminate(Row &row, int seconds) {
+  requirePostgresControl();
+  TestDatabase db(Engine::postgres);
+  Fleet fleet(db, chaosOptions(), 1);
+  Load load(fleet, 8, "terminate");
+  faultsUnderLoad(load, row, seconds, std::chrono::milliseconds(1500), [&] {
+    shell(envOr("ORDERS_TEST_PG_ADMIN") +
+          " -q -t -c \"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+          "backend_type = 'client backend' AND pid <> pg_backend_pid()\"");
+  });
+  row.done = std::to_string(row.faults) + " x every backend terminated in " + std::to_string(seconds) +
+             " s of 8-client checkout load";
+  Invariants inv = finish(db, fleet, load, row);
+  if (!inv.ok()) std::cerr << fleet.logs();
+  return inv;
+}
+
+Invariants replicasKilled(Row &row, int seconds) {
+  requirePostgresControl();
+  TestDatabase db(Engine::postgres);
+  ServerOptions o = chaosOptions();
+  o.lease_seconds = 2;
+  Fleet fleet(db, o, 3);
+  Load load(fleet, 9, "replicas");
+  size_t victim = 0;
+  const auto every = std::chrono::milliseconds(std::max(3000, seconds * 1000 / 6));
+  faultsUnderLoad(load, row, seconds, every, [&] { fleet.killAndReplace(victim++ % fleet.size()); });
+  row.done = std::to_string(row.faults) + " SIGKILLs of 1 of 3 replicas in " + std::to_string(seconds) +
+             " s of 9-client checkout load";
+  Invariants inv = finish(db, fleet, load, row);
+  if (!inv.ok()) std::cerr << fleet.logs();
+  return inv;
+}
+
+// SQLite on a 24 MiB tmpfs: filled to the last byte under load, then freed.
+Invariants sqliteDiskFull(Row &row, int seconds) {
+  const std::string mnt = "/tmp/orders-chaos-full-" + std::to_string(::getpid());
+  std::filesystem::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=24m") != 0)
+    throw std::runtime_error("cannot mount a tmpfs on " + mnt + " (needs root): " + std::strerror(errno));
+  struct Unmount {
+    std::string at;
+    ~Unmount() {
+      ::umount2(at.c_str(), MNT_DETACH);
+      std::filesystem::remove(at);
+    }
+  } unmount{mnt};
+  Invariants inv;
+  {
+    TestDatabase db(Engine::sqlite, mnt);
+    Fleet fleet(db, chaosOptions(), 1);
+    Load load(fleet, 4, "full");
+    if (!load.waitCreated(20, std::chrono::seconds(60))) throw std::runtime_error("no load: " + load.summary());
+    const std::string filler = mnt + "/filler";
+    std::system(("dd if=/dev/zero of=" + filler + " bs=64k >/dev/null 2>&1").c_str()); // until ENOSPC
+    ++row.faults;
+    const int before = load.created();
+    std::this_thread::sleep_for(std::chrono::seconds(std::max(3, seconds / 2)));
+    const int while_full = load.created() - before;
+    std::filesystem::remove(filler);
+    const auto back = Clock::now();
+    load.waitCreated(1, std::chrono::seconds(30));
+    row.recovery_ms = msSince(back, load.firstCreatedAfter(back));
+    std::this_thread::sleep_for(std::chrono::seconds(std::max(2, seconds / 2)));
+    inv = finish(db, fleet, load, row);
+    const int64_t corrupt =
+        db.scalar("SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") +
+        db.scalar("SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'", true);
+    if (corrupt != 0) row.extra_failure = "integrity_check failed after the disk was full";
+    row.done = "disk (24 MiB tmpfs) filled for " + std::to_string(std::max(3, seconds / 2)) +
+               " s under 4-client load (" + std::to_string(while_full) +
+               " checkouts got through while full), then freed";
+    if (!inv.ok() || !row.extra_failure.empty()) std::cerr << fleet.logs();
+  }
+  return inv;
+}
+
+std::string fmtMs(double ms) {
+  if (ms >= 1e9) return "never";
+  std::ostringstream s;
+  s.precision(0);
+  s << std::fixed << ms << " ms";
+  return s.str();
+}
+
+// | scenario | what was done | 201 | 503 / 409 busy / broken | other answers | lost | duplicated | orphans |
+// stock drift | half-done | crashes | worst recovery | p99 of 201 |
+std::string markdown(const Row &r, const Invariants &inv) {
+  std::ostringstream s;
+  s << "| " << r.scenario << " | " << r.done << " | " << r.acknowledged << " | " << r.unavailable << " / "
+    << r.in_progress << " / " << r.broken << " | " << (r.unexpected == 0 ? "0" : r.unexpected_what) << " | " << inv.lost
+    << " | " << inv.duplicates << " | " << inv.orphans << " | " << inv.stock_drift << " | " << inv.half_done << " | "
+    << r.crashes << " | " << fmtMs(r.recovery_ms) << " | " << fmtMs(r.p99_ms) << " |";
+  return s.str();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    std::cerr << "usage: order-chaos <pg_restart_fast|pg_restart_immediate|pg_terminate|replicas_sigkill|"
+                 "sqlite_disk_full> [--seconds N]\n";
+    return 2;
+  }
+  const std::string scenario = argv[1];
+  int seconds = 15;
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--seconds") seconds = std::atoi(argv[i + 1]);
+  Row row;
+  row.scenario = scenario;
+  Invariants inv;
+  try {
+    if (scenario == "pg_restart_fast")
+      inv = pgRestart(row, seconds, "fast");
+    else if (scenario == "pg_restart_immediate")
+      inv = pgRestart(row, seconds, "immediate");
+    else if (scenario == "pg_terminate")
+      inv = pgTerminate(row, seconds);
+    else if (scenario == "replicas_sigkill")
+      inv = replicasKilled(row, seconds);
+    else if (scenario == "sqlite_disk_full")
+      inv = sqliteDiskFull(row, seconds);
+    else {
+      std::cerr << "unknown scenario " << scenario << "\n";
+      return 2;
+    }
+  } catch (const std::exception &e) {
+    std::cerr << scenario << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << markdown(row, inv) << std::endl;
+  std::vector<std::string> broken;
+  if (!inv.ok()) broken.push_back(inv.describe());
+  if (row.unexpected != 0)
+    broken.push_back("answers other than 201 / 503 unavailable / 409 in progress: " + row.unexpected_what);
+  if (row.crashes != 0) broken.push_back(std::to_string(row.crashes) + " replica(s) exited by themselves");
+  if (row.recovery_ms > 10000) broken.push_back("no 201 within 10 s of a fault's end (" + fmtMs(row.recovery_ms) + ")");
+  if (!row.extra_failure.empty()) broken.push_back(row.extra_failure);
+  for (const auto &b : broken)
+    std::cerr << scenario << ": FAILED: " << b << "\n";
+  if (broken.empty()) std::cerr << scenario << ": held (" << inv.describe() << ")\n";
+  return broken.empty() ? 0 : 1;
+}
