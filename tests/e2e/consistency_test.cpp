@@ -22,6 +22,7 @@ class ConsistencyBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(keyReusedWithAnotherBodyIs422);
   CPPUNIT_TEST(parallelRetriesMakeOneAttemptAndOneReservation);
   CPPUNIT_TEST(crashAfterEachSagaStepLeavesNothingBehind);
+  CPPUNIT_TEST(retryOfAKeyWhoseOwnerDiedIsAnswered);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 protected:
@@ -196,6 +197,56 @@ public:
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       CPPUNIT_ASSERT_MESSAGE(std::string("after a crash at ") + step + " something was left behind\n" + revived.log(),
                              settled());
+    }
+  }
+
+  // The process died holding an Idempotency-Key: after it finished the
+  // checkout, the retry gets that checkout's orders (not 409 for the key's
+  // stale timeout, not a second order); mid-saga, the retry waits for the
+  // sweep to undo it and then makes the order once.
+  void retryOfAKeyWhoseOwnerDiedIsAnswered() {
+    if (skip()) return;
+    for (const char *step : {"completed", "reserved"}) {
+      TestDatabase db(engine());
+      const std::string key = std::string("died-at-") + step;
+      const std::string body = checkoutBody({{"sku-mug", 1}});
+      {
+        ServerOptions o;
+        o.env["ORDERS_TEST_CRASH_AFTER"] = step;
+        o.lease_seconds = 2;
+        ServerProcess doomed(db, o);
+        CPPUNIT_ASSERT_MESSAGE(doomed.log(), doomed.waitReady());
+        CPPUNIT_ASSERT_EQUAL(
+            0, doomed.as("u-key", "buyer", "POST", "/api/orders", body, {{"Idempotency-Key", key}}).status);
+        CPPUNIT_ASSERT(doomed.waitExit());
+      }
+      ServerOptions o;
+      o.lease_seconds = 2;
+      ServerProcess revived(db, o);
+      CPPUNIT_ASSERT_MESSAGE(revived.log(), revived.waitReady());
+      Reply r;
+      int busy = 0;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (std::chrono::steady_clock::now() < until) {
+        r = revived.as("u-key", "buyer", "POST", "/api/orders", body, {{"Idempotency-Key", key}});
+        if (r.status != 409) break;
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), r.headers["retry-after"]);
+        ++busy;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(step) + ": " + r.body + "\n" + revived.log(), 201, r.status);
+      if (std::string(step) == "completed") {
+        CPPUNIT_ASSERT_EQUAL(0, busy); // answered at once, from the finished checkout
+        CPPUNIT_ASSERT_EQUAL(std::string("true"), r.headers["idempotent-replayed"]);
+      }
+      const std::string id = r.json()["orders"][0]["id"].asString();
+      CPPUNIT_ASSERT_EQUAL(int64_t(1), db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled'"));
+      CPPUNIT_ASSERT_EQUAL(int64_t(1),
+                           db.scalar("SELECT COUNT(*) FROM orders WHERE id = '" + id + "' AND status <> 'cancelled'"));
+      // And the key now replays that answer.
+      Reply again = revived.as("u-key", "buyer", "POST", "/api/orders", body, {{"Idempotency-Key", key}});
+      CPPUNIT_ASSERT_EQUAL(201, again.status);
+      CPPUNIT_ASSERT_EQUAL(id, again.json()["orders"][0]["id"].asString());
     }
   }
 };
