@@ -81,7 +81,8 @@ std::string Fleet::logs() const {
   return out;
 }
 
-Load::Load(Fleet &fleet, int clients, const std::string &prefix) : fleet_(fleet), prefix_(prefix) {
+Load::Load(Fleet &fleet, int clients, const std::string &prefix, std::string sku)
+    : fleet_(fleet), prefix_(prefix), sku_(std::move(sku)) {
   for (int c = 0; c < clients; ++c)
     threads_.emplace_back([this, c] { run(c); });
 }
@@ -96,8 +97,8 @@ void Load::stop() {
 
 bool Load::attempt(int client, const std::string &key) {
   const auto started = Clock::now();
-  Reply r = fleet_.send(prefix_ + "-buyer-" + std::to_string(client), "/api/orders",
-                        e2e::checkoutBody({{"sku-mug", 1}}), {{"Idempotency-Key", key}});
+  Reply r = fleet_.send(prefix_ + "-buyer-" + std::to_string(client), "/api/orders", e2e::checkoutBody({{sku_, 1}}),
+                        {{"Idempotency-Key", key}});
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   std::lock_guard lock(mutex_);
   KeyOutcome &k = keys_[key];
@@ -121,7 +122,7 @@ bool Load::attempt(int client, const std::string &key) {
     ++connection_errors_;
     return false;
   }
-  if (r.status == 503 && code == "unavailable") {
+  if ((r.status == 503 && code == "unavailable") || (r.status == 504 && code == "timeout")) {
     ++unavailable_;
     return false;
   }
@@ -209,7 +210,8 @@ std::string Invariants::describe() const {
   return s.str();
 }
 
-Invariants check(const e2e::TestDatabase &db, const Load &load, int stock, std::chrono::seconds within) {
+Invariants check(const e2e::TestDatabase &db, const std::vector<const Load *> &loads, int stock,
+                 std::chrono::seconds within) {
   auto pending = [&] {
     return db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'") +
            db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending'") +
@@ -223,16 +225,17 @@ Invariants check(const e2e::TestDatabase &db, const Load &load, int stock, std::
   Invariants inv;
   inv.half_done = static_cast<int>(pending());
   std::vector<std::string> ids;
-  for (const auto &[key, k] : load.outcomes()) {
-    ++inv.keys;
-    if (k.resolved) {
-      ++inv.acknowledged;
-      ids.insert(ids.end(), k.order_ids.begin(), k.order_ids.end());
-    } else {
-      ++inv.unresolved;
+  for (const Load *load : loads)
+    for (const auto &[key, k] : load->outcomes()) {
+      ++inv.keys;
+      if (k.resolved) {
+        ++inv.acknowledged;
+        ids.insert(ids.end(), k.order_ids.begin(), k.order_ids.end());
+      } else {
+        ++inv.unresolved;
+      }
+      if (k.duplicate) ++inv.duplicates;
     }
-    if (k.duplicate) ++inv.duplicates;
-  }
   int64_t found = 0;
   for (size_t i = 0; i < ids.size(); i += 400) {
     std::string in;
@@ -245,7 +248,9 @@ Invariants check(const e2e::TestDatabase &db, const Load &load, int stock, std::
   inv.orphans = static_cast<int>(live - found);
   const int64_t on_hand = db.scalar("SELECT on_hand FROM inventory_stock WHERE product_key = 'sku-mug'", true);
   const int64_t reserved = db.scalar("SELECT reserved FROM inventory_stock WHERE product_key = 'sku-mug'", true);
-  inv.stock_drift = static_cast<int>(stock - on_hand + reserved - live);
+  const int64_t mug_units = db.scalar("SELECT SUM(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id "
+                                      "WHERE o.status <> 'cancelled' AND i.product_id = 'sku-mug'");
+  inv.stock_drift = static_cast<int>(stock - on_hand + reserved - mug_units);
   return inv;
 }
 

@@ -58,7 +58,8 @@ struct KeyOutcome {
 // Checkout load from `clients` threads until stop(); every reply counted.
 class Load {
 public:
-  Load(Fleet &fleet, int clients, const std::string &prefix);
+  // Each checkout buys one unit of `sku`.
+  Load(Fleet &fleet, int clients, const std::string &prefix, std::string sku = "sku-mug");
   ~Load();
   void stop();
   // Retries every key that has no 201 yet until it gets one, for at most `within`.
@@ -83,6 +84,7 @@ private:
 
   Fleet &fleet_;
   std::string prefix_;
+  std::string sku_;
   std::atomic<bool> running_{true};
   std::atomic<int> created_{0}, unavailable_{0}, in_progress_{0}, connection_errors_{0};
   mutable std::mutex mutex_;
@@ -110,8 +112,10 @@ struct Invariants {
 };
 
 // Waits (up to `within`) for the sweeps to finish every half-done saga, then
-// reads the invariants. Every order is one unit of sku-mug; `stock` is the
-// initial stock of sku-mug.
-Invariants check(const e2e::TestDatabase &db, const Load &load, int stock, std::chrono::seconds within);
+// reads the invariants over every load. Every order is one unit of one
+// product; `stock` is the initial local stock of sku-mug, which is checked
+// against the live orders of sku-mug.
+Invariants check(const e2e::TestDatabase &db, const std::vector<const Load *> &loads, int stock,
+                 std::chrono::seconds within);
 
 } // namespace orders::chaos

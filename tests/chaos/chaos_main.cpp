@@ -6,7 +6,7 @@
 //   order-chaos <scenario> [--seconds N]
 //
 // Scenarios: pg_restart_fast, pg_restart_immediate, pg_terminate,
-// replicas_sigkill, sqlite_disk_full. The PostgreSQL ones need the
+// replicas_sigkill, sqlite_disk_full, provider_faults. The PostgreSQL ones need the
 // throw-away cluster of packaging/pg_temp.sh (ORDERS_TEST_PG_CTL,
 // ORDERS_TEST_PG_ADMIN); sqlite_disk_full mounts a small tmpfs (root).
 #include <sys/mount.h>
@@ -22,6 +22,7 @@
 #include <sstream>
 
 #include "chaos_load.hpp"
+#include "faulty_inventory.hpp"
 
 using namespace orders::chaos;
 using orders::e2e::Engine;
@@ -103,7 +104,7 @@ Invariants finish(const TestDatabase &db, Fleet &fleet, Load &load, Row &row) {
   }
   row.p99_ms = load.p99Ms();
   std::cerr << row.scenario << ": " << load.summary() << "\n";
-  return check(db, load, kStock, std::chrono::seconds(60));
+  return check(db, {&load}, kStock, std::chrono::seconds(60));
 }
 
 Invariants pgRestart(Row &row, int seconds, const std::string &mode) {
@@ -205,6 +206,111 @@ std::string fmtMs(double ms) {
   return s.str();
 }
 
+// An Inventory service that fails at random (faulty_inventory.hpp) every
+// other 3 s, for the checkouts of sku-tee; sku-mug stays on the local stock.
+Invariants providerFaults(Row &row, int seconds) {
+  if (envOr("ORDERS_TEST_PG_URL").empty())
+    throw std::runtime_error("needs PostgreSQL (ORDERS_TEST_PG_URL): run through packaging/test.sh");
+  TestDatabase db(Engine::postgres);
+  FaultyInventory peer;
+  ServerOptions o = chaosOptions();
+  o.env["INVENTORY_INTERNAL_API_TOKEN"] = "chaos-token";
+  o.checkout_extra = ", inventory_routes: [ { inventory: remote, attribute: { name: type, value: merch } } ]";
+  o.inventory_extra = "    - name: inventory-service\n      id: remote\n      timeout_ms: 3000\n"
+                      "      breaker: { failure_threshold: 5, open_ms: 500, max_open_ms: 2000 }\n"
+                      "      http: { timeout_ms: 800, retries: 1, retry_backoff_ms: 50 }\n"
+                      "      config: { base_url: \"" +
+                      peer.baseUrl() + "\" }\n";
+  Fleet fleet(db, o, 1);
+  Load local(fleet, 4, "local", "sku-mug");
+  Load remote(fleet, 4, "remote", "sku-tee");
+  std::atomic<bool> watching{true};
+  int opened = 0, closed = 0;
+  std::thread watcher([&] { // the breaker as /metrics shows it
+    bool open = false;
+    while (watching) {
+      const std::string text = fleet.get("/metrics").body;
+      const bool now_open = text.find("orders_plugin_breaker_open{instance=\"remote\"} 1") != std::string::npos;
+      if (now_open && !open) ++opened;
+      if (!now_open && open) ++closed;
+      open = now_open;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  if (!local.waitCreated(20, std::chrono::seconds(60)) || !remote.waitCreated(20, std::chrono::seconds(60)))
+    throw std::runtime_error("no load: " + local.summary() + " / " + remote.summary());
+  const auto until = Clock::now() + std::chrono::seconds(seconds);
+  bool faulty = false;
+  Clock::time_point healed = Clock::now();
+  while (Clock::now() + std::chrono::seconds(3) <= until) {
+    faulty = !faulty;
+    peer.setFaulty(faulty);
+    const auto phase_end = Clock::now() + std::chrono::seconds(3);
+    if (faulty) {
+      ++row.faults;
+    } else {
+      healed = Clock::now();
+      remote.waitCreated(1, std::chrono::seconds(3));
+      row.recovery_ms = std::max(row.recovery_ms, msSince(healed, remote.firstCreatedAfter(healed)));
+    }
+    std::this_thread::sleep_until(phase_end);
+  }
+  peer.setFaulty(false);
+  if (faulty) {
+    healed = Clock::now();
+    remote.waitCreated(1, std::chrono::seconds(30));
+    row.recovery_ms = std::max(row.recovery_ms, msSince(healed, remote.firstCreatedAfter(healed)));
+  }
+  local.stop();
+  remote.stop();
+  local.resolve(std::chrono::seconds(30));
+  remote.resolve(std::chrono::seconds(30));
+  watching = false;
+  watcher.join();
+  row.crashes = fleet.crashes();
+  row.acknowledged = local.created() + remote.created();
+  row.unavailable = local.unavailable() + remote.unavailable();
+  row.in_progress = local.in_progress() + remote.in_progress();
+  row.broken = local.connection_errors() + remote.connection_errors();
+  for (const Load *l : {&local, &remote})
+    for (const auto &[what, n] : l->unexpected()) {
+      row.unexpected += n;
+      row.unexpected_what += (row.unexpected_what.empty() ? "" : ", ") + what + " x" + std::to_string(n);
+    }
+  row.p99_ms = local.p99Ms(); // the checkouts that do not need the failing provider
+  std::cerr << "local: " << local.summary() << "\nremote: " << remote.summary() << "\n";
+  Invariants inv = check(db, {&local, &remote}, kStock, std::chrono::seconds(60));
+
+  // The Inventory service holds exactly the live orders of sku-tee.
+  int allocated = 0, stray = 0;
+  for (const auto &[order, state] : peer.allocations()) {
+    if (state != "allocated") continue;
+    ++allocated;
+    if (db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND id = '" + order + "'") != 1) ++stray;
+  }
+  const int64_t live_tee = db.scalar("SELECT COUNT(DISTINCT o.id) FROM orders o JOIN order_items i ON i.order_id = "
+                                     "o.id WHERE o.status <> 'cancelled' AND i.product_id = 'sku-tee'");
+  std::vector<std::string> extra;
+  if (stray != 0 || allocated != live_tee)
+    extra.push_back(std::to_string(allocated) + " allocations held at the Inventory service for " +
+                    std::to_string(live_tee) + " live orders (" + std::to_string(stray) +
+                    " held for orders that are not live)");
+  if (row.p99_ms > 2000) extra.push_back("p99 of checkouts that do not need the failing provider " + fmtMs(row.p99_ms));
+  if (opened == 0 || closed == 0)
+    extra.push_back("the breaker opened " + std::to_string(opened) + " and closed " + std::to_string(closed) +
+                    " times (expected both)");
+  for (const auto &e : extra)
+    row.extra_failure += (row.extra_failure.empty() ? "" : "; ") + e;
+  std::ostringstream done;
+  done << row.faults << " faulty phases of 3 s (of " << peer.calls() << " Inventory calls, " << peer.faultsAnswered()
+       << " answered 503/500/1.5 s late/HTML 502/cut mid-answer) in " << seconds
+       << " s of 4+4-client load; breaker opened " << opened << ", closed " << closed << "; sku-tee p99 "
+       << fmtMs(remote.p99Ms()) << ", " << allocated << " allocations held = " << live_tee << " live orders";
+  row.done = done.str();
+  if (!inv.ok() || !row.extra_failure.empty()) std::cerr << fleet.logs();
+  return inv;
+}
+
 // | scenario | what was done | 201 | 503 / 409 busy / broken | other answers | lost | duplicated | orphans |
 // stock drift | half-done | crashes | worst recovery | p99 of 201 |
 std::string markdown(const Row &r, const Invariants &inv) {
@@ -221,7 +327,7 @@ std::string markdown(const Row &r, const Invariants &inv) {
 int main(int argc, char **argv) {
   if (argc < 2) {
     std::cerr << "usage: order-chaos <pg_restart_fast|pg_restart_immediate|pg_terminate|replicas_sigkill|"
-                 "sqlite_disk_full> [--seconds N]\n";
+                 "sqlite_disk_full|provider_faults> [--seconds N]\n";
     return 2;
   }
   const std::string scenario = argv[1];
@@ -242,6 +348,8 @@ int main(int argc, char **argv) {
       inv = replicasKilled(row, seconds);
     else if (scenario == "sqlite_disk_full")
       inv = sqliteDiskFull(row, seconds);
+    else if (scenario == "provider_faults")
+      inv = providerFaults(row, seconds);
     else {
       std::cerr << "unknown scenario " << scenario << "\n";
       return 2;

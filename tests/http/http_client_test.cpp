@@ -1,6 +1,11 @@
 // The host's outbound HTTP client against a real peer.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <thread>
+
 #include "auth/authenticator.hpp"
 #include "http_peer.hpp"
 #include "net/http_client.hpp"
@@ -39,6 +44,7 @@ class HttpClientTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(reusesConnectionsAcrossRequests);
   CPPUNIT_TEST(addsInstanceAuthOnEveryAttempt);
   CPPUNIT_TEST(responseBodyBeyondTheLimitIsRefused);
+  CPPUNIT_TEST(answerCutMidBodyIsUnavailable);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -118,6 +124,33 @@ public:
     CPPUNIT_ASSERT_EQUAL(int64_t(503), client.send(flagged, in(5000))->status);
     CPPUNIT_ASSERT_EQUAL(size_t(4), peer.count("POST", "/p")); // 1 + 3 attempts
   }
+  // A peer that promises 100 bytes, sends 11 and closes: a transport
+  // failure (retryable), never a 200 with half a body.
+  void answerCutMidBodyIsUnavailable() {
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::thread peer([&] {
+      for (int i = 0; i < 3; ++i) { // the first attempt and two retries
+        Poco::Net::StreamSocket s = listener.acceptConnection();
+        char buf[4096];
+        s.receiveBytes(buf, sizeof buf);
+        const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                                 "{\"orderId\":";
+        s.sendBytes(head.data(), static_cast<int>(head.size()));
+        s.close();
+      }
+    });
+    net::HttpClient client(fastRetries());
+    auto r = request("POST", "http://127.0.0.1:" + std::to_string(listener.address().port()) + "/cut", "{}");
+    r.idempotent = true;
+    auto res = client.send(r, in(5000));
+    peer.join();
+    CPPUNIT_ASSERT(!res.ok());
+    CPPUNIT_ASSERT(res.error().code == orders::sdk::ErrorCode::unavailable);
+    CPPUNIT_ASSERT(res.error().retryable);
+    CPPUNIT_ASSERT_MESSAGE(res.error().message,
+                           res.error().message.find(" of 100 response bytes") != std::string::npos);
+  }
+
   void slowPeerGivesTimeoutError() {
     HttpPeer peer;
     peer.on("POST", "/slow", {200, "late", "text/plain", {}, std::chrono::milliseconds(800)});

@@ -412,9 +412,14 @@ private:
         const Json::Value *flag = valueAt(doc.value(), config_.out_of_stock_pointer);
         if (flag != nullptr && sameJson(*flag, config_.out_of_stock_value)) return Answer::out_of_stock;
       } else if (success) {
-        return invalidArgument(what + ": the Inventory service's HTTP " + std::to_string(response.status) +
-                               " reply is not JSON, so " + config_.out_of_stock_pointer +
-                               " (out_of_stock_pointer) cannot be read: " + oneLine(doc.error().message));
+        // The neighbour's fault, not the caller's: `unavailable` (503 to the
+        // buyer, never 400), but not retryable, so the breaker, which counts
+        // transport failures only, stays closed for a peer that answers.
+        return Error{ErrorCode::unavailable,
+                     what + ": the Inventory service's HTTP " + std::to_string(response.status) +
+                         " reply is not JSON, so " + config_.out_of_stock_pointer +
+                         " (out_of_stock_pointer) cannot be read: " + oneLine(doc.error().message),
+                     false};
       }
     }
     if (success) return Answer::done;

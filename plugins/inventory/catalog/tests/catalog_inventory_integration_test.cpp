@@ -214,7 +214,7 @@ public:
     auto p = load(peer.baseUrl());
     auto out = core::reserve(p->instance(), reserveRequest("k1", "o-1", {stockLine("sku-mug", 1)}));
     CPPUNIT_ASSERT(!out.ok());
-    CPPUNIT_ASSERT(out.error().code == sdk::ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT(out.error().code == sdk::ErrorCode::unavailable);
     CPPUNIT_ASSERT(!out.error().retryable);
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "/ok (out_of_stock_pointer)"));
     // An answer, however malformed, is not a transport failure: the breaker stays closed.

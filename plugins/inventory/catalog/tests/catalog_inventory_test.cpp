@@ -212,7 +212,7 @@ public:
     auto h = start(R"({"out_of_stock_pointer":"/ok"})");
     h->host().onHttp("POST", kReserveUrl, reply(200, R"({"ok": tru)"));
     auto out = reserve(*h, request("k1", {line("sku-mug", 1)}));
-    CPPUNIT_ASSERT_EQUAL(std::string("invalid_argument"), codeOf(out));
+    CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), codeOf(out));
     CPPUNIT_ASSERT(!out.error().retryable);
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "catalog reserve: "));
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "/ok (out_of_stock_pointer)"));

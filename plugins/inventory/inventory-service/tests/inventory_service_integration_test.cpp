@@ -216,7 +216,7 @@ public:
     auto p = load(peer.baseUrl());
     auto out = core::reserve(p->instance(), reserveRequest("k1", "o-1", {stockLine("p-1", 1)}));
     CPPUNIT_ASSERT(!out.ok());
-    CPPUNIT_ASSERT(out.error().code == sdk::ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT(out.error().code == sdk::ErrorCode::unavailable);
     CPPUNIT_ASSERT(!out.error().retryable);
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "/error (out_of_stock_pointer)"));
     // An answer, however malformed, is not a transport failure: the breaker stays closed.

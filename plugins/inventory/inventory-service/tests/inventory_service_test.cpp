@@ -201,7 +201,7 @@ public:
     h->host().onHttp("POST", kAllocateUrl, reply(200, R"({"orderId": "o-1")"));
     h->host().thenHttp(reply(204, "")); // nothing to read: allocated
     auto out = reserve(*h, request("k1", {line("p-1", 1)}));
-    CPPUNIT_ASSERT_EQUAL(std::string("invalid_argument"), codeOf(out));
+    CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), codeOf(out));
     CPPUNIT_ASSERT(!out.error().retryable);
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "inventory allocate: "));
     CPPUNIT_ASSERT_MESSAGE(out.error().message, contains(out.error().message, "/error (out_of_stock_pointer)"));
