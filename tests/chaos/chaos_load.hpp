@@ -58,8 +58,11 @@ struct KeyOutcome {
 // Checkout load from `clients` threads until stop(); every reply counted.
 class Load {
 public:
-  // Each checkout buys one unit of `sku`.
-  Load(Fleet &fleet, int clients, const std::string &prefix, std::string sku = "sku-mug");
+  // Each checkout buys one unit of `sku`; `pace`: each client starts a new
+  // checkout at most that often (0: as fast as answers come).
+  // `one_buyer`: every client thread is the same buyer (its connections).
+  Load(Fleet &fleet, int clients, const std::string &prefix, std::string sku = "sku-mug",
+       std::chrono::milliseconds pace = std::chrono::milliseconds(0), bool one_buyer = false);
   ~Load();
   void stop();
   // Retries every key that has no 201 yet until it gets one, for at most `within`.
@@ -69,6 +72,7 @@ public:
   int unavailable() const { return unavailable_.load(); }
   int in_progress() const { return in_progress_.load(); }
   int connection_errors() const { return connection_errors_.load(); }
+  int rate_limited() const { return rate_limited_.load(); }
   std::map<std::string, int> unexpected() const;
   std::map<std::string, KeyOutcome> outcomes() const;
   // First 201 at or after `t` (max() if none yet).
@@ -86,7 +90,9 @@ private:
   std::string prefix_;
   std::string sku_;
   std::atomic<bool> running_{true};
-  std::atomic<int> created_{0}, unavailable_{0}, in_progress_{0}, connection_errors_{0};
+  std::chrono::milliseconds pace_;
+  bool one_buyer_;
+  std::atomic<int> created_{0}, unavailable_{0}, in_progress_{0}, connection_errors_{0}, rate_limited_{0};
   mutable std::mutex mutex_;
   std::map<std::string, KeyOutcome> keys_;
   std::map<std::string, int> unexpected_;

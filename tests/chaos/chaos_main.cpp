@@ -6,7 +6,7 @@
 //   order-chaos <scenario> [--seconds N]
 //
 // Scenarios: pg_restart_fast, pg_restart_immediate, pg_terminate,
-// replicas_sigkill, sqlite_disk_full, provider_faults. The PostgreSQL ones need the
+// replicas_sigkill, sqlite_disk_full, provider_faults, abusive_buyer. The PostgreSQL ones need the
 // throw-away cluster of packaging/pg_temp.sh (ORDERS_TEST_PG_CTL,
 // ORDERS_TEST_PG_ADMIN); sqlite_disk_full mounts a small tmpfs (root).
 #include <sys/mount.h>
@@ -206,6 +206,70 @@ std::string fmtMs(double ms) {
   return s.str();
 }
 
+// Nine buyers at 5 checkouts/s each, alone and then beside one buyer
+// trying 20 times as often (2 connections, 50/s each), under a per-buyer
+// rate limit of 20/s: the nine keep their p99 and are never limited.
+Invariants abusiveBuyer(Row &row, int seconds) {
+  if (envOr("ORDERS_TEST_PG_URL").empty())
+    throw std::runtime_error("needs PostgreSQL (ORDERS_TEST_PG_URL): run through packaging/test.sh");
+  TestDatabase db(Engine::postgres);
+  ServerOptions o = chaosOptions();
+  o.http_extra = ", rate_limits: [ { group: checkout, routes: [\"POST /api/orders\"], per_second: 20, burst: 20 } ]";
+  Fleet fleet(db, o, 1);
+  const auto pace = std::chrono::milliseconds(200);
+  const auto half = std::chrono::seconds(std::max(5, seconds / 2));
+  Load warm_up(fleet, 9, "warm", "sku-mug", pace); // connections opened, caches filled: not measured
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  warm_up.stop();
+  Load alone(fleet, 9, "alone", "sku-mug", pace);
+  std::this_thread::sleep_for(half);
+  alone.stop();
+  Load nine(fleet, 9, "nine", "sku-mug", pace);
+  // One buyer on 4 connections, each a new checkout every 40 ms: 100/s, 20x a normal buyer.
+  Load abuser(fleet, 4, "abuser", "sku-mug", std::chrono::milliseconds(40), true);
+  std::this_thread::sleep_for(half);
+  for (Load *l : {&nine, &abuser})
+    l->stop();
+  row.faults = 1;
+  for (Load *l : {&warm_up, &alone, &nine, &abuser})
+    l->resolve(std::chrono::seconds(30));
+  row.crashes = fleet.crashes();
+  for (const Load *l : {&warm_up, &alone, &nine, &abuser}) {
+    row.acknowledged += l->created();
+    row.unavailable += l->unavailable();
+    row.in_progress += l->in_progress();
+    row.broken += l->connection_errors();
+    for (const auto &[what, n] : l->unexpected()) {
+      row.unexpected += n;
+      row.unexpected_what += (row.unexpected_what.empty() ? "" : ", ") + what + " x" + std::to_string(n);
+    }
+  }
+  row.p99_ms = nine.p99Ms();
+  const double baseline = alone.p99Ms();
+  const int limited = abuser.rate_limited();
+  const double abuser_tries = abuser.created() + limited;
+  const double nine_rate = nine.created() / static_cast<double>(half.count()) / 9;
+  std::cerr << "alone: " << alone.summary() << "\nnine: " << nine.summary() << "\nabuser: " << abuser.summary() << "\n";
+  Invariants inv = check(db, {&warm_up, &alone, &nine, &abuser}, kStock, std::chrono::seconds(60));
+  std::vector<std::string> extra;
+  if (nine.rate_limited() + alone.rate_limited() != 0)
+    extra.push_back(std::to_string(nine.rate_limited() + alone.rate_limited()) + " normal checkouts were limited");
+  if (limited == 0) extra.push_back("the abusive buyer was never limited");
+  // Loose on purpose: a shared 2-core CI box is noisy; starvation shows as seconds.
+  if (row.p99_ms > std::max(3 * baseline, baseline + 250))
+    extra.push_back("the nine's p99 went from " + fmtMs(baseline) + " alone to " + fmtMs(row.p99_ms));
+  for (const auto &e : extra)
+    row.extra_failure += (row.extra_failure.empty() ? "" : "; ") + e;
+  std::ostringstream done;
+  done.precision(1);
+  done << std::fixed << "9 buyers at " << nine_rate << " checkouts/s each for " << half.count()
+       << " s alone, then as long beside 1 buyer sending " << abuser_tries / static_cast<double>(half.count())
+       << " checkout requests/s (limit 20/s per buyer: " << limited << " x 429); the nine's p99 " << fmtMs(baseline)
+       << " alone, " << fmtMs(row.p99_ms) << " beside it, never limited";
+  row.done = done.str();
+  return inv;
+}
+
 // An Inventory service that fails at random (faulty_inventory.hpp) every
 // other 3 s, for the checkouts of sku-tee; sku-mug stays on the local stock.
 Invariants providerFaults(Row &row, int seconds) {
@@ -327,7 +391,7 @@ std::string markdown(const Row &r, const Invariants &inv) {
 int main(int argc, char **argv) {
   if (argc < 2) {
     std::cerr << "usage: order-chaos <pg_restart_fast|pg_restart_immediate|pg_terminate|replicas_sigkill|"
-                 "sqlite_disk_full|provider_faults> [--seconds N]\n";
+                 "sqlite_disk_full|provider_faults|abusive_buyer> [--seconds N]\n";
     return 2;
   }
   const std::string scenario = argv[1];
@@ -350,6 +414,8 @@ int main(int argc, char **argv) {
       inv = sqliteDiskFull(row, seconds);
     else if (scenario == "provider_faults")
       inv = providerFaults(row, seconds);
+    else if (scenario == "abusive_buyer")
+      inv = abusiveBuyer(row, seconds);
     else {
       std::cerr << "unknown scenario " << scenario << "\n";
       return 2;
