@@ -7,6 +7,7 @@
 #include "log/logger.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
+#include "plugins/host_services.hpp"
 #include "storage/checkout_repository.hpp"
 #include "storage/order_repository.hpp"
 #include "storage/payment_repository.hpp"
@@ -18,6 +19,9 @@ namespace orders::host::core {
 // whose creation outcome is unknown, then decide the order's end in one
 // transaction; release what is still held and finish the checkout; settle.
 void CheckoutService::compensate(const std::string &checkout_id, const std::string &reason) {
+  // Undoing runs on each call's own timeout, whatever spent the checkout's
+  // budget or made its client leave.
+  plugins::CallBudget::Detached detached;
   std::vector<Reservation> held;
   std::vector<Order> created;
   {

@@ -15,6 +15,7 @@
 #include "log/logger.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
+#include "plugins/host_services.hpp"
 #include "storage/checkout_repository.hpp"
 #include "storage/db_error.hpp"
 #include "storage/order_repository.hpp"
@@ -351,12 +352,31 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
     if (compensated) return e;
     compensated = true;
+    const auto budget = plugins::CallBudget::current();
+    if ((plugins::CallBudget::abandoned() || (budget && *budget <= std::chrono::steady_clock::now())) &&
+        undo_.post([this, checkout_id, why = e.message] {
+          try {
+            compensate(checkout_id, why);
+          } catch (const std::exception &ce) {
+            log::error("checkout compensation postponed to recovery",
+                       {{"checkout", checkout_id}, {"error", ce.what()}});
+          }
+        }))
+      return e; // the client hears at once; the undo follows
+
     try {
       compensate(checkout_id, e.message);
     } catch (const std::exception &ce) {
       log::error("checkout compensation postponed to recovery", {{"checkout", checkout_id}, {"error", ce.what()}});
     }
     return e;
+  };
+  // Checked between stages: work for a client that has gone is undone,
+  // not finished (the plugin calls themselves refuse to start as well).
+  auto clientGone = [&]() -> std::optional<sdk::Error> {
+    if (!plugins::CallBudget::abandoned()) return std::nullopt;
+    log::warn("checkout abandoned by its client; undoing it", {{"checkout", checkout_id}});
+    return sdk::Error{sdk::ErrorCode::unavailable, "the client closed its connection; the checkout was undone", false};
   };
   try {
     if (auto who = resolveCustomer(request); !who.ok()) return fail(who.error());
@@ -365,6 +385,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     auto orders = priceAndSplit(request, lines.value(), checkout_id);
     if (!orders.ok()) return fail(orders.error());
     step(checkout_id, "priced");
+    if (auto gone = clientGone()) return fail(*gone);
 
     CarriedStep reserved{checkout_id, "reserved"};
     auto shortages = reserveStock(checkout_id, orders.value(), lines.value(), reserved);
@@ -375,10 +396,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       return outcome;
     }
     finishStep(reserved);
+    if (auto gone = clientGone()) return fail(*gone);
 
     std::vector<Payment> payments;
     const bool take_payment = plugins_.payment != nullptr && !request.pay_later;
     if (auto s = writeOrders(checkout_id, orders.value(), payments, take_payment); !s.ok()) return fail(s.error());
+    if (auto gone = clientGone()) return fail(*gone);
     if (take_payment) {
       CarriedStep payments_created{checkout_id, "payments_created"};
       if (auto s = createPayments(orders.value(), payments, payments_created); !s.ok()) return fail(s.error());

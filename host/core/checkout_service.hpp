@@ -36,6 +36,7 @@ struct CheckoutOptions {
   std::string split = "orders_per_seller"; // | shipments_per_seller
   int64_t reservation_ttl_seconds = 900;
   int64_t lease_ms = 120000; // a running checkout older than this is presumed dead
+  int64_t budget_ms = 20000; // every plugin call of one checkout shares this deadline
   int max_lines = 100;
   int64_t max_quantity = 10000;
   bool clear_cart = true;
@@ -146,6 +147,10 @@ private:
   PaymentReactor &reactor_;
   CheckoutOptions options_;
   BackgroundQueue background_; // best-effort work after a checkout (cart clearing); drained on destruction
+  // Undoing checkouts that ran out of budget or lost their client, after the
+  // answer (it must not wait on the slow neighbour that spent the budget);
+  // drained on destruction, and the recovery sweep finishes what a crash cut.
+  BackgroundQueue undo_{256};
 };
 
 // Test hook (only in the order-service-test binary, core/test_hooks.cpp):

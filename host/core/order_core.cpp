@@ -34,6 +34,11 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   options.reservation_ttl_seconds =
       std::max(checkout["reservation_ttl_seconds"].asInt64(), checkout["payment_timeout_seconds"].asInt64() + 300);
   options.lease_ms = checkout["lease_seconds"].asInt64() * 1000;
+  options.budget_ms = checkout["budget_ms"].asInt64();
+  if (options.budget_ms >= options.lease_ms)
+    return sdk::invalidArgument("/checkout/budget_ms (" + std::to_string(options.budget_ms) +
+                                ") must be below /checkout/lease_seconds (" + std::to_string(options.lease_ms / 1000) +
+                                " s): a checkout still inside its budget would be undone by the recovery sweep");
   options.max_lines = checkout["max_lines"].asInt();
   options.clear_cart = checkout["clear_cart"].asBool();
   options.customer_required = checkout["customer_required"].asBool();

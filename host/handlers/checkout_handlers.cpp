@@ -5,6 +5,7 @@
 #include "handlers/request_support.hpp"
 #include "http/api_schemas.hpp"
 #include "http/json_body.hpp"
+#include "plugins/host_services.hpp"
 
 namespace orders::host::handlers {
 
@@ -96,6 +97,11 @@ http::Response run(app::AppContext &ctx, const http::Request &req, const auth::P
     }
     return e;
   };
+  // Every plugin call of this checkout shares one deadline, and none starts
+  // once the client has closed its connection (compensation runs outside).
+  plugins::CallBudget budget(std::chrono::steady_clock::now() +
+                                 std::chrono::milliseconds(ctx.core->checkout().options().budget_ms),
+                             req.client_gone);
   return idempotentCreate(ctx, req, p, &body, ctx.core->requireIdempotencyKey(), work, recover);
 }
 

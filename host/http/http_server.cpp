@@ -14,6 +14,8 @@
 #include <Poco/Thread.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -75,6 +77,7 @@ public:
     std::string route_label = "unmatched";
     Response res;
     try {
+      req.client_gone = clientGoneProbe(raw);
       const std::string incoming_id = raw.get("X-Request-Id", "");
       req.request_id = saneRequestId(incoming_id) ? incoming_id : newRequestId();
       for (const auto &[k, v] : raw)
@@ -217,6 +220,21 @@ private:
       }
     } catch (...) { // a client that went away: nothing left to protect
     }
+  }
+
+  // Whether the client has closed its side: readable with nothing to read
+  // (FIN) or hung up. A pipelined next request is data, not a close.
+  static std::function<bool()> clientGoneProbe(Poco::Net::HTTPServerRequest &raw) {
+    auto *impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl *>(&raw);
+    if (impl == nullptr) return {};
+    const int fd = impl->socket().impl()->sockfd();
+    return [fd] {
+      pollfd p{fd, POLLIN | POLLRDHUP, 0};
+      if (::poll(&p, 1, 0) <= 0) return false;
+      if ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return true;
+      char c;
+      return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    };
   }
 
   static Response problem(const ApiError &e, const Request &req) {

@@ -5,6 +5,7 @@
 #include <json/json.h>
 
 #include <any>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -26,6 +27,10 @@ struct Request {
   // dialect's core call carries the principal the host authenticated for
   // the dialect request): handlers use it instead of the headers.
   std::any preauthenticated;
+  // True once the client closed its connection (set by the HTTP server;
+  // empty for requests made inside the process): long work checks it
+  // between steps instead of finishing for nobody.
+  std::function<bool()> client_gone;
 
   std::string header(const std::string &lower_name) const {
     auto it = headers.find(lower_name);

@@ -9,6 +9,7 @@ namespace orders::host::plugins {
 
 namespace {
 thread_local std::optional<std::chrono::steady_clock::time_point> t_deadline;
+thread_local const std::function<bool()> *t_abandoned = nullptr;
 
 log::Level levelOf(int32_t level) {
   if (level >= ORDERS_LOG_ERROR) return log::Level::error;
@@ -20,11 +21,26 @@ log::Level levelOf(int32_t level) {
 InstanceServices *self(void *ctx) { return static_cast<InstanceServices *>(ctx); }
 } // namespace
 
-CallBudget::CallBudget(std::chrono::steady_clock::time_point deadline) : previous_(t_deadline) {
+CallBudget::CallBudget(std::chrono::steady_clock::time_point deadline, std::function<bool()> abandoned)
+    : previous_(t_deadline), abandoned_(std::move(abandoned)), previous_abandoned_(t_abandoned) {
   t_deadline = previous_ ? std::min(*previous_, deadline) : deadline;
+  if (abandoned_) t_abandoned = &abandoned_;
 }
-CallBudget::~CallBudget() { t_deadline = previous_; }
+CallBudget::~CallBudget() {
+  t_deadline = previous_;
+  t_abandoned = previous_abandoned_;
+}
 std::optional<std::chrono::steady_clock::time_point> CallBudget::current() { return t_deadline; }
+bool CallBudget::abandoned() { return t_abandoned != nullptr && (*t_abandoned)(); }
+
+CallBudget::Detached::Detached() : deadline_(t_deadline), abandoned_(t_abandoned) {
+  t_deadline.reset();
+  t_abandoned = nullptr;
+}
+CallBudget::Detached::~Detached() {
+  t_deadline = deadline_;
+  t_abandoned = abandoned_;
+}
 
 InstanceServices::InstanceServices(std::string instance_id, std::string kind, metrics::MetricsRegistry &metrics,
                                    net::OutboundOptions http, std::shared_ptr<const SecretStore> secrets,

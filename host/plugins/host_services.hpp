@@ -22,18 +22,39 @@
 namespace orders::host::plugins {
 
 // Sets the deadline of the plugin call running on this thread; host HTTP
-// made during the call cannot run past it. Nests (restores on exit).
+// made during the call cannot run past it. Nests (restores on exit): an
+// inner budget never outlives the enclosing one (a checkout's budget caps
+// each of its calls). `abandoned`, when given, tells whether the client the
+// work is for has gone (closed its connection): no plugin call starts then.
 class CallBudget {
 public:
-  explicit CallBudget(std::chrono::steady_clock::time_point deadline);
+  explicit CallBudget(std::chrono::steady_clock::time_point deadline, std::function<bool()> abandoned = {});
   ~CallBudget();
   CallBudget(const CallBudget &) = delete;
   CallBudget &operator=(const CallBudget &) = delete;
   // The current call's deadline, if a call is in progress on this thread.
   static std::optional<std::chrono::steady_clock::time_point> current();
+  // True when an enclosing budget's client has gone.
+  static bool abandoned();
+
+  // Runs its scope outside every enclosing budget (undoing a failed
+  // checkout must not be cut short by the deadline that failed it).
+  class Detached {
+  public:
+    Detached();
+    ~Detached();
+    Detached(const Detached &) = delete;
+    Detached &operator=(const Detached &) = delete;
+
+  private:
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
+    const std::function<bool()> *abandoned_;
+  };
 
 private:
   std::optional<std::chrono::steady_clock::time_point> previous_;
+  std::function<bool()> abandoned_;
+  const std::function<bool()> *previous_abandoned_;
 };
 
 // Where the `core` host service of dialect instances leads (ABI 1.4): set

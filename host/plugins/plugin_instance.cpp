@@ -51,6 +51,22 @@ sdk::Status PluginInstance::ready() {
   return sdk::Status();
 }
 
+std::optional<sdk::Error> PluginInstance::notStarted(const char *method, std::chrono::steady_clock::time_point now) {
+  const char *reason = nullptr;
+  std::string why;
+  if (CallBudget::abandoned()) {
+    reason = "client_gone";
+    why = "the client gave up on the request (closed its connection)";
+  } else if (auto budget = CallBudget::current(); budget && *budget <= now) {
+    reason = "budget_spent";
+    why = "the request's budget (checkout.budget_ms) is spent";
+  }
+  if (reason == nullptr) return std::nullopt;
+  metrics_.increment("orders_plugin_calls_not_started_total", {{"instance", spec_.id}, {"reason", reason}});
+  return sdk::Error{reason[0] == 'c' ? sdk::ErrorCode::unavailable : sdk::ErrorCode::timeout,
+                    "not calling " + spec_.id + "." + method + ": " + why, false};
+}
+
 sdk::Error PluginInstance::refused(const char *method) {
   metrics_.increment("orders_plugin_calls_total",
                      {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", "breaker_open"}});

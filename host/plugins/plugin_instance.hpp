@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "metrics/metrics_registry.hpp"
@@ -70,8 +71,9 @@ public:
 
   template <class Resp, class Req>
   sdk::Result<Resp> call(const char *method, orders_method_fn fn, const Req &request, std::string_view payload = {}) {
-    if (!breaker_.allow()) return refused(method);
     const auto started = std::chrono::steady_clock::now();
+    if (auto skipped = notStarted(method, started)) return *skipped;
+    if (!breaker_.allow()) return refused(method);
     sdk::Result<Resp> result = [&] {
       // The call's budget, capped by an enclosing one; the plugin sees it as
       // the request's deadlineUnixMs, host HTTP made inside is capped by it.
@@ -97,6 +99,9 @@ private:
   PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceSpec spec, metrics::MetricsRegistry &metrics,
                  std::unique_ptr<InstanceServices> services);
   sdk::Error refused(const char *method);
+  // Why a call must not start: the request's client has gone, or the
+  // enclosing budget is spent. Neither says anything about the plugin.
+  std::optional<sdk::Error> notStarted(const char *method, std::chrono::steady_clock::time_point now);
   // A steady-clock deadline as wall-clock ms since the Unix epoch.
   static int64_t unixMsOf(std::chrono::steady_clock::time_point deadline);
   // An answer outside the contract (a status or outcome word schemas/data/

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -147,6 +148,7 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
         << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
         << "database: { url: \"" << db.ordersUrl() << "\", pool_size: 24 }\n"
         << "checkout: { split: " << o.split << ", lease_seconds: " << o.lease_seconds
+        << ", budget_ms: " << (o.budget_ms > 0 ? o.budget_ms : std::min(20000, o.lease_seconds * 500))
         << ", payment_timeout_seconds: " << o.payment_timeout_seconds
         << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << o.checkout_extra << " }\n"
         << "orders: { sweep_interval_ms: " << o.sweep_interval_ms

@@ -53,6 +53,7 @@ struct ServerOptions {
   std::string extra_yaml;                 // appended to the generated config
   std::string http_extra;                 // appended inside the http map, e.g. ", rate_limits: [...]"
   int lease_seconds = 120;
+  int budget_ms = 0; // checkout.budget_ms; 0: 20 s, or half the lease when that is shorter
   int sweep_interval_ms = 100;
   int auto_complete_after_seconds = 604800;
   int payment_timeout_seconds = 86400;
