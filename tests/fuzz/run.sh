@@ -13,12 +13,17 @@ cxx=$(command -v clang++-14 || command -v clang++ || true)
 [ -n "$cxx" ] || { echo "clang++ not found: packaging/deps.sh installs clang-14 and libclang-rt-14-dev" >&2; exit 1; }
 launcher=$(command -v ccache || true)
 mkdir -p "$out"
+auth=(-I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1 -DORDERS_CONFIG_SCHEMA="\"$root/schemas/config.schema.json\""
+      "$root"/host/auth/{authenticator,auth_util,jwks,jwt_verifier,secret_store,service_hmac}.cpp
+      "$root/host/config/schema_validator.cpp" "$root/host/log/logger.cpp"
+      -lPocoJWT -lPocoNetSSL -lPocoNet -lPocoCrypto -lPocoJSON -lPocoFoundation -lssl -lcrypto)
 extra=()
 case $name in
   config_schema) extra=(-DORDERS_CONFIG_SCHEMA="\"$root/schemas/config.schema.json\"") ;;
   api_body)
     extra=(-DORDERS_API_SCHEMA_DIR="\"$root/schemas/api\"" -I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1
            "$root/host/http/json_body.cpp" "$root/host/http/api_error.cpp" "$root/host/config/schema_validator.cpp") ;;
+  jwt) extra=("${auth[@]}") ;;
 esac
 bin=$out/$name
 $launcher "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
