@@ -23,7 +23,7 @@ case $name in
   api_body)
     extra=(-DORDERS_API_SCHEMA_DIR="\"$root/schemas/api\"" -I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1
            "$root/host/http/json_body.cpp" "$root/host/http/api_error.cpp" "$root/host/config/schema_validator.cpp") ;;
-  jwt | service_hmac) extra=("${auth[@]}") ;;
+  jwt | service_hmac | gateway_headers) extra=("${auth[@]}") ;;
 esac
 bin=$out/$name
 $launcher "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
