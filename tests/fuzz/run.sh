@@ -13,6 +13,16 @@ cxx=$(command -v clang++-14 || command -v clang++ || true)
 [ -n "$cxx" ] || { echo "clang++ not found: packaging/deps.sh installs clang-14 and libclang-rt-14-dev" >&2; exit 1; }
 launcher=$(command -v ccache || true)
 mkdir -p "$out"
+gen=$out/$name.gen
+# A JSON schema as the C++ header the build generates (sdk/cmake/embed_schema.cmake):
+#   embed <schema file> <header name> [variable, default kConfigSchema]
+embed() {
+  mkdir -p "$gen"
+  { printf '// Generated from %s; do not edit.\n#pragma once\ninline constexpr const char *%s = R"__schema__(' \
+      "$1" "${3:-kConfigSchema}"
+    cat "$1"
+    printf ')__schema__";\n'; } >"$gen/$2"
+}
 auth=(-I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1 -DORDERS_CONFIG_SCHEMA="\"$root/schemas/config.schema.json\""
       "$root"/host/auth/{authenticator,auth_util,jwks,jwt_verifier,secret_store,service_hmac}.cpp
       "$root/host/config/schema_validator.cpp" "$root/host/log/logger.cpp"
@@ -24,6 +34,10 @@ case $name in
     extra=(-DORDERS_API_SCHEMA_DIR="\"$root/schemas/api\"" -I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1
            "$root/host/http/json_body.cpp" "$root/host/http/api_error.cpp" "$root/host/config/schema_validator.cpp") ;;
   jwt | service_hmac | gateway_headers) extra=("${auth[@]}") ;;
+  config_yaml)
+    embed "$root/schemas/config.schema.json" config_schema_embedded.hpp kServerConfigSchema
+    extra=(-I"$root/host" -I"$gen" -DVALIJSON_USE_EXCEPTIONS=1 "$root"/host/config/{config_loader,env_subst}.cpp
+           "$root/host/config/schema_validator.cpp" -lyaml-cpp) ;;
 esac
 bin=$out/$name
 $launcher "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
