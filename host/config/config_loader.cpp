@@ -36,7 +36,13 @@ Json::Value typedScalar(const std::string &v) {
       return Json::Value(v);
     }
   }
-  if (std::regex_match(v, kFloat)) return Json::Value(std::stod(v));
+  if (std::regex_match(v, kFloat)) {
+    try {
+      return Json::Value(std::stod(v));
+    } catch (const std::out_of_range &) { // 1e999, 1e-400: text, as integers out of range
+      return Json::Value(v);
+    }
+  }
   return Json::Value(v);
 }
 
