@@ -40,8 +40,30 @@ case $name in
            "$root/host/config/schema_validator.cpp" -lyaml-cpp) ;;
 esac
 bin=$out/$name
-$launcher "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -I"$root/sdk/include" -isystem /usr/include/jsoncpp "$here/${name}_fuzz.cpp" "${extra[@]}" -ljsoncpp -o "$bin"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+       -I"$root/sdk/include" -isystem /usr/include/jsoncpp)
+sources=("$here/${name}_fuzz.cpp") cflags=() libs=()
+for arg in "${extra[@]}"; do
+  case $arg in
+    *.cpp) sources+=("$arg") ;;
+    -l*) libs+=("$arg") ;;
+    *) cflags+=("$arg") ;;
+  esac
+done
+# Each source on its own, ORDERS_FUZZ_JOBS (default: the cores) at a time,
+# so ccache can keep them; then one link.
+parallel=${ORDERS_FUZZ_JOBS:-$(nproc)}
+mkdir -p "$out/$name.obj"
+objects=() pids=()
+for src in "${sources[@]}"; do
+  rel=${src#"$root"/}
+  objects+=("$out/$name.obj/${rel//\//_}.o")
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  $launcher "$cxx" "${flags[@]}" "${cflags[@]}" -c "$src" -o "${objects[-1]}" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done # a failed compile ends the script (set -e)
+"$cxx" "${flags[@]}" "${objects[@]}" "${libs[@]}" -ljsoncpp -o "$bin"
 
 if [ -d "$here/regressions/$name" ] && [ -n "$(ls -A "$here/regressions/$name")" ]; then
   "$bin" "$here/regressions/$name"/* >"$out/$name.regressions.log" 2>&1 ||
