@@ -38,6 +38,18 @@ case $name in
     embed "$root/schemas/config.schema.json" config_schema_embedded.hpp kServerConfigSchema
     extra=(-I"$root/host" -I"$gen" -DVALIJSON_USE_EXCEPTIONS=1 "$root"/host/config/{config_loader,env_subst}.cpp
            "$root/host/config/schema_validator.cpp" -lyaml-cpp) ;;
+  provider_events)
+    p=$root/plugins
+    for plugin in payment/xendit payment/stripe payment/paypal payment/manual payment/payments-service \
+                  shipping/logistics shipping/manual dialect/fastapi-shop; do
+      target=orders_${plugin//\//_}
+      embed "$p/$plugin/config.schema.json" "${target//-/_}_config_schema.hpp"
+    done
+    extra=(-I"$p" -I"$p/common" -I"$root/sdk/testing/include" -I"$gen"
+           "$here"/provider_events/*.cpp "$p"/payment/xendit/{settings,invoice,callback}.cpp
+           "$p"/payment/stripe/{settings,stripe_api,webhook}.cpp "$p"/payment/paypal/{settings,paypal_api}.cpp
+           "$p"/payment/payments-service/{event_mapping,body_template}.cpp "$p/shipping/logistics/tracking_webhook.cpp"
+           "$p/dialect/fastapi-shop/fastapi_shapes.cpp" -lcrypto) ;;
 esac
 bin=$out/$name
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
