@@ -50,6 +50,7 @@ case $name in
            "$p"/payment/stripe/{settings,stripe_api,webhook}.cpp "$p"/payment/paypal/{settings,paypal_api}.cpp
            "$p"/payment/payments-service/{event_mapping,body_template}.cpp "$p/shipping/logistics/tracking_webhook.cpp"
            "$p/dialect/fastapi-shop/fastapi_shapes.cpp" -lcrypto) ;;
+  redis_cart) extra=(-I"$root/plugins/cart/redis" "$root/plugins/cart/redis/cart_shapes.cpp") ;;
 esac
 bin=$out/$name
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
