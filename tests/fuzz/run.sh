@@ -51,6 +51,7 @@ case $name in
            "$p"/payment/payments-service/{event_mapping,body_template}.cpp "$p/shipping/logistics/tracking_webhook.cpp"
            "$p/dialect/fastapi-shop/fastapi_shapes.cpp" -lcrypto) ;;
   redis_cart) extra=(-I"$root/plugins/cart/redis" "$root/plugins/cart/redis/cart_shapes.cpp") ;;
+  invoice_model) extra=(-I"$root/plugins/invoice/pdf" "$root"/plugins/invoice/pdf/{formatting,invoice_model}.cpp) ;;
 esac
 bin=$out/$name
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
