@@ -279,7 +279,8 @@ sdk::Result<Principal> JwtVerifier::principalOf(const Poco::JSON::Object &payloa
   const std::string &subject_claim = by_role == subject_claims_by_role_.end() ? subject_claim_ : by_role->second;
   auto subject = textClaim(payload, subject_claim);
   if (!subject.ok()) return subject.error();
-  if (!subject.value()) return fail("missing " + subject_claim + " claim");
+  // Only spaces is no subject either (the gateway's x-user-id is read the same way).
+  if (!subject.value() || trimSpaces(*subject.value()).empty()) return fail("missing " + subject_claim + " claim");
   principal.subject = std::string(trimSpaces(*subject.value()));
   if (!seller_id_claim_.empty()) {
     auto seller = textClaim(payload, seller_id_claim_);

@@ -36,7 +36,13 @@ Json::Value typedScalar(const std::string &v) {
       return Json::Value(v);
     }
   }
-  if (std::regex_match(v, kFloat)) return Json::Value(std::stod(v));
+  if (std::regex_match(v, kFloat)) {
+    try {
+      return Json::Value(std::stod(v));
+    } catch (const std::out_of_range &) { // 1e999, 1e-400: text, as integers out of range
+      return Json::Value(v);
+    }
+  }
   return Json::Value(v);
 }
 
@@ -93,21 +99,25 @@ sdk::Result<Json::Value> parseConfigText(const std::string &text, const std::str
   }
 }
 
-sdk::Result<Json::Value> loadConfigFile(const std::string &path, const EnvLookup &env) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return sdk::notFound(path + ": cannot open config file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  auto parsed = parseConfigText(buf.str(), path, env);
+sdk::Result<Json::Value> loadConfigText(const std::string &text, const std::string &source_name, const EnvLookup &env) {
+  auto parsed = parseConfigText(text, source_name, env);
   if (!parsed.ok()) return parsed;
   Json::Value doc = std::move(parsed).value();
 
   static const auto validator = SchemaValidator::compile(configSchema());
   if (!validator.ok()) return sdk::internalError("built-in config schema is broken: " + validator.error().message);
   const auto violations = validator.value()->validate(doc);
-  if (!violations.empty()) return sdk::invalidArgument(formatViolations(path + ": ", violations));
+  if (!violations.empty()) return sdk::invalidArgument(formatViolations(source_name + ": ", violations));
   validator.value()->applyDefaults(doc);
   return doc;
+}
+
+sdk::Result<Json::Value> loadConfigFile(const std::string &path, const EnvLookup &env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return sdk::notFound(path + ": cannot open config file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return loadConfigText(buf.str(), path, env);
 }
 
 } // namespace orders::host::config

@@ -25,6 +25,10 @@ const Json::Value &configSchema();
 // keys are errors. `source_name` prefixes error messages.
 sdk::Result<Json::Value> parseConfigText(const std::string &text, const std::string &source_name, const EnvLookup &env);
 
+// Parses `text`, validates it and applies defaults; `source_name` prefixes
+// error messages (loadConfigFile passes the path).
+sdk::Result<Json::Value> loadConfigText(const std::string &text, const std::string &source_name, const EnvLookup &env);
+
 // Reads, parses, validates and applies defaults.
 sdk::Result<Json::Value> loadConfigFile(const std::string &path, const EnvLookup &env = processEnv());
 

@@ -131,6 +131,12 @@ public:
     CPPUNIT_ASSERT(v["c"].isNull());
     CPPUNIT_ASSERT(v["d"].isDouble());
     CPPUNIT_ASSERT(v["e"].isString());
+    // Numbers a double cannot hold stay text, as integers beyond int64 do (found by fuzz.config_yaml: they threw).
+    auto big = parseConfigText("a: 1e999\nb: -2.5e-400\nc: 99999999999999999999\n", "t", envOf({}));
+    CPPUNIT_ASSERT_MESSAGE(big.ok() ? "" : big.error().message, big.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("1e999"), big.value()["a"].asString());
+    CPPUNIT_ASSERT(big.value()["b"].isString() && big.value()["c"].isString());
+    CPPUNIT_ASSERT_EQUAL(std::string("/http/port: must be of type integer"), loadError("http:\n  port: 1e999\n"));
   }
   void quotedScalarsStayStrings() {
     auto r = parseConfigText("a: \"8084\"\nb: 'true'\nc: \"${P:-1}\"\n", "t", envOf({}));

@@ -138,8 +138,8 @@ public:
     }
     const Json::Value &id = m["order_id"];
     std::string order;
-    if (id.isIntegral() && id.asLargestInt() > 0)
-      order = std::to_string(id.asLargestInt());
+    if (id.isInt64() && id.asInt64() > 0) // isIntegral() admits 2^63.. and 1e19, which asInt64() throws on
+      order = std::to_string(id.asInt64());
     else if (id.isString() && !id.asString().empty() &&
              id.asString().find_first_not_of("0123456789") == std::string::npos)
       order = id.asString();
@@ -149,7 +149,7 @@ public:
     event.type = type->second;
     event.orderId = order; // digits: the order's numeric id
     const Json::Value &cents = m.isMember("amount_cents") ? m["amount_cents"] : m["amount"];
-    if (cents.isIntegral()) {
+    if (cents.isInt64()) {
       event.amount =
           Money{cents.asInt64(), m["currency"].isString() ? m["currency"].asString() : config_.payment_currency};
     } else if (!cents.isNull()) {

@@ -150,6 +150,14 @@ public:
     CPPUNIT_ASSERT(!bad.ok());
     CPPUNIT_ASSERT(bad.error().code == ErrorCode::invalid_argument);
     CPPUNIT_ASSERT(!parse("not json").ok());
+    // Integers beyond int64 are malformed, not an exception (found by fuzz.provider_events: "plugin threw").
+    for (const char *beyond :
+         {R"({"type": "payment.succeeded", "order_id": 18446744073709551615})",
+          R"({"type": "payment.succeeded", "order_id": 1e19})",
+          R"({"type": "payment.succeeded", "order_id": 7, "amount_cents": 9223372036854775808})"}) {
+      auto r = parse(beyond);
+      CPPUNIT_ASSERT_MESSAGE(beyond, !r.ok() && r.error().code == ErrorCode::invalid_argument);
+    }
   }
 };
 
