@@ -119,8 +119,8 @@ void FrontDoor::loop() {
     const std::string_view seen(peek.data(), static_cast<size_t>(n));
     if (headerComplete(seen)) {
       if (pool_.queued() >= options_.max_queued) {
+        refused("queue_full"); // counted before the client can see the answer
         refuse(fd, 503, "Service Unavailable", "the server is at capacity; retry", true);
-        refused("queue_full");
         return false;
       }
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); // before the pool can close it
@@ -128,9 +128,9 @@ void FrontDoor::loop() {
       return false;
     }
     if (static_cast<size_t>(n) > options_.max_header_bytes) {
+      refused("header_too_large");
       refuse(fd, 431, "Request Header Fields Too Large",
              "the request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes", false);
-      refused("header_too_large");
       return false;
     }
     return true;
@@ -146,10 +146,10 @@ void FrontDoor::loop() {
       }
       Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
       if (static_cast<int>(waiting.size()) + pool_.served() + pool_.queued() >= options_.max_connections) {
+        refused("over_capacity");
         refuse(fd, 503, "Service Unavailable",
                "the server holds http.max_connections (" + std::to_string(options_.max_connections) + ") connections",
                true);
-        refused("over_capacity");
         continue;
       }
       waiting.emplace(fd, Waiting{socket, Clock::now()});
@@ -183,9 +183,9 @@ void FrontDoor::loop() {
       for (const auto &[fd, w] : waiting)
         if (now - w.since >= timeout) late.push_back(fd);
       for (int fd : late) {
+        refused("header_timeout");
         refuse(fd, 408, "Request Timeout",
                "the request header did not arrive within " + std::to_string(options_.header_timeout_ms) + " ms", false);
-        refused("header_timeout");
         forget(fd);
       }
     }
