@@ -342,6 +342,7 @@ public:
     const auto start = Clock::now();
     const std::string answer = r.read(5000);
     const double ms = msSince(start);
+    std::cerr << "\n  plain HTTP to the TLS port closed after " << ms << " ms";
     CPPUNIT_ASSERT_MESSAGE("answered: " + answer, answer.empty());
     CPPUNIT_ASSERT(r.closed());
     CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms < 1000);
@@ -383,6 +384,7 @@ public:
     const auto start = Clock::now();
     const std::string answer = r.read(5000);
     const double ms = msSince(start);
+    std::cerr << "\n  silent client (header_timeout_ms 1000) closed after " << ms << " ms";
     CPPUNIT_ASSERT_MESSAGE("answered: " + answer, answer.empty());
     CPPUNIT_ASSERT(r.closed());
     CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms >= 900 && ms < 2000);
@@ -398,6 +400,7 @@ public:
       CPPUNIT_ASSERT(r.send(client.step()));
       const std::string from_server = r.read(5000);
       const double ms = msSince(start);
+      std::cerr << "\n  ClientHello then silence (handshake_timeout_ms 1000) closed after " << ms << " ms";
       CPPUNIT_ASSERT(!from_server.empty() && from_server[0] == '\x16'); // the server's handshake flight
       CPPUNIT_ASSERT(r.closed());
       CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms >= 900 && ms < 2000);
@@ -420,6 +423,7 @@ public:
       }
       r.read(3000);
       const double ms = msSince(start);
+      std::cerr << "\n  Finished dribbled (handshake_timeout_ms 1000) closed after " << ms << " ms";
       CPPUNIT_ASSERT(r.closed());
       CPPUNIT_ASSERT_MESSAGE("sent " + std::to_string(sent) + " of " + std::to_string(finished.size()) +
                                  " bytes; closed after " + std::to_string(ms) + " ms",
