@@ -9,6 +9,7 @@
 
 #include "app/process_init.hpp"
 #include "app/routes.hpp"
+#include "auth/secret_store.hpp"
 #include "config/config_loader.hpp"
 #include "handlers/app_context.hpp"
 #include "handlers/dialect_handlers.hpp"
@@ -38,6 +39,17 @@ std::vector<std::string> pluginPaths(const Json::Value &config) {
   for (const Json::Value &p : config["plugin_paths"])
     out.push_back(p.asString());
   return out;
+}
+
+// http.tls read and checked (files, key against certificate) as the server
+// will use it; the key may come from a secret.
+sdk::Result<http::TlsOptions> checkedTls(const Json::Value &config) {
+  const plugins::SecretStore secrets(config["secrets"], config::processEnv());
+  auto tls = http::tlsOptionsFromConfig(config["http"]["tls"],
+                                        [&secrets](const std::string &name) { return secrets.get(name); });
+  if (!tls.ok() || !tls->enabled) return tls;
+  if (auto context = http::makeServerContext(tls.value()); !context.ok()) return context.error();
+  return tls;
 }
 
 } // namespace
@@ -197,6 +209,10 @@ int ServerApp::checkConfig(bool print_routes) {
   ctx.auth = std::move(authenticator).value();
   if (auto limiter = auth::RateLimiter::fromConfig(ctx.config["http"]["rate_limits"]); !limiter.ok()) {
     std::cerr << config_path_ << ": " << limiter.error().message << "\n";
+    return kExitConfig;
+  }
+  if (auto tls = checkedTls(ctx.config); !tls.ok()) {
+    std::cerr << config_path_ << ": " << tls.error().message << "\n";
     return kExitConfig;
   }
   std::shared_ptr<http::Router> router = http::buildRoutes(ctx);
@@ -372,8 +388,16 @@ void shutDown(AppContext &ctx, http::HttpServer *server) {
 
 int ServerApp::serve() {
   AppContext ctx;
-  if (!loadContext(ctx, config_path_) || !startCore(ctx)) return kExitConfig;
-  const http::ServerOptions options = serverOptions(ctx.config);
+  if (!loadContext(ctx, config_path_)) return kExitConfig;
+  http::ServerOptions options = serverOptions(ctx.config);
+  // Checked before the core starts: a bad certificate or key stops here.
+  auto tls = checkedTls(ctx.config);
+  if (!tls.ok()) {
+    log::error("TLS config rejected; not starting", {{"config", config_path_}, {"error", tls.error().message}});
+    return kExitConfig;
+  }
+  options.tls = std::move(tls).value();
+  if (!startCore(ctx)) return kExitConfig;
   std::shared_ptr<http::Router> router = http::buildRoutes(ctx);
   ctx.plugins->setCoreGateway({[&ctx](std::string_view request, std::string_view payload, const orders_sink_t *out) {
     return handlers::dialectCoreCall(ctx, request, payload, out);
@@ -398,6 +422,7 @@ int ServerApp::serve() {
   }
   log::info("listening", {{"address", options.host + ":" + std::to_string(server.port())},
                           {"port", std::to_string(server.port())},
+                          {"tls", options.tls.enabled ? "on" : "off"},
                           {"config", config_path_},
                           {"version", buildVersion()}});
   waitForTerminationRequest();

@@ -44,6 +44,20 @@ void refuse(int fd, int status, const char *reason, const std::string &detail, b
   }
 }
 
+// Closing without an answer (a TLS listener has no session to answer in):
+// read what the client sent first, so the close is a FIN, not a reset.
+void closeQuietly(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 64 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+  }
+}
+
+// A TLS record: 5 bytes of header (type, version, length), then at most
+// 2^14 bytes of a plaintext record such as the ClientHello.
+constexpr size_t kTlsRecordHeader = 5;
+constexpr size_t kTlsMaxPlaintext = 16384;
+
 // Where the header ends in what has arrived: after "\r\n\r\n" (or a bare
 // "\n\n"), or npos.
 bool headerComplete(std::string_view seen) {
@@ -63,8 +77,9 @@ FrontDoor::FrontDoor(const Poco::Net::ServerSocket &listening, FrontDoorOptions 
       metrics_(metrics) {
   listen_fd_ = listening_->impl()->sockfd();
   metrics_.describe("orders_http_connections_refused_total", metrics::Type::counter,
-                    "Connections answered and closed by the front door, by reason (header_timeout, "
-                    "header_too_large, over_capacity, queue_full).");
+                    "Connections answered and closed by the front door (and on TLS by the handshake), by reason "
+                    "(header_timeout, header_too_large, over_capacity, queue_full; TLS: not_tls, tls_hello_timeout, "
+                    "tls_handshake_timeout, tls_handshake_failed).");
   metrics_.describe("orders_http_connections_waiting", metrics::Type::gauge,
                     "Connections accepted whose request header has not arrived yet (they hold no thread).");
 }
@@ -100,37 +115,62 @@ void FrontDoor::stop() {
 
 void FrontDoor::loop() {
   std::unordered_map<int, Waiting> waiting;
-  std::vector<char> peek(options_.max_header_bytes + 1);
+  const bool tls = options_.tls;
+  // HTTP: one byte past the limit, so a header without its end in there is too large.
+  std::vector<char> peek(tls ? kTlsRecordHeader + kTlsMaxPlaintext : options_.max_header_bytes + 1);
   std::vector<epoll_event> events(256);
   const auto timeout = std::chrono::milliseconds(options_.header_timeout_ms);
   auto refused = [&](const char *reason) {
     metrics_.increment("orders_http_connections_refused_total", {{"reason", reason}});
   };
+  // An HTTP answer and close; on a TLS listener only the close.
+  auto refuseWith = [&](int fd, int status, const char *title, const std::string &detail, bool retry_after) {
+    if (tls)
+      closeQuietly(fd);
+    else
+      refuse(fd, status, title, detail, retry_after);
+  };
   auto forget = [&](int fd) {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     waiting.erase(fd); // closes the socket unless the pool holds a copy
   };
-  // Looks at what arrived; hands the connection on once the header is whole.
-  // False when the connection is gone (handed on, refused or closed).
+  // To the pool, unless its queue is full. Always false: the connection is
+  // no longer the front door's.
+  auto handOn = [&](int fd) -> bool {
+    if (pool_.queued() >= options_.max_queued) {
+      refused("queue_full"); // counted before the client can see the answer
+      refuseWith(fd, 503, "Service Unavailable", "the server is at capacity; retry", true);
+      return false;
+    }
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); // before the pool can close it
+    pool_.dispatch(waiting.at(fd).socket);
+    return false;
+  };
+  // Looks at what arrived; hands the connection on once the header (on TLS:
+  // the first record) is whole. False when the connection is gone (handed
+  // on, refused or closed).
   auto examine = [&](int fd) -> bool {
     const ssize_t n = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return false; // peer left
     if (n < 0) return true;                                                                           // nothing yet
-    const std::string_view seen(peek.data(), static_cast<size_t>(n));
-    if (headerComplete(seen)) {
-      if (pool_.queued() >= options_.max_queued) {
-        refuse(fd, 503, "Service Unavailable", "the server is at capacity; retry", true);
-        refused("queue_full");
+    if (tls) {
+      const auto *b = reinterpret_cast<const unsigned char *>(peek.data());
+      // A handshake record (0x16) of TLS (record version 3.x) of sane length.
+      const size_t length = n >= 5 ? (static_cast<size_t>(b[3]) << 8) | b[4] : 1;
+      if (b[0] != 0x16 || (n >= 2 && b[1] != 0x03) || length == 0 || length > kTlsMaxPlaintext) {
+        refused("not_tls");
+        closeQuietly(fd);
         return false;
       }
-      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); // before the pool can close it
-      pool_.dispatch(waiting.at(fd).socket);
-      return false;
+      if (static_cast<size_t>(n) < kTlsRecordHeader + length) return true;
+      return handOn(fd);
     }
+    const std::string_view seen(peek.data(), static_cast<size_t>(n));
+    if (headerComplete(seen)) return handOn(fd);
     if (static_cast<size_t>(n) > options_.max_header_bytes) {
+      refused("header_too_large");
       refuse(fd, 431, "Request Header Fields Too Large",
              "the request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes", false);
-      refused("header_too_large");
       return false;
     }
     return true;
@@ -146,10 +186,11 @@ void FrontDoor::loop() {
       }
       Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
       if (static_cast<int>(waiting.size()) + pool_.served() + pool_.queued() >= options_.max_connections) {
-        refuse(fd, 503, "Service Unavailable",
-               "the server holds http.max_connections (" + std::to_string(options_.max_connections) + ") connections",
-               true);
         refused("over_capacity");
+        refuseWith(fd, 503, "Service Unavailable",
+                   "the server holds http.max_connections (" + std::to_string(options_.max_connections) +
+                       ") connections",
+                   true);
         continue;
       }
       waiting.emplace(fd, Waiting{socket, Clock::now()});
@@ -183,9 +224,10 @@ void FrontDoor::loop() {
       for (const auto &[fd, w] : waiting)
         if (now - w.since >= timeout) late.push_back(fd);
       for (int fd : late) {
-        refuse(fd, 408, "Request Timeout",
-               "the request header did not arrive within " + std::to_string(options_.header_timeout_ms) + " ms", false);
-        refused("header_timeout");
+        refused(tls ? "tls_hello_timeout" : "header_timeout");
+        refuseWith(fd, 408, "Request Timeout",
+                   "the request header did not arrive within " + std::to_string(options_.header_timeout_ms) + " ms",
+                   false);
         forget(fd);
       }
     }

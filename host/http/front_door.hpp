@@ -14,6 +14,16 @@
 // full worker queue 503 with Retry-After; each is counted in
 // orders_http_connections_refused_total{reason}.
 //
+// On a TLS listener (`tls`) the header is encrypted, so nothing is peeked
+// for: a connection is handed on once the first TLS record (the
+// ClientHello) has arrived whole, and a worker then does the handshake
+// (http_server.cpp, bounded by http.tls.handshake_timeout_ms). The front
+// door still holds the connection without a thread until then, bounded by
+// `header_timeout_ms` (reason tls_hello_timeout), closes at once what does
+// not start with a TLS handshake record (not_tls: plain HTTP gets no answer
+// on a TLS port), and applies max_connections and the queue limit. There is
+// no TLS session to answer 408/503 in, so every refusal there just closes.
+//
 // Thread-safety: start()/stop() from one thread; the loop runs on its own.
 #pragma once
 
@@ -40,6 +50,7 @@ struct FrontDoorOptions {
   size_t max_header_bytes = 16384;
   int max_connections = 10000;
   int max_queued = 512;
+  bool tls = false; // the listener speaks TLS: wait for the ClientHello, answer nothing
 };
 
 class FrontDoor {

@@ -9,19 +9,26 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/Thread.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 #include "domain/domain_error.hpp"
@@ -244,7 +251,7 @@ private:
     return r;
   }
 
-  static void send(Poco::Net::HTTPServerResponse &out, const Request &req, const Response &res) {
+  void send(Poco::Net::HTTPServerResponse &out, const Request &req, const Response &res) const {
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status), httpReason(res.status));
     out.set("X-Request-Id", req.request_id);
     // Security headers on every answer (a handler's own value wins): no
@@ -256,6 +263,9 @@ private:
     out.set("Cache-Control", "no-store");
     if (res.content_type.rfind("text/html", 0) != 0)
       out.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    // Over TLS: browsers keep to https:// for this host from now on.
+    if (options_.tls.enabled && options_.tls.hsts_max_age_seconds > 0)
+      out.set("Strict-Transport-Security", "max-age=" + std::to_string(options_.tls.hsts_max_age_seconds));
     for (const auto &[k, v] : res.headers)
       out.set(k, v);
     if (res.status == 204) {
@@ -295,6 +305,91 @@ private:
   std::function<bool()> crowded_;
 };
 
+// A connection the TLS handshake failed on: closed when Poco drops it.
+class Dropped : public Poco::Net::TCPServerConnection {
+public:
+  using Poco::Net::TCPServerConnection::TCPServerConnection;
+  void run() override {}
+};
+
+// On a TLS listener: the server side of the handshake on a worker, within
+// a deadline, then Poco's HTTP connection on the secure socket. The front
+// door has seen the ClientHello arrive; the rest of the handshake may not
+// hold the worker longer than `timeout_ms` in all, however slowly the client
+// sends (Poco's own handshake waits its receive timeout per read).
+class TlsConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+  TlsConnectionFactory(Poco::Net::TCPServerConnectionFactory::Ptr http, Poco::Net::Context::Ptr context,
+                       int64_t timeout_ms, std::shared_ptr<std::atomic<int>> handshaking,
+                       metrics::MetricsRegistry &metrics)
+      : http_(std::move(http)), context_(std::move(context)), timeout_ms_(timeout_ms),
+        handshaking_(std::move(handshaking)), metrics_(metrics) {}
+
+  Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
+    struct Count {
+      std::atomic<int> &n;
+      explicit Count(std::atomic<int> &c) : n(c) { ++n; }
+      ~Count() { --n; }
+    } counting(*handshaking_);
+    const char *reason = "tls_handshake_failed";
+    // OpenSSL's error queue is per thread: what an earlier connection of this
+    // worker left there must not be read as this handshake's error.
+    ERR_clear_error();
+    try {
+      return http_->createConnection(handshake(socket));
+    } catch (const Poco::TimeoutException &) {
+      reason = "tls_handshake_timeout";
+      log::debug("TLS handshake timed out", {{"timeout_ms", std::to_string(timeout_ms_)}});
+    } catch (const Poco::Exception &e) {
+      log::debug("TLS handshake failed", {{"error", e.displayText()}});
+    } catch (const std::exception &e) {
+      log::debug("TLS handshake failed", {{"error", e.what()}});
+    }
+    ERR_clear_error(); // nor this one's be left for the next
+    metrics_.increment("orders_http_connections_refused_total", {{"reason", reason}});
+    return new Dropped(socket);
+  }
+
+private:
+  Poco::Net::SecureStreamSocket handshake(const Poco::Net::StreamSocket &socket) const {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
+    Poco::Net::StreamSocket plain(socket);
+    plain.setNoDelay(true);
+    // Non-blocking while handshaking: completeHandshake() then answers "want
+    // read/write" instead of waiting, and the waits are ours, on the deadline.
+    plain.setBlocking(false);
+    // With a server context attach() only sets up the accepting side; no I/O.
+    Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(plain, context_);
+    const int fd = plain.impl()->sockfd();
+    for (;;) {
+      const int rc = secure.completeHandshake();
+      if (rc == 1) break;
+      if (rc != Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ &&
+          rc != Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE)
+        throw Poco::Net::SSLConnectionUnexpectedlyClosedException("the client left during the TLS handshake");
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      pollfd p{fd, static_cast<short>(rc == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ ? POLLIN : POLLOUT), 0};
+      int ready = 0;
+      do
+        ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+      while (ready < 0 && errno == EINTR);
+      if (ready == 0) {
+        secure.abort();
+        throw Poco::TimeoutException("TLS handshake");
+      }
+    }
+    plain.setBlocking(true);
+    return secure;
+  }
+
+  Poco::Net::TCPServerConnectionFactory::Ptr http_;
+  Poco::Net::Context::Ptr context_;
+  int64_t timeout_ms_;
+  std::shared_ptr<std::atomic<int>> handshaking_;
+  metrics::MetricsRegistry &metrics_;
+};
+
 } // namespace
 
 HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics)
@@ -306,6 +401,12 @@ HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> rout
 HttpServer::~HttpServer() { stop(0); }
 
 void HttpServer::start() {
+  Poco::Net::Context::Ptr tls; // before binding: a refused TLS config leaves the port alone
+  if (options_.tls.enabled) {
+    auto context = makeServerContext(options_.tls);
+    if (!context.ok()) throw std::invalid_argument(context.error().message);
+    tls = std::move(context).value();
+  }
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true, false);
   socket.listen(std::max(128, options_.max_queued));
@@ -330,19 +431,23 @@ void HttpServer::start() {
   auto *factory = new Factory(router_, metrics_, options_, crowded);
   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(factory);
   stop_connections_ = [factory, handlers](bool abort_current) { factory->stopConnections(abort_current); };
-  dispatcher_ =
-      new Poco::Net::TCPServerDispatcher(new Poco::Net::HTTPServerConnectionFactory(params, handlers), *pool_, params);
+  Poco::Net::TCPServerConnectionFactory::Ptr connections(new Poco::Net::HTTPServerConnectionFactory(params, handlers));
+  if (tls)
+    connections = new TlsConnectionFactory(connections, tls, options_.tls.handshake_timeout_ms, handshaking_, metrics_);
+  dispatcher_ = new Poco::Net::TCPServerDispatcher(connections, *pool_, params);
   FrontDoorOptions door;
   door.header_timeout_ms = options_.header_timeout_ms;
   door.max_header_bytes = options_.max_header_bytes;
   door.max_connections = options_.max_connections;
   door.max_queued = options_.max_queued;
+  door.tls = options_.tls.enabled;
   Poco::Net::TCPServerDispatcher *d = dispatcher_;
-  front_door_ = std::make_unique<FrontDoor>(socket, door,
-                                            FrontDoor::Pool{[d] { return d->currentConnections(); },
-                                                            [d] { return d->queuedConnections(); },
-                                                            [d](const Poco::Net::StreamSocket &s) { d->enqueue(s); }},
-                                            metrics_);
+  std::shared_ptr<std::atomic<int>> handshaking = handshaking_;
+  front_door_ = std::make_unique<FrontDoor>(
+      socket, door,
+      FrontDoor::Pool{[d, handshaking] { return d->currentConnections() + handshaking->load(); },
+                      [d] { return d->queuedConnections(); }, [d](const Poco::Net::StreamSocket &s) { d->enqueue(s); }},
+      metrics_);
   front_door_->start();
 }
 

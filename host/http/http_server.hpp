@@ -9,10 +9,16 @@
 // (orders_http_requests_total{route,method,status},
 // orders_http_request_duration_seconds{route}) and a JSON access-log line.
 //
+// With http.tls (tls.hpp) the listener speaks only TLS: the front door waits
+// for the ClientHello, then a worker does the handshake within
+// tls.handshake_timeout_ms before Poco reads the request; every answer then
+// carries Strict-Transport-Security.
+//
 // Thread-safety: Poco runs handlers on its pool; the router and metrics are
 // safe for concurrent use. stop() drains in-flight requests.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -23,6 +29,7 @@
 
 #include "http/api_error.hpp"
 #include "http/router.hpp"
+#include "http/tls.hpp"
 #include "metrics/metrics_registry.hpp"
 
 namespace Poco {
@@ -65,6 +72,7 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   bool access_log = true;
   CorsOptions cors;
+  TlsOptions tls;
   // Turns an exception the handlers did not catch into the client's error
   // (e.g. "the database is away" -> 503 unavailable); nullopt: 500 internal.
   std::function<std::optional<ApiError>(const std::exception &)> translate;
@@ -77,6 +85,8 @@ public:
   HttpServer(const HttpServer &) = delete;
   HttpServer &operator=(const HttpServer &) = delete;
 
+  // Throws when the port cannot be bound or, with TLS, when the TLS options
+  // are refused (std::invalid_argument naming the option and file).
   void start();
   // Stops accepting, lets in-flight requests finish (up to `drain_ms`).
   void stop(int64_t drain_ms = 10000);
@@ -90,6 +100,9 @@ private:
   Poco::Net::TCPServerDispatcher *dispatcher_ = nullptr; // reference-counted by Poco
   std::function<void(bool)> stop_connections_;           // Poco's serverStopped event (abort current?)
   std::unique_ptr<FrontDoor> front_door_;
+  // TLS connections a worker is handshaking (Poco counts a connection only
+  // once its handshake is done): counted against max_connections.
+  std::shared_ptr<std::atomic<int>> handshaking_ = std::make_shared<std::atomic<int>>(0);
   uint16_t bound_port_ = 0;
 };
 
