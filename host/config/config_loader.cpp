@@ -48,7 +48,25 @@ Json::Value typedScalar(const std::string &v) {
 
 std::string where(const YAML::Node &node) { return "line " + std::to_string(node.Mark().line + 1); }
 
-Json::Value convert(const YAML::Node &node, const std::string &pointer, const EnvLookup &env) {
+// Bounds on what aliases can expand to: a YAML alias may refer to the node
+// that contains it (infinite recursion) or be repeated to blow the document
+// up exponentially; no real config comes near either bound.
+constexpr int kMaxDepth = 64;
+constexpr size_t kMaxNodes = 100000;
+
+struct Walk {
+  const EnvLookup &env;
+  size_t nodes = 0;
+};
+
+Json::Value convert(const YAML::Node &node, const std::string &pointer, Walk &walk, int depth) {
+  if (depth > kMaxDepth)
+    throw ConvertError{(pointer.empty() ? "/" : pointer.substr(0, 200)) + ": nested more than " +
+                       std::to_string(kMaxDepth) + " levels deep (an alias that refers to a node containing it?)"};
+  if (++walk.nodes > kMaxNodes)
+    throw ConvertError{"more than " + std::to_string(kMaxNodes) +
+                       " values once aliases are expanded (aliases repeating aliases?)"};
+  const EnvLookup &env = walk.env;
   switch (node.Type()) {
   case YAML::NodeType::Null:
   case YAML::NodeType::Undefined: return Json::Value(Json::nullValue);
@@ -63,7 +81,7 @@ Json::Value convert(const YAML::Node &node, const std::string &pointer, const En
     Json::Value arr(Json::arrayValue);
     Json::ArrayIndex i = 0;
     for (const YAML::Node &item : node)
-      arr.append(convert(item, pointer + "/" + std::to_string(i++), env));
+      arr.append(convert(item, pointer + "/" + std::to_string(i++), walk, depth + 1));
     return arr;
   }
   case YAML::NodeType::Map: {
@@ -72,7 +90,7 @@ Json::Value convert(const YAML::Node &node, const std::string &pointer, const En
       if (!kv.first.IsScalar()) throw ConvertError{(pointer.empty() ? "/" : pointer) + ": keys must be strings"};
       const std::string key = kv.first.Scalar();
       if (obj.isMember(key)) throw ConvertError{pointer + "/" + key + ": duplicate key (" + where(kv.first) + ")"};
-      obj[key] = convert(kv.second, pointer + "/" + key, env);
+      obj[key] = convert(kv.second, pointer + "/" + key, walk, depth + 1);
     }
     return obj;
   }
@@ -91,7 +109,8 @@ sdk::Result<Json::Value> parseConfigText(const std::string &text, const std::str
     return sdk::invalidArgument(source_name + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   try {
-    Json::Value json = convert(root, "", env);
+    Walk walk{env};
+    Json::Value json = convert(root, "", walk, 0);
     if (json.isNull()) json = Json::Value(Json::objectValue);
     return json;
   } catch (const ConvertError &e) {

@@ -1,6 +1,7 @@
 #include "chaos_load.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -74,8 +75,23 @@ std::string Fleet::logs() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto &s : servers_) {
-    std::string l = s->log();
-    out += "---- replica on port " + std::to_string(s->port()) + " (last 3000 bytes)\n" +
+    const std::string l = s->log();
+    // The whole log outlives the temp dir; the tail and the distinct
+    // warnings and errors go to the report.
+    const std::string keep = "/tmp/orders-chaos-replica-" + std::to_string(s->port()) + ".log";
+    std::ofstream(keep) << l;
+    std::set<std::string> seen;
+    std::string distinct;
+    std::istringstream lines(l);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"level\":\"error\"") == std::string::npos && line.find("\"level\":\"warn\"") == std::string::npos)
+        continue;
+      const auto at = line.find("\"msg\":");
+      const std::string msg = at == std::string::npos ? line : line.substr(at, line.find(',', at) - at);
+      if (seen.insert(msg).second && seen.size() <= 30) distinct += line.substr(0, 600) + "\n";
+    }
+    out += "---- replica on port " + std::to_string(s->port()) + " (whole log: " + keep +
+           "); first line of each distinct warning or error:\n" + distinct + "---- last 3000 bytes:\n" +
            (l.size() > 3000 ? l.substr(l.size() - 3000) : l);
   }
   return out;

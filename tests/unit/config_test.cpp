@@ -57,6 +57,7 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(unsetVariableWithoutDefaultIsAnErrorNamingIt);
   CPPUNIT_TEST(dollarDollarIsALiteralDollar);
   CPPUNIT_TEST(plainScalarsAreTypedAfterSubstitution);
+  CPPUNIT_TEST(aliasesCannotRecurseOrExplode);
   CPPUNIT_TEST(quotedScalarsStayStrings);
   CPPUNIT_TEST(duplicateKeysAreRejected);
   CPPUNIT_TEST(yamlSyntaxErrorNamesTheLine);
@@ -137,6 +138,26 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("1e999"), big.value()["a"].asString());
     CPPUNIT_ASSERT(big.value()["b"].isString() && big.value()["c"].isString());
     CPPUNIT_ASSERT_EQUAL(std::string("/http/port: must be of type integer"), loadError("http:\n  port: 1e999\n"));
+  }
+  // An alias inside the node it names recursed until the stack overflowed
+  // (found by fuzz.config_yaml); aliases repeating aliases grow exponentially.
+  void aliasesCannotRecurseOrExplode() {
+    auto loop = parseConfigText("service: &s {name: x, log: *s}\n", "t", envOf({}));
+    CPPUNIT_ASSERT(!loop.ok());
+    CPPUNIT_ASSERT_MESSAGE(loop.error().message,
+                           loop.error().message.find("nested more than 64 levels deep") != std::string::npos);
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"; // 10^8 values by h
+    for (char c = 'b'; c <= 'h'; ++c) {
+      const std::string previous = std::string("*") + static_cast<char>(c - 1);
+      bomb += std::string(1, c) + ": &" + c + " [" + previous;
+      for (int i = 1; i < 10; ++i)
+        bomb += ", " + previous;
+      bomb += "]\n";
+    }
+    auto exploded = parseConfigText(bomb, "t", envOf({}));
+    CPPUNIT_ASSERT(!exploded.ok());
+    CPPUNIT_ASSERT_MESSAGE(exploded.error().message,
+                           exploded.error().message.find("once aliases are expanded") != std::string::npos);
   }
   void quotedScalarsStayStrings() {
     auto r = parseConfigText("a: \"8084\"\nb: 'true'\nc: \"${P:-1}\"\n", "t", envOf({}));
