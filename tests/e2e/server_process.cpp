@@ -180,6 +180,15 @@ ServerProcess::~ServerProcess() { stop(); }
 
 bool ServerProcess::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
 
+bool ServerProcess::alive() {
+  int status = 0;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_status_ = status;
+    pid_ = -1;
+  }
+  return pid_ > 0;
+}
+
 bool ServerProcess::waitReady(int timeout_ms) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {

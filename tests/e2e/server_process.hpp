@@ -82,6 +82,11 @@ public:
   bool waitExit(int timeout_ms = 20000);
   void stop(); // SIGTERM, wait
   bool running() const;
+  // Like running(), but reaps a child that died (running() still sees a
+  // zombie); then exitStatus() tells how it ended (waitpid status).
+  bool alive();
+  int exitStatus() const { return exit_status_; }
+  int pid() const { return pid_; }
   uint16_t port() const { return port_; }
   const std::string &configPath() const { return config_path_; }
   std::string log() const;
@@ -98,6 +103,7 @@ private:
   std::string config_path_;
   uint16_t port_ = 0;
   int pid_ = -1;
+  int exit_status_ = -1;
 };
 
 // A checkout body for the demo catalog.
