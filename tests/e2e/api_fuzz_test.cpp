@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,13 @@ using namespace orders::e2e;
 namespace {
 
 constexpr int kAnswerTimeoutMs = 5000;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// AddressSanitizer holds freed memory in quarantine (256 MiB) and adds shadow and redzones, ThreadSanitizer its
+// shadow: the test binary and the server are built alike (packaging/sanitize.sh), so the bound allows for it there.
+constexpr int64_t kRssGrowthLimitKb = 1024 * 1024;
+#else
 constexpr int64_t kRssGrowthLimitKb = 200 * 1024;
+#endif
 constexpr size_t kLong = 64 * 1024;
 constexpr int kNesting = 10000;
 
@@ -1266,16 +1273,14 @@ private:
                                                         "1e400"};
       const std::string t = pick(kNotJson);
       c.mutation = "not a JSON object: " + shown(t, 40);
-      c.surely_invalid = schema_checked;
+      // RFC 8259 lets a parser ignore a leading byte order mark ("\xef\xbb\xbf{}" may be read as {}).
+      c.surely_invalid = schema_checked && t.rfind("\xef\xbb\xbf", 0) != 0;
       return t;
     }
     case 12: { // wrong Content-Type
       content_type = pick(kBadContentTypes);
       c.mutation = "Content-Type '" + content_type + "'";
-      const bool json_like =
-          content_type.rfind("application/json", 0) == 0 || content_type.find("+json") != std::string::npos;
-      c.surely_invalid = false; // refused (415) or read; either way nothing to name
-      (void)json_like;
+      c.surely_invalid = false; // a valid body: refused (415) or read, either is right
       return orders::sdk::writeJson(body);
     }
     case 13: { // trailing garbage after a valid body
@@ -1499,11 +1504,65 @@ std::vector<std::string> servedRoutes(const ServerProcess &server) {
 
 class ApiFuzzTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ApiFuzzTest);
+  CPPUNIT_TEST(specReferencesAcrossFiles);
   CPPUNIT_TEST(sqlite);
   CPPUNIT_TEST(postgres);
   CPPUNIT_TEST_SUITE_END();
 
 public:
+  // schemas/openapi.yaml refers only within itself today; a spec that refers
+  // into a file beside it (whose own refs are relative to that file) must
+  // generate the same way.
+  void specReferencesAcrossFiles() {
+    char tmpl[] = "/tmp/orders-apifuzz-spec-XXXXXX";
+    const std::string dir = ::mkdtemp(tmpl);
+    std::filesystem::create_directories(dir + "/parts");
+    std::ofstream(dir + "/parts/body.json") << R"({"definitions": {
+      "Body": {"type": "object", "additionalProperties": false, "required": ["note"],
+               "properties": {"note": {"$ref": "#/definitions/Note"}, "count": {"$ref": "../spec.yaml#/components/schemas/Count"}}},
+      "Note": {"type": "string", "maxLength": 3}}})";
+    std::ofstream(dir + "/spec.yaml")
+        << "openapi: 3.0.3\n"
+           "paths:\n"
+           "  /things/{id}:\n"
+           "    parameters: [{$ref: '#/components/parameters/Id'}]\n"
+           "    post:\n"
+           "      requestBody:\n"
+           "        required: true\n"
+           "        content:\n"
+           "          application/json:\n"
+           "            schema: {$ref: 'parts/body.json#/definitions/Body'}\n"
+           "      responses: {'201': {description: made, content: {application/json: {}}}}\n"
+           "components:\n"
+           "  parameters:\n"
+           "    Id: {name: id, in: path, required: true, schema: {type: string}}\n"
+           "  schemas:\n"
+           "    Count: {type: integer, minimum: 1, maximum: 9}\n";
+    const std::vector<Operation> ops = operationsOf(Spec(dir + "/spec.yaml"));
+    std::filesystem::remove_all(dir);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), ops.size());
+    const Operation &op = ops[0];
+    CPPUNIT_ASSERT_EQUAL(std::string("POST /things/{id}"), op.name());
+    CPPUNIT_ASSERT_EQUAL(std::string("/things/:id"), op.route);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), op.params.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("path"), op.params[0].in);
+    CPPUNIT_ASSERT(op.json_body && op.body_required && op.json_answers.count(201));
+    const Json::Value &props = op.body_schema["properties"];
+    CPPUNIT_ASSERT_EQUAL(3u, props["note"]["maxLength"].asUInt());   // a ref inside the other file
+    CPPUNIT_ASSERT_EQUAL(9, props["count"]["maximum"].asInt());      // a ref from it back into the spec
+    CPPUNIT_ASSERT(op.body_schema["additionalProperties"].isBool()); // YAML/JSON scalars keep their types
+    World world;
+    Fuzzer fuzz(1, world);
+    for (int i = 0; i < 50; ++i) {
+      const Call c = fuzz.next(op);
+      if (c.mutation != "none (valid)") continue;
+      const Json::Value body = orders::sdk::parseJson(c.body);
+      CPPUNIT_ASSERT_MESSAGE(c.body, body["note"].isString() && body["note"].asString().size() <= 3 * 4);
+      if (body.isMember("count"))
+        CPPUNIT_ASSERT_MESSAGE(c.body, body["count"].asInt() >= 1 && body["count"].asInt() <= 9);
+    }
+  }
+
   void sqlite() { run(Engine::sqlite); }
   void postgres() {
     if (orders::testing::needPostgres()) return;
