@@ -48,7 +48,13 @@ auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req)
   auto result = ctx.auth->authenticate(a);
   if (!result.ok()) throw http::ApiError("unauthenticated", result.error().message);
   if (!result.value()) throw http::ApiError("unauthenticated", "credentials required");
-  return admitted(ctx, req, *result.value());
+  // The subject, seller id and email are stored and filtered on as text (PostgreSQL refuses other bytes):
+  // credentials that name them in bytes that are not UTF-8 (a header, a JWT claim) name no one.
+  const auth::Principal &p = *result.value();
+  if (!http::validUtf8(p.subject) || !http::validUtf8(p.seller_id.value_or("")) ||
+      !http::validUtf8(p.email.value_or("")))
+    throw http::ApiError("unauthenticated", p.scheme + ": the caller's identity is not UTF-8 text");
+  return admitted(ctx, req, p);
 }
 
 void requireRole(const auth::Principal &p, std::initializer_list<auth::Role> roles) {
@@ -196,6 +202,8 @@ http::Response idempotentCreate(app::AppContext &ctx, const http::Request &req, 
     return work(resource);
   }
   if (key.size() > 200) throw http::ApiError("invalid_argument", "Idempotency-Key: at most 200 characters");
+  // Stored and compared as text (PostgreSQL refuses other bytes): a header's raw bytes must be UTF-8 too.
+  if (!http::validUtf8(key)) throw http::ApiError("invalid_argument", "Idempotency-Key: must be UTF-8 text");
   const std::string scope = std::string(auth::roleName(p.role)) + ":" + p.subject;
   const std::string hash = requestHash(req);
   auto &repo = ctx.core->idempotency();

@@ -1,16 +1,29 @@
 #include "http/api_error.hpp"
 
+#include <cstdint>
 #include <map>
 
 namespace orders::host::http {
 
 int httpStatusFor(std::string_view code) {
   static const std::map<std::string_view, int> kStatus = {
-      {"invalid_argument", 400}, {"unauthenticated", 401},      {"forbidden", 403},
-      {"not_found", 404},        {"method_not_allowed", 405},   {"conflict", 409},
-      {"out_of_stock", 409},     {"payload_too_large", 413},    {"unsupported_media_type", 415},
-      {"rejected", 422},         {"idempotency_mismatch", 422}, {"too_many_requests", 429},
-      {"internal", 500},         {"unsupported", 501},          {"unavailable", 503},
+      {"invalid_argument", 400},
+      {"unauthenticated", 401},
+      {"forbidden", 403},
+      {"not_found", 404},
+      {"method_not_allowed", 405},
+      {"request_timeout", 408},
+      {"conflict", 409},
+      {"header_too_large", 431},
+      {"out_of_stock", 409},
+      {"payload_too_large", 413},
+      {"unsupported_media_type", 415},
+      {"rejected", 422},
+      {"idempotency_mismatch", 422},
+      {"too_many_requests", 429},
+      {"internal", 500},
+      {"unsupported", 501},
+      {"unavailable", 503},
       {"timeout", 504},
   };
   auto it = kStatus.find(code);
@@ -28,11 +41,13 @@ const char *httpReason(int status) {
   case 403: return "Forbidden";
   case 404: return "Not Found";
   case 405: return "Method Not Allowed";
+  case 408: return "Request Timeout";
   case 409: return "Conflict";
   case 413: return "Content Too Large";
   case 415: return "Unsupported Media Type";
   case 422: return "Unprocessable Content";
   case 429: return "Too Many Requests";
+  case 431: return "Request Header Fields Too Large";
   case 500: return "Internal Server Error";
   case 501: return "Not Implemented";
   case 503: return "Service Unavailable";
@@ -43,21 +58,78 @@ const char *httpReason(int status) {
 
 ApiError toApiError(const sdk::Error &error) { return ApiError(sdk::errorCodeName(error.code), error.message); }
 
+namespace {
+// The length of the well-formed UTF-8 sequence at text[i], or 0.
+size_t utf8Sequence(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return 1;
+  size_t n = 0;
+  uint32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+    cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2;
+    cp = c & 0x0Fu;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+    cp = c & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + n >= text.size()) return 0;
+  for (size_t k = 1; k <= n; ++k) {
+    const auto cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3Fu);
+  }
+  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n + 1;
+}
+} // namespace
+
+bool validUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8Sequence(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string toValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8Sequence(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD"; // U+FFFD
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 Json::Value problemJson(const ApiError &error, const std::string &instance, const std::string &request_id) {
   Json::Value p(Json::objectValue);
   p["type"] = "about:blank";
   p["title"] = httpReason(error.status());
   p["status"] = error.status();
   p["code"] = error.code();
-  p["detail"] = error.detail();
-  p["instance"] = instance;
+  // Details and paths may echo what the client sent (a percent-decoded path,
+  // a header): JSON text must stay UTF-8 whatever those bytes were.
+  p["detail"] = toValidUtf8(error.detail());
+  p["instance"] = toValidUtf8(instance);
   if (!request_id.empty()) p["requestId"] = request_id;
   if (!error.errors().empty()) {
     Json::Value errs(Json::arrayValue);
     for (const FieldError &f : error.errors()) {
       Json::Value e(Json::objectValue);
-      e["pointer"] = f.pointer;
-      e["message"] = f.message;
+      e["pointer"] = toValidUtf8(f.pointer);
+      e["message"] = toValidUtf8(f.message);
       errs.append(e);
     }
     p["errors"] = errs;

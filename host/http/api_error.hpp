@@ -26,7 +26,8 @@ struct FieldError {
 
 // The stable `code` strings: the SDK's error codes plus HTTP-layer ones
 // (forbidden, method_not_allowed, payload_too_large, unsupported_media_type,
-// idempotency_mismatch, too_many_requests).
+// idempotency_mismatch, too_many_requests, and the front door's
+// request_timeout and header_too_large).
 int httpStatusFor(std::string_view code);
 const char *httpReason(int status);
 
@@ -49,6 +50,12 @@ private:
 };
 
 ApiError toApiError(const sdk::Error &error);
+
+// Whether text is well-formed UTF-8 (no overlong forms, no surrogates).
+bool validUtf8(std::string_view text);
+// The text with each byte that is not part of well-formed UTF-8 replaced by
+// U+FFFD, so that an answer echoing what a client sent stays UTF-8 JSON.
+std::string toValidUtf8(std::string_view text);
 
 // Builds the problem+json document.
 Json::Value problemJson(const ApiError &error, const std::string &instance, const std::string &request_id);

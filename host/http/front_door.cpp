@@ -11,13 +11,16 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "http/api_error.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_registry.hpp"
+#include "orders/sdk/json.hpp"
 
 namespace orders::host::http {
 
@@ -25,11 +28,33 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A final answer written before closing a connection the pool never sees.
-void refuse(int fd, int status, const char *reason, const std::string &detail, bool retry_after) {
-  const std::string body = "{\"detail\":\"" + detail + "\",\"status\":" + std::to_string(status) + ",\"title\":\"" +
-                           reason + "\",\"type\":\"about:blank\"}";
-  std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+// The path of the request line in what has arrived, when it is whole (for
+// the problem's `instance`); bytes outside printable ASCII percent-encoded.
+std::string requestPath(std::string_view seen) {
+  const size_t eol = seen.find('\n');
+  const size_t start = seen.find(' ');
+  if (eol == std::string_view::npos || start == std::string_view::npos || start > eol) return {};
+  size_t end = seen.find_first_of(" ?\r\n", start + 1);
+  std::string out;
+  for (const char ch : seen.substr(start + 1, end - start - 1)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c > 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// A final answer written before closing a connection the pool never sees:
+// a problem document like every other error (code, title, detail).
+void refuse(int fd, const ApiError &error, std::string_view seen, bool retry_after) {
+  const int status = error.status();
+  const std::string body = sdk::writeJson(problemJson(error, requestPath(seen), ""));
+  std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + httpReason(status) +
                        "\r\nContent-Type: application/problem+json\r\nContent-Length: " + std::to_string(body.size()) +
                        "\r\nConnection: close\r\n";
   if (retry_after) answer += "Retry-After: 1\r\n";
@@ -124,11 +149,11 @@ void FrontDoor::loop() {
     metrics_.increment("orders_http_connections_refused_total", {{"reason", reason}});
   };
   // An HTTP answer and close; on a TLS listener only the close.
-  auto refuseWith = [&](int fd, int status, const char *title, const std::string &detail, bool retry_after) {
+  auto refuseWith = [&](int fd, const ApiError &error, std::string_view seen, bool retry_after) {
     if (tls)
       closeQuietly(fd);
     else
-      refuse(fd, status, title, detail, retry_after);
+      refuse(fd, error, seen, retry_after);
   };
   auto forget = [&](int fd) {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
@@ -139,7 +164,7 @@ void FrontDoor::loop() {
   auto handOn = [&](int fd) -> bool {
     if (pool_.queued() >= options_.max_queued) {
       refused("queue_full"); // counted before the client can see the answer
-      refuseWith(fd, 503, "Service Unavailable", "the server is at capacity; retry", true);
+      refuseWith(fd, ApiError("unavailable", "the server is at capacity; retry"), {}, true);
       return false;
     }
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); // before the pool can close it
@@ -169,8 +194,10 @@ void FrontDoor::loop() {
     if (headerComplete(seen)) return handOn(fd);
     if (static_cast<size_t>(n) > options_.max_header_bytes) {
       refused("header_too_large");
-      refuse(fd, 431, "Request Header Fields Too Large",
-             "the request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes", false);
+      refuse(fd,
+             ApiError("header_too_large",
+                      "the request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes"),
+             seen, false);
       return false;
     }
     return true;
@@ -187,10 +214,10 @@ void FrontDoor::loop() {
       Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
       if (static_cast<int>(waiting.size()) + pool_.served() + pool_.queued() >= options_.max_connections) {
         refused("over_capacity");
-        refuseWith(fd, 503, "Service Unavailable",
-                   "the server holds http.max_connections (" + std::to_string(options_.max_connections) +
-                       ") connections",
-                   true);
+        refuseWith(fd,
+                   ApiError("unavailable", "the server holds http.max_connections (" +
+                                               std::to_string(options_.max_connections) + ") connections"),
+                   {}, true);
         continue;
       }
       waiting.emplace(fd, Waiting{socket, Clock::now()});
@@ -225,9 +252,10 @@ void FrontDoor::loop() {
         if (now - w.since >= timeout) late.push_back(fd);
       for (int fd : late) {
         refused(tls ? "tls_hello_timeout" : "header_timeout");
-        refuseWith(fd, 408, "Request Timeout",
-                   "the request header did not arrive within " + std::to_string(options_.header_timeout_ms) + " ms",
-                   false);
+        refuseWith(fd,
+                   ApiError("request_timeout", "the request header did not arrive within " +
+                                                   std::to_string(options_.header_timeout_ms) + " ms"),
+                   {}, false);
         forget(fd);
       }
     }

@@ -1,14 +1,16 @@
 #include "http/http_server.hpp"
 
+#include <Poco/Delegate.h>
 #include <Poco/Exception.h>
-
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerConnectionFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -17,6 +19,7 @@
 #include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/Thread.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 #include <openssl/err.h>
 #include <poll.h>
@@ -27,6 +30,9 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -71,6 +77,29 @@ std::string lower(std::string s) {
   return s;
 }
 
+// After an answer sent before the request was read (a 413 before its body,
+// a 400 for a header Poco cannot read): a client that writes its whole
+// request before reading would get a connection reset (and lose the answer)
+// if the socket closed with its data unread. As nginx's lingering close
+// does: stop sending, then read and discard what still comes, up to a bound
+// in bytes and time; the caller then closes.
+void lingerThenClose(Poco::Net::StreamSocket &socket) {
+  constexpr size_t kMaxDiscard = 64u << 20;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  try {
+    socket.shutdownSend();
+    socket.setReceiveTimeout(Poco::Timespan(1, 0));
+    char buf[16384];
+    size_t discarded = 0;
+    while (discarded < kMaxDiscard && std::chrono::steady_clock::now() < until) {
+      const int n = socket.receiveBytes(buf, sizeof buf);
+      if (n <= 0) break;
+      discarded += static_cast<size_t>(n);
+    }
+  } catch (...) { // a client that went away: nothing left to protect
+  }
+}
+
 class RouterHandler : public Poco::Net::HTTPRequestHandler {
 public:
   RouterHandler(const Router &router, metrics::MetricsRegistry &metrics, const ServerOptions &options,
@@ -89,11 +118,7 @@ public:
       req.request_id = saneRequestId(incoming_id) ? incoming_id : newRequestId();
       for (const auto &[k, v] : raw)
         req.headers[lower(k)] = v;
-      Poco::URI uri(raw.getURI());
-      req.path = uri.getPath();
-      req.query = uri.getRawQuery();
-      for (const auto &[k, v] : uri.getQueryParameters())
-        req.query_params.emplace(k, v);
+      parseTarget(raw.getURI(), req);
       if (!cors(req, res)) res = dispatch(raw, req, route_label);
     } catch (const ApiError &e) {
       res = problem(e, req);
@@ -135,6 +160,39 @@ public:
   }
 
 private:
+  // Path and query of the request target, percent-decoded. A target that
+  // does not decode (a '%' without two hex digits) or decodes to bytes that
+  // are not UTF-8 is 400: every path segment and parameter of this API is
+  // text, and none should reach a handler or a database as anything else.
+  static void parseTarget(const std::string &target, Request &req) {
+    const auto refuse = [&](const std::string &why) {
+      std::string shown; // the raw path, printable, for the problem's `instance`
+      for (const char ch : target.substr(0, target.find('?'))) {
+        const auto c = static_cast<unsigned char>(ch);
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        shown += c > 0x20 && c < 0x7F ? std::string(1, ch) : std::string(hex);
+      }
+      req.path = shown;
+      req.query.clear();
+      req.query_params.clear();
+      throw ApiError("invalid_argument", "the request target " + why);
+    };
+    try {
+      Poco::URI uri(target);
+      req.path = uri.getPath();
+      req.query = uri.getRawQuery();
+      for (const auto &[k, v] : uri.getQueryParameters())
+        req.query_params.emplace(k, v);
+    } catch (const Poco::SyntaxException &e) {
+      refuse("is not a valid URI (" + e.message() + ")");
+    }
+    bool text = validUtf8(req.path);
+    for (const auto &[k, v] : req.query_params)
+      text = text && validUtf8(k) && validUtf8(v);
+    if (!text) refuse("is not UTF-8 once percent-decoded");
+  }
+
   // The origin CORS allows for this request, or empty.
   std::string allowedOrigin(const Request &req) const {
     const CorsOptions &c = options_.cors;
@@ -205,27 +263,10 @@ private:
     req.body = std::move(body);
   }
 
-  // After a 413 sent before the body was read: a client that writes its
-  // whole body before reading would get a connection reset (and lose the
-  // 413) if the socket closed with its data unread. As nginx's lingering
-  // close does: stop sending, then read and discard what still comes, up to
-  // a bound in bytes and time, and only then close.
   static void lingeringClose(Poco::Net::HTTPServerRequest &raw) {
-    constexpr size_t kMaxDiscard = 64u << 20;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     try {
-      auto &impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl &>(raw);
-      Poco::Net::StreamSocket &socket = impl.socket();
-      socket.shutdownSend();
-      socket.setReceiveTimeout(Poco::Timespan(1, 0));
-      char buf[16384];
-      size_t discarded = 0;
-      while (discarded < kMaxDiscard && std::chrono::steady_clock::now() < until) {
-        const int n = socket.receiveBytes(buf, sizeof buf);
-        if (n <= 0) break;
-        discarded += static_cast<size_t>(n);
-      }
-    } catch (...) { // a client that went away: nothing left to protect
+      lingerThenClose(dynamic_cast<Poco::Net::HTTPServerRequestImpl &>(raw).socket());
+    } catch (...) {
     }
   }
 
@@ -297,6 +338,8 @@ public:
   // What Poco's HTTPServer::stopAll does: idle connections close now, busy
   // ones after their request (or now, when `abort_current`).
   void stopConnections(bool abort_current) { serverStopped(this, abort_current); }
+  // What each connection listens to for stopConnections (the event is protected).
+  Poco::BasicEvent<const bool> &stopEvent() { return serverStopped; }
 
 private:
   std::shared_ptr<const Router> router_;
@@ -390,6 +433,127 @@ private:
   metrics::MetricsRegistry &metrics_;
 };
 
+// Poco's HTTPServerConnection, except that a request Poco cannot read (a
+// header line or field count beyond its limits, a malformed request line) is
+// answered with a problem document like every other error instead of an
+// empty 400. The loop, keep-alive and stop handling are Poco's.
+class Connection : public Poco::Net::TCPServerConnection {
+public:
+  Connection(const Poco::Net::StreamSocket &socket, Poco::Net::HTTPServerParams::Ptr params,
+             Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Factory *events)
+      : TCPServerConnection(socket), params_(std::move(params)), factory_(std::move(factory)), events_(events) {
+    events_->stopEvent() += Poco::delegate(this, &Connection::onServerStopped);
+  }
+  ~Connection() override {
+    try {
+      events_->stopEvent() -= Poco::delegate(this, &Connection::onServerStopped);
+    } catch (...) {
+    }
+  }
+
+  void run() override {
+    const std::string server = params_->getSoftwareVersion();
+    Poco::Net::HTTPServerSession session(socket(), params_);
+    while (!stopped_ && session.hasMoreRequests()) {
+      try {
+        std::lock_guard lock(mutex_);
+        if (stopped_) break;
+        Poco::Net::HTTPServerResponseImpl response(session);
+        Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+        response.setDate(Poco::Timestamp());
+        response.setVersion(request.getVersion());
+        response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
+        if (!server.empty()) response.set("Server", server);
+        try {
+          std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(factory_->createRequestHandler(request));
+          if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
+            response.sendContinue();
+          handler->handleRequest(request, response);
+          session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
+        } catch (const Poco::Exception &) {
+          if (!response.sent()) {
+            try {
+              sendProblem(session, ApiError("internal", "internal error"));
+            } catch (...) {
+            }
+          }
+          throw;
+        }
+      } catch (const Poco::Net::NoMessageException &) {
+        break;
+      } catch (const Poco::Net::MessageException &e) { // what Poco reads as no request at all
+        try {
+          sendProblem(session, ApiError("invalid_argument", "malformed request: " + e.message()));
+          lingerThenClose(socket());
+        } catch (...) {
+        }
+        break;
+      } catch (const Poco::Exception &) {
+        if (session.networkException() != nullptr) session.networkException()->rethrow();
+        throw;
+      }
+    }
+  }
+
+private:
+  static void sendProblem(Poco::Net::HTTPServerSession &session, const ApiError &error) {
+    const std::string id = newRequestId();
+    const std::string body = sdk::writeJson(problemJson(error, "", id));
+    Poco::Net::HTTPServerResponseImpl response(session);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(error.status()),
+                                httpReason(error.status()));
+    response.setKeepAlive(false);
+    session.setKeepAlive(false);
+    response.set("X-Request-Id", id);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Cache-Control", "no-store");
+    response.setContentType("application/problem+json");
+    response.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    // Not sendBuffer(): with no request read it writes the header only.
+    std::ostream &out = response.send();
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    out.flush();
+  }
+
+  void onServerStopped(const bool &abort_current) {
+    stopped_ = true;
+    const auto shutdown = [this] {
+      try {
+        socket().shutdown();
+      } catch (...) {
+      }
+    };
+    if (abort_current) {
+      shutdown();
+    } else {
+      std::lock_guard lock(mutex_); // the request in progress finishes first
+      shutdown();
+    }
+  }
+
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  Factory *events_; // the same object as factory_
+  std::atomic<bool> stopped_{false};
+  std::mutex mutex_;
+};
+
+class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+  ConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                    Factory *events)
+      : params_(std::move(params)), factory_(std::move(factory)), events_(events) {}
+  Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
+    return new Connection(socket, params_, factory_, events_);
+  }
+
+private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  Factory *events_;
+};
+
 } // namespace
 
 HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> router, metrics::MetricsRegistry &metrics)
@@ -431,7 +595,7 @@ void HttpServer::start() {
   auto *factory = new Factory(router_, metrics_, options_, crowded);
   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(factory);
   stop_connections_ = [factory, handlers](bool abort_current) { factory->stopConnections(abort_current); };
-  Poco::Net::TCPServerConnectionFactory::Ptr connections(new Poco::Net::HTTPServerConnectionFactory(params, handlers));
+  Poco::Net::TCPServerConnectionFactory::Ptr connections(new ConnectionFactory(params, handlers, factory));
   if (tls)
     connections = new TlsConnectionFactory(connections, tls, options_.tls.handshake_timeout_ms, handshaking_, metrics_);
   dispatcher_ = new Poco::Net::TCPServerDispatcher(connections, *pool_, params);

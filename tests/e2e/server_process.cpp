@@ -183,6 +183,15 @@ ServerProcess::~ServerProcess() { stop(); }
 
 bool ServerProcess::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
 
+bool ServerProcess::alive() {
+  int status = 0;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_status_ = status;
+    pid_ = -1;
+  }
+  return pid_ > 0;
+}
+
 bool ServerProcess::waitReady(int timeout_ms) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
@@ -221,14 +230,8 @@ void ServerProcess::stop() {
   pid_ = -1;
 }
 
-bool ServerProcess::exitedByItself() {
-  if (pid_ <= 0) return exited_;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
-    pid_ = -1;
-    exited_ = true;
-  }
-  return exited_;
+bool ServerProcess::exitedByItself() { return !alive() && exit_status_ != -1; }
+return exited_;
 }
 
 void ServerProcess::kill() {

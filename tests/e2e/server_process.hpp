@@ -84,11 +84,14 @@ public:
   bool waitExit(int timeout_ms = 20000);
   void stop(); // SIGTERM, wait
   void kill(); // SIGKILL, wait: a crash, nothing flushed or closed
-  int pid() const { return pid_; }
-  // True once the process has exited on its own (reaped; a zombie is not
-  // `running()`-proof, this is).
+  // True once the process has exited on its own (not by kill() or stop()).
   bool exitedByItself();
   bool running() const;
+  // Like running(), but reaps a child that died (running() still sees a
+  // zombie); then exitStatus() tells how it ended (waitpid status).
+  bool alive();
+  int exitStatus() const { return exit_status_; }
+  int pid() const { return pid_; }
   uint16_t port() const { return port_; }
   const std::string &configPath() const { return config_path_; }
   std::string log() const;
@@ -105,7 +108,7 @@ private:
   std::string config_path_;
   uint16_t port_ = 0;
   int pid_ = -1;
-  bool exited_ = false;
+  int exit_status_ = -1;
 };
 
 // A checkout body for the demo catalog.

@@ -1,13 +1,16 @@
 // payment/manual: payments settled outside any gateway (cash on delivery, a
 // bank transfer confirmed by staff). Nothing is called out; staff tooling
 // reports the outcome by webhook or Kafka message.
+#include <algorithm>
 #include <ctime>
+#include <utility>
 
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_payment_manual_config_schema.hpp"
 #include "secret_option.hpp"
+#include "utf8.hpp"
 
 namespace orders::plugins::payment {
 
@@ -113,6 +116,15 @@ private:
     // eventId is half of the host's dedupe key and orderId finds the order: empty ones would misfile the event.
     if (notice.eventId.empty()) return invalidArgument("/eventId: must not be empty");
     if (notice.orderId.empty()) return invalidArgument("/orderId: must not be empty");
+    // A notice the host would refuse as an answer outside the contract is the sender's mistake (400), not a fault
+    // of this plugin (500): its strings must be UTF-8 and the currency of an event ISO 4217.
+    for (const auto &[name, text] : {std::pair{"/eventId", &notice.eventId}, std::pair{"/orderId", &notice.orderId},
+                                     std::pair{"/status", &notice.status}, std::pair{"/currency", &notice.currency}})
+      if (!orders::common::validUtf8(*text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
+    for (const auto &[name, text] :
+         {std::pair{"/reference", &notice.reference}, std::pair{"/occurredAt", &notice.occurredAt}})
+      if (*text && !orders::common::validUtf8(**text))
+        return invalidArgument(std::string(name) + ": must be UTF-8 text");
     ParsedEvent out;
     // Staff tooling posts the contract's own event words.
     const std::optional<PaymentEventType> type = fromWire<PaymentEventType>(notice.status);
@@ -121,6 +133,9 @@ private:
       out.reason = "status '" + notice.status + "' is not one of " + wireWords<PaymentEventType>();
       return out;
     }
+    const bool currency = notice.currency.size() == 3 && std::all_of(notice.currency.begin(), notice.currency.end(),
+                                                                     [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!currency) return invalidArgument("/currency: must be an ISO 4217 code (three capital letters)");
     PaymentEvent event;
     event.source = source_;
     event.eventId = std::move(notice.eventId);

@@ -57,7 +57,13 @@ inline Json::Value parseJson(std::string_view text) {
   }();
   Json::Value root;
   std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors)) {
+  bool parsed = false;
+  try {
+    parsed = reader->parse(text.data(), text.data() + text.size(), &root, &errors);
+  } catch (const Json::Exception &e) { // e.g. nesting deeper than the reader's stack limit (1000)
+    throw DecodeError(std::string("malformed JSON: ") + e.what());
+  }
+  if (!parsed) {
     while (!errors.empty() && (errors.back() == '\n' || errors.back() == ' '))
       errors.pop_back();
     throw DecodeError("malformed JSON: " + errors);
