@@ -250,6 +250,15 @@ Invariants check(const e2e::TestDatabase &db, const std::vector<const Load *> &l
 
   Invariants inv;
   inv.half_done = static_cast<int>(pending());
+  if (inv.half_done != 0) { // which rows, for the report
+    inv.half_done_detail =
+        "checkouts running " + std::to_string(db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'")) +
+        ", orders pending " + std::to_string(db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending'"));
+    for (const char *status : {"reserving", "release_pending", "commit_pending", "restock_pending"})
+      inv.half_done_detail +=
+          std::string(", reservations ") + status + " " +
+          std::to_string(db.scalar(std::string("SELECT COUNT(*) FROM reservations WHERE status = '") + status + "'"));
+  }
   std::vector<std::string> ids;
   for (const Load *load : loads)
     for (const auto &[key, k] : load->outcomes()) {

@@ -111,6 +111,7 @@ struct Invariants {
   int orphans = 0;      // live orders no key was answered with
   int stock_drift = 0;  // units out of the stock minus units in live orders
   int half_done = 0;    // checkouts still running / reservations still pending
+  std::string half_done_detail;
   bool ok() const {
     return unresolved == 0 && lost == 0 && duplicates == 0 && orphans == 0 && stock_drift == 0 && half_done == 0;
   }
