@@ -231,8 +231,6 @@ void ServerProcess::stop() {
 }
 
 bool ServerProcess::exitedByItself() { return !alive() && exit_status_ != -1; }
-return exited_;
-}
 
 void ServerProcess::kill() {
   if (pid_ <= 0) return;
