@@ -110,6 +110,13 @@ Invariants finish(const TestDatabase &db, Fleet &fleet, Load &load, Row &row) {
 Invariants pgRestart(Row &row, int seconds, const std::string &mode) {
   requirePostgresControl();
   TestDatabase db(Engine::postgres);
+  // The throw-away cluster runs synchronous_commit=off for speed: a commit
+  // is acknowledged before its WAL is written, and an immediate shutdown
+  // (a crash) loses it. PostgreSQL's default, on, for these databases.
+  for (bool inventory : {false, true})
+    db.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit TO on', current_database()); "
+            "END $$",
+            inventory);
   Fleet fleet(db, chaosOptions(), 1);
   Load load(fleet, 8, "restart");
   const auto every = std::chrono::milliseconds(std::max(4000, seconds * 1000 / 3));
@@ -155,11 +162,13 @@ Invariants replicasKilled(Row &row, int seconds) {
   return inv;
 }
 
-// SQLite on a 24 MiB tmpfs: filled to the last byte under load, then freed.
+// SQLite on a 96 MiB tmpfs (room for the run's own data and WAL, so the
+// disk is full only while the filler is there): filled to the last byte
+// under load, then freed.
 Invariants sqliteDiskFull(Row &row, int seconds) {
   const std::string mnt = "/tmp/orders-chaos-full-" + std::to_string(::getpid());
   std::filesystem::create_directories(mnt);
-  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=24m") != 0)
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=96m") != 0)
     throw std::runtime_error("cannot mount a tmpfs on " + mnt + " (needs root): " + std::strerror(errno));
   struct Unmount {
     std::string at;
@@ -190,7 +199,7 @@ Invariants sqliteDiskFull(Row &row, int seconds) {
         db.scalar("SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") +
         db.scalar("SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'", true);
     if (corrupt != 0) row.extra_failure = "integrity_check failed after the disk was full";
-    row.done = "disk (24 MiB tmpfs) filled for " + std::to_string(std::max(3, seconds / 2)) +
+    row.done = "disk (96 MiB tmpfs) filled for " + std::to_string(std::max(3, seconds / 2)) +
                " s under 4-client load (" + std::to_string(while_full) +
                " checkouts got through while full), then freed";
     if (!inv.ok() || !row.extra_failure.empty()) std::cerr << fleet.logs();
