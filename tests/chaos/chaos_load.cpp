@@ -232,7 +232,7 @@ std::string Invariants::describe() const {
   std::ostringstream s;
   s << "keys " << keys << ", acknowledged " << acknowledged << ", unresolved " << unresolved << ", lost " << lost
     << ", duplicates " << duplicates << ", orphans " << orphans << ", stock drift " << stock_drift << ", half-done "
-    << half_done;
+    << half_done << (half_done_detail.empty() ? "" : " (" + half_done_detail + ")");
   return s.str();
 }
 
