@@ -85,9 +85,14 @@ sdk::Result<std::map<std::string, std::shared_ptr<const Poco::JWT::Signer>>> Jwk
     return sdk::invalidArgument("not a JWKS document (expected {\"keys\": [...]})");
   std::map<std::string, std::shared_ptr<const Poco::JWT::Signer>> out;
   for (const Json::Value &key : doc["keys"]) {
-    if (!key.isObject() || key["kty"].asString() != "RSA") continue;
-    if (key.isMember("use") && key["use"].asString() != "sig") continue;
-    if (key.isMember("alg") && key["alg"].asString() != "RS256") continue;
+    if (!key.isObject()) continue;
+    // A member of another type is not the word it should be (asString() would throw on an array or object).
+    auto is = [&key](const char *name, const char *word) {
+      return key[name].isString() && key[name].asString() == word;
+    };
+    if (!is("kty", "RSA")) continue;
+    if (key.isMember("use") && !is("use", "sig")) continue;
+    if (key.isMember("alg") && !is("alg", "RS256")) continue;
     if (!key["n"].isString() || !key["e"].isString()) continue;
     auto signer = rsaSigner(base64Url(key["n"].asString()), base64Url(key["e"].asString()));
     if (signer) out[key["kid"].isString() ? key["kid"].asString() : std::string()] = std::move(signer);

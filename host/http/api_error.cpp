@@ -58,61 +58,6 @@ const char *httpReason(int status) {
 
 ApiError toApiError(const sdk::Error &error) { return ApiError(sdk::errorCodeName(error.code), error.message); }
 
-namespace {
-// The length of the well-formed UTF-8 sequence at text[i], or 0.
-size_t utf8Sequence(std::string_view text, size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 1;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 2;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 3;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + n >= text.size()) return 0;
-  for (size_t k = 1; k <= n; ++k) {
-    const auto cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3Fu);
-  }
-  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
-}
-} // namespace
-
-bool validUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8Sequence(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-std::string toValidUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8Sequence(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD"; // U+FFFD
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
-
 Json::Value problemJson(const ApiError &error, const std::string &instance, const std::string &request_id) {
   Json::Value p(Json::objectValue);
   p["type"] = "about:blank";

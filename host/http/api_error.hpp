@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "orders/sdk/result.hpp"
+#include "orders/sdk/text.hpp"
 
 namespace orders::host::http {
 
@@ -51,11 +52,10 @@ private:
 
 ApiError toApiError(const sdk::Error &error);
 
-// Whether text is well-formed UTF-8 (no overlong forms, no surrogates).
-bool validUtf8(std::string_view text);
-// The text with each byte that is not part of well-formed UTF-8 replaced by
-// U+FFFD, so that an answer echoing what a client sent stays UTF-8 JSON.
-std::string toValidUtf8(std::string_view text);
+// Whether text is well-formed UTF-8, and the text with U+FFFD for each bad
+// byte (so that an answer echoing what a client sent stays UTF-8 JSON).
+using sdk::toValidUtf8;
+using sdk::validUtf8;
 
 // Builds the problem+json document.
 Json::Value problemJson(const ApiError &error, const std::string &instance, const std::string &request_id);

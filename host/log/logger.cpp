@@ -2,7 +2,9 @@
 
 #include <json/json.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 #include "orders/sdk/json.hpp"
@@ -62,8 +64,35 @@ void Logger::write(Level level, std::string_view message, const Fields &fields) 
   std::string text = sdk::writeJson(line);
   text += '\n';
   std::lock_guard lock(mutex_);
-  std::fwrite(text.data(), 1, text.size(), out_);
-  std::fflush(out_);
+  if (lost_ > 0) {
+    Json::Value note(Json::objectValue);
+    note["ts"] = line["ts"];
+    note["level"] = "warn";
+    note["msg"] = "log: lines lost, the log sink refused them";
+    note["lines_lost"] = Json::UInt64(lost_);
+    note["error"] = lost_error_;
+    if (!put(sdk::writeJson(note) + '\n')) {
+      ++lost_;
+      return;
+    }
+    lost_ = 0;
+  }
+  if (!put(text)) ++lost_;
+}
+
+bool Logger::put(const std::string &text) {
+  errno = 0;
+  const size_t written = std::fwrite(text.data(), 1, text.size(), out_);
+  const bool flushed = std::fflush(out_) == 0;
+  if (written == text.size() && flushed && std::ferror(out_) == 0) return true;
+  lost_error_ = errno != 0 ? std::strerror(errno) : "write failed";
+  std::clearerr(out_); // stdio keeps a stream's error state: without this the log would stay silent for good
+  return false;
+}
+
+uint64_t Logger::linesLost() {
+  std::lock_guard lock(mutex_);
+  return lost_;
 }
 
 } // namespace orders::host::log

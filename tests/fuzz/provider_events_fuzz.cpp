@@ -14,12 +14,12 @@
 // its secret, PayPal's verification answers FAILURE). The rest is the body,
 // or header lines "name: value", an empty line, then the body.
 // Never a crash; never an internal error (an exception the plugin threw, an
-// answer outside the contract's words); a webhook without any header is
-// refused as unauthenticated. Answers are not checked against
-// schemas/data/plugin-messages.v1 here: plugins pass provider text through
-// (ids, types quoted in `reason`, occurredAt, a notice's currency), so text
-// that is not UTF-8, a time that is not RFC 3339 UTC or a currency that is not
-// three capitals makes an answer the host refuses (reported, not changed).
+// answer outside the contract's words); every answer passes the host's
+// check against schemas/data/plugin-messages.v1 (host/plugins/answer_schema:
+// provider text that is not UTF-8, a time that is not RFC 3339 UTC, a
+// currency that is not three capitals would make the host refuse it; the
+// SDK's glue fits such text or refuses the message, orders/sdk/contract.hpp);
+// a webhook without any header is refused as unauthenticated.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +31,7 @@
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
+#include "plugins/answer_schema.hpp"
 
 extern "C" {
 const orders_plugin_descriptor_t *orders_fuzz_payment_xendit(void);
@@ -174,6 +175,11 @@ template <class Resp> void checkAnswer(const Target &t, const Result<Resp> &resu
   }
   if (refused_expected) {
     std::fprintf(stderr, "%s: accepted a webhook without credentials\n", t.name);
+    std::abort();
+  }
+  using orders::host::plugins::answerProblem, orders::host::plugins::answerSchemaName;
+  if (auto problem = answerProblem(answerSchemaName<Resp>(), toJson(result.value()))) {
+    std::fprintf(stderr, "%s: an answer the host refuses: %s\n", t.name, problem->c_str());
     std::abort();
   }
 }

@@ -45,7 +45,9 @@ case $name in
       target=orders_${plugin//\//_}
       embed "$p/$plugin/config.schema.json" "${target//-/_}_config_schema.hpp"
     done
-    extra=(-I"$p" -I"$p/common" -I"$root/sdk/testing/include" -I"$gen"
+    embed "$root/schemas/data/plugin-messages.v1.schema.json" plugin_messages_schema_embedded.hpp kPluginMessagesSchema
+    extra=(-I"$p" -I"$p/common" -I"$root/sdk/testing/include" -I"$gen" -I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1
+           "$root/host/plugins/answer_schema.cpp" "$root/host/config/schema_validator.cpp"
            "$here"/provider_events/*.cpp "$p"/payment/xendit/{settings,invoice,callback}.cpp
            "$p"/payment/stripe/{settings,stripe_api,webhook}.cpp "$p"/payment/paypal/{settings,paypal_api}.cpp
            "$p"/payment/payments-service/{event_mapping,body_template}.cpp "$p/shipping/logistics/tracking_webhook.cpp"

@@ -1,6 +1,7 @@
 // RS256 keys from a JWKS served by a real HTTP peer: kid selection, the
 // issuer rotating its key, refetch rate limit, Auth0-style claims (no token
 // type, subject claim per role) as seed 000's tokens carry them.
+#include "auth/jwks.hpp"
 #include "auth_test_support.hpp"
 #include "http_peer.hpp"
 
@@ -55,6 +56,7 @@ class AuthJwksTest : public AuthFixture {
   CPPUNIT_TEST(rotatedKeysAreFetchedOnAnUnknownKidAtMostOncePerInterval);
   CPPUNIT_TEST(auth0ClaimsWithoutTokenTypeAndSubjectPerRole);
   CPPUNIT_TEST(unreachableJwksFailsTheTokenNamingWhy);
+  CPPUNIT_TEST(membersOfTheWrongTypeSkipTheKey);
   CPPUNIT_TEST_SUITE_END();
 
   Json::Value config(const HttpPeer &peer) {
@@ -122,6 +124,25 @@ public:
     CPPUNIT_ASSERT_MESSAGE(refused.error().message,
                            refused.error().message.find("signing keys unavailable: GET ") != std::string::npos &&
                                refused.error().message.find("answered 503") != std::string::npos);
+  }
+
+  // An issuer's JWKS whose kty, use or alg is an array or object (fuzz.jwt found "alg": [..]): that key is
+  // skipped, as a key of another type is; before, JsonCpp's asString() threw out of the parser.
+  void membersOfTheWrongTypeSkipTheKey() {
+    auto key = newKey();
+    const std::string good = jwk(*key, "k1");
+    for (const char *member : {"kty", "use", "alg"})
+      for (const char *value : {R"(["RS256"])", R"({"v":"sig"})"}) {
+        std::string odd = good;
+        const std::string from = std::string("\"") + member + "\":\"";
+        const size_t at = odd.find(from);
+        odd.replace(at, odd.find('"', at + from.size()) + 1 - at, std::string("\"") + member + "\":" + value);
+        auto only_odd = auth::JwksKeys::parse(R"({"keys":[)" + odd + "]}");
+        CPPUNIT_ASSERT_MESSAGE(odd, !only_odd.ok());
+        CPPUNIT_ASSERT_EQUAL(std::string("the JWKS holds no RSA signing key"), only_odd.error().message);
+        auto beside = auth::JwksKeys::parse(R"({"keys":[)" + odd + "," + jwk(*key, "k2") + "]}");
+        CPPUNIT_ASSERT(beside.ok() && beside.value().size() == 1 && beside.value().count("k2") == 1);
+      }
   }
 };
 

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "coffee_shapes.hpp"
+#include "json_numbers.hpp"
 #include "lenient_address.hpp"
 #include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
@@ -137,15 +138,15 @@ private:
         const Json::Value &in = items[i];
         const std::string at = "items[" + std::to_string(i) + "]";
         const Json::Value &product = in["productId"];
-        if (!(product.isString() && !product.asString().empty()) && !product.isIntegral())
+        if (!(product.isString() && !product.asString().empty()) && !orders::common::integerText(product))
           field(at + ".productId", "is required");
-        if (!in["quantity"].isIntegral() || in["quantity"].asInt64() < 1)
+        if (orders::common::int64Of(in["quantity"]).value_or(0) < 1)
           field(at + ".quantity", "must be a positive integer");
         if (!errors.empty()) continue;
         Json::Value line(Json::objectValue);
-        line["productId"] = product.isString() ? product.asString() : std::to_string(product.asLargestInt());
+        line["productId"] = product.isString() ? product.asString() : *orders::common::integerText(product);
         if (in["variantId"].isString() && !in["variantId"].asString().empty()) line["variantId"] = in["variantId"];
-        line["quantity"] = in["quantity"];
+        line["quantity"] = Json::Int64(*orders::common::int64Of(in["quantity"]));
         lines.append(line);
       }
       c["items"] = lines;

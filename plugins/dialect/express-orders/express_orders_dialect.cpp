@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "express_shapes.hpp"
+#include "json_numbers.hpp"
 #include "lenient_address.hpp"
 #include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/plugin.hpp"
@@ -139,15 +140,15 @@ private:
         const Json::Value &in = b["items"][i];
         const std::string at = "items[" + std::to_string(i) + "]";
         const Json::Value &product = in.isMember("productId") ? in["productId"] : in["product_id"];
-        if (!(product.isString() && !product.asString().empty()) && !product.isIntegral())
+        if (!(product.isString() && !product.asString().empty()) && !orders::common::integerText(product))
           return error(400, at + ".productId is required");
-        if (!in["quantity"].isIntegral() || in["quantity"].asInt64() < 1)
+        if (orders::common::int64Of(in["quantity"]).value_or(0) < 1)
           return error(400, at + ".quantity must be a positive integer");
         Json::Value line(Json::objectValue);
-        line["productId"] = product.isString() ? product.asString() : std::to_string(product.asLargestInt());
+        line["productId"] = product.isString() ? product.asString() : *orders::common::integerText(product);
         const Json::Value &variant = in.isMember("variantId") ? in["variantId"] : in["variant_id"];
         if (variant.isString() && !variant.asString().empty()) line["variantId"] = variant;
-        line["quantity"] = in["quantity"];
+        line["quantity"] = Json::Int64(*orders::common::int64Of(in["quantity"]));
         items.append(line);
       }
       c["items"] = items;

@@ -8,9 +8,9 @@
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
+#include "orders/sdk/text.hpp"
 #include "orders_payment_manual_config_schema.hpp"
 #include "secret_option.hpp"
-#include "utf8.hpp"
 
 namespace orders::plugins::payment {
 
@@ -120,11 +120,10 @@ private:
     // of this plugin (500): its strings must be UTF-8 and the currency of an event ISO 4217.
     for (const auto &[name, text] : {std::pair{"/eventId", &notice.eventId}, std::pair{"/orderId", &notice.orderId},
                                      std::pair{"/status", &notice.status}, std::pair{"/currency", &notice.currency}})
-      if (!orders::common::validUtf8(*text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
+      if (!orders::sdk::validUtf8(*text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
     for (const auto &[name, text] :
          {std::pair{"/reference", &notice.reference}, std::pair{"/occurredAt", &notice.occurredAt}})
-      if (*text && !orders::common::validUtf8(**text))
-        return invalidArgument(std::string(name) + ": must be UTF-8 text");
+      if (*text && !orders::sdk::validUtf8(**text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
     ParsedEvent out;
     // Staff tooling posts the contract's own event words.
     const std::optional<PaymentEventType> type = fromWire<PaymentEventType>(notice.status);

@@ -3,9 +3,9 @@
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/plugin.hpp"
+#include "orders/sdk/text.hpp"
 #include "orders_shipping_manual_config_schema.hpp"
 #include "secret_option.hpp"
-#include "utf8.hpp"
 
 namespace orders::plugins::shipping {
 
@@ -98,11 +98,10 @@ public:
     // of this plugin (500): its strings must be UTF-8.
     for (const auto &[name, text] : {std::pair{"/eventId", &notice.eventId}, std::pair{"/reference", &notice.reference},
                                      std::pair{"/orderId", &notice.orderId}, std::pair{"/status", &notice.status}})
-      if (!orders::common::validUtf8(*text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
+      if (!orders::sdk::validUtf8(*text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
     for (const auto &[name, text] :
          {std::pair{"/carrier", &notice.carrier}, std::pair{"/trackingNumber", &notice.trackingNumber}})
-      if (*text && !orders::common::validUtf8(**text))
-        return invalidArgument(std::string(name) + ": must be UTF-8 text");
+      if (*text && !orders::sdk::validUtf8(**text)) return invalidArgument(std::string(name) + ": must be UTF-8 text");
     ShipmentUpdate out;
     // Staff tooling posts the contract's own shipment words; the order follows shipped and delivered only.
     const std::optional<ShipmentStatus> parcel = fromWire<ShipmentStatus>(notice.status);

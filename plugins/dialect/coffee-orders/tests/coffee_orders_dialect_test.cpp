@@ -60,6 +60,14 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("shippingAddress"), body["errors"][1]["field"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("billingAddress.line1 is required"), body["errors"][2]["message"].asString());
     CPPUNIT_ASSERT_EQUAL(int64_t(400), call(r, "[1]")->status);
+    // Past int64 (JsonCpp's isIntegral() admits them, asInt64() throws): a 400 naming the field, never a 500.
+    for (const char *quantity : {"9223372036854775808", "18446744073709551615", "1e19", "1.5", "true"}) {
+      auto big = call(r, std::string(R"({"items":[{"productId":1e300,"quantity":)") + quantity + "}]}");
+      CPPUNIT_ASSERT_EQUAL(int64_t(400), big->status);
+      const Json::Value errors = parseJson(big->body)["errors"];
+      CPPUNIT_ASSERT_EQUAL(std::string("items[0].productId"), errors[0]["field"].asString());
+      CPPUNIT_ASSERT_EQUAL(std::string("items[0].quantity"), errors[1]["field"].asString());
+    }
   }
 
   void unknownStatusesAndActionsAreRefused() {

@@ -60,6 +60,13 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("items must be a non-empty array"), errorOf(call(r, R"({"items":[]})")));
     CPPUNIT_ASSERT_EQUAL(std::string("items[0].quantity must be a positive integer"),
                          errorOf(call(r, R"({"items":[{"productId":"p1","quantity":0}]})")));
+    // Past int64 (JsonCpp's isIntegral() admits them, asInt64() throws): a 400 naming the field, never a 500.
+    for (const char *quantity : {"9223372036854775808", "18446744073709551615", "1e19", "1.5", "true", "\"2\""})
+      CPPUNIT_ASSERT_EQUAL(
+          std::string("items[0].quantity must be a positive integer"),
+          errorOf(call(r, std::string(R"({"items":[{"productId":"p1","quantity":)") + quantity + "}]}")));
+    CPPUNIT_ASSERT_EQUAL(std::string("items[0].productId is required"),
+                         errorOf(call(r, R"({"items":[{"productId":1e300,"quantity":1}]})")));
     CPPUNIT_ASSERT_EQUAL(
         std::string("shippingAddress.line1 is required"),
         errorOf(call(r, R"({"items":[{"productId":"p1","quantity":1}],"shippingAddress":{"city":"X"}})")));

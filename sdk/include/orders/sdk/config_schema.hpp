@@ -37,6 +37,7 @@
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/result.hpp"
+#include "orders/sdk/text.hpp"
 
 namespace orders::sdk::schema {
 
@@ -47,41 +48,7 @@ struct Violation {
 
 namespace detail {
 
-// True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF).
-inline bool validUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false; // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
+using orders::sdk::validUtf8; // orders/sdk/text.hpp
 
 // The pointer of the first string or member name in `v` that is not UTF-8.
 // valijson's length checks read past a table on such text (found by

@@ -26,6 +26,8 @@
 #include <utility>
 
 #include "orders/sdk/messages.hpp"
+#include "orders/sdk/result.hpp"
+#include "orders/sdk/text.hpp"
 
 namespace orders::sdk {
 
@@ -110,6 +112,61 @@ inline std::optional<std::string> contractProblem(const ShipmentUpdate &r) {
 }
 // Answers with no enumerated words.
 template <class T> std::optional<std::string> contractProblem(const T &) { return std::nullopt; }
+
+// ---- provider text --------------------------------------------------------
+// A parsed webhook or message carries what a provider sent. The SDK's glue
+// (orders/sdk/plugin.hpp) fits it to the contract's text rules before the
+// answer leaves the plugin, so provider bytes never turn into a contract
+// violation (a webhook answered 5xx and sent again for ever):
+//  - an id, reference, source, carrier or tracking number that is not UTF-8:
+//    invalid_argument naming its pointer (the message is refused as bad);
+//  - a currency that is not three capitals: invalid_argument;
+//  - occurredAt: an RFC 3339 time with an offset becomes UTC; text that is
+//    no time is dropped (the host then uses the time it received the event);
+//  - reason: bytes that are not UTF-8 become U+FFFD.
+namespace detail {
+inline std::optional<Error> notText(const char *pointer, const std::optional<std::string> &text) {
+  if (!text || validUtf8(*text)) return std::nullopt;
+  return invalidArgument(std::string("provider message: ") + pointer + ": must be UTF-8 text");
+}
+} // namespace detail
+
+inline std::optional<Error> fitProviderText(ParsedEvent &r) {
+  if (r.reason) r.reason = toValidUtf8(*r.reason);
+  if (!r.event) return std::nullopt;
+  PaymentEvent &e = *r.event;
+  if (!validUtf8(e.source)) return invalidArgument("provider message: /event/source: must be UTF-8 text");
+  if (!validUtf8(e.eventId)) return invalidArgument("provider message: /event/eventId: must be UTF-8 text");
+  for (const auto &[pointer, text] :
+       {std::pair<const char *, const std::optional<std::string> *>{"/event/orderId", &e.orderId},
+        {"/event/orderNumber", &e.orderNumber},
+        {"/event/paymentReference", &e.paymentReference}})
+    if (auto bad = detail::notText(pointer, *text)) return bad;
+  if (e.amount) {
+    const std::string &c = e.amount->currency;
+    bool code = c.size() == 3;
+    for (const char ch : c)
+      code = code && ch >= 'A' && ch <= 'Z';
+    if (!code)
+      return invalidArgument("provider message: /event/amount/currency: '" + toValidUtf8(c.substr(0, 16)) +
+                             "' is not an ISO 4217 code (three capitals)");
+  }
+  if (e.occurredAt) e.occurredAt = utcTimestamp(*e.occurredAt);
+  return std::nullopt;
+}
+
+inline std::optional<Error> fitProviderText(ShipmentUpdate &r) {
+  for (const auto &[pointer, text] :
+       {std::pair<const char *, const std::optional<std::string> *>{"/eventId", &r.eventId},
+        {"/reference", &r.reference},
+        {"/orderId", &r.orderId},
+        {"/carrier", &r.carrier},
+        {"/trackingNumber", &r.trackingNumber}})
+    if (auto bad = detail::notText(pointer, *text)) return bad;
+  return std::nullopt;
+}
+// Answers that carry no provider text.
+template <class T> std::optional<Error> fitProviderText(T &) { return std::nullopt; }
 
 } // namespace orders::sdk
 

@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "orders/sdk/abi_hash.h"
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/kinds.hpp"
 
 #if defined(_WIN32)
@@ -170,6 +171,7 @@ orders_status_t callWithPayload(orders_instance_t *self, orders_bytes_t request,
     if (!req.ok()) return failInto(out, req.error());
     auto result = (instanceOf<K>(self)->*Method)(req.value(), viewOf(payload));
     if (!result.ok()) return failInto(out, result.error());
+    if (auto unfit = fitProviderText(result.value())) return failInto(out, *unfit); // orders/sdk/contract.hpp
     writeResult(out, result.value());
     return ORDERS_OK;
   });
