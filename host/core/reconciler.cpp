@@ -319,7 +319,33 @@ bool Reconciler::settleClaimed(Kind kind, const std::string &id, int failures) {
   return false;
 }
 
+void Reconciler::freeUnfreedClaims(Kind kind) {
+  std::vector<Unfreed> mine;
+  {
+    std::lock_guard lock(unfreed_mutex_);
+    if (unfreed_.empty()) return;
+    auto of_kind =
+        std::stable_partition(unfreed_.begin(), unfreed_.end(), [kind](const Unfreed &u) { return u.kind != kind; });
+    mine.assign(std::make_move_iterator(of_kind), std::make_move_iterator(unfreed_.end()));
+    unfreed_.erase(of_kind, unfreed_.end());
+  }
+  storage::SideEffectClaims claims(db_, tableOf(static_cast<int>(kind)));
+  for (size_t i = 0; i < mine.size(); ++i) {
+    try {
+      db_.autocommit([&](Poco::Data::Session &s) {
+        claims.retryLaterAnyway(s, mine[i].id, nowMs() + backoffMs(mine[i].attempts));
+      });
+    } catch (const std::exception &) { // still refused: keep this one and the rest for the next sweep
+      std::lock_guard lock(unfreed_mutex_);
+      unfreed_.insert(unfreed_.end(), std::make_move_iterator(mine.begin() + static_cast<std::ptrdiff_t>(i)),
+                      std::make_move_iterator(mine.end()));
+      return;
+    }
+  }
+}
+
 int Reconciler::run(Kind kind, int limit, const char *scope_column, const std::string &scope) {
+  freeUnfreedClaims(kind);
   storage::SideEffectClaims claims(db_, tableOf(static_cast<int>(kind)));
   std::vector<storage::Claimed> claimed;
   const int64_t now = nowMs();
@@ -337,8 +363,10 @@ int Reconciler::run(Kind kind, int limit, const char *scope_column, const std::s
         db_.autocommit(
             [&](Poco::Data::Session &s) { claims.retryLaterAnyway(s, c.id, nowMs() + backoffMs(c.attempts)); });
       } catch (const std::exception &again) {
-        log::error("cannot postpone a failed side-effect row; its claim lapses on its own",
+        log::error("cannot postpone a failed side-effect row; its claim is freed on a later sweep",
                    {{"id", c.id}, {"error", describe(again)}});
+        std::lock_guard lock(unfreed_mutex_);
+        unfreed_.push_back(Unfreed{kind, c.id, c.attempts});
       }
     }
   }

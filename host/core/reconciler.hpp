@@ -24,8 +24,10 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/core_plugins.hpp"
 #include "domain/order.hpp"
@@ -71,9 +73,21 @@ private:
   Decision decidePayment(const Payment &p);
   // Claims the due rows of one kind (optionally of one order or checkout).
   int run(Kind kind, int limit, const char *scope_column, const std::string &scope);
+  // Frees, for a later attempt, the claims a failed row could not free when
+  // it failed (the database refused that write too: a full disk, an outage).
+  // Without this such a row waited out kClaimLeaseMs (chaos.sqlite_disk_full).
+  void freeUnfreedClaims(Kind kind);
+
+  struct Unfreed {
+    Kind kind;
+    std::string id;
+    int attempts;
+  };
 
   storage::Database &db_;
   const CorePlugins &plugins_;
+  std::mutex unfreed_mutex_;
+  std::vector<Unfreed> unfreed_; // guarded by unfreed_mutex_
 };
 
 } // namespace orders::host::core

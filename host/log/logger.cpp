@@ -82,9 +82,19 @@ void Logger::write(Level level, std::string_view message, const Fields &fields) 
 
 bool Logger::put(const std::string &text) {
   errno = 0;
-  const size_t written = std::fwrite(text.data(), 1, text.size(), out_);
+  const std::string_view line = torn_ ? std::string_view("\n") : std::string_view();
+  size_t written = line.empty() ? 0 : std::fwrite(line.data(), 1, line.size(), out_);
+  if (written == line.size()) {
+    torn_ = false;
+    written = std::fwrite(text.data(), 1, text.size(), out_);
+  } else {
+    written = 0;
+  }
   const bool flushed = std::fflush(out_) == 0;
   if (written == text.size() && flushed && std::ferror(out_) == 0) return true;
+  // stdio does not always report a part it did write (glibc's fwrite answers 0 on an unbuffered stream), so
+  // after any refused write the next line starts with a newline: at worst an empty line, never two in one.
+  torn_ = true;
   lost_error_ = errno != 0 ? std::strerror(errno) : "write failed";
   std::clearerr(out_); // stdio keeps a stream's error state: without this the log would stay silent for good
   return false;

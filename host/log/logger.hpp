@@ -49,6 +49,7 @@ private:
   std::FILE *out_ = stderr;
   uint64_t lost_ = 0;      // guarded by mutex_
   std::string lost_error_; // why the last refused line was refused
+  bool torn_ = false;      // a line was refused (perhaps written in part): the next one starts on a new line
   bool put(const std::string &text);
 };
 

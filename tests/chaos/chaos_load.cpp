@@ -254,10 +254,28 @@ Invariants check(const e2e::TestDatabase &db, const std::vector<const Load *> &l
     inv.half_done_detail =
         "checkouts running " + std::to_string(db.scalar("SELECT COUNT(*) FROM checkouts WHERE status = 'running'")) +
         ", orders pending " + std::to_string(db.scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending'"));
-    for (const char *status : {"reserving", "release_pending", "commit_pending", "restock_pending"})
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    for (const char *status : {"reserving", "release_pending", "commit_pending", "restock_pending"}) {
+      const std::string where = std::string(" FROM reservations r WHERE r.status = '") + status + "'";
+      const int64_t n = db.scalar("SELECT COUNT(*)" + where);
+      inv.half_done_detail += std::string(", reservations ") + status + " " + std::to_string(n);
+      if (n == 0) continue;
+      // The first such row's sweep state: what keeps the reconciler from it.
+      auto of = [&](const std::string &expr) {
+        return std::to_string(db.scalar("SELECT " + expr + where + " LIMIT 1"));
+      };
+      const std::string now = std::to_string(now_ms);
       inv.half_done_detail +=
-          std::string(", reservations ") + status + " " +
-          std::to_string(db.scalar(std::string("SELECT COUNT(*) FROM reservations WHERE status = '") + status + "'"));
+          " [first: attempts " + of("r.attempts") + ", next attempt in " + of("r.next_attempt_ms - " + now) +
+          " ms, claimed for " + of("COALESCE(r.claimed_until_ms - " + now + ", -1)") + " ms, updated " +
+          of(now + " - r.updated_at_ms") + " ms ago, its checkout " +
+          of("(SELECT CASE c.status WHEN 'running' THEN 1 WHEN 'completed' THEN 2 WHEN 'compensated' THEN 3 "
+             "WHEN 'failed' THEN 4 ELSE 9 END FROM checkouts c WHERE c.id = r.checkout_id)") +
+          " (1 running, 2 completed, 3 compensated, 4 failed, 9 other), its order live " +
+          of("(SELECT COUNT(*) FROM orders o WHERE o.id = r.order_id AND o.status <> 'cancelled')") + "]";
+    }
   }
   std::vector<std::string> ids;
   for (const Load *load : loads)
