@@ -86,6 +86,7 @@ fi
 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$here/corpus/$name" "$work/corpus"
+started=$SECONDS
 if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
      -artifact_prefix="$work/" -print_final_stats=1 >"$out/$name.log" 2>&1; then
   tail -60 "$out/$name.log"
@@ -97,3 +98,10 @@ if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=
 fi
 grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$out/$name.log" | tail -3
 echo "$name: fuzzed ${seconds}s, no crash"
+# This harness's row of README.md's Reliability table (bench/reliability).
+units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1)
+edges=$(grep -o 'cov: [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2 || true)
+rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out/$name.log" | tail -1)
+replayed=$( (find "$here/regressions/$name" -type f 2>/dev/null || true) | wc -l)
+printf 'RELIABILITY-ROW {"scenario":"fuzzing: %s (`fuzz.%s`)","done":"%s inputs in %s s (ASan + UBSan), %s edges, after %s committed regression inputs; peak RSS %s MB","held":"crashes 0"}\n' \
+  "$name" "$name" "${units:-?}" "$((SECONDS - started))" "${edges:-?}" "$replayed" "${rss:-?}"
