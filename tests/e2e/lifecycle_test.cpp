@@ -476,12 +476,11 @@ public:
                                      [&](const std::string &secret) { return seen.find(secret) != std::string::npos; });
     orders::testing::reliabilityRow(
         "secrets (`e2e_lifecycle_tests`)",
-        engineLabel() + ": " + std::to_string(calls) +
+        std::to_string(calls) +
             " calls down every auth path and its failures, then the log, `/metrics`, `/v1/_info`, readiness and "
-            "each answer (" +
-            std::to_string(seen.size() / 1024) + " KiB) searched for the " + std::to_string(secrets.size()) +
-            " configured secret values",
-        engineLabel() + ": found " + std::to_string(found));
+            "each answer searched for the " +
+            std::to_string(secrets.size()) + " configured secret values",
+        engineLabel() + ": found " + std::to_string(found) + " in " + std::to_string(seen.size() / 1024) + " KiB");
     for (const std::string &secret : secrets)
       CPPUNIT_ASSERT_MESSAGE("the value of a secret appears in the server's output: " + secret,
                              seen.find(secret) == std::string::npos);
@@ -508,11 +507,11 @@ public:
                                               {{"x-internal-token", "test-internal-token"}})
                                     .status;
     orders::testing::reliabilityRow("abusive buyer (`e2e_lifecycle_tests`)",
-                                    engineLabel() + ": " + std::to_string(burst + 1) +
-                                        " checkouts in a row against a burst of " + std::to_string(burst),
+                                    std::to_string(burst + 1) + " checkouts in a row by one buyer against a burst of " +
+                                        std::to_string(burst),
                                     engineLabel() + ": the last answered " + std::to_string(refused.status) +
                                         " with Retry-After " + refused.headers["retry-after"] + " s, orders written " +
-                                        std::to_string(written) + "; another buyer answered " + std::to_string(calm) +
+                                        std::to_string(written) + ", another buyer answered " + std::to_string(calm) +
                                         ", an internal caller " + std::to_string(internal_status));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 429, refused.status);
     CPPUNIT_ASSERT_EQUAL(std::string("too_many_requests"), refused.json()["code"].asString());

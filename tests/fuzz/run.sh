@@ -98,10 +98,9 @@ if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=
 fi
 grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$out/$name.log" | tail -3
 echo "$name: fuzzed ${seconds}s, no crash"
-# This harness's row of README.md's Reliability table (bench/reliability).
-units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1)
+# This harness's part of the fuzzing row of README.md's Reliability table (bench/reliability).
+units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1 | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 edges=$(grep -o 'cov: [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2 || true)
-rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out/$name.log" | tail -1)
 replayed=$( (find "$here/regressions/$name" -type f 2>/dev/null || true) | wc -l)
-printf 'RELIABILITY-ROW {"scenario":"fuzzing: %s (`fuzz.%s`)","done":"%s inputs in %s s (ASan + UBSan), %s edges, after %s committed regression inputs; peak RSS %s MB","held":"crashes 0"}\n' \
-  "$name" "$name" "${units:-?}" "$((SECONDS - started))" "${edges:-?}" "$replayed" "${rss:-?}"
+printf 'RELIABILITY-ROW {"scenario":"fuzzing (`fuzz.*`: libFuzzer, ASan + UBSan)","done":"%s: %s inputs in %s s, %s edges, %s regression inputs first","held":"crashes 0"}\n' \
+  "$name" "${units:-?}" "$((SECONDS - started))" "${edges:-?}" "$replayed"
