@@ -102,5 +102,6 @@ echo "$name: fuzzed ${seconds}s, no crash"
 units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1 | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 edges=$(grep -o 'cov: [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2 || true)
 replayed=$( (find "$here/regressions/$name" -type f 2>/dev/null || true) | wc -l)
+# shellcheck disable=SC2016 # the backquotes are Markdown
 printf 'RELIABILITY-ROW {"scenario":"fuzzing (`fuzz.*`: libFuzzer, ASan + UBSan)","done":"%s: %s inputs in %s s, %s edges (after its %s committed regression inputs)","held":"crashes 0"}\n' \
   "$name" "${units:-?}" "$((SECONDS - started))" "${edges:-?}" "$replayed"
