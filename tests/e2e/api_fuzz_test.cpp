@@ -38,6 +38,7 @@
 
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/text.hpp"
+#include "reliability_row.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
@@ -1680,6 +1681,22 @@ private:
     if (rss_end >= 0 && rss_end > rss_start + kRssGrowthLimitKb)
       ++violating,
           found.push_back("  RSS grew from " + std::to_string(rss_start) + " kB to " + std::to_string(rss_end) + " kB");
+    int answered_5xx = 0;
+    for (const auto &[status, n] : statuses)
+      if (status >= 500) answered_5xx += n;
+    const std::string engine_label = engine == Engine::sqlite ? "SQLite" : "PostgreSQL";
+    orders::testing::reliabilityRow(
+        "API fuzzing (`e2e_api_fuzz_tests`)",
+        engine_label + ": " + std::to_string(sent) + " requests over the " + std::to_string(per_op.size()) +
+            " served operations of `schemas/openapi.yaml` (" + std::to_string(per_op.empty() ? 0 : least->second) +
+            "–" + std::to_string(per_op.empty() ? 0 : most->second) + " each) in " +
+            std::to_string(static_cast<int>(seconds + 0.5)) + " s, " + std::to_string(refusable) +
+            " bodies the schema surely refuses (seed " + std::to_string(seed()) + ")",
+        engine_label + ": 5xx " + std::to_string(answered_5xx) + ", violations " + std::to_string(violating) +
+            ", server " + (server.alive() ? "up" : "DIED") + "; slowest answer " +
+            orders::testing::msText(slowest * 1000) + "; RSS " + std::to_string(rss_start / 1024) +
+            " MB at the start, " + std::to_string(rss_end / 1024) + " MB at the end; " + std::to_string(field_checked) +
+            " refused bodies answered 400 naming the field");
     std::string message =
         std::string("api fuzz on ") + engine_name + " (ORDERS_API_FUZZ_SEED=" + std::to_string(seed()) + "), " +
         std::to_string(violating) + " answer(s) in violation" +

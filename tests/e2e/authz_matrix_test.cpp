@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "orders/sdk/json.hpp"
+#include "reliability_row.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
@@ -142,11 +143,12 @@ public:
     const std::vector<std::string> mounted = routes();
     CPPUNIT_ASSERT_MESSAGE("--list-routes printed no routes", mounted.size() >= 10);
     std::string failures;
-    int tried = 0;
+    int tried = 0, wrong = 0, answered_5xx = 0;
     for (const std::string &route : mounted) {
       const auto rule = kRules.find(route);
       if (rule == kRules.end()) {
         failures += "  " + route + ": no rule in the authorization matrix (tests/e2e/authz_matrix_test.cpp)\n";
+        ++wrong;
         continue;
       }
       const std::string method = route.substr(0, route.find(' '));
@@ -191,11 +193,20 @@ public:
           problem = denied ? "refused a caller the matrix allows" : "";
         else
           problem = denied ? "" : "allowed a caller the matrix refuses";
-        if (!problem.empty())
+        if (s >= 500 && s != 501) ++answered_5xx;
+        if (!problem.empty()) {
+          ++wrong;
           failures += "  " + route + " as " + name(c) + ": " + problem + " (" + std::to_string(s) + " " +
                       r.body.substr(0, 160) + ")\n";
+        }
       }
     }
+    orders::testing::reliabilityRow("authorization (`e2e_authz_matrix_tests`)",
+                                    std::to_string(mounted.size()) + " routes x " +
+                                        std::to_string(std::size(kCallers)) + " callers, own and another's order (" +
+                                        std::to_string(tried) + " calls)",
+                                    "answers the matrix does not allow " + std::to_string(wrong) + ", 5xx " +
+                                        std::to_string(answered_5xx) + " (501 without an invoice plugin aside)");
     CPPUNIT_ASSERT_MESSAGE("authorization matrix (" + std::to_string(tried) + " calls):\n" + failures,
                            failures.empty());
     // Every rule is a route: a rule left for a removed route fails too.

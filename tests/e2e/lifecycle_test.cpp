@@ -3,12 +3,15 @@
 #include "test_skip.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "eventually.hpp"
 #include "orders/sdk/json.hpp"
+#include "reliability_row.hpp"
 #include "server_process.hpp"
 
 using namespace orders::e2e;
@@ -89,6 +92,7 @@ protected:
   int64_t onHand(const std::string &sku) {
     return db_->scalar("SELECT on_hand FROM inventory_stock WHERE product_key = '" + sku + "'", true);
   }
+  std::string engineLabel() const { return engine() == Engine::sqlite ? "SQLite" : "PostgreSQL"; }
 
 public:
   void tearDown() override {
@@ -440,7 +444,9 @@ public:
     if (skip()) return;
     start();
     std::string seen;
+    int calls = 1;
     auto keep = [&](const Reply &r) {
+      ++calls;
       seen += r.body;
       for (const auto &[k, v] : r.headers)
         seen += k + ": " + v + "\n";
@@ -464,9 +470,19 @@ public:
     server_->stop();
     seen += server_->log();
     CPPUNIT_ASSERT_MESSAGE("the run wrote nothing to search", seen.size() > 1000);
-    for (const char *secret :
-         {"test-gateway-key", "test-internal-token", "test-webhook-secret", "test-shipping-secret"})
-      CPPUNIT_ASSERT_MESSAGE(std::string("the value of a secret appears in the server's output: ") + secret,
+    const std::vector<std::string> secrets = {"test-gateway-key", "test-internal-token", "test-webhook-secret",
+                                              "test-shipping-secret"};
+    const auto found = std::count_if(secrets.begin(), secrets.end(),
+                                     [&](const std::string &secret) { return seen.find(secret) != std::string::npos; });
+    orders::testing::reliabilityRow(
+        "secrets (`e2e_lifecycle_tests`)",
+        std::to_string(calls) +
+            " calls down every auth path and its failures, then the log, `/metrics`, `/v1/_info`, readiness and "
+            "each answer searched for the " +
+            std::to_string(secrets.size()) + " configured secret values",
+        engineLabel() + ": found " + std::to_string(found) + " in " + std::to_string(seen.size() / 1024) + " KiB");
+    for (const std::string &secret : secrets)
+      CPPUNIT_ASSERT_MESSAGE("the value of a secret appears in the server's output: " + secret,
                              seen.find(secret) == std::string::npos);
   }
 
@@ -477,26 +493,35 @@ public:
                    " { group: reads, routes: [\"GET *\"], per_second: 50, burst: 100 } ]";
     start(o);
     const std::string body = checkoutBody({{"sku-mug", 1}});
-    for (int i = 0; i < 3; ++i) // the burst
+    const int burst = 3;
+    for (int i = 0; i < burst; ++i)
       CPPUNIT_ASSERT_EQUAL(201, server_->as("greedy", "buyer", "POST", "/api/orders", body).status);
     Reply refused = server_->as("greedy", "buyer", "POST", "/api/orders", body);
+    const size_t written = server_->as("greedy", "buyer", "GET", "/api/orders").json()["items"].size();
+    // Other buyers, other groups and internal callers are not affected.
+    const int calm = server_->as("calm", "buyer", "POST", "/api/orders", body).status;
+    Json::Value internal = orders::sdk::parseJson(body);
+    internal["userId"] = "greedy";
+    const int internal_status = server_
+                                    ->request("POST", "/internal/orders", orders::sdk::writeJson(internal),
+                                              {{"x-internal-token", "test-internal-token"}})
+                                    .status;
+    orders::testing::reliabilityRow("abusive buyer (`e2e_lifecycle_tests`)",
+                                    std::to_string(burst + 1) + " checkouts in a row by one buyer against a burst of " +
+                                        std::to_string(burst),
+                                    engineLabel() + ": the last answered " + std::to_string(refused.status) +
+                                        " with Retry-After " + refused.headers["retry-after"] + " s, orders written " +
+                                        std::to_string(written) + ", another buyer answered " + std::to_string(calm) +
+                                        ", an internal caller " + std::to_string(internal_status));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 429, refused.status);
     CPPUNIT_ASSERT_EQUAL(std::string("too_many_requests"), refused.json()["code"].asString());
     const int retry_after = std::stoi(refused.headers["retry-after"]);
     CPPUNIT_ASSERT_MESSAGE(refused.headers["retry-after"], retry_after >= 1 && retry_after <= 5);
     CPPUNIT_ASSERT_MESSAGE(refused.body,
                            refused.json()["detail"].asString().find("route group 'checkout'") != std::string::npos);
-    // Nothing was written for the refused checkout.
-    CPPUNIT_ASSERT_EQUAL(3,
-                         static_cast<int>(server_->as("greedy", "buyer", "GET", "/api/orders").json()["items"].size()));
-    // Other buyers, other groups and internal callers are not affected.
-    CPPUNIT_ASSERT_EQUAL(201, server_->as("calm", "buyer", "POST", "/api/orders", body).status);
-    Json::Value internal = orders::sdk::parseJson(body);
-    internal["userId"] = "greedy";
-    CPPUNIT_ASSERT_EQUAL(201, server_
-                                  ->request("POST", "/internal/orders", orders::sdk::writeJson(internal),
-                                            {{"x-internal-token", "test-internal-token"}})
-                                  .status);
+    CPPUNIT_ASSERT_EQUAL(size_t(burst), written); // nothing was written for the refused checkout
+    CPPUNIT_ASSERT_EQUAL(201, calm);
+    CPPUNIT_ASSERT_EQUAL(201, internal_status);
     const std::string metrics = server_->request("GET", "/metrics").body;
     CPPUNIT_ASSERT_MESSAGE(metrics,
                            metrics.find("orders_http_rate_limited_total{group=\"checkout\"} 1") != std::string::npos);

@@ -88,6 +88,7 @@ fi
 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$here/corpus/$name" "$work/corpus"
+started=$SECONDS
 if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
      -artifact_prefix="$work/" -print_final_stats=1 >"$out/$name.log" 2>&1; then
   tail -60 "$out/$name.log"
@@ -99,3 +100,10 @@ if ! "$bin" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=
 fi
 grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$out/$name.log" | tail -3
 echo "$name: fuzzed ${seconds}s, no crash"
+# This harness's part of the fuzzing row of README.md's Reliability table (bench/reliability).
+units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1 | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+edges=$(grep -o 'cov: [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2 || true)
+replayed=$( (find "$here/regressions/$name" -type f 2>/dev/null || true) | wc -l)
+# shellcheck disable=SC2016 # the backquotes are Markdown
+printf 'RELIABILITY-ROW {"scenario":"fuzzing (`fuzz.*`: libFuzzer, ASan + UBSan)","done":"%s: %s inputs in %s s, %s edges (after its %s committed regression inputs)","held":"crashes 0"}\n' \
+  "$name" "${units:-?}" "$((SECONDS - started))" "${edges:-?}" "$replayed"

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -24,6 +25,7 @@
 #include "app/process_init.hpp"
 #include "http/http_server.hpp"
 #include "metrics/metrics_registry.hpp"
+#include "reliability_row.hpp"
 
 using namespace orders::host;
 using Clock = std::chrono::steady_clock;
@@ -96,16 +98,36 @@ double healthMs(uint16_t port) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// The slowest of `n` sequential normal requests, or -1 when one failed.
-double worstOf(uint16_t port, int n) {
-  double worst = 0;
-  for (int i = 0; i < n; ++i) {
-    const double ms = healthMs(port);
-    if (ms < 0) return -1;
-    worst = std::max(worst, ms);
+// Normal clients beside an attack: how many of their requests got a 200 and
+// the slowest, for the Reliability table.
+struct NormalClients {
+  int asked = 0, answered = 0;
+  double slowest_ms = 0;
+  // The slowest of `n` sequential normal requests, or -1 when one failed.
+  double worstOf(uint16_t port, int n) {
+    double worst = 0;
+    for (int i = 0; i < n; ++i) {
+      ++asked;
+      const double ms = healthMs(port);
+      if (ms < 0) return -1;
+      ++answered;
+      slowest_ms = std::max(slowest_ms, ms);
+      worst = std::max(worst, ms);
+    }
+    return worst;
   }
-  return worst;
+  std::string text() const {
+    return "normal requests " + std::to_string(answered) + " of " + std::to_string(asked) + " answered 200, slowest " +
+           orders::testing::msText(slowest_ms);
+  }
+};
+
+// The status line's code of an answer, or "closed unanswered".
+std::string statusOf(const std::string &answer) {
+  return answer.rfind("HTTP/1.", 0) == 0 ? answer.substr(9, 3) : "closed unanswered";
 }
+
+const std::string kRow = "(`http_abuse_tests`)";
 
 struct Server {
   metrics::MetricsRegistry metrics;
@@ -145,40 +167,62 @@ public:
   void setUp() override { app::raiseOpenFileLimit(16384); }
 
   void slowlorisHoldsNoThreadAndIsAnswered408() {
-    Server s(small());
+    const http::ServerOptions o = small();
+    Server s(o);
+    const int attackers_n = 200; // 25x the thread count, each a header never finished
+    const auto attack_start = Clock::now();
     std::vector<Raw> attackers;
-    for (int i = 0; i < 200; ++i) { // 25x the thread count, each a header never finished
+    for (int i = 0; i < attackers_n; ++i) {
       Raw r(s.port());
       CPPUNIT_ASSERT(r.ok());
       CPPUNIT_ASSERT(r.send("GET /health HTTP/1.1\r\nHost: x\r\n"));
       attackers.push_back(std::move(r));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    NormalClients normal;
     for (int round = 0; round < 3; ++round) { // dribble: a header line now and then
       for (Raw &r : attackers)
         r.send("X-Slow: 1\r\n");
-      const double worst = worstOf(s.port(), 10);
+      const double worst = normal.worstOf(s.port(), 10);
       CPPUNIT_ASSERT_MESSAGE("a normal client failed while 200 slowloris connections were open", worst >= 0);
       CPPUNIT_ASSERT_MESSAGE("slowest normal request " + std::to_string(worst) + " ms", worst < 1000);
     }
     // Past header_timeout_ms each is answered 408 and closed, dribbling or not.
-    const std::string answer = attackers.front().readAll(3000);
-    CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 408 Request Timeout\r\n", 0) == 0);
-    CPPUNIT_ASSERT_MESSAGE(answer, answer.find("application/problem+json") != std::string::npos);
+    int answered_408 = 0;
+    std::string other;
+    for (Raw &r : attackers) {
+      const std::string answer = r.readAll(3000);
+      if (answer.rfind("HTTP/1.1 408 Request Timeout\r\n", 0) == 0 &&
+          answer.find("application/problem+json") != std::string::npos)
+        ++answered_408;
+      else if (other.empty())
+        other = answer.empty() ? "(closed unanswered)" : answer;
+    }
+    const double all_answered_ms = std::chrono::duration<double, std::milli>(Clock::now() - attack_start).count();
+    orders::testing::reliabilityRow(
+        "slowloris " + kRow,
+        std::to_string(attackers_n) + " connections dribbling an unfinished header at an " + std::to_string(o.threads) +
+            "-worker server (`header_timeout_ms` " + std::to_string(o.header_timeout_ms) + ")",
+        normal.text() + " meanwhile; attackers answered 408: " + std::to_string(answered_408) + " of " +
+            std::to_string(attackers_n) + ", all within " + orders::testing::msText(all_answered_ms) +
+            " of the first connecting");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(other, attackers_n, answered_408);
     CPPUNIT_ASSERT(s.metrics.value("orders_http_connections_refused_total", {{"reason", "header_timeout"}}) >= 1);
   }
 
   void idleKeepAliveConnectionsDoNotStarveOthers() {
-    Server s(small());
+    const http::ServerOptions o = small();
+    Server s(o);
+    const int idle_n = 2000, checked_n = 16;
     std::vector<Raw> idle;
     int kept_alive = 0;
     std::string last;
-    for (int i = 0; i < 2000; ++i) { // one request each, then silence on a kept-alive connection
+    for (int i = 0; i < idle_n; ++i) { // one request each, then silence on a kept-alive connection
       Raw r(s.port());
       CPPUNIT_ASSERT_MESSAGE("connection " + std::to_string(i), r.ok());
       CPPUNIT_ASSERT(r.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
       const std::string answer = r.readAll(2000, "\"ok\""); // the whole answer, connection left open
-      if (i < 16) {
+      if (i < checked_n) {
         CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 200", 0) == 0);
         std::string lower = answer;
         std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -187,10 +231,17 @@ public:
       }
       idle.push_back(std::move(r));
     }
+    NormalClients normal;
+    const double worst = normal.worstOf(s.port(), 20);
+    orders::testing::reliabilityRow("idle keep-alive flood " + kRow,
+                                    std::to_string(idle_n) + " connections, one request each, then idle, at an " +
+                                        std::to_string(o.threads) + "-worker server",
+                                    "kept alive: " + std::to_string(kept_alive) + " of the first " +
+                                        std::to_string(checked_n) + " (at most half the workers); " + normal.text() +
+                                        " beside them");
     // Keep-alive stops once half the 8 threads hold connections.
     CPPUNIT_ASSERT_MESSAGE(std::to_string(kept_alive) + " kept alive; the last answer:\n" + last,
                            kept_alive >= 1 && kept_alive <= 4);
-    const double worst = worstOf(s.port(), 20);
     CPPUNIT_ASSERT_MESSAGE("a normal client failed next to 2,000 idle connections", worst >= 0);
     CPPUNIT_ASSERT_MESSAGE("slowest normal request " + std::to_string(worst) + " ms", worst < 1000);
   }
@@ -200,11 +251,18 @@ public:
     o.max_header_bytes = 4096;
     Server s(o);
     Raw r(s.port());
-    CPPUNIT_ASSERT(r.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n"));
+    const std::string request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n";
+    CPPUNIT_ASSERT(r.send(request));
     const std::string answer = r.readAll(2000);
+    NormalClients normal;
+    normal.worstOf(s.port(), 3);
+    orders::testing::reliabilityRow("oversized header, connection cap, garbage " + kRow,
+                                    std::to_string(request.size()) + "-byte header at a " +
+                                        std::to_string(o.max_header_bytes) + "-byte limit",
+                                    "answered " + statusOf(answer) + ", then " + normal.text());
     CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
     CPPUNIT_ASSERT_MESSAGE(answer, answer.find("exceeds 4096 bytes") != std::string::npos);
-    CPPUNIT_ASSERT(worstOf(s.port(), 3) >= 0);
+    CPPUNIT_ASSERT_EQUAL(3, normal.answered);
   }
 
   void beyondMaxConnectionsIs503WithRetryAfter() {
@@ -212,7 +270,7 @@ public:
     o.max_connections = 50;
     Server s(o);
     std::vector<Raw> held;
-    for (int i = 0; i < 50; ++i) { // connected, silent: they wait in the front door
+    for (int i = 0; i < o.max_connections; ++i) { // connected, silent: they wait in the front door
       held.emplace_back(s.port());
       CPPUNIT_ASSERT(held.back().ok());
     }
@@ -220,26 +278,47 @@ public:
     Raw extra(s.port());
     CPPUNIT_ASSERT(extra.ok());
     const std::string answer = extra.readAll(2000);
-    CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0);
-    CPPUNIT_ASSERT_MESSAGE(answer, answer.find("Retry-After: 1\r\n") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(1.0, s.metrics.value("orders_http_connections_refused_total", {{"reason", "over_capacity"}}));
+    const bool retry_after = answer.find("Retry-After: 1\r\n") != std::string::npos;
+    const size_t connected = held.size() + 1;
     held.clear(); // once they leave, clients are served again
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    CPPUNIT_ASSERT(worstOf(s.port(), 3) >= 0);
+    NormalClients normal;
+    normal.worstOf(s.port(), 3);
+    orders::testing::reliabilityRow(
+        "oversized header, connection cap, garbage " + kRow,
+        std::to_string(connected) + " connections at a cap of " + std::to_string(o.max_connections),
+        "the extra one answered " + statusOf(answer) + (retry_after ? " + Retry-After" : "") + ", then " +
+            normal.text() + " once the others left");
+    CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(answer, retry_after);
+    CPPUNIT_ASSERT_EQUAL(1.0, s.metrics.value("orders_http_connections_refused_total", {{"reason", "over_capacity"}}));
+    CPPUNIT_ASSERT_EQUAL(3, normal.answered);
   }
 
   void garbageIsAnswered400AndTheServerStaysUp() {
     Server s(small());
-    for (const std::string &garbage :
-         {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 16), std::string("HELLO\r\n\r\n"),
-          std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE GARBAGE\r\n\r\nGET /health HTTP/1.1\r\n\r\n"),
-          std::string("POST /health HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")}) {
+    const std::vector<std::string> streams = {
+        std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 16), std::string("HELLO\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE GARBAGE\r\n\r\nGET /health HTTP/1.1\r\n\r\n"),
+        std::string("POST /health HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")};
+    std::map<std::string, int> first_answers;
+    for (const std::string &garbage : streams) {
       Raw r(s.port());
       CPPUNIT_ASSERT(r.send(garbage));
       const std::string answer = r.readAll(3000);
+      ++first_answers[statusOf(answer)];
       CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.", 0) == 0 || answer.empty());
     }
-    CPPUNIT_ASSERT(worstOf(s.port(), 5) >= 0);
+    NormalClients normal;
+    CPPUNIT_ASSERT(normal.worstOf(s.port(), 5) >= 0);
+    std::string answers;
+    for (const auto &[status, n] : first_answers)
+      answers += (answers.empty() ? "" : ", ") + status + " x " + std::to_string(n);
+    orders::testing::reliabilityRow(
+        "oversized header, connection cap, garbage " + kRow,
+        std::to_string(streams.size()) +
+            " garbage streams (a TLS hello, a bare word, junk after a request, a bad chunk)",
+        "first answers " + answers + "; then " + normal.text());
   }
 
   void everyAnswerCarriesSecurityHeaders() {

@@ -36,6 +36,7 @@
 #include "eventually.hpp"
 #include "http/http_server.hpp"
 #include "metrics/metrics_registry.hpp"
+#include "reliability_row.hpp"
 
 using namespace orders::host;
 using Clock = std::chrono::steady_clock;
@@ -253,6 +254,17 @@ std::string startError(http::TlsOptions tls) {
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 
+// This suite's part of the TLS listener's row in the Reliability table.
+void tlsRow(const std::string &done, const std::string &held) {
+  orders::testing::reliabilityRow("TLS listener (`http_tls_tests`)", done, held);
+}
+
+// How a connection the server must refuse ended.
+std::string closedAfter(bool closed, const std::string &answer, double ms) {
+  if (!closed) return "still open after " + orders::testing::msText(ms);
+  return (answer.empty() ? "closed unanswered after " : "answered and closed after ") + orders::testing::msText(ms);
+}
+
 } // namespace
 
 class TlsTest : public CppUnit::TestFixture {
@@ -332,6 +344,10 @@ public:
     std::cerr << "\n  new connection + GET /health, 50 each: TLS median " << tls[25] << " ms, p90 " << tls[45]
               << " ms, max " << tls[49] << " ms; plain HTTP median " << http[25] << " ms, p90 " << http[45]
               << " ms, max " << http[49] << " ms\n";
+    using orders::testing::msText;
+    tlsRow("50 new connections with GET /health over TLS, 50 over plain HTTP",
+           "all answered 200; TLS median " + msText(tls[25]) + ", max " + msText(tls[49]) + " (plain HTTP " +
+               msText(http[25]) + ", " + msText(http[49]) + ")");
     CPPUNIT_ASSERT_MESSAGE("TLS p90 " + std::to_string(tls[45]) + " ms", tls[45] < 500);
   }
 
@@ -343,6 +359,7 @@ public:
     const std::string answer = r.read(5000);
     const double ms = msSince(start);
     std::cerr << "\n  plain HTTP to the TLS port closed after " << ms << " ms";
+    tlsRow("plain HTTP to the TLS port", closedAfter(r.closed(), answer, ms));
     CPPUNIT_ASSERT_MESSAGE("answered: " + answer, answer.empty());
     CPPUNIT_ASSERT(r.closed());
     CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms < 1000);
@@ -372,6 +389,11 @@ public:
     only13.min_version = "1.3";
     Server s13(only13);
     const Answer refused = httpsGet(s13.port(), tls12);
+    tlsRow("TLS 1.1 and TLS 1.2 against `min_version` 1.2 and 1.3",
+           "TLS 1.1 " + (old.status == 0 ? std::string("refused") : "answered " + std::to_string(old.status)) +
+               ", TLS 1.2 answered " + std::to_string(a12.status) + " by 1.2 and " +
+               (refused.status == 0 ? std::string("refused") : "answered " + std::to_string(refused.status)) +
+               " by 1.3");
     CPPUNIT_ASSERT_MESSAGE("TLS 1.2 to a 1.3 server got " + std::to_string(refused.status), refused.status == 0);
     CPPUNIT_ASSERT(orders::testing::eventually([&] { return s13.refused("tls_handshake_failed") == 1; }, 3000));
     CPPUNIT_ASSERT_EQUAL(200, httpsGet(s13.port(), trusting()).status);
@@ -385,6 +407,7 @@ public:
     const std::string answer = r.read(5000);
     const double ms = msSince(start);
     std::cerr << "\n  silent client (header_timeout_ms 1000) closed after " << ms << " ms";
+    tlsRow("a silent client (`header_timeout_ms` 1000)", closedAfter(r.closed(), answer, ms));
     CPPUNIT_ASSERT_MESSAGE("answered: " + answer, answer.empty());
     CPPUNIT_ASSERT(r.closed());
     CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms >= 900 && ms < 2000);
@@ -401,11 +424,13 @@ public:
       const std::string from_server = r.read(5000);
       const double ms = msSince(start);
       std::cerr << "\n  ClientHello then silence (handshake_timeout_ms 1000) closed after " << ms << " ms";
+      const int served = httpsGet(s.port(), trusting()).status; // meanwhile and after, others are served
+      tlsRow("a stalled handshake (`handshake_timeout_ms` 1000)",
+             closedAfter(r.closed(), "", ms) + ", then an HTTPS client answered " + std::to_string(served));
       CPPUNIT_ASSERT(!from_server.empty() && from_server[0] == '\x16'); // the server's handshake flight
       CPPUNIT_ASSERT(r.closed());
       CPPUNIT_ASSERT_MESSAGE("closed after " + std::to_string(ms) + " ms", ms >= 900 && ms < 2000);
-      // Meanwhile and after, others are served.
-      CPPUNIT_ASSERT_EQUAL(200, httpsGet(s.port(), trusting()).status);
+      CPPUNIT_ASSERT_EQUAL(200, served);
     }
     CPPUNIT_ASSERT(orders::testing::eventually([&] { return s.refused("tls_handshake_timeout") == 1; }, 3000));
     { // the client's Finished one byte per 100 ms: the deadline is for the whole handshake
@@ -424,6 +449,8 @@ public:
       r.read(3000);
       const double ms = msSince(start);
       std::cerr << "\n  Finished dribbled (handshake_timeout_ms 1000) closed after " << ms << " ms";
+      tlsRow("a handshake dribbled a byte per 100 ms", closedAfter(r.closed(), "", ms) + " (" + std::to_string(sent) +
+                                                           " of " + std::to_string(finished.size()) + " bytes sent)");
       CPPUNIT_ASSERT(r.closed());
       CPPUNIT_ASSERT_MESSAGE("sent " + std::to_string(sent) + " of " + std::to_string(finished.size()) +
                                  " bytes; closed after " + std::to_string(ms) + " ms",
@@ -443,6 +470,8 @@ public:
     Raw extra(s.port());
     const auto start = Clock::now();
     const std::string answer = extra.read(3000);
+    tlsRow(std::to_string(held.size() + 1) + " connections at a cap of 5",
+           "the extra one " + closedAfter(extra.closed(), answer, msSince(start)));
     CPPUNIT_ASSERT_MESSAGE("answered: " + answer, answer.empty()); // no TLS session to say 503 in
     CPPUNIT_ASSERT(extra.closed());
     CPPUNIT_ASSERT(msSince(start) < 1000);
