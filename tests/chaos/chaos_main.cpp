@@ -19,10 +19,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "chaos_load.hpp"
 #include "faulty_inventory.hpp"
+#include "faulty_shipping.hpp"
+#include "faulty_xendit.hpp"
 
 using namespace orders::chaos;
 using orders::e2e::Engine;
@@ -279,34 +282,142 @@ Invariants abusiveBuyer(Row &row, int seconds) {
   return inv;
 }
 
-// An Inventory service that fails at random (faulty_inventory.hpp) every
-// other 3 s, for the checkouts of sku-tee; sku-mug stays on the local stock.
+// One faulty neighbour's plugin instance: a short http timeout (the slow
+// fault answers after 1.5 s) and a breaker that reopens quickly.
+std::string faultyInstance(const std::string &name, const std::string &id, const std::string &config) {
+  return "    - name: " + name + "\n      id: " + id + "\n      timeout_ms: 3000\n" +
+         "      breaker: { failure_threshold: 3, open_ms: 500, max_open_ms: 2000 }\n" +
+         "      http: { timeout_ms: 800, retries: 1, retry_backoff_ms: 50 }\n      config: { " + config + " }\n";
+}
+
+// How many of `ids` are orders that are not cancelled.
+int countLive(const TestDatabase &db, const std::set<std::string> &ids) {
+  int64_t live = 0;
+  std::string in;
+  int batch = 0;
+  for (auto it = ids.begin(); it != ids.end(); ++it) {
+    in += (in.empty() ? "'" : ",'") + *it + "'";
+    if (++batch == 400 || std::next(it) == ids.end()) {
+      live += db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND id IN (" + in + ")");
+      in.clear();
+      batch = 0;
+    }
+  }
+  return static_cast<int>(live);
+}
+
+// What the neighbours hold for orders, against what our database says:
+// stock allocated, invoices open (payable), shipments not cancelled at the
+// provider, each for exactly the live orders; and no payment or shipment of
+// ours left to void, cancel or look at by hand.
+std::vector<std::string> providerState(const TestDatabase &db, const FaultyInventory &inventory,
+                                       const FaultyXendit &xendit, const FaultyShipping &shipping, int &allocated,
+                                       int &open_invoices, int &live_tee, int &live_all) {
+  std::vector<std::string> extra;
+  // The reconciler voids and cancels after the checkouts settled: give it time.
+  const std::string unsettled_payments = "SELECT COUNT(*) FROM payments WHERE status IN ('creating', 'void_pending', "
+                                         "'refund_pending', 'void_failed', 'refund_failed')";
+  const std::string unsettled_shipments =
+      "SELECT COUNT(*) FROM shipments WHERE status IN ('creating', 'cancel_pending', 'cancel_failed')";
+  const auto until = Clock::now() + std::chrono::seconds(30);
+  while (db.scalar(unsettled_payments) + db.scalar(unsettled_shipments) != 0 && Clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  if (const int64_t n = db.scalar(unsettled_payments); n != 0)
+    extra.push_back(std::to_string(n) + " payments still to void or refund (or failed to)");
+  if (const int64_t n = db.scalar(unsettled_shipments); n != 0)
+    extra.push_back(std::to_string(n) + " shipments still to cancel (or failed to)");
+
+  live_all = static_cast<int>(db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled'"));
+  live_tee = static_cast<int>(db.scalar("SELECT COUNT(DISTINCT o.id) FROM orders o JOIN order_items i ON i.order_id = "
+                                        "o.id WHERE o.status <> 'cancelled' AND i.product_id = 'sku-tee'"));
+  // `held`: order id -> how many things the neighbour holds for it; it
+  // should hold one for each of `expected` live orders and none for others.
+  auto compare = [&](const std::string &what, const std::map<std::string, int> &held, int expected) {
+    std::set<std::string> ids;
+    int twice = 0;
+    for (const auto &[order, n] : held) {
+      ids.insert(order);
+      if (n > 1 && ++twice <= 5) std::cerr << what << ": " << n << " for order " << order << "\n";
+    }
+    const int live = countLive(db, ids);
+    if (live != expected || static_cast<int>(ids.size()) != live || twice != 0)
+      extra.push_back(what + " for " + std::to_string(ids.size()) + " orders, " + std::to_string(live) + " of " +
+                      std::to_string(expected) + " live ones (" + std::to_string(ids.size() - live) +
+                      " held for orders that are not live, " + std::to_string(twice) + " held twice)");
+  };
+
+  std::map<std::string, int> held;
+  for (const auto &[order, state] : inventory.allocations())
+    if (state == "allocated") ++held[order];
+  allocated = static_cast<int>(held.size());
+  compare("allocations held at the Inventory service", held, live_tee);
+
+  // external_id is order-<order id>-<attempt>; every order here has attempt 1.
+  held.clear();
+  open_invoices = 0;
+  for (const Invoice &i : xendit.invoices())
+    if (i.status == "PENDING") {
+      ++open_invoices;
+      ++held[i.external_id.substr(6, i.external_id.rfind('-') - 6)];
+    }
+  compare("open (payable) invoices at Xendit", held, live_all);
+
+  held.clear();
+  for (const auto &[id, s] : shipping.shipments())
+    if (s.status != "cancelled") ++held[s.order_id];
+  compare("shipments not cancelled at the Shipping service", held, live_all);
+  return extra;
+}
+
+// Three neighbours that fail at random (faulty_peer.hpp) every other 3 s:
+// an Inventory service for the checkouts of sku-tee (sku-mug stays on the
+// local stock) each time, and by turns the Shipping service and Xendit,
+// which every checkout needs (one payment and one shipping provider per
+// deployment).
 Invariants providerFaults(Row &row, int seconds) {
   if (envOr("ORDERS_TEST_PG_URL").empty())
     throw std::runtime_error("needs PostgreSQL (ORDERS_TEST_PG_URL): run through packaging/test.sh");
   TestDatabase db(Engine::postgres);
-  FaultyInventory peer;
+  FaultyInventory inventory;
+  FaultyXendit xendit;
+  FaultyShipping shipping;
   ServerOptions o = chaosOptions();
   o.env["INVENTORY_INTERNAL_API_TOKEN"] = "chaos-token";
-  o.checkout_extra = ", inventory_routes: [ { inventory: remote, attribute: { name: type, value: merch } } ]";
-  o.inventory_extra = "    - name: inventory-service\n      id: remote\n      timeout_ms: 3000\n"
-                      "      breaker: { failure_threshold: 5, open_ms: 500, max_open_ms: 2000 }\n"
-                      "      http: { timeout_ms: 800, retries: 1, retry_backoff_ms: 50 }\n"
-                      "      config: { base_url: \"" +
-                      peer.baseUrl() + "\" }\n";
+  o.env["XENDIT_SECRET_KEY"] = FaultyXendit::kSecretKey;
+  o.env["XENDIT_CALLBACK_TOKEN"] = "chaos-callback-token";
+  o.env["SHIPPING_INTERNAL_KEY"] = FaultyShipping::kInternalKey;
+  o.checkout_extra = ", inventory_routes: [ { inventory: remote, attribute: { name: type, value: merch } } ]"
+                     ", payment: xendit, shipping: ship-remote";
+  o.inventory_extra = faultyInstance("inventory-service", "remote", "base_url: \"" + inventory.baseUrl() + "\"");
+  o.payment_extra = faultyInstance("xendit", "xendit", "base_url: \"" + xendit.baseUrl() + "\"");
+  o.shipping_extra = faultyInstance("shipping-service", "ship-remote",
+                                    "base_url: \"" + shipping.baseUrl() +
+                                        "\", cancel_path: \"/shipping/v1/shipments/{id}/cancel\", "
+                                        "internal_key_secret: SHIPPING_INTERNAL_KEY");
+  const std::vector<std::string> instances{"remote", "xendit", "ship-remote"};
+  // Xendit and the Shipping service fail by turns: a checkout calls
+  // Shipping only after Xendit answered, so with both failing at once too
+  // few calls would reach Shipping for its breaker to see the faults.
+  auto setFaulty = [&](bool faulty) {
+    inventory.setFaulty(faulty);
+    shipping.setFaulty(faulty && row.faults % 2 == 1);
+    xendit.setFaulty(faulty && row.faults % 2 == 0);
+  };
   Fleet fleet(db, o, 1);
   Load local(fleet, 4, "local", "sku-mug");
   Load remote(fleet, 4, "remote", "sku-tee");
   std::atomic<bool> watching{true};
-  int opened = 0, closed = 0;
-  std::thread watcher([&] { // the breaker as /metrics shows it
-    bool open = false;
+  std::map<std::string, int> opened, closed;
+  std::thread watcher([&] { // the breakers as /metrics shows them
+    std::map<std::string, bool> open;
     while (watching) {
       const std::string text = fleet.get("/metrics").body;
-      const bool now_open = text.find("orders_plugin_breaker_open{instance=\"remote\"} 1") != std::string::npos;
-      if (now_open && !open) ++opened;
-      if (!now_open && open) ++closed;
-      open = now_open;
+      for (const std::string &id : instances) {
+        const bool now_open = text.find("orders_plugin_breaker_open{instance=\"" + id + "\"} 1") != std::string::npos;
+        if (now_open && !open[id]) ++opened[id];
+        if (!now_open && open[id]) ++closed[id];
+        open[id] = now_open;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
@@ -317,18 +428,17 @@ Invariants providerFaults(Row &row, int seconds) {
   Clock::time_point healed = Clock::now();
   while (Clock::now() + std::chrono::seconds(3) <= until) {
     faulty = !faulty;
-    peer.setFaulty(faulty);
+    if (faulty) ++row.faults;
+    setFaulty(faulty);
     const auto phase_end = Clock::now() + std::chrono::seconds(3);
-    if (faulty) {
-      ++row.faults;
-    } else {
+    if (!faulty) {
       healed = Clock::now();
       remote.waitCreated(1, std::chrono::seconds(3));
       row.recovery_ms = std::max(row.recovery_ms, msSince(healed, remote.firstCreatedAfter(healed)));
     }
     std::this_thread::sleep_until(phase_end);
   }
-  peer.setFaulty(false);
+  setFaulty(false);
   if (faulty) {
     healed = Clock::now();
     remote.waitCreated(1, std::chrono::seconds(30));
@@ -350,35 +460,33 @@ Invariants providerFaults(Row &row, int seconds) {
       row.unexpected += n;
       row.unexpected_what += (row.unexpected_what.empty() ? "" : ", ") + what + " x" + std::to_string(n);
     }
-  row.p99_ms = local.p99Ms(); // the checkouts that do not need the failing provider
+  row.p99_ms = local.p99Ms(); // the checkouts that do not need the Inventory service
   std::cerr << "local: " << local.summary() << "\nremote: " << remote.summary() << "\n";
   Invariants inv = check(db, {&local, &remote}, kStock, std::chrono::seconds(60));
 
-  // The Inventory service holds exactly the live orders of sku-tee.
-  int allocated = 0, stray = 0;
-  for (const auto &[order, state] : peer.allocations()) {
-    if (state != "allocated") continue;
-    ++allocated;
-    if (db.scalar("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND id = '" + order + "'") != 1) ++stray;
+  int allocated = 0, open_invoices = 0, live_tee = 0, live_all = 0;
+  std::vector<std::string> extra =
+      providerState(db, inventory, xendit, shipping, allocated, open_invoices, live_tee, live_all);
+  // Loose: every checkout has a 1.5 s budget (checkout.budget_ms); seconds mean starvation.
+  if (row.p99_ms > 2500) extra.push_back("p99 of sku-mug checkouts " + fmtMs(row.p99_ms));
+  std::string breakers;
+  for (const std::string &id : instances) {
+    if (opened[id] == 0 || closed[id] == 0)
+      extra.push_back("the breaker of " + id + " opened " + std::to_string(opened[id]) + " and closed " +
+                      std::to_string(closed[id]) + " times (expected both)");
+    breakers +=
+        (breakers.empty() ? "" : ", ") + id + " " + std::to_string(opened[id]) + "/" + std::to_string(closed[id]);
   }
-  const int64_t live_tee = db.scalar("SELECT COUNT(DISTINCT o.id) FROM orders o JOIN order_items i ON i.order_id = "
-                                     "o.id WHERE o.status <> 'cancelled' AND i.product_id = 'sku-tee'");
-  std::vector<std::string> extra;
-  if (stray != 0 || allocated != live_tee)
-    extra.push_back(std::to_string(allocated) + " allocations held at the Inventory service for " +
-                    std::to_string(live_tee) + " live orders (" + std::to_string(stray) +
-                    " held for orders that are not live)");
-  if (row.p99_ms > 2000) extra.push_back("p99 of checkouts that do not need the failing provider " + fmtMs(row.p99_ms));
-  if (opened == 0 || closed == 0)
-    extra.push_back("the breaker opened " + std::to_string(opened) + " and closed " + std::to_string(closed) +
-                    " times (expected both)");
   for (const auto &e : extra)
     row.extra_failure += (row.extra_failure.empty() ? "" : "; ") + e;
   std::ostringstream done;
-  done << row.faults << " faulty phases of 3 s (of " << peer.calls() << " Inventory calls, " << peer.faultsAnswered()
-       << " answered 503/500/1.5 s late/HTML 502/cut mid-answer) in " << seconds
-       << " s of 4+4-client load; breaker opened " << opened << ", closed " << closed << "; sku-tee p99 "
-       << fmtMs(remote.p99Ms()) << ", " << allocated << " allocations held = " << live_tee << " live orders";
+  done << row.faults << " faulty phases of 3 s (Inventory service and by turns Shipping service or Xendit: "
+       << inventory.faultsAnswered() + xendit.faultsAnswered() + shipping.faultsAnswered() << " of "
+       << inventory.calls() + xendit.calls() + shipping.calls()
+       << " calls answered 503/500/1.5 s late/HTML 502/cut mid-answer) in " << seconds
+       << " s of 4+4-client load; breakers opened/closed " << breakers << "; sku-tee p99 " << fmtMs(remote.p99Ms())
+       << "; at the end " << allocated << " allocations = " << live_tee << " live sku-tee orders, " << open_invoices
+       << " open invoices and as many shipments = " << live_all << " live orders";
   row.done = done.str();
   if (!inv.ok() || !row.extra_failure.empty()) std::cerr << fleet.logs();
   return inv;

@@ -100,7 +100,7 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
   if (!isRefundReason(s.refund_reason))
     return invalidArgument("refund_reason: '" + s.refund_reason +
                            "' is not one of FRAUDULENT, DUPLICATE, REQUESTED_BY_CUSTOMER, CANCELLATION, OTHERS");
-  s.lookup_first = config.lookup_first.value_or(false);
+  s.lookup_first = config.lookup_first.value_or(true);
 
   auto key = requiredSecret(host, "secret_key_secret", config.secret_key_secret, kDefaultSecretKeySecret);
   if (!key.ok()) return key.error();

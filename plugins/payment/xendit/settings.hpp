@@ -33,7 +33,7 @@ struct Settings {
   std::optional<std::string> failure_redirect_url;
   std::map<std::string, int> exponents; // decimal places per currency
   std::string refund_reason;            // one of Xendit's refund reasons
-  bool lookup_first = false;            // GET by external_id before every POST
+  bool lookup_first = true;             // GET by external_id before every POST
 };
 
 // True for Xendit's refund reasons (FRAUDULENT, DUPLICATE, REQUESTED_BY_CUSTOMER, CANCELLATION, OTHERS).

@@ -46,6 +46,7 @@ class XenditCreateTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(lookupPicksOurPaidInvoice);
   CPPUNIT_TEST(failedLookupIsRetryable);
   CPPUNIT_TEST(lookupFirstAvoidsThePost);
+  CPPUNIT_TEST(aRepeatedCreateFindsTheInvoiceALostPostMade);
   CPPUNIT_TEST(statusCodesMapToErrors);
   CPPUNIT_TEST(invalidRequestsSendNothing);
   CPPUNIT_TEST(refundSendsTheIdempotencyKey);
@@ -57,7 +58,7 @@ class XenditCreateTest : public CppUnit::TestFixture {
 
 public:
   void createPostsTheInvoiceWithBasicAuth() {
-    auto h = harness(kRedirects);
+    auto h = harness(kRedirects + "," + kPostFirst);
     h->host().onHttp("POST", kInvoicesUrl, answer(200, invoiceJson("inv-1", "order-o-1-1", "PENDING")));
     auto r = createPayment(*h, idrPayment());
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
@@ -89,7 +90,9 @@ public:
   }
 
   void amountsAreExactMajorUnits() {
-    auto h = harness(R"("currency_exponents":{"XAU":3,"jpy":2},"description_template":"#{orderNumber}/{attempt}")");
+    auto h = harness(
+        std::string(R"("currency_exponents":{"XAU":3,"jpy":2},"description_template":"#{orderNumber}/{attempt}")") +
+        "," + kPostFirst);
     h->host().onHttp("POST", kInvoicesUrl, answer(200, invoiceJson("inv-1", "x", "PENDING")));
     PaymentRequest usd = idrPayment();
     usd.amount = Money{2029, "USD"}; // 0.29 and 20.29 are not exact doubles
@@ -121,7 +124,7 @@ public:
     CPPUNIT_ASSERT_MESSAGE(requests[2].body, contains(requests[2].body, R"("amount":1.005,"currency":"XAU")"));
     CPPUNIT_ASSERT_MESSAGE(requests[3].body, contains(requests[3].body, R"("amount":1.5,"currency":"JPY")"));
 
-    auto idr = harness();
+    auto idr = harness(kPostFirst);
     idr->host().onHttp("POST", kInvoicesUrl, answer(200, invoiceJson("inv-1", "x", "PENDING")));
     PaymentRequest rupiah = idrPayment();
     rupiah.amount = Money{150000, "IDR"}; // whole rupiah: no decimals
@@ -143,7 +146,7 @@ public:
   }
 
   void externalIdIsDeterministicPerOrderAttempt() {
-    auto h = harness();
+    auto h = harness(kPostFirst);
     h->host().onHttp("POST", kInvoicesUrl, answer(200, invoiceJson("inv-1", "x", "PENDING")));
     const std::vector<std::pair<std::string, int64_t>> attempts = {{"o-1", 1}, {"o-1", 1}, {"o-1", 2}, {"o-2", 1}};
     for (const auto &[order, attempt] : attempts)
@@ -154,14 +157,14 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("order-o-1-2"), externalIdSent(requests.at(2)));
     CPPUNIT_ASSERT_EQUAL(std::string("order-o-2-1"), externalIdSent(requests.at(3)));
 
-    auto prefixed = harness(R"("external_id_prefix":"lakoo/")");
+    auto prefixed = harness(std::string(R"("external_id_prefix":"lakoo/")") + "," + kPostFirst);
     prefixed->host().onHttp("POST", kInvoicesUrl, answer(200, invoiceJson("inv-1", "x", "PENDING")));
     CPPUNIT_ASSERT(createPayment(*prefixed, idrPayment("5f0c7a1e-8b2d-4c3f", 3)).ok());
     CPPUNIT_ASSERT_EQUAL(std::string("lakoo/5f0c7a1e-8b2d-4c3f-3"), externalIdSent(prefixed->host().requests().at(0)));
   }
 
   void timeoutThenLookupFindsTheInvoiceWithoutASecondPost() {
-    auto h = harness();
+    auto h = harness(kPostFirst);
     h->host().onHttpError("POST", kInvoicesUrl, timeoutError("POST " + kInvoicesUrl + ": no answer within 300 ms"));
     h->host().onHttp("GET", kLookupUrl, answer(200, "[" + invoiceJson("inv-7", "order-o-1-1", "PENDING") + "]"));
     auto r = createPayment(*h, idrPayment());
@@ -181,7 +184,7 @@ public:
 
   void timeoutThenLookupFindsNothingAndPostsOnceMore() {
     for (const bool empty_list : {true, false}) { // Xendit answers [] or 404 when it has none
-      auto h = harness();
+      auto h = harness(kPostFirst);
       h->host().onHttpError("POST", kInvoicesUrl, unavailable("connection reset by peer"));
       h->host().thenHttp(answer(200, invoiceJson("inv-8", "order-o-1-1", "PENDING")));
       if (empty_list) h->host().onHttp("GET", kLookupUrl, answer(200, "[]"));
@@ -197,7 +200,7 @@ public:
   }
 
   void lookupPicksOurPaidInvoice() {
-    auto h = harness();
+    auto h = harness(kPostFirst);
     h->host().onHttp("POST", kInvoicesUrl, answer(504, "gateway timeout"));
     h->host().onHttp("GET", kLookupUrl,
                      answer(200, "[" + invoiceJson("inv-x", "order-o-1-10", "PAID") + "," +
@@ -212,7 +215,7 @@ public:
   }
 
   void failedLookupIsRetryable() {
-    auto h = harness();
+    auto h = harness(kPostFirst);
     h->host().onHttpError("POST", kInvoicesUrl, timeoutError("no answer within 300 ms"));
     h->host().onHttpError("GET", kLookupUrl, unavailable("connection refused"));
     auto r = createPayment(*h, idrPayment());
@@ -225,13 +228,32 @@ public:
   }
 
   void lookupFirstAvoidsThePost() {
-    auto h = harness(R"("lookup_first":true)");
+    auto h = harness(); // the default
     h->host().onHttp("GET", kLookupUrl, answer(200, "[" + invoiceJson("inv-3", "order-o-1-1", "PENDING") + "]"));
     auto r = createPayment(*h, idrPayment());
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("inv-3"), r->reference);
     CPPUNIT_ASSERT_EQUAL(size_t(1), h->host().requests().size());
     CPPUNIT_ASSERT_EQUAL(std::string("GET"), h->host().requests()[0].method);
+  }
+
+  // A POST whose answer was cut and whose lookup failed fails the call; the
+  // host then asks again with the same key (undoing the checkout, then the
+  // reconciler). The repeat must find the invoice the lost POST made, not
+  // make a second one that leaves the first open (tests/chaos provider_faults).
+  void aRepeatedCreateFindsTheInvoiceALostPostMade() {
+    auto h = harness();
+    h->host().onHttp("GET", kLookupUrl, answer(200, "[]"));
+    h->host().thenHttp(answer(503, R"({"error_code":"SERVER_ERROR"})"));
+    h->host().thenHttp(answer(200, "[" + invoiceJson("inv-5", "order-o-1-1", "PENDING") + "]"));
+    h->host().onHttpError("POST", kInvoicesUrl, unavailable("the connection closed after 110 of 321 response bytes"));
+    auto first = createPayment(*h, idrPayment());
+    CPPUNIT_ASSERT(!first.ok());
+    CPPUNIT_ASSERT(first.error().retryable);
+    auto again = createPayment(*h, idrPayment());
+    CPPUNIT_ASSERT_MESSAGE(why(again), again.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("inv-5"), again->reference);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), countOf(h->host().requests(), "POST"));
   }
 
   void statusCodesMapToErrors() {
@@ -244,7 +266,7 @@ public:
                  {403, ErrorCode::unauthenticated, false, 1},  {500, ErrorCode::unavailable, true, 1},
                  {503, ErrorCode::unavailable, true, 3},       {429, ErrorCode::unavailable, true, 1}};
     for (const auto &c : cases) {
-      auto h = harness();
+      auto h = harness(kPostFirst);
       h->host().onHttp("POST", kInvoicesUrl,
                        answer(c.status, R"({"error_code":"API_VALIDATION_ERROR","message":"amount is too low"})"));
       auto r = createPayment(*h, idrPayment());

@@ -112,7 +112,8 @@ public:
     auto plugin =
         load(peer.baseUrl(), R"(,"success_redirect_url":"https://shop.test/orders/{orderId}/paid",)"
                              R"("failure_redirect_url":"https://shop.test/orders/{orderId}/failed",)"
-                             R"("invoice_duration_seconds":3600,"description_template":"LAKOO {orderNumber}")");
+                             R"("invoice_duration_seconds":3600,"description_template":"LAKOO {orderNumber}",)"
+                             R"("lookup_first":false)");
     auto r = core::createPayment(plugin->instance(), payment());
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("inv-1"), r->reference);
@@ -169,7 +170,7 @@ public:
     peer.on("POST", "/v2/invoices",
             PeerReply{200, invoice("inv-slow", "order-o-1-1", "PENDING"), "application/json", {}, kSlow});
     peer.on("GET", "/v2/invoices", PeerReply{200, "[" + invoice("inv-slow", "order-o-1-1", "PENDING") + "]"});
-    auto plugin = load(peer.baseUrl());
+    auto plugin = load(peer.baseUrl(), R"(,"lookup_first":false)"); // the lookup after the POST
     auto r = core::createPayment(plugin->instance(), payment());
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("inv-slow"), r->reference);
@@ -188,7 +189,7 @@ public:
             PeerReply{200, invoice("inv-lost", "order-o-1-1", "PENDING"), "application/json", {}, kSlow});
     peer.then("POST", "/v2/invoices", PeerReply{200, invoice("inv-2nd", "order-o-1-1", "PENDING")});
     peer.on("GET", "/v2/invoices", PeerReply{200, "[]"});
-    auto plugin = load(peer.baseUrl());
+    auto plugin = load(peer.baseUrl(), R"(,"lookup_first":false)");
     auto r = core::createPayment(plugin->instance(), payment());
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("inv-2nd"), r->reference);

@@ -31,6 +31,10 @@ inline std::string config(const std::string &extra = "") {
   return std::string(R"({"base_url":"http://xendit.test/")") + (extra.empty() ? "" : "," + extra) + "}";
 }
 
+// lookup_first off: the POST is the first request (tests of the POST and of
+// the lookup after a POST whose outcome is unknown).
+inline const std::string kPostFirst = R"("lookup_first":false)";
+
 // An instance created with both default secrets on its FakeHost.
 inline std::unique_ptr<PluginHarness> harness(const std::string &extra = "") {
   auto h = std::make_unique<PluginHarness>(orders_plugin_descriptor_v1());
