@@ -7,6 +7,7 @@
 #include "log/logger.hpp"
 #include "storage/migrations.hpp"
 #include "storage/outbox_repository.hpp"
+#include "storage/retention_repository.hpp"
 
 namespace orders::host::core {
 
@@ -48,6 +49,14 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
   sweep.payment_poll_after_ms = checkout["payment_poll_after_seconds"].asInt64() * 1000;
   core->sweep_interval_ms_ = config["orders"]["sweep_interval_ms"].asInt64();
   core->idempotency_ttl_ms_ = config["orders"]["idempotency_ttl_seconds"].asInt64() * 1000;
+  const Json::Value &retention = config["orders"]["retention"];
+  core->checkouts_retention_ms_ = retention["checkouts_max_age_seconds"].asInt64() * 1000;
+  core->processed_events_retention_ms_ = retention["processed_events_max_age_seconds"].asInt64() * 1000;
+  if (core->checkouts_retention_ms_ > 0 && core->checkouts_retention_ms_ < core->idempotency_ttl_ms_)
+    return sdk::invalidArgument(
+        "/orders/retention/checkouts_max_age_seconds (" + std::to_string(core->checkouts_retention_ms_ / 1000) +
+        ") must be at least /orders/idempotency_ttl_seconds (" + std::to_string(core->idempotency_ttl_ms_ / 1000) +
+        "): a retried checkout key answers from its checkout");
   core->require_idempotency_key_ = checkout["require_idempotency_key"].asBool();
   core->trust_internal_prices_ = checkout["trust_internal_prices"].asBool();
 
@@ -100,6 +109,22 @@ void OrderCore::sweepOnce() {
   guarded("expired_unpaid", [&] { return orders_->expireUnpaid(); });
   guarded("payments_settled_by_poll", [&] { return orders_->pollPendingPayments(); });
   guarded("purged_idempotency_keys", [&] { return idempotency_->purge(nowMs() - idempotency_ttl_ms_); });
+  // Retention (orders.retention): bounded batches, so a sweep after a long
+  // pause catches up over several sweeps instead of one long transaction.
+  storage::RetentionRepository retention(*db_);
+  constexpr int kBatch = 1000;
+  if (checkouts_retention_ms_ > 0)
+    guarded("purged_checkouts", [&] {
+      const int64_t before = nowMs() - checkouts_retention_ms_;
+      return static_cast<int>(
+          storage::RetentionRepository::drain([&] { return retention.finishedCheckouts(before, kBatch); }, kBatch));
+    });
+  if (processed_events_retention_ms_ > 0)
+    guarded("purged_processed_events", [&] {
+      const int64_t before = nowMs() - processed_events_retention_ms_;
+      return static_cast<int>(
+          storage::RetentionRepository::drain([&] { return retention.processedEvents(before, kBatch); }, kBatch));
+    });
 }
 
 void OrderCore::startSweeper() {

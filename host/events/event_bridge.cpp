@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "domain/order.hpp"
 #include "log/logger.hpp"
@@ -10,10 +11,13 @@
 #include "plugins/plugin_instance.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "storage/database.hpp"
+#include "storage/retention_repository.hpp"
 
 namespace orders::host::events {
 
 namespace {
+
+constexpr int kRetentionBatch = 1000;
 
 // "<dialect instance>/<format>": the dialect plugin encodes.
 sdk::Result<PublishRoute> dialectRoute(PublishRoute route, const std::string &name, const std::string &at,
@@ -149,6 +153,8 @@ sdk::Result<std::unique_ptr<EventBridge>> EventBridge::create(const Json::Value 
   const Json::Value &events = config["events"];
   const Json::Value &kafka = config["kafka"];
   bridge->retention_ms_ = events["retention"]["published_max_age_seconds"].asInt64() * 1000;
+  bridge->notification_retention_ms_ = config["orders"]["retention"]["notifications_max_age_seconds"].asInt64() * 1000;
+  bridge->publishes_ = !kafka["bootstrap_servers"].asString().empty() && !events["publish"].empty();
   metrics.describe("orders_outbox_backlog", metrics::Type::gauge, "Outbox rows not yet published.");
   metrics.describe("orders_outbox_oldest_unpublished_age_seconds", metrics::Type::gauge,
                    "Age of the oldest unpublished outbox row (0 when none).");
@@ -208,15 +214,25 @@ void EventBridge::housekeepingOnce() {
         backlog.oldest_created_at_ms ? static_cast<double>(core::nowMs() - *backlog.oldest_created_at_ms) / 1000.0 : 0;
     metrics_.set("orders_outbox_oldest_unpublished_age_seconds", {}, age);
     if (retention_ms_ > 0) {
-      size_t purged = 0;
-      for (;;) {
-        size_t n = 0;
-        db_.transaction(
-            [&](Poco::Data::Session &s) { n = repo.purgePublished(s, core::nowMs() - retention_ms_, 1000); });
-        purged += n;
-        if (n < 1000) break;
-      }
-      if (purged > 0) log::info("outbox retention: deleted published rows", {{"count", std::to_string(purged)}});
+      const int64_t before = core::nowMs() - retention_ms_;
+      const int64_t below = notifications_ ? notifications_->readFloor() : std::numeric_limits<int64_t>::max();
+      const size_t purged = storage::RetentionRepository::drain(
+          [&] {
+            size_t n = 0;
+            db_.transaction([&](Poco::Data::Session &s) {
+              n = publishes_ ? repo.purgePublished(s, before, kRetentionBatch, below)
+                             : repo.purgeUnpublishable(s, before, kRetentionBatch, below);
+            });
+            return n;
+          },
+          kRetentionBatch);
+      if (purged > 0)
+        log::info(publishes_ ? "outbox retention: deleted published rows" : "outbox retention: deleted rows",
+                  {{"count", std::to_string(purged)}});
+    }
+    if (notifications_ && notification_retention_ms_ > 0) {
+      const size_t purged = notifications_->purgeDeliveries(core::nowMs() - notification_retention_ms_);
+      if (purged > 0) log::info("notification retention: deleted deliveries", {{"count", std::to_string(purged)}});
     }
   } catch (const std::exception &e) {
     log::error("outbox housekeeping failed", {{"error", e.what()}});

@@ -3,8 +3,12 @@
 //     and the payment-event consumer (events.consume routes) run;
 //   - always: a housekeeping thread keeps the outbox metrics current
 //     (orders_outbox_backlog, orders_outbox_oldest_unpublished_age_seconds)
-//     and deletes published rows older than
-//     events.retention.published_max_age_seconds (0 keeps them).
+//     and deletes outbox rows older than
+//     events.retention.published_max_age_seconds (0 keeps them) that every
+//     notifier has read past: published ones, or every one where the
+//     deployment publishes nothing (no bootstrap servers or no publish
+//     route); and notification deliveries that are over, older than
+//     orders.retention.notifications_max_age_seconds.
 // Without Kafka, rows stay in the outbox (GET /api/admin/outbox) and
 // payments arrive by webhook. Notifications (notifier plugins) read the
 // outbox with or without Kafka.
@@ -54,6 +58,8 @@ private:
   std::unique_ptr<PaymentConsumer> consumer_;
   std::unique_ptr<NotificationDispatcher> notifications_;
   int64_t retention_ms_ = 0;
+  int64_t notification_retention_ms_ = 0;
+  bool publishes_ = false; // the deployment publishes events (a relay may run in some process)
 
   std::thread housekeeper_;
   std::mutex mutex_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "core/core_plugins.hpp"
 #include "domain/order.hpp"
@@ -13,6 +14,7 @@
 #include "plugins/plugin_registry.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox_repository.hpp"
+#include "storage/retention_repository.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -20,6 +22,8 @@ using namespace Poco::Data::Keywords;
 namespace orders::host::events {
 
 namespace {
+
+constexpr int kRetentionBatch = 1000;
 
 const std::set<std::string> kDefaultTypes{"order.created", "order.paid", "order.shipped", "order.delivered",
                                           "order.cancelled"};
@@ -165,6 +169,29 @@ bool NotificationDispatcher::deliver(const NotifierRoute &route, const core::Out
     log::warn(dead ? "notification given up" : "notification failed; will retry",
               {{"notifier", id}, {"eventId", row.event_id}, {"attempts", std::to_string(attempts)}, {"error", error}});
   return ok;
+}
+
+int64_t NotificationDispatcher::readFloor() {
+  int64_t floor = std::numeric_limits<int64_t>::max();
+  auto lease = db_.lease();
+  for (const NotifierRoute &route : routes_)
+    floor = std::min(floor, cursorOf(db_, **lease, route.notifier->id()) - options_.rescan_ids);
+  return std::max<int64_t>(floor, 0);
+}
+
+size_t NotificationDispatcher::purgeDeliveries(int64_t before_ms) {
+  storage::RetentionRepository retention(db_);
+  size_t deleted = 0;
+  for (const NotifierRoute &route : routes_) {
+    const std::string id = route.notifier->id();
+    const int64_t below = [&] {
+      auto lease = db_.lease();
+      return cursorOf(db_, **lease, id) - options_.rescan_ids;
+    }();
+    deleted += storage::RetentionRepository::drain(
+        [&] { return retention.notificationDeliveries(id, before_ms, below, kRetentionBatch); }, kRetentionBatch);
+  }
+  return deleted;
 }
 
 int NotificationDispatcher::pass(const NotifierRoute &route) {

@@ -68,6 +68,13 @@ public:
   // One pass over every route (also run by the thread). Returns how many
   // notifications were sent.
   int runOnce();
+  // The lowest outbox id a notifier may still read (its cursor less the
+  // rescan window, over every route): outbox retention keeps rows from
+  // there on.
+  int64_t readFloor();
+  // Deletes deliveries that are over and older than `before_ms` below each
+  // notifier's floor (storage::RetentionRepository); returns how many.
+  size_t purgeDeliveries(int64_t before_ms);
   void start();
   void stop();
 

@@ -3,6 +3,7 @@
 #include <Poco/Data/Statement.h>
 
 #include "domain/order.hpp"
+#include "storage/retention_repository.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -103,16 +104,11 @@ bool IdempotencyRepository::takeOver(const std::string &scope, const std::string
 }
 
 int IdempotencyRepository::purge(int64_t before_ms) {
-  int count = 0;
-  db_.transaction([&](Poco::Data::Session &s) {
-    Statement st(s);
-    int64_t stale_before = core::nowMs() - kStaleMs;
-    st << "DELETE FROM idempotency_keys WHERE (state = 'done' AND updated_at_ms < $1) OR "
-          "(state = 'in_progress' AND updated_at_ms < $2)",
-        use(before_ms), use(stale_before);
-    count = static_cast<int>(st.execute());
-  });
-  return count;
+  RetentionRepository retention(db_);
+  const int64_t stale_before = core::nowMs() - kStaleMs;
+  constexpr int kBatch = 1000;
+  return static_cast<int>(
+      RetentionRepository::drain([&] { return retention.idempotencyKeys(before_ms, stale_before, kBatch); }, kBatch));
 }
 
 bool InboxRepository::record(Poco::Data::Session &s, const std::string &source, const std::string &event_id,

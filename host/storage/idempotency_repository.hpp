@@ -33,7 +33,8 @@ public:
   void abandon(const std::string &scope, const std::string &key, const std::string &resource_id) override;
   bool takeOver(const std::string &scope, const std::string &key, const std::string &from,
                 const std::string &to) override;
-  // Deletes finished keys older than `before_ms`; returns how many.
+  // Deletes finished keys older than `before_ms`, and keys whose owner died
+  // (in progress for 15 minutes), in batches; returns how many.
   int purge(int64_t before_ms);
 
 private:

@@ -135,13 +135,14 @@ OutboxRepository::Backlog OutboxRepository::backlog(Poco::Data::Session &s) {
   return out;
 }
 
-size_t OutboxRepository::purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit) {
-  Poco::Int64 before = before_ms;
+size_t OutboxRepository::purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit, int64_t below_id) {
+  Poco::Int64 before = before_ms, below = below_id;
   std::vector<int64_t> ids;
   Poco::Data::Statement pick(s);
-  pick << "SELECT id FROM outbox_published WHERE published_at_ms < $1 ORDER BY published_at_ms, id LIMIT " +
+  pick << "SELECT id FROM outbox_published WHERE published_at_ms < $1 AND id < $2 ORDER BY published_at_ms, id "
+          "LIMIT " +
               std::to_string(limit),
-      use(before);
+      use(before), use(below);
   pick.execute();
   for (Rows r(pick); r.valid(); r.next())
     ids.push_back(r.i64("id"));
@@ -153,6 +154,29 @@ size_t OutboxRepository::purgePublished(Poco::Data::Session &s, int64_t before_m
   Poco::Data::Statement marks(s);
   marks << "DELETE FROM outbox_published WHERE " + where;
   marks.execute();
+  return ids.size();
+}
+
+size_t OutboxRepository::purgeUnpublishable(Poco::Data::Session &s, int64_t before_ms, int limit, int64_t below_id) {
+  Poco::Int64 below = below_id;
+  std::vector<int64_t> ids;
+  Poco::Data::Statement pick(s);
+  // Ids grow with time: read the oldest by primary key and stop at the
+  // first one young enough to keep.
+  pick << "SELECT id, created_at_ms FROM service_outbox WHERE id < $1 ORDER BY id LIMIT " + std::to_string(limit),
+      use(below);
+  pick.execute();
+  for (Rows r(pick); r.valid(); r.next()) {
+    if (r.i64("created_at_ms") >= before_ms) break;
+    ids.push_back(r.i64("id"));
+  }
+  if (ids.empty()) return 0;
+  const std::string where = idsIn(ids);
+  for (const char *table : {"outbox_pending", "outbox_parked", "outbox_published", "service_outbox"}) {
+    Poco::Data::Statement del(s);
+    del << std::string("DELETE FROM ") + table + " WHERE " + where;
+    del.execute();
+  }
   return ids.size();
 }
 

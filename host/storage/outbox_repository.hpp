@@ -6,6 +6,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +46,16 @@ public:
     std::optional<int64_t> oldest_created_at_ms;
   };
   Backlog backlog(Poco::Data::Session &s);
-  // Deletes up to `limit` rows published before `before_ms`; returns how many
-  // (several statements: call inside a transaction).
-  size_t purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit);
+  // Deletes up to `limit` rows published before `before_ms` with ids below
+  // `below_id` (what every notifier has read); returns how many (several
+  // statements: call inside a transaction).
+  size_t purgePublished(Poco::Data::Session &s, int64_t before_ms, int limit,
+                        int64_t below_id = std::numeric_limits<int64_t>::max());
+  // Where the deployment publishes nothing: deletes up to `limit` of the
+  // oldest rows created before `before_ms` with ids below `below_id`,
+  // whatever their queue state (pending, parked, published); returns how
+  // many. Call inside a transaction.
+  size_t purgeUnpublishable(Poco::Data::Session &s, int64_t before_ms, int limit, int64_t below_id);
 };
 
 } // namespace orders::host::storage

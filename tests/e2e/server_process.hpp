@@ -62,6 +62,7 @@ struct ServerOptions {
   bool require_idempotency_key = false;
   std::string split = "orders_per_seller";
   std::string checkout_extra;  // appended inside the checkout map, e.g. ", inventory_routes: [...]"
+  std::string orders_extra;    // appended inside the orders map, e.g. ", retention: { ... }"
   std::string inventory_extra; // more entries of plugins.inventory (YAML list items, 4-space indent)
   std::string catalog_extra;   // more entries of plugins.catalog (same form)
   std::string payment_extra;   // more entries of plugins.payment (same form)
