@@ -22,23 +22,55 @@ std::optional<OrderView> OrderService::get(const std::string &id) {
 }
 
 std::optional<OrderView> OrderService::getByNumber(const std::string &number) {
-  std::optional<Order> o;
-  {
-    auto lease = db_.lease();
-    o = storage::OrderRepository(db_).findByNumber(**lease, number);
-  }
-  if (!o) return std::nullopt;
-  return get(o->id);
+  auto id = idByNumber(number);
+  if (!id) return std::nullopt;
+  return get(*id);
 }
 
 std::optional<OrderView> OrderService::getByNumericId(int64_t seq) {
+  auto id = idByNumericId(seq);
+  if (!id) return std::nullopt;
+  return get(*id);
+}
+
+namespace {
+constexpr size_t kMaxKnownIds = 65536;
+}
+
+std::optional<std::string> OrderService::idByNumber(const std::string &number) {
+  const std::string key = "n:" + number;
+  {
+    std::lock_guard lock(ids_mutex_);
+    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  }
+  std::optional<std::string> id;
+  {
+    auto lease = db_.lease();
+    id = storage::OrderRepository(db_).idByNumber(**lease, number);
+  }
+  if (!id) return std::nullopt; // may yet be written: not remembered
+  std::lock_guard lock(ids_mutex_);
+  if (ids_.size() >= kMaxKnownIds) ids_.clear();
+  ids_.emplace(key, *id);
+  return id;
+}
+
+std::optional<std::string> OrderService::idByNumericId(int64_t seq) {
+  const std::string key = "s:" + std::to_string(seq);
+  {
+    std::lock_guard lock(ids_mutex_);
+    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  }
   std::optional<std::string> id;
   {
     auto lease = db_.lease();
     id = storage::OrderRepository(db_).idBySeq(**lease, seq);
   }
   if (!id) return std::nullopt;
-  return get(*id);
+  std::lock_guard lock(ids_mutex_);
+  if (ids_.size() >= kMaxKnownIds) ids_.clear();
+  ids_.emplace(key, *id);
+  return id;
 }
 
 std::vector<Order> OrderService::list(const storage::OrderFilter &filter) {

@@ -4,8 +4,10 @@
 // timed sweeps (auto-complete, payment timeout).
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -40,6 +42,12 @@ public:
   std::optional<OrderView> getByNumber(const std::string &number);
   // By the order's numeric id (`numericId`, for dialects with integer ids).
   std::optional<OrderView> getByNumericId(int64_t seq);
+  // The order id of an order number / numeric id. Both never change once
+  // written (and orders are never deleted), so answers are kept in the
+  // process (bounded; dropped wholesale when full): a read by number then
+  // costs what a read by id does.
+  std::optional<std::string> idByNumber(const std::string &number);
+  std::optional<std::string> idByNumericId(int64_t seq);
   std::vector<Order> list(const storage::OrderFilter &filter);
   int64_t count(const storage::OrderFilter &filter);
   std::vector<HistoryEntry> history(const std::string &id);
@@ -90,6 +98,8 @@ private:
   CheckoutService &checkout_;
   SweepOptions sweep_;
   OrderViewCache views_;
+  std::mutex ids_mutex_;
+  std::unordered_map<std::string, std::string> ids_; // "n:<number>" / "s:<seq>" -> order id
 };
 
 } // namespace orders::host::core

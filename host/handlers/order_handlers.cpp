@@ -127,17 +127,27 @@ http::Response adminListOrders(app::AppContext &ctx, http::Request &req) {
   return page(ctx, filterFrom(req));
 }
 
-http::Response getOrder(app::AppContext &ctx, http::Request &req) {
-  const auth::Principal p = requirePrincipal(ctx, req);
-  const std::string id = req.param("id");
-  // Rendered once per change of the order's rows (core/order_view_cache.hpp).
-  auto shown = ctx.core->orders().rendered(
-      id, [](const core::OrderView &view) { return orders::sdk::writeJson(orderViewJson(view)); });
+namespace {
+// The order `id` as GET /api/orders/:id answers it, rendered once per change
+// of its rows (core/order_view_cache.hpp); not_found names `asked`.
+http::Response renderedOrder(app::AppContext &ctx, const auth::Principal &p, const std::optional<std::string> &id,
+                             const std::string &asked) {
+  std::optional<core::RenderedOrder> shown;
+  if (id)
+    shown = ctx.core->orders().rendered(
+        *id, [](const core::OrderView &view) { return orders::sdk::writeJson(orderViewJson(view)); });
   if (!shown || !maySee(p, shown->user_id, shown->seller_id))
-    throw http::ApiError("not_found", "order " + id + " not found");
+    throw http::ApiError("not_found", "order " + asked + " not found");
   http::Response r;
   r.body = *shown->body;
   return r;
+}
+} // namespace
+
+http::Response getOrder(app::AppContext &ctx, http::Request &req) {
+  const auth::Principal p = requirePrincipal(ctx, req);
+  const std::string &id = req.param("id");
+  return renderedOrder(ctx, p, id, id);
 }
 
 http::Response adminGetOrder(app::AppContext &ctx, http::Request &req) {
@@ -154,10 +164,8 @@ http::Response adminGetOrder(app::AppContext &ctx, http::Request &req) {
 
 http::Response getOrderByNumber(app::AppContext &ctx, http::Request &req) {
   const auth::Principal p = requirePrincipal(ctx, req);
-  auto view = ctx.core->orders().getByNumber(req.param("orderNumber"));
-  if (!view || !maySee(p, view->order))
-    throw http::ApiError("not_found", "order " + req.param("orderNumber") + " not found");
-  return http::Response::json(200, orderViewJson(*view));
+  const std::string &number = req.param("orderNumber");
+  return renderedOrder(ctx, p, ctx.core->orders().idByNumber(number), number);
 }
 
 // Dialects only (core op getByNumericId): no canonical route serves it.
@@ -175,9 +183,7 @@ http::Response getOrderByNumericId(app::AppContext &ctx, http::Request &req) {
   if (seq <= 0)
     throw http::ApiError("invalid_argument", "numericId: must be a positive integer, got '" + text + "'",
                          {{"/numericId", "must be a positive integer"}});
-  auto view = ctx.core->orders().getByNumericId(seq);
-  if (!view || !maySee(p, view->order)) throw http::ApiError("not_found", "order " + text + " not found");
-  return http::Response::json(200, orderViewJson(*view));
+  return renderedOrder(ctx, p, ctx.core->orders().idByNumericId(seq), text);
 }
 
 http::Response orderHistory(app::AppContext &ctx, http::Request &req) {

@@ -31,11 +31,9 @@ std::optional<std::string> OrderRepository::idByIdOrNumber(Poco::Data::Session &
 }
 
 std::optional<std::string> OrderRepository::idByNumber(Poco::Data::Session &s, const std::string &number) {
-  std::string k = number, id;
-  Statement st(s);
-  st << "SELECT id FROM orders WHERE order_number = $1", use(k), into(id);
-  if (st.execute() > 0) return id;
-  return std::nullopt;
+  Rows r(db_.query(s, "SELECT id FROM orders WHERE order_number = $1", number));
+  if (!r.valid()) return std::nullopt;
+  return r.str("id");
 }
 
 std::optional<std::string> OrderRepository::idBySeq(Poco::Data::Session &s, int64_t seq) {
@@ -130,25 +128,28 @@ std::optional<core::OrderStatus> OrderRepository::lockStatus(Poco::Data::Session
   return core::statusFromName(r.str("status"));
 }
 
-std::optional<core::Order> OrderRepository::findByNumber(Poco::Data::Session &s, const std::string &number) {
-  std::string key = number;
-  std::string id;
-  Statement st(s);
-  st << "SELECT id FROM orders WHERE order_number = $1", use(key), into(id);
-  if (st.execute() == 0) return std::nullopt;
-  return find(s, id);
+namespace {
+// The items of each selected orders row, as one JSON text (itemsFromJson).
+const std::string &itemsOfEachRow(Engine engine) {
+  static const std::string pg = childAggregateSql(Engine::postgres, kItemColumns, "order_items", "orders.id");
+  static const std::string sqlite = childAggregateSql(Engine::sqlite, kItemColumns, "order_items", "orders.id");
+  return engine == Engine::postgres ? pg : sqlite;
 }
+
+} // namespace
 
 std::vector<core::Order> OrderRepository::findByCheckout(Poco::Data::Session &s, const std::string &checkout_id) {
   std::string key = checkout_id;
   Statement st(s);
-  st << "SELECT " << kOrderColumns << " FROM orders WHERE checkout_id = $1 ORDER BY created_at_ms, id", use(key);
+  st << "SELECT " << kOrderColumns << ", " << itemsOfEachRow(db_.engine())
+     << " AS items_json FROM orders WHERE checkout_id = $1 ORDER BY created_at_ms, id",
+      use(key);
   st.execute();
   std::vector<core::Order> out;
-  for (Rows r(st); r.valid(); r.next())
+  for (Rows r(st); r.valid(); r.next()) {
     out.push_back(readOrder(r));
-  for (auto &o : out)
-    o.items = items(s, o.id);
+    out.back().items = itemsFromJson(r.optStr("items_json"));
+  }
   return out;
 }
 
@@ -200,7 +201,9 @@ void bindFilter(Statement &st, const OrderFilter &f, std::vector<std::string> &k
 
 std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const OrderFilter &f) {
   // Built from fixed fragments; every value is a bound parameter.
-  std::string sql = std::string("SELECT ") + kOrderColumns + " FROM orders WHERE 1=1";
+  // Each row's items in the same statement (one round trip for the page).
+  std::string sql = std::string("SELECT ") + kOrderColumns + ", " + itemsOfEachRow(db_.engine()) +
+                    " AS items_json FROM orders WHERE 1=1";
   int n = 0;
   whereOf(f, sql, n);
   sql += " ORDER BY created_at_ms DESC, id DESC LIMIT " + std::to_string(f.limit);
@@ -212,10 +215,10 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
   bindFilter(st, f, keep);
   st.execute();
   std::vector<core::Order> out;
-  for (Rows r(st); r.valid(); r.next())
+  for (Rows r(st); r.valid(); r.next()) {
     out.push_back(readOrder(r));
-  for (auto &o : out)
-    o.items = items(s, o.id);
+    out.back().items = itemsFromJson(r.optStr("items_json"));
+  }
   return out;
 }
 

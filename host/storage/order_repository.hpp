@@ -37,7 +37,6 @@ public:
   // The order's status, its row locked for the transaction (FOR UPDATE on
   // PostgreSQL); nullopt when there is no such order.
   std::optional<core::OrderStatus> lockStatus(Poco::Data::Session &s, const std::string &id);
-  std::optional<core::Order> findByNumber(Poco::Data::Session &s, const std::string &number);
   // The id of the order whose id or order number is `key` / whose number is `number`.
   std::optional<std::string> idByIdOrNumber(Poco::Data::Session &s, const std::string &key);
   std::optional<std::string> idByNumber(Poco::Data::Session &s, const std::string &number);

@@ -57,10 +57,10 @@ template <class T, class Read> std::vector<T> readAll(const std::optional<std::s
 
 } // namespace
 
-std::string childAggregateSql(Engine engine, const char *columns, const char *table) {
+std::string childAggregateSql(Engine engine, const char *columns, const char *table, const char *order_key) {
   const bool pg = engine == Engine::postgres;
   return std::string("(SELECT ") + (pg ? "json_agg(" : "json_group_array(") + jsonObject(engine, columns) + ")" +
-         (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = $1)";
+         (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = " + order_key + ")";
 }
 
 std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json) {

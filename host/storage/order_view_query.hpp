@@ -33,7 +33,8 @@ struct OrderAggregate {
 
 // "(SELECT json_agg(json_build_object('a', a, ...)) FROM table WHERE
 // order_id = $1)" in `engine`'s dialect: one child table as a JSON array.
-std::string childAggregateSql(Engine engine, const char *columns, const char *table);
+// `order_key` replaces $1 (e.g. "orders.id" for every row of a list).
+std::string childAggregateSql(Engine engine, const char *columns, const char *table, const char *order_key = "$1");
 // The items of such an aggregate of kItemColumns, by line number.
 std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json);
 

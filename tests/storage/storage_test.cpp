@@ -96,7 +96,8 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("Kopi — 250 g"), back->items.at(0).title);
     CPPUNIT_ASSERT_EQUAL(std::string("Jakarta"), back->shipping_address["city"].asString());
     CPPUNIT_ASSERT(!back->items.at(0).variant_id.has_value());
-    CPPUNIT_ASSERT(repo.findByNumber(**lease, o.order_number).has_value());
+    CPPUNIT_ASSERT_EQUAL(o.id, repo.idByNumber(**lease, o.order_number).value_or(""));
+    CPPUNIT_ASSERT(!repo.idByNumber(**lease, "no-such-number").has_value());
     CPPUNIT_ASSERT(!repo.find(**lease, "nope").has_value());
   }
 
@@ -302,9 +303,14 @@ public:
   void listPaginatesByCreatedThenId() {
     if (skip()) return;
     storage::OrderRepository repo(*db_);
+    std::map<std::string, int64_t> quantity_of; // each order's own item quantity
     db_->transaction([&](Poco::Data::Session &s) {
-      for (int i = 0; i < 5; ++i)
-        repo.insert(s, sampleOrder("u1", 1000 + (i / 2)), "user:u1"); // ties on time
+      for (int i = 0; i < 5; ++i) {
+        auto o = sampleOrder("u1", 1000 + (i / 2)); // ties on time
+        o.items[0].quantity = i + 1;
+        quantity_of[o.id] = i + 1;
+        repo.insert(s, o, "user:u1");
+      }
       repo.insert(s, sampleOrder("u2", 5000), "user:u2");
     });
     std::set<std::string> seen;
@@ -314,8 +320,13 @@ public:
     auto lease = db_->lease();
     for (int page = 0; page < 5; ++page) {
       auto rows = repo.list(**lease, f);
-      for (auto &r : rows)
+      for (auto &r : rows) {
         CPPUNIT_ASSERT(seen.insert(r.id).second);
+        // Each row's items come in the same statement (the row's own).
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.items.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Kopi — 250 g"), r.items[0].title);
+        CPPUNIT_ASSERT_EQUAL(quantity_of.at(r.id), r.items[0].quantity);
+      }
       if (rows.size() < 2) break;
       f.after = std::make_pair(rows.back().created_at_ms, rows.back().id);
     }
