@@ -545,6 +545,10 @@ public:
                     Factory *events)
       : params_(std::move(params)), factory_(std::move(factory)), events_(events) {}
   Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
+    // Poco's session writes an answer in buffer-sized pieces (8 KB): without
+    // TCP_NODELAY, Nagle held the last piece of any larger answer (a list
+    // page) until the client's delayed ACK, 40 ms later.
+    Poco::Net::StreamSocket(socket).setNoDelay(true);
     return new Connection(socket, params_, factory_, events_);
   }
 
