@@ -3,6 +3,7 @@
 # ORDERS_TEST_PG_DSN) ... pg_temp_stop. A throw-away PostgreSQL 15 cluster
 # on a free port in a temp dir, run as the postgres user (initdb refuses
 # root), socket inside the data dir, removed by pg_temp_stop.
+# PG_TEMP_EXTRA_CONF: more postgresql.conf lines (bench/run sets shared_buffers).
 
 pg_temp_free_port() {
   local p
@@ -33,6 +34,7 @@ max_connections = 300
 fsync = off
 synchronous_commit = off
 timezone = 'UTC'
+${PG_TEMP_EXTRA_CONF:-}
 CONF
   "${as_pg[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/data/server.log" -w \
     start >/dev/null || { cat "$PG_TEMP_DIR/data/server.log" >&2; return 1; }

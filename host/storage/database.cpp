@@ -7,6 +7,7 @@
 #include <Poco/Exception.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -226,6 +227,34 @@ Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::
     *p.statement << sql, use(p.param);
   }
   p.param = param;
+  try {
+    p.statement->execute();
+  } catch (...) {
+    abandon(*connection, entry);
+    checkAlive(*connection);
+    throw;
+  }
+  return *p.statement;
+}
+
+Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql,
+                                       const std::vector<std::string> &params) {
+  Connection *connection = &connectionOf(session);
+  if (engine_ == Engine::postgres && (connection->begin_pending || !connection->queued.empty()))
+    flush(*connection, nullptr); // the reader sees the writes queued before it
+  auto [entry, inserted] = connection->prepared.try_emplace(sql);
+  Connection::Prepared &p = entry->second;
+  if (inserted) {
+    p.params.resize(params.size()); // never resized again: each element is bound by reference
+    p.statement = std::make_unique<Poco::Data::Statement>(session);
+    *p.statement << sql;
+    for (std::string &value : p.params)
+      *p.statement, use(value);
+  }
+  if (p.params.size() != params.size())
+    throw std::logic_error("Database::query: " + std::to_string(params.size()) +
+                           " params for a statement prepared with " + std::to_string(p.params.size()));
+  std::copy(params.begin(), params.end(), p.params.begin());
   try {
     p.statement->execute();
   } catch (...) {

@@ -56,8 +56,9 @@ class Database;
 struct Connection {
   explicit Connection(Poco::Data::Session s) : session(std::move(s)) {}
   struct Prepared {
-    std::string param;            // query(): bound by reference into `statement`
-    std::shared_ptr<void> values; // exec(): a std::tuple bound by reference
+    std::string param;               // query(): bound by reference into `statement`
+    std::vector<std::string> params; // query() with several: sized once, each bound by reference
+    std::shared_ptr<void> values;    // exec(): a std::tuple bound by reference
     std::unique_ptr<Poco::Data::Statement> statement;
   };
   Poco::Data::Session session;
@@ -134,6 +135,12 @@ public:
   // on `session`'s connection; read the result with Rows(statement).
   // `session` must be a leased one (or the one given to transaction()).
   Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql, const std::string &param);
+  // The same with `params` bound to $1..$n as text (cast in the SQL where a
+  // number is meant: CAST($2 AS BIGINT)). A given `sql` must always come
+  // with as many params; keep the set of distinct `sql` texts small (values
+  // such as LIMIT belong in params), since each stays prepared.
+  Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql,
+                               const std::vector<std::string> &params);
 
   // Executes a statement without results (INSERT, UPDATE) prepared once per
   // connection; `values` bind to $1..$n in order (int64_t, int, std::string,

@@ -155,18 +155,29 @@ std::vector<core::Order> OrderRepository::findByCheckout(Poco::Data::Session &s,
 
 namespace {
 
-// The WHERE clause of a list filter, with its binds in order.
-void whereOf(const OrderFilter &f, std::string &sql, int &n) {
-  auto next = [&n] { return "$" + std::to_string(++n); };
-  if (f.user_id) sql += " AND user_id = " + next();
-  if (f.seller_id) sql += " AND seller_id = " + next();
-  if (f.status) sql += " AND status = " + next();
-  if (f.created_from_ms) sql += " AND created_at_ms >= " + next();
-  if (f.created_to_ms) sql += " AND created_at_ms < " + next();
-  if (f.search) sql += " AND LOWER(order_number) LIKE " + next() + " ESCAPE '!'";
+std::string likeSubstring(const std::string &text);
+
+// The WHERE clause of a list filter; its values go to `params` ($1.. in
+// order, as text, cast where numbers are meant). The SQL text depends only
+// on which filters are present, so each shape is prepared once per
+// connection (Database::query).
+void whereOf(const OrderFilter &f, std::string &sql, std::vector<std::string> &params) {
+  auto next = [&params](std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  if (f.user_id) sql += " AND user_id = " + next(*f.user_id);
+  if (f.seller_id) sql += " AND seller_id = " + next(*f.seller_id);
+  if (f.status) sql += " AND status = " + next(*f.status);
+  if (f.created_from_ms)
+    sql += " AND created_at_ms >= CAST(" + next(std::to_string(*f.created_from_ms)) + " AS BIGINT)";
+  if (f.created_to_ms) sql += " AND created_at_ms < CAST(" + next(std::to_string(*f.created_to_ms)) + " AS BIGINT)";
+  if (f.search) sql += " AND LOWER(order_number) LIKE " + next(likeSubstring(*f.search)) + " ESCAPE '!'";
   if (f.after) {
-    const std::string a = next(), b = next(), c = next();
-    sql += " AND (created_at_ms < " + a + " OR (created_at_ms = " + b + " AND id < " + c + "))";
+    const std::string a = next(std::to_string(f.after->first)), b = next(std::to_string(f.after->first)),
+                      c = next(f.after->second);
+    sql += " AND (created_at_ms < CAST(" + a + " AS BIGINT) OR (created_at_ms = CAST(" + b + " AS BIGINT) AND id < " +
+           c + "))";
   }
 }
 
@@ -181,22 +192,6 @@ std::string likeSubstring(const std::string &text) {
   return out + "%";
 }
 
-void bindFilter(Statement &st, const OrderFilter &f, std::vector<std::string> &keep) {
-  if (f.user_id) st, bind(*f.user_id);
-  if (f.seller_id) st, bind(*f.seller_id);
-  if (f.status) st, bind(*f.status);
-  if (f.created_from_ms) st, bind(static_cast<Poco::Int64>(*f.created_from_ms));
-  if (f.created_to_ms) st, bind(static_cast<Poco::Int64>(*f.created_to_ms));
-  if (f.search) {
-    keep.push_back(likeSubstring(*f.search));
-    st, bind(keep.back());
-  }
-  if (f.after) {
-    st, bind(static_cast<Poco::Int64>(f.after->first)), bind(static_cast<Poco::Int64>(f.after->first)),
-        bind(f.after->second);
-  }
-}
-
 } // namespace
 
 std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const OrderFilter &f) {
@@ -204,16 +199,15 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
   // Each row's items in the same statement (one round trip for the page).
   std::string sql = std::string("SELECT ") + kOrderColumns + ", " + itemsOfEachRow(db_.engine()) +
                     " AS items_json FROM orders WHERE 1=1";
-  int n = 0;
-  whereOf(f, sql, n);
-  sql += " ORDER BY created_at_ms DESC, id DESC LIMIT " + std::to_string(f.limit);
-  if (f.offset > 0) sql += " OFFSET " + std::to_string(f.offset);
-  Statement st(s);
-  st << sql;
-  std::vector<std::string> keep;
-  keep.reserve(1); // bound by reference: must not move
-  bindFilter(st, f, keep);
-  st.execute();
+  std::vector<std::string> params;
+  whereOf(f, sql, params);
+  params.push_back(std::to_string(f.limit));
+  sql += " ORDER BY created_at_ms DESC, id DESC LIMIT CAST($" + std::to_string(params.size()) + " AS INTEGER)";
+  if (f.offset > 0) {
+    params.push_back(std::to_string(f.offset));
+    sql += " OFFSET CAST($" + std::to_string(params.size()) + " AS INTEGER)";
+  }
+  Statement &st = db_.query(s, sql, params);
   std::vector<core::Order> out;
   for (Rows r(st); r.valid(); r.next()) {
     out.push_back(readOrder(r));
@@ -224,17 +218,11 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
 
 int64_t OrderRepository::count(Poco::Data::Session &s, const OrderFilter &f) {
   std::string sql = "SELECT COUNT(*) AS n FROM orders WHERE 1=1";
-  int n = 0;
   OrderFilter without_cursor = f;
   without_cursor.after.reset();
-  whereOf(without_cursor, sql, n);
-  Statement st(s);
-  st << sql;
-  std::vector<std::string> keep;
-  keep.reserve(1);
-  bindFilter(st, without_cursor, keep);
-  st.execute();
-  Rows r(st);
+  std::vector<std::string> params;
+  whereOf(without_cursor, sql, params);
+  Rows r(db_.query(s, sql, params));
   return r.valid() ? r.i64("n") : 0;
 }
 
