@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Issue 17's targets from one bench/run: prints each with met/missed and
+the ratio, and writes every figure and verdict as JSON (BENCH_JSON).
+bench/run exports its figures as environment variables before calling it."""
+import json
+import os
+import re
+
+
+def num(name):
+    v = os.environ.get(name, "")
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
+def ms(name):
+    """wrk's latency text (812.00us, 1.23ms, 2.01s) in milliseconds."""
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", os.environ.get(name, ""))
+    if not m:
+        return None
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
+
+
+def pct(a, b):
+    return None if a is None or not b else 100.0 * a / b
+
+
+targets = []
+
+
+def target(what, value, limit, unit, at_least=True):
+    if value is None:
+        verdict = "not measured"
+    else:
+        verdict = "met" if (value >= limit if at_least else value < limit) else "missed"
+    targets.append({"target": what, "value": None if value is None else round(value, 2), "limit": limit,
+                    "unit": unit, "verdict": verdict})
+
+
+target("1. checkout floor >= 25% of TPC-B", pct(num("floor"), num("tpcb")), 25, "%")
+target("2. checkout >= 90% of its floor", pct(num("co_rps"), num("floor")), 90, "%")
+target("2. server CPU per checkout <= 0.7 ms", num("co_srv"), 701, "us", at_least=False)
+target("3. checkout p99 paced at half of peak < 25 ms", ms("cop_p99"), 25, "ms", at_least=False)
+target("3. checkout p99 at %s closed-loop clients < 60 ms" % os.environ.get("clients", "8"), ms("co_p99"), 60, "ms",
+       at_least=False)
+target("4. GET checked >= 60% of select-only", pct(num("get_rps"), num("selonly")), 60, "%")
+if num("growth"):
+    target("5. checkout grown >= 90% of empty", pct(num("grown_co_rps"), num("co_rps")), 90, "%")
+    for f, what in (("by_id", "GET by id"), ("by_number", "GET by number"), ("by_user", "list by user"),
+                    ("by_seller", "list by seller")):
+        target("5. %s grown >= 90%% of empty" % what, pct(num("grown_%s_rps" % f), num("empty_%s_rps" % f)), 90, "%")
+    for f, what in (("by_user", "list by user"), ("by_seller", "list by seller")):
+        target("5. %s p99 < 10 ms at %d orders" % (what, int(num("growth"))), ms("grown_%s_p99" % f), 10, "ms",
+               at_least=False)
+target("6. relay >= 20,000 events/s", num("relay_rate"), 20000, "events/s")
+target("6. event lag at rest < 100 ms (max of 20)", num("lag_max"), 100, "ms", at_least=False)
+target("6. RSS idle < 60 MB", num("idle_rss"), 60, "MB", at_least=False)
+target("6. RSS after load < 200 MB", num("peak_rss"), 200, "MB", at_least=False)
+target("dialect checkout >= 90% of canonical", pct(num("dck_rps"), num("ck_rps")), 90, "%")
+target("dialect GET >= 90% of canonical", pct(num("dget_rps"), num("get_rps")), 90, "%")
+
+print()
+print("targets (issue 17):")
+for t in targets:
+    value = "-" if t["value"] is None else ("%.0f" % t["value"] if abs(t["value"]) >= 10 else "%.2f" % t["value"])
+    print("  %-52s %10s %-8s %s" % (t["target"], value, t["unit"], t["verdict"]))
+
+figures = {k: v for k, v in os.environ.items()
+           if re.fullmatch(r"(tpcb|selonly|floor|growth|clients|duration|idle_rss|peak_rss|relay_rate(_small)?|"
+                           r"lag_p50|lag_max|(co|coh|cop|get|gets|h|ck|dck|dget|empty_\w+|grown_\w+)_\w+)", k)}
+out = {"commit": os.environ.get("BENCH_COMMIT"), "figures": figures, "targets": targets}
+path = os.environ.get("BENCH_JSON")
+if path:
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+    print("figures and verdicts: " + path)
