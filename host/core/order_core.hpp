@@ -71,7 +71,7 @@ private:
   bool trust_internal_prices_ = false;
   int64_t sweep_interval_ms_ = 5000;
   int64_t idempotency_ttl_ms_ = 24LL * 3600 * 1000;
-  int64_t checkouts_retention_ms_ = 0;        // orders.retention: 0 keeps the rows
+  int64_t checkouts_retention_ms_ = 0; // orders.retention: 0 keeps the rows
   int64_t processed_events_retention_ms_ = 0;
 
   std::thread sweeper_;

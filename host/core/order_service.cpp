@@ -37,8 +37,7 @@ namespace {
 constexpr size_t kMaxKnownIds = 65536;
 }
 
-std::optional<std::string> OrderService::idByNumber(const std::string &number) {
-  const std::string key = "n:" + number;
+std::optional<std::string> OrderService::rememberedId(const std::string &key, const IdLookup &lookup) {
   {
     std::lock_guard lock(ids_mutex_);
     if (auto it = ids_.find(key); it != ids_.end()) return it->second;
@@ -46,7 +45,7 @@ std::optional<std::string> OrderService::idByNumber(const std::string &number) {
   std::optional<std::string> id;
   {
     auto lease = db_.lease();
-    id = storage::OrderRepository(db_).idByNumber(**lease, number);
+    id = lookup(**lease);
   }
   if (!id) return std::nullopt; // may yet be written: not remembered
   std::lock_guard lock(ids_mutex_);
@@ -55,22 +54,14 @@ std::optional<std::string> OrderService::idByNumber(const std::string &number) {
   return id;
 }
 
+std::optional<std::string> OrderService::idByNumber(const std::string &number) {
+  return rememberedId("n:" + number,
+                      [&](Poco::Data::Session &s) { return storage::OrderRepository(db_).idByNumber(s, number); });
+}
+
 std::optional<std::string> OrderService::idByNumericId(int64_t seq) {
-  const std::string key = "s:" + std::to_string(seq);
-  {
-    std::lock_guard lock(ids_mutex_);
-    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
-  }
-  std::optional<std::string> id;
-  {
-    auto lease = db_.lease();
-    id = storage::OrderRepository(db_).idBySeq(**lease, seq);
-  }
-  if (!id) return std::nullopt;
-  std::lock_guard lock(ids_mutex_);
-  if (ids_.size() >= kMaxKnownIds) ids_.clear();
-  ids_.emplace(key, *id);
-  return id;
+  return rememberedId("s:" + std::to_string(seq),
+                      [&](Poco::Data::Session &s) { return storage::OrderRepository(db_).idBySeq(s, seq); });
 }
 
 std::vector<Order> OrderService::list(const storage::OrderFilter &filter) {

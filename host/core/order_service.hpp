@@ -4,6 +4,7 @@
 // timed sweeps (auto-complete, payment timeout).
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -98,6 +99,9 @@ private:
   CheckoutService &checkout_;
   SweepOptions sweep_;
   OrderViewCache views_;
+  using IdLookup = std::function<std::optional<std::string>(Poco::Data::Session &)>;
+  // ids_[key], else lookup() on a leased session, remembered when found.
+  std::optional<std::string> rememberedId(const std::string &key, const IdLookup &lookup);
   std::mutex ids_mutex_;
   std::unordered_map<std::string, std::string> ids_; // "n:<number>" / "s:<seq>" -> order id
 };

@@ -75,12 +75,21 @@ Poco::Data::Session Database::connect() {
     // Errors carry their SQLSTATE ("ERROR:  23505: ..."): storage/db_error.hpp.
     PGconn *conn = static_cast<PGconn *>(dynamic_cast<Poco::Data::PostgreSQL::SessionImpl &>(*session.impl()).handle());
     PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
-    session << "SET TIME ZONE 'UTC'", now;
-    // No transaction of ours waits on anything but the database (plugin
-    // calls happen between transactions), so one left idle in transaction
-    // is a client that lost track of it: the server ends it and frees its
-    // row locks instead of blocking everyone behind them.
-    session << "SET idle_in_transaction_session_timeout = '15s'", now;
+    try {
+      session << "SET TIME ZONE 'UTC'", now;
+      // No transaction of ours waits on anything but the database (plugin
+      // calls happen between transactions), so one left idle in transaction
+      // is a client that lost track of it: the server ends it and frees its
+      // row locks instead of blocking everyone behind them.
+      session << "SET idle_in_transaction_session_timeout = '15s'", now;
+    } catch (const Poco::Exception &e) {
+      // A backend that went away between the connect and these statements
+      // (terminated, server restarting) fails them as a statement error
+      // without SQLSTATE: the database is unavailable, not the request wrong.
+      if (PQstatus(conn) == CONNECTION_OK) throw;
+      throw DbError(DbFailure::unavailable, "08006",
+                    "the database server closed the connection while it was being set up: " + e.displayText());
+    }
   }
   return session;
 }
@@ -217,24 +226,7 @@ void Database::removeCommitObserver(size_t handle) {
 }
 
 Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
-  Connection *connection = &connectionOf(session);
-  if (engine_ == Engine::postgres && (connection->begin_pending || !connection->queued.empty()))
-    flush(*connection, nullptr); // the reader sees the writes queued before it
-  auto [entry, inserted] = connection->prepared.try_emplace(sql);
-  Connection::Prepared &p = entry->second;
-  if (inserted) {
-    p.statement = std::make_unique<Poco::Data::Statement>(session);
-    *p.statement << sql, use(p.param);
-  }
-  p.param = param;
-  try {
-    p.statement->execute();
-  } catch (...) {
-    abandon(*connection, entry);
-    checkAlive(*connection);
-    throw;
-  }
-  return *p.statement;
+  return query(session, sql, std::vector<std::string>{param});
 }
 
 Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql,

@@ -56,8 +56,7 @@ class Database;
 struct Connection {
   explicit Connection(Poco::Data::Session s) : session(std::move(s)) {}
   struct Prepared {
-    std::string param;               // query(): bound by reference into `statement`
-    std::vector<std::string> params; // query() with several: sized once, each bound by reference
+    std::vector<std::string> params; // query(): sized once, each bound by reference into `statement`
     std::shared_ptr<void> values;    // exec(): a std::tuple bound by reference
     std::unique_ptr<Poco::Data::Statement> statement;
   };

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -100,7 +101,14 @@ private:
         ++unavailable_;
       } else {
         const std::string key = std::to_string(r.status) + " " + (r.status ? r.json()["code"].asString() : "");
-        if (unexpected_[key]++ == 0) std::cerr << "\nunexpected reply " << r.status << ": " << r.body << "\n";
+        if (unexpected_[key]++ == 0) {
+          std::cerr << "\nunexpected reply " << r.status << ": " << r.body << "\n";
+          // What the server logged for that request (the cause of a 500).
+          const std::string id = r.status ? r.json()["requestId"].asString() : "";
+          std::istringstream log(id.empty() ? "" : server_.log());
+          for (std::string line; std::getline(log, line);)
+            if (line.find(id) != std::string::npos) std::cerr << "  server: " << line << "\n";
+        }
       }
     }
   }
