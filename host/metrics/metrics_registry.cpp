@@ -90,14 +90,43 @@ void MetricsRegistry::set(const std::string &name, const Labels &labels, double 
 
 void MetricsRegistry::observe(const std::string &name, const Labels &labels, double value) {
   std::lock_guard lock(mutex_);
-  Series &s = seriesFor(name, Type::histogram, labels);
+  observeLocked(seriesFor(name, Type::histogram, labels), value);
+}
+
+void MetricsRegistry::observeLocked(Series &s, double value) {
   s.value += value;
   s.count += 1;
-  for (size_t i = 0; i < bucket_bounds_.size(); ++i)
+  for (size_t i = 0; i < bucket_bounds_.size() && i < s.buckets.size(); ++i)
     if (value <= bucket_bounds_[i]) {
       s.buckets[i] += 1;
       break;
     }
+}
+
+MetricsRegistry::Handle MetricsRegistry::handle(const std::string &name, Type type, const Labels &labels) {
+  std::lock_guard lock(mutex_);
+  Series &s = seriesFor(name, type, labels);
+  Handle h;
+  if (&s != &discarded_) h.series_ = &s; // map nodes never move; the discard slot is reused
+  return h;
+}
+
+void MetricsRegistry::increment(Handle h, double by) {
+  if (h.series_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  h.series_->value += by;
+}
+
+void MetricsRegistry::set(Handle h, double value) {
+  if (h.series_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  h.series_->value = value;
+}
+
+void MetricsRegistry::observe(Handle h, double value) {
+  if (h.series_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  observeLocked(*h.series_, value);
 }
 
 double MetricsRegistry::value(const std::string &name, const Labels &labels) const {

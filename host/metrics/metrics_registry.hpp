@@ -19,8 +19,23 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 enum class Type { counter, gauge, histogram };
 
 class MetricsRegistry {
+  struct Series;
+
 public:
   MetricsRegistry();
+
+  // A series looked up once: updates through it skip rendering the labels
+  // and the two map lookups (for series updated on every call). Valid for
+  // the registry's lifetime; past kMaxSeriesPerMetric it writes nowhere
+  // (the drop is counted once, when the handle is made).
+  class Handle {
+    friend class MetricsRegistry;
+    Series *series_ = nullptr;
+  };
+  Handle handle(const std::string &name, Type type, const Labels &labels);
+  void increment(Handle h, double by = 1.0);
+  void set(Handle h, double value);
+  void observe(Handle h, double value);
 
   // Declares a family (optional; undeclared families get an empty help).
   void describe(const std::string &name, Type type, const std::string &help);
@@ -55,6 +70,7 @@ private:
   };
 
   Series &seriesFor(const std::string &name, Type type, const Labels &labels);
+  void observeLocked(Series &s, double value);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;

@@ -9,7 +9,8 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceS
                                metrics::MetricsRegistry &metrics, std::unique_ptr<InstanceServices> services)
     : library_(std::move(library)), spec_(std::move(spec)), metrics_(metrics), services_(std::move(services)),
       breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms),
-               std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock) {}
+               std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock),
+      breaker_open_(metrics_.handle("orders_plugin_breaker_open", metrics::Type::gauge, {{"instance", spec_.id}})) {}
 
 PluginInstance::~PluginInstance() {
   if (handle_ != nullptr) library_->descriptor().destroy(handle_);
@@ -87,6 +88,18 @@ sdk::Error PluginInstance::contractViolation(const char *method, const std::stri
   return sdk::internalError("plugin " + spec_.id + " " + method + " answered outside its contract: " + problem);
 }
 
+const PluginInstance::MethodSeries &PluginInstance::seriesOf(const char *method) {
+  std::lock_guard<std::mutex> lock(series_mutex_);
+  auto it = series_.find(std::string_view(method));
+  if (it != series_.end()) return it->second;
+  MethodSeries s;
+  s.ok_calls = metrics_.handle("orders_plugin_calls_total", metrics::Type::counter,
+                               {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", "ok"}});
+  s.duration = metrics_.handle("orders_plugin_call_duration_seconds", metrics::Type::histogram,
+                               {{"instance", spec_.id}, {"method", method}});
+  return series_.emplace(method, s).first->second; // map nodes never move
+}
+
 void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_point started,
                             const sdk::Error *error) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -96,12 +109,16 @@ void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_
     breaker_.onFailure();
   else
     breaker_.onSuccess();
-  const char *outcome = error == nullptr ? "ok" : sdk::errorCodeName(error->code);
-  metrics_.increment("orders_plugin_calls_total",
-                     {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", outcome}});
-  metrics_.observe("orders_plugin_call_duration_seconds", {{"instance", spec_.id}, {"method", method}}, seconds);
-  metrics_.set("orders_plugin_breaker_open", {{"instance", spec_.id}},
-               breaker_.state() == CircuitBreaker::State::open ? 1 : 0);
+  const MethodSeries &series = seriesOf(method);
+  if (error == nullptr)
+    metrics_.increment(series.ok_calls);
+  else
+    metrics_.increment("orders_plugin_calls_total", {{"instance", spec_.id},
+                                                     {"kind", spec_.kind},
+                                                     {"method", method},
+                                                     {"outcome", sdk::errorCodeName(error->code)}});
+  metrics_.observe(series.duration, seconds);
+  metrics_.set(breaker_open_, breaker_.state() == CircuitBreaker::State::open ? 1 : 0);
   if (error != nullptr)
     log::warn("plugin call failed", {{"plugin", spec_.id},
                                      {"method", method},

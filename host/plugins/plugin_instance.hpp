@@ -15,7 +15,9 @@
 #include <json/json.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -85,8 +87,9 @@ public:
     if (result.ok()) {
       if (auto problem = sdk::contractProblem(result.value()))
         result = contractViolation(method, *problem);
-      else if (auto off = answerProblem(answerSchemaName<Resp>(), sdk::toJson(result.value())))
-        result = contractViolation(method, *off);
+      else if constexpr (answerSchemaName<Resp>() != nullptr)
+        if (auto off = answerProblem(answerSchemaName<Resp>(), sdk::toJson(result.value())))
+          result = contractViolation(method, *off);
     }
     finish(method, started, result.ok() ? nullptr : &result.error());
     return result;
@@ -110,12 +113,22 @@ private:
   sdk::Error contractViolation(const char *method, const std::string &problem);
   void finish(const char *method, std::chrono::steady_clock::time_point started, const sdk::Error *error);
 
+  // The series every call of a method updates, looked up once per method.
+  struct MethodSeries {
+    metrics::MetricsRegistry::Handle ok_calls;
+    metrics::MetricsRegistry::Handle duration;
+  };
+  const MethodSeries &seriesOf(const char *method);
+
   std::shared_ptr<PluginLibrary> library_; // declared first: released last
   InstanceSpec spec_;
   metrics::MetricsRegistry &metrics_;
   std::unique_ptr<InstanceServices> services_;
   CircuitBreaker breaker_;
   orders_instance_t *handle_ = nullptr;
+  metrics::MetricsRegistry::Handle breaker_open_;
+  std::mutex series_mutex_;
+  std::map<std::string, MethodSeries, std::less<>> series_;
 };
 
 } // namespace orders::host::plugins

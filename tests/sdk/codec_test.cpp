@@ -1,5 +1,10 @@
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <sstream>
+
 #include "orders/sdk/messages.hpp"
 
 using namespace orders::sdk;
@@ -13,6 +18,9 @@ class CodecTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(fractionalMoneyIsRejected);
   CPPUNIT_TEST(unknownFieldsAreIgnoredForForwardCompatibility);
   CPPUNIT_TEST(strictParserRejectsDuplicatesAndTrailingData);
+  CPPUNIT_TEST(writeJsonWritesTheBytesOfJsonCppsWriter);
+  CPPUNIT_TEST(encodeWritesTheValueToJsonBuilds);
+  CPPUNIT_TEST(mapEntriesAndNestedArraysAreNamedInErrors);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -72,6 +80,82 @@ public:
     CPPUNIT_ASSERT(!decode<Money>(R"({"amountMinor":1,"currency":"USD"} x)").ok());
     auto r = decode<Money>("{nope");
     CPPUNIT_ASSERT(r.error().message.rfind("malformed JSON", 0) == 0);
+  }
+  // writeJson is a direct writer (no streams); API answers are its bytes, so
+  // it must write exactly what JsonCpp's compact writer did.
+  void writeJsonWritesTheBytesOfJsonCppsWriter() {
+    Json::StreamWriterBuilder builder;
+    builder["indentation"] = "";
+    builder["emitUTF8"] = true;
+    const std::unique_ptr<Json::StreamWriter> reference(builder.newStreamWriter());
+    Json::Value v(Json::objectValue);
+    v["text"] = std::string("quote \" back \\ slash / ctl \b\f\n\r\t \x01\x1f \x7f caf\xc3\xa9 \xe2\x80\x94 bad \xff");
+    v["nul"] = std::string("a\0b", 3);
+    v["key \"with\" \n"] = 1;
+    v["ints"].append(Json::Int64(0));
+    v["ints"].append(Json::Int64(-9223372036854775807LL - 1));
+    v["ints"].append(Json::UInt64(18446744073709551615ULL));
+    v["reals"].append(0.1);
+    v["reals"].append(-0.0);
+    v["reals"].append(1e300);
+    v["reals"].append(123456789.125);
+    v["reals"].append(std::numeric_limits<double>::quiet_NaN());
+    v["reals"].append(std::numeric_limits<double>::infinity());
+    v["reals"].append(-std::numeric_limits<double>::infinity());
+    v["empty"]["array"] = Json::Value(Json::arrayValue);
+    v["empty"]["object"] = Json::Value(Json::objectValue);
+    v["empty"]["string"] = "";
+    v["bools"].append(true);
+    v["bools"].append(false);
+    v["null"] = Json::Value();
+    v["nested"][0][0]["deep"] = Json::Value(Json::arrayValue);
+    for (const Json::Value &value : {v, Json::Value(), Json::Value("top"), Json::Value(7), v["reals"]}) {
+      std::ostringstream expected;
+      reference->write(value, &expected);
+      CPPUNIT_ASSERT_EQUAL(expected.str(), writeJson(value));
+    }
+  }
+  // encode writes visited structs directly; the text must parse to what
+  // toJson builds (members in visit order instead of sorted).
+  void encodeWritesTheValueToJsonBuilds() {
+    DialectRequest d;
+    d.callId = "c-1";
+    d.method = "GET";
+    d.path = "/api/orders/\"x\"";
+    d.route = "/api/orders/:id";
+    d.params["id"] = "tab\there";
+    d.queryParams["q"] = "caf\xc3\xa9";
+    d.headers["idempotency-key"] = "k";
+    d.principal = CallerPrincipal{"u-1", "buyer", std::nullopt, std::string("a@b.c"), "gateway"};
+    d.requestId = "r";
+    const std::string text = encode(d);
+    const std::string start = "{\"callId\":\"c-1\",\"method\":\"GET\",";
+    CPPUNIT_ASSERT_EQUAL(start, text.substr(0, start.size()));
+    CPPUNIT_ASSERT(parseJson(text) == toJson(d));
+    auto back = decode<DialectRequest>(text);
+    CPPUNIT_ASSERT(back.ok());
+    CPPUNIT_ASSERT_EQUAL(text, encode(back.value()));
+    CPPUNIT_ASSERT(!back->authError);
+    EventToEncode e;
+    e.format = "f";
+    e.type = "order.paid";
+    e.event["data"]["amount"] = 12.5;
+    e.event["data"]["ids"].append(Json::Int64(1) << 40);
+    CPPUNIT_ASSERT(parseJson(encode(e)) == toJson(e));
+    const std::vector<std::map<std::string, int64_t>> nested = {{{"a", -1}}, {}};
+    CPPUNIT_ASSERT_EQUAL(std::string(R"([{"a":-1},{}])"), encode(nested));
+  }
+  // Paths are built only on errors now; they must name the same place.
+  void mapEntriesAndNestedArraysAreNamedInErrors() {
+    auto r = decode<DialectRequest>(
+        R"({"callId":"c","method":"GET","path":"/","route":"/","params":{"a/b~c":7},"query":"","queryParams":{},"headers":{},"requestId":"r"})");
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("/params/a~1b~0c: expected string"), r.error().message);
+    auto missing = decode<DialectSpec>(
+        R"({"routes":[{"method":"GET","path":"/","auth":"user","headers":[]},{"method":"GET"}],"eventFormats":[]})");
+    CPPUNIT_ASSERT_EQUAL(std::string("/routes/1/path: is required"), missing.error().message);
+    auto top = decode<Money>("[]");
+    CPPUNIT_ASSERT_EQUAL(std::string("/: expected object"), top.error().message);
   }
 };
 

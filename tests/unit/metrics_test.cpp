@@ -10,6 +10,7 @@ class MetricsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(histogramRendersCumulativeBuckets);
   CPPUNIT_TEST(labelValuesAreEscaped);
   CPPUNIT_TEST(seriesBeyondTheCapAreDroppedAndCounted);
+  CPPUNIT_TEST(handlesUpdateTheSeriesTheyNamed);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -59,6 +60,32 @@ public:
     CPPUNIT_ASSERT_EQUAL(2.0, m.value("plugin_calls_total", {{"who", "v0"}}));
     const std::string text = m.renderPrometheus();
     CPPUNIT_ASSERT(text.find("who=\"v" + std::to_string(cap) + "\"") == std::string::npos);
+  }
+  // Handles (the plugin call path) reach the same series as labelled
+  // updates, and past the cap write nowhere.
+  void handlesUpdateTheSeriesTheyNamed() {
+    MetricsRegistry m;
+    const auto calls = m.handle("calls_total", Type::counter, {{"method", "reserve"}});
+    const auto gauge = m.handle("open", Type::gauge, {{"instance", "a"}});
+    const auto latency = m.handle("lat_seconds", Type::histogram, {{"method", "reserve"}});
+    m.increment(calls);
+    m.increment(calls, 2);
+    m.increment("calls_total", {{"method", "reserve"}});
+    m.set(gauge, 1);
+    m.observe(latency, 0.0007);
+    m.observe("lat_seconds", {{"method", "reserve"}}, 20);
+    CPPUNIT_ASSERT_EQUAL(4.0, m.value("calls_total", {{"method", "reserve"}}));
+    CPPUNIT_ASSERT_EQUAL(1.0, m.value("open", {{"instance", "a"}}));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(2), m.count("lat_seconds", {{"method", "reserve"}}));
+    const std::string text = m.renderPrometheus();
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{method=\"reserve\",le=\"0.001\"} 1\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{method=\"reserve\",le=\"+Inf\"} 2\n") != std::string::npos);
+    for (size_t i = 0; i < MetricsRegistry::kMaxSeriesPerMetric; ++i)
+      m.increment("full_total", {{"who", "v" + std::to_string(i)}});
+    const auto beyond = m.handle("full_total", Type::counter, {{"who", "late"}});
+    m.increment(beyond, 5);
+    CPPUNIT_ASSERT_EQUAL(0.0, m.value("full_total", {{"who", "late"}}));
+    CPPUNIT_ASSERT_EQUAL(1.0, m.value(MetricsRegistry::kDroppedSeries, {{"metric", "full_total"}}));
   }
 };
 

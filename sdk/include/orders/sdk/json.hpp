@@ -71,17 +71,88 @@ inline Json::Value parseJson(std::string_view text) {
   return root;
 }
 
-// Compact UTF-8 JSON text.
+namespace detail {
+
+// A JSON string literal: the escapes JsonCpp's writer makes with emitUTF8
+// (quote, backslash, b f n r t, and u00xx escapes below 0x20), other bytes as they are.
+inline void appendQuoted(std::string &out, std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  size_t plain = 0; // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out += '"';
+}
+
+// Compact JSON of a JsonCpp value, appended (object members in JsonCpp's
+// order; numbers formatted by JsonCpp).
+inline void appendJson(std::string &out, const Json::Value &value) {
+  switch (value.type()) {
+  case Json::nullValue: out += "null"; return;
+  case Json::intValue: out += Json::valueToString(value.asLargestInt()); return;
+  case Json::uintValue: out += Json::valueToString(value.asLargestUInt()); return;
+  case Json::realValue: out += Json::valueToString(value.asDouble()); return;
+  case Json::booleanValue: out += value.asBool() ? "true" : "false"; return;
+  case Json::stringValue: {
+    const char *begin = nullptr;
+    const char *end = nullptr;
+    value.getString(&begin, &end);
+    appendQuoted(out, std::string_view(begin, static_cast<size_t>(end - begin)));
+    return;
+  }
+  case Json::arrayValue: {
+    out += '[';
+    for (Json::ArrayIndex i = 0; i < value.size(); ++i) {
+      if (i) out += ',';
+      appendJson(out, value[i]);
+    }
+    out += ']';
+    return;
+  }
+  case Json::objectValue: {
+    out += '{';
+    bool first = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!first) out += ',';
+      first = false;
+      const char *end = nullptr;
+      const char *name = it.memberName(&end);
+      appendQuoted(out, std::string_view(name, static_cast<size_t>(end - name)));
+      out += ':';
+      appendJson(out, *it);
+    }
+    out += '}';
+    return;
+  }
+  }
+}
+
+} // namespace detail
+
+// Compact UTF-8 JSON text (the bytes JsonCpp's StreamWriter writes with no
+// indentation and emitUTF8, without its stream machinery).
 inline std::string writeJson(const Json::Value &value) {
-  thread_local const std::unique_ptr<Json::StreamWriter> writer = [] {
-    Json::StreamWriterBuilder builder;
-    builder["indentation"] = "";
-    builder["emitUTF8"] = true;
-    return std::unique_ptr<Json::StreamWriter>(builder.newStreamWriter());
-  }();
-  std::ostringstream out;
-  writer->write(value, &out);
-  return out.str();
+  std::string out;
+  detail::appendJson(out, value);
+  return out;
 }
 
 namespace detail {
@@ -105,18 +176,35 @@ struct HasVisit<T, std::void_t<decltype(std::declval<T &>().visit(std::declval<i
 
 template <class T> struct IsOptional : std::false_type {};
 template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T> struct IsVector : std::false_type {};
+template <class T, class A> struct IsVector<std::vector<T, A>> : std::true_type {};
 
-[[noreturn]] inline void typeError(const std::string &path, const char *expected) {
-  throw DecodeError((path.empty() ? std::string("/") : path) + ": expected " + expected);
+// Where a decoder is: a chain on the stack, rendered as a JSON pointer only
+// when an error names it (a decode that succeeds builds no path strings).
+struct Path {
+  const Path *parent = nullptr; // nullptr: the root
+  std::string_view key;         // a member name, unless is_index
+  size_t index = 0;
+  bool is_index = false;
+  std::string pointer() const {
+    if (parent == nullptr) return std::string();
+    return is_index ? parent->pointer() + "/" + std::to_string(index) : childPointer(parent->pointer(), key);
+  }
+};
+
+[[noreturn]] inline void typeError(const Path &path, const char *expected) {
+  const std::string p = path.pointer();
+  throw DecodeError((p.empty() ? std::string("/") : p) + ": expected " + expected);
 }
 
 // Value codecs for leaf types, containers and visited structs.
 template <class T> Json::Value encodeValue(const T &v);
-template <class T> void decodeValue(const Json::Value &j, const std::string &path, T &out);
+template <class T> void decodeValue(const Json::Value &j, const Path &path, T &out);
 template <class T> Json::Value encodeContainer(const std::vector<T> &v);
 template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m);
-template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::vector<T> &out);
-template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out);
+template <class T> void decodeContainer(const Json::Value &j, const Path &path, std::vector<T> &out);
+template <class T> void decodeContainer(const Json::Value &j, const Path &path, std::map<std::string, T> &out);
+template <class T> void appendValue(std::string &out, const T &v);
 
 struct Encoder {
   Json::Value *obj;
@@ -129,12 +217,34 @@ struct Encoder {
   }
 };
 
+// Writes a visited struct's members as JSON text, in visit order (no
+// Json::Value in between: an SDK message is encoded on every plugin call).
+struct TextEncoder {
+  std::string *out;
+  bool first = true;
+  template <class T> void operator()(const char *name, const T &field) {
+    if constexpr (IsOptional<T>::value) {
+      if (field) member(name, *field);
+    } else {
+      member(name, field);
+    }
+  }
+  template <class T> void member(const char *name, const T &value) {
+    if (!first) *out += ',';
+    first = false;
+    appendQuoted(*out, name);
+    *out += ':';
+    appendValue(*out, value);
+  }
+};
+
 struct Decoder {
   const Json::Value *obj;
-  const std::string *path;
+  const Path *path;
   template <class T> void operator()(const char *name, T &field) {
-    const std::string child = childPointer(*path, name);
-    const Json::Value *member = obj->find(name, name + std::char_traits<char>::length(name));
+    const size_t length = std::char_traits<char>::length(name);
+    const Path child{path, std::string_view(name, length)};
+    const Json::Value *member = obj->find(name, name + length);
     if constexpr (IsOptional<T>::value) {
       if (member == nullptr || member->isNull()) {
         field.reset();
@@ -144,7 +254,7 @@ struct Decoder {
       decodeValue(*member, child, inner);
       field = std::move(inner);
     } else {
-      if (member == nullptr) throw DecodeError(child + ": is required");
+      if (member == nullptr) throw DecodeError(child.pointer() + ": is required");
       decodeValue(*member, child, field);
     }
   }
@@ -184,27 +294,67 @@ template <class T> Json::Value encodeContainer(const std::map<std::string, T> &m
   return obj;
 }
 
-template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::vector<T> &out) {
+template <class T> void decodeContainer(const Json::Value &j, const Path &path, std::vector<T> &out) {
   if (!j.isArray()) typeError(path, "array");
   out.clear();
   out.reserve(j.size());
   for (Json::ArrayIndex i = 0; i < j.size(); ++i) {
     T e{};
-    decodeValue(j[i], path + "/" + std::to_string(i), e);
+    decodeValue(j[i], Path{&path, {}, i, true}, e);
     out.push_back(std::move(e));
   }
 }
-template <class T> void decodeContainer(const Json::Value &j, const std::string &path, std::map<std::string, T> &out) {
+template <class T> void decodeContainer(const Json::Value &j, const Path &path, std::map<std::string, T> &out) {
   if (!j.isObject()) typeError(path, "object");
   out.clear();
   for (auto it = j.begin(); it != j.end(); ++it) {
+    const char *end = nullptr;
+    const char *name = it.memberName(&end);
+    const std::string_view key(name, static_cast<size_t>(end - name));
     T e{};
-    decodeValue(*it, childPointer(path, it.name()), e);
-    out.emplace(it.name(), std::move(e));
+    decodeValue(*it, Path{&path, key}, e);
+    out.emplace(std::string(key), std::move(e));
   }
 }
 
-template <class T> void decodeValue(const Json::Value &j, const std::string &path, T &out) {
+template <class T> void appendValue(std::string &out, const T &v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    appendQuoted(out, v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out += v ? "true" : "false";
+  } else if constexpr (std::is_integral_v<T>) {
+    out += std::to_string(static_cast<Json::Int64>(v)); // as encodeValue
+  } else if constexpr (std::is_floating_point_v<T>) {
+    appendJson(out, Json::Value(static_cast<double>(v)));
+  } else if constexpr (std::is_same_v<T, Json::Value>) {
+    appendJson(out, v);
+  } else if constexpr (HasVisit<T>::value) {
+    out += '{';
+    TextEncoder enc{&out};
+    const_cast<T &>(v).visit(enc); // visit only reads through the encoder
+    out += '}';
+  } else if constexpr (IsVector<T>::value) {
+    out += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ',';
+      appendValue(out, v[i]);
+    }
+    out += ']';
+  } else {
+    out += '{';
+    bool first = true;
+    for (const auto &[k, e] : v) {
+      if (!first) out += ',';
+      first = false;
+      appendQuoted(out, k);
+      out += ':';
+      appendValue(out, e);
+    }
+    out += '}';
+  }
+}
+
+template <class T> void decodeValue(const Json::Value &j, const Path &path, T &out) {
   if constexpr (std::is_same_v<T, std::string>) {
     if (!j.isString()) typeError(path, "string");
     out = j.asString();
@@ -241,7 +391,7 @@ template <class T> Json::Value toJson(const T &value) { return detail::encodeVal
 // Decodes, throwing DecodeError naming the field's JSON pointer.
 template <class T> T fromJsonOrThrow(const Json::Value &json) {
   T out{};
-  detail::decodeValue(json, std::string(), out);
+  detail::decodeValue(json, detail::Path{}, out);
   return out;
 }
 
@@ -254,8 +404,13 @@ template <class T> Result<T> decode(std::string_view text) {
   }
 }
 
-// Encodes T as compact JSON text.
-template <class T> std::string encode(const T &value) { return writeJson(toJson(value)); }
+// Encodes T as compact JSON text (what writeJson(toJson(value)) gives, with
+// a visited struct's members in visit order).
+template <class T> std::string encode(const T &value) {
+  std::string out;
+  detail::appendValue(out, value);
+  return out;
+}
 
 } // namespace orders::sdk
 
