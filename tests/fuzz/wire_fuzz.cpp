@@ -1,7 +1,9 @@
 // The SDK's wire codec (orders/sdk/json.hpp, messages.hpp): any bytes given
 // as a plugin request or answer decode to a value or to invalid_argument,
 // never a crash or another exception; whatever decodes encodes to JSON that
-// decodes to the same JSON; withDeadline keeps an object an object.
+// decodes to the same JSON; what decode's text reader accepts, JsonCpp and
+// the Value decoder accept with the same value; withDeadline keeps an
+// object an object.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -20,6 +22,14 @@ template <class T> void roundTrip(std::string_view text) {
   if (!first.ok()) {
     if (first.error().code != ErrorCode::invalid_argument) std::abort();
     return;
+  }
+  // What the text reader accepts, JsonCpp's strict parse and the Value
+  // decoder accept too, giving the same value (the reader replaced them).
+  try {
+    const T slow = fromJsonOrThrow<T>(text.empty() ? Json::Value(Json::objectValue) : parseJson(text));
+    if (encode(slow) != encode(first.value())) std::abort();
+  } catch (const DecodeError &) {
+    std::abort();
   }
   const std::string once = encode(first.value());
   Result<T> second = decode<T>(once);

@@ -21,6 +21,8 @@ class CodecTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(writeJsonWritesTheBytesOfJsonCppsWriter);
   CPPUNIT_TEST(encodeWritesTheValueToJsonBuilds);
   CPPUNIT_TEST(mapEntriesAndNestedArraysAreNamedInErrors);
+  CPPUNIT_TEST(readerDecodesEscapesNumbersAndSpaceAsJsonCppDid);
+  CPPUNIT_TEST(readerRefusesWhatTheStrictParserRefused);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -156,6 +158,56 @@ public:
     CPPUNIT_ASSERT_EQUAL(std::string("/routes/1/path: is required"), missing.error().message);
     auto top = decode<Money>("[]");
     CPPUNIT_ASSERT_EQUAL(std::string("/: expected object"), top.error().message);
+  }
+  // decode reads text straight into the structs (orders/sdk/json_reader.hpp);
+  // what it gives must be what JsonCpp + the Value decoder gave.
+  void readerDecodesEscapesNumbersAndSpaceAsJsonCppDid() {
+    auto p = decode<Party>(R"( { "id" : "a\"b\\c\/d\b\f\n\r\t\u00e9\u20AC\ud83d\ude00\u0000z" , "name" : null } )");
+    CPPUNIT_ASSERT_MESSAGE(p.ok() ? "" : p.error().message, p.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("a\"b\\c/d\b\f\n\r\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\0z", 23), p->id);
+    CPPUNIT_ASSERT(!p->name);
+    const auto amount = [](const std::string &number) {
+      return decode<Money>("{\"amountMinor\":" + number + ",\"currency\":\"X\"}");
+    };
+    CPPUNIT_ASSERT_EQUAL(int64_t(1000), amount("1e3")->amountMinor);
+    CPPUNIT_ASSERT_EQUAL(int64_t(15), amount("1.5E1")->amountMinor);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), amount("-0")->amountMinor);
+    CPPUNIT_ASSERT_EQUAL(int64_t(7), amount("007")->amountMinor); // JsonCpp reads leading zeros
+    CPPUNIT_ASSERT_EQUAL(std::numeric_limits<int64_t>::min(), amount("-9223372036854775808")->amountMinor);
+    CPPUNIT_ASSERT_EQUAL(std::numeric_limits<int64_t>::max(), amount("9223372036854775807")->amountMinor);
+    CPPUNIT_ASSERT_EQUAL(std::string("/amountMinor: expected integer in 64-bit range"),
+                         amount("9223372036854775808").error().message);
+    for (const char *not_integer : {"12.5", "1e19", "18446744073709551616", "-9223372036854775809", "\"1\"", "true"})
+      CPPUNIT_ASSERT_EQUAL(std::string("/amountMinor: expected integer"), amount(not_integer).error().message);
+    EventToEncode e; // a Json::Value member may be any value, scalars too
+    auto scalar = decode<EventToEncode>(R"({"format":"f","type":"t","event":7})");
+    CPPUNIT_ASSERT(scalar.ok());
+    CPPUNIT_ASSERT_EQUAL(7, scalar->event.asInt());
+    auto nested = decode<EventToEncode>(R"({"format":"f","type":"t","event":{"a":[1,{"b":null}],"c":"\u00e9"}})");
+    CPPUNIT_ASSERT(nested.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":[1,{\"b\":null}],\"c\":\"\xc3\xa9\"}"), writeJson(nested->event));
+    CPPUNIT_ASSERT(decode<Party>("").error().message == "/id: is required"); // empty text is {}
+  }
+  void readerRefusesWhatTheStrictParserRefused() {
+    const std::string deep = R"({"id":"a","x":)" + std::string(1100, '[') + std::string(1100, ']') + "}";
+    for (const std::string &text :
+         {std::string(R"({"id":"a"} x)"), std::string(R"({"id":"a","id":"b"})"),
+          std::string(R"({"id":"a","x":{"k":1,"k":2}})"), std::string(R"({"id":"a",})"), std::string(R"({"id":'a'})"),
+          std::string(R"({"id":"\x"})"), std::string(R"({"id":"\ud83d"})"), std::string(R"({"id":"\u12"})"),
+          std::string(R"({"id":"a")"), std::string(R"({"id":"a","n":NaN})"), std::string(R"({"id":"a","n":tru})"),
+          std::string("\"a\""), std::string("7"), std::string("{"), deep}) {
+      auto r = decode<Party>(text);
+      CPPUNIT_ASSERT_MESSAGE(text, !r.ok());
+      CPPUNIT_ASSERT_MESSAGE(text + ": " + r.error().message, r.error().message.rfind("malformed JSON", 0) == 0);
+      CPPUNIT_ASSERT(r.error().code == ErrorCode::invalid_argument);
+      Json::Value ignored; // and JsonCpp's strict parse refused each of them too
+      CPPUNIT_ASSERT_THROW_MESSAGE(text, ignored = parseJson(text), DecodeError);
+    }
+    // JsonCpp's strict mode let these through (a comment after a member, a
+    // number ending in a point, a lone minus); JSON has none of them, and no
+    // writer of SDK messages makes them.
+    for (const char *text : {R"({"id":"a" /* c */})", R"({"id":"a","n":1.})", R"({"id":"a","n":-})"})
+      CPPUNIT_ASSERT_MESSAGE(text, !decode<Party>(text).ok());
   }
 };
 

@@ -395,15 +395,6 @@ template <class T> T fromJsonOrThrow(const Json::Value &json) {
   return out;
 }
 
-// Decodes JSON text into T; malformed text or a bad field is invalid_argument.
-template <class T> Result<T> decode(std::string_view text) {
-  try {
-    return fromJsonOrThrow<T>(text.empty() ? Json::Value(Json::objectValue) : parseJson(text));
-  } catch (const DecodeError &e) {
-    return invalidArgument(e.what());
-  }
-}
-
 // Encodes T as compact JSON text (what writeJson(toJson(value)) gives, with
 // a visited struct's members in visit order).
 template <class T> std::string encode(const T &value) {
@@ -413,5 +404,8 @@ template <class T> std::string encode(const T &value) {
 }
 
 } // namespace orders::sdk
+
+// decode<T>: JSON text straight into SDK types (needs the codecs above).
+#include "orders/sdk/json_reader.hpp"
 
 #endif

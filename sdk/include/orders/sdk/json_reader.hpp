@@ -1,0 +1,439 @@
+// orders/sdk/json_reader.hpp - decode<T>: JSON text straight into SDK types.
+//
+// Included by orders/sdk/json.hpp (whose codecs, traits and error paths it
+// uses); include either. The reader accepts and gives what parseJson +
+// fromJsonOrThrow do, with the same JSON pointers in errors, but builds no
+// Json::Value per member: every plugin call decodes a message each way.
+//
+// Thread-safety: a TextReader is used by one thread; decode is a free function.
+#ifndef ORDERS_SDK_JSON_READER_HPP
+#define ORDERS_SDK_JSON_READER_HPP
+
+#include <algorithm>
+#include <locale>
+#include <sstream>
+
+#include "orders/sdk/json.hpp"
+
+namespace orders::sdk {
+
+namespace detail {
+
+// A JSON value of any kind at the root (parseJson wants an object or array
+// there): the Json::Value members of SDK messages.
+inline Json::Value parseMember(std::string_view text) {
+  thread_local const std::unique_ptr<Json::CharReader> reader = [] {
+    Json::CharReaderBuilder builder;
+    Json::CharReaderBuilder::strictMode(&builder.settings_);
+    builder["strictRoot"] = false;
+    builder["rejectDupKeys"] = true;
+    builder["failIfExtra"] = true;
+    builder["allowSpecialFloats"] = false;
+    return std::unique_ptr<Json::CharReader>(builder.newCharReader());
+  }();
+  Json::Value root;
+  std::string errors;
+  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors))
+    throw DecodeError("malformed JSON: " + errors);
+  return root;
+}
+
+// Reads one JSON text straight into a visited struct or container: what
+// parseJson + fromJsonOrThrow accept and give (the same pointers in errors),
+// without a Json::Value per member; every plugin call decodes a message.
+// Strict as parseJson: an object or array at the root, no trailing data,
+// no duplicate member names, no comments or special floats.
+class TextReader {
+public:
+  explicit TextReader(std::string_view text) : text_(text) {}
+
+  template <class T> void document(T &out) {
+    skipSpace();
+    if (!more() || (peek() != '{' && peek() != '[')) malformed("a document must be an object or an array");
+    read(Path{}, out, 0);
+    skipSpace();
+    if (more()) malformed("extra data after the document");
+  }
+
+private:
+  // Below JsonCpp's stack limit (1000), so whatever this reader accepts
+  // JsonCpp would too; SDK messages nest a few levels.
+  static constexpr int kMaxDepth = 500;
+  struct Member {
+    std::string name;
+    size_t value_at;
+  };
+
+  std::string_view text_;
+  size_t pos_ = 0;
+
+  bool more() const { return pos_ < text_.size(); }
+  char peek() const { return text_[pos_]; }
+  [[noreturn]] void malformed(const std::string &what) const {
+    throw DecodeError("malformed JSON: " + what + " at offset " + std::to_string(pos_));
+  }
+  void skipSpace() {
+    while (more() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r'))
+      ++pos_;
+  }
+  void expect(char c, const char *what) {
+    skipSpace();
+    if (!more() || peek() != c) malformed(what);
+    ++pos_;
+  }
+  bool literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  unsigned hex4() {
+    if (text_.size() - pos_ < 4) malformed("four hex digits expected after \\u");
+    unsigned v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = text_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        malformed("bad hex digit in \\u escape");
+    }
+    return v;
+  }
+  static void appendUtf8(std::string &out, unsigned cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  // At the opening quote; leaves pos_ after the closing one.
+  std::string string() {
+    ++pos_;
+    std::string out;
+    size_t plain = pos_;
+    while (true) {
+      if (!more()) malformed("unterminated string");
+      const char c = text_[pos_];
+      if (c == '"') break;
+      if (c != '\\') {
+        ++pos_;
+        continue;
+      }
+      out.append(text_.data() + plain, pos_ - plain);
+      if (++pos_ >= text_.size()) malformed("unterminated string");
+      const char e = text_[pos_++];
+      switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        unsigned cp = hex4();
+        if (cp >= 0xD800 && cp <= 0xDBFF) { // the first half of a surrogate pair, as JsonCpp reads it
+          if (!literal("\\u")) malformed("a \\u escape must follow the first half of a surrogate pair");
+          cp = 0x10000 + ((cp & 0x3FF) << 10) + (hex4() & 0x3FF);
+        }
+        appendUtf8(out, cp);
+        break;
+      }
+      default: malformed("bad escape sequence in string");
+      }
+      plain = pos_;
+    }
+    out.append(text_.data() + plain, pos_ - plain);
+    ++pos_;
+    return out;
+  }
+  // A number token (JSON's grammar; leading zeros allowed, as JsonCpp does).
+  std::string_view number() {
+    const size_t start = pos_;
+    if (more() && peek() == '-') ++pos_;
+    const auto digits = [&] {
+      const size_t from = pos_;
+      while (more() && peek() >= '0' && peek() <= '9')
+        ++pos_;
+      if (pos_ == from) malformed("digits expected in a number");
+    };
+    digits();
+    if (more() && peek() == '.') {
+      ++pos_;
+      digits();
+    }
+    if (more() && (peek() == 'e' || peek() == 'E')) {
+      ++pos_;
+      if (more() && (peek() == '+' || peek() == '-')) ++pos_;
+      digits();
+    }
+    return text_.substr(start, pos_ - start);
+  }
+  bool atNumber() const { return more() && (peek() == '-' || (peek() >= '0' && peek() <= '9')); }
+  static double toDouble(std::string_view token) {
+    // strtod on a copy, in the C locale's format (JsonCpp reads numbers
+    // with the classic locale; JSON has no other decimal point).
+    std::istringstream in{std::string(token)};
+    in.imbue(std::locale::classic());
+    double d = 0;
+    in >> d;
+    return d;
+  }
+  // Validates one value of any kind and steps over it.
+  void skip(int depth) {
+    if (depth > kMaxDepth) malformed("nesting deeper than 500");
+    skipSpace();
+    if (!more()) malformed("a value expected");
+    const char c = peek();
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++pos_;
+      skipSpace();
+      if (more() && peek() == close) {
+        ++pos_;
+        return;
+      }
+      std::vector<std::string> names; // an object's, for duplicates
+      while (true) {
+        if (c == '{') {
+          skipSpace();
+          if (!more() || peek() != '"') malformed("a member name expected");
+          names.push_back(string());
+          expect(':', "':' expected after a member name");
+        }
+        skip(depth + 1);
+        skipSpace();
+        if (more() && peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        if (more() && peek() == close) {
+          ++pos_;
+          break;
+        }
+        malformed(c == '{' ? "',' or '}' expected in an object" : "',' or ']' expected in an array");
+      }
+      std::sort(names.begin(), names.end());
+      const auto twice = std::adjacent_find(names.begin(), names.end());
+      if (twice != names.end()) malformed("duplicate member name '" + *twice + "'");
+      return;
+    }
+    if (c == '"') {
+      string();
+    } else if (atNumber()) {
+      number();
+    } else if (!literal("true") && !literal("false") && !literal("null")) {
+      malformed("a value expected");
+    }
+  }
+  // The members of the object at pos_ (validated; values located, not read).
+  std::vector<Member> members(int depth) {
+    if (depth > kMaxDepth) malformed("nesting deeper than 500");
+    std::vector<Member> out;
+    ++pos_;
+    skipSpace();
+    if (more() && peek() == '}') {
+      ++pos_;
+      return out;
+    }
+    while (true) {
+      skipSpace();
+      if (!more() || peek() != '"') malformed("a member name expected");
+      std::string name = string();
+      expect(':', "':' expected after a member name");
+      skipSpace();
+      out.push_back(Member{std::move(name), pos_});
+      skip(depth + 1);
+      skipSpace();
+      if (more() && peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      if (more() && peek() == '}') {
+        ++pos_;
+        break;
+      }
+      malformed("',' or '}' expected in an object");
+    }
+    if (out.size() > 1) {
+      std::vector<const std::string *> names;
+      names.reserve(out.size());
+      for (const Member &m : out)
+        names.push_back(&m.name);
+      std::sort(names.begin(), names.end(), [](const std::string *a, const std::string *b) { return *a < *b; });
+      for (size_t i = 1; i < names.size(); ++i)
+        if (*names[i] == *names[i - 1]) malformed("duplicate member name '" + *names[i] + "'");
+    }
+    return out;
+  }
+
+  template <class T> void integer(const Path &path, T &out) {
+    if (!atNumber()) typeError(path, "integer");
+    const std::string_view token = number();
+    int64_t v = 0;
+    if (token.find_first_of(".eE") == std::string_view::npos) {
+      const bool negative = token[0] == '-';
+      uint64_t magnitude = 0;
+      bool overflow = false;
+      for (size_t i = negative ? 1 : 0; i < token.size() && !overflow; ++i) {
+        const auto d = static_cast<uint64_t>(token[i] - '0');
+        if (magnitude > (std::numeric_limits<uint64_t>::max() - d) / 10)
+          overflow = true;
+        else
+          magnitude = magnitude * 10 + d;
+      }
+      const uint64_t int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+      if (!overflow && !negative && magnitude <= int64_max) {
+        v = static_cast<int64_t>(magnitude);
+      } else if (!overflow && negative && magnitude <= int64_max + 1) {
+        v = magnitude == int64_max + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(magnitude);
+      } else if (!overflow && !negative) {
+        typeError(path, "integer in 64-bit range"); // JsonCpp: an unsigned value
+      } else {
+        typeError(path, "integer"); // JsonCpp reads it as a real out of every integer range
+      }
+    } else {
+      // A real is taken when it is integral and within int64 (JsonCpp's isInt64).
+      const double d = toDouble(token);
+      if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) ||
+          d != static_cast<double>(static_cast<int64_t>(d)))
+        typeError(path, "integer");
+      v = static_cast<int64_t>(d);
+    }
+    if (v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+        (v > 0 && static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max())))
+      typeError(path, "integer in range");
+    out = static_cast<T>(v);
+  }
+
+  template <class T> void read(const Path &path, T &out, int depth) {
+    skipSpace();
+    if (!more()) malformed("a value expected");
+    if constexpr (IsOptional<T>::value) {
+      if (literal("null")) {
+        out.reset();
+        return;
+      }
+      typename T::value_type inner{};
+      read(path, inner, depth);
+      out = std::move(inner);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (peek() != '"') typeError(path, "string");
+      out = string();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (literal("true"))
+        out = true;
+      else if (literal("false"))
+        out = false;
+      else
+        typeError(path, "boolean");
+    } else if constexpr (std::is_integral_v<T>) {
+      integer(path, out);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!atNumber()) typeError(path, "number");
+      out = static_cast<T>(toDouble(number()));
+    } else if constexpr (std::is_same_v<T, Json::Value>) {
+      const size_t start = pos_;
+      skip(depth);
+      out = parseMember(text_.substr(start, pos_ - start));
+    } else if constexpr (HasVisit<T>::value) {
+      if (peek() != '{') typeError(path, "object");
+      const std::vector<Member> found = members(depth);
+      const size_t end = pos_;
+      Fields fields{this, &found, &path, depth};
+      out.visit(fields);
+      pos_ = end;
+    } else if constexpr (IsVector<T>::value) {
+      if (peek() != '[') typeError(path, "array");
+      if (depth > kMaxDepth) malformed("nesting deeper than 500");
+      out.clear();
+      ++pos_;
+      skipSpace();
+      if (more() && peek() == ']') {
+        ++pos_;
+        return;
+      }
+      for (size_t i = 0;; ++i) {
+        typename T::value_type e{};
+        read(Path{&path, {}, i, true}, e, depth + 1);
+        out.push_back(std::move(e));
+        skipSpace();
+        if (more() && peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        if (more() && peek() == ']') {
+          ++pos_;
+          return;
+        }
+        malformed("',' or ']' expected in an array");
+      }
+    } else { // std::map<std::string, V>
+      if (peek() != '{') typeError(path, "object");
+      const std::vector<Member> found = members(depth);
+      const size_t end = pos_;
+      out.clear();
+      for (const Member &m : found) {
+        pos_ = m.value_at;
+        typename T::mapped_type e{};
+        read(Path{&path, m.name}, e, depth + 1);
+        out.emplace(m.name, std::move(e));
+      }
+      pos_ = end;
+    }
+  }
+
+  // The visitor of a struct's fields over its located members.
+  struct Fields {
+    TextReader *reader;
+    const std::vector<Member> *found;
+    const Path *path;
+    int depth;
+    template <class T> void operator()(const char *name, T &field) {
+      const std::string_view key(name);
+      const Path child{path, key};
+      for (const Member &m : *found) {
+        if (m.name != key) continue;
+        reader->pos_ = m.value_at;
+        reader->read(child, field, depth + 1);
+        return;
+      }
+      if constexpr (IsOptional<T>::value)
+        field.reset();
+      else
+        throw DecodeError(child.pointer() + ": is required");
+    }
+  };
+};
+
+} // namespace detail
+
+// Decodes JSON text into T; malformed text or a bad field is invalid_argument.
+template <class T> Result<T> decode(std::string_view text) {
+  try {
+    T out{};
+    detail::TextReader(text.empty() ? std::string_view("{}") : text).document(out);
+    return out;
+  } catch (const DecodeError &e) {
+    return invalidArgument(e.what());
+  }
+}
+
+} // namespace orders::sdk
+
+#endif
