@@ -62,6 +62,7 @@ private:
   struct Member {
     std::string name;
     size_t value_at;
+    bool read = false; // a field took it; the others are validated after
   };
 
   std::string_view text_;
@@ -194,8 +195,21 @@ private:
     in >> d;
     return d;
   }
-  // Validates one value of any kind and steps over it.
-  void skip(int depth) {
+  // Steps over a string without reading it (its escapes are checked when
+  // it is read, or by a strict skip).
+  void passString() {
+    ++pos_;
+    while (true) {
+      if (!more()) malformed("unterminated string");
+      const char c = text_[pos_++];
+      if (c == '"') return;
+      if (c == '\\') ++pos_;
+    }
+  }
+  // Steps over one value of any kind. Strict: validates it all (escapes,
+  // duplicate names); otherwise only finds its end, for a value that is
+  // read (and so validated) next or skipped strictly later.
+  void skip(int depth, bool strict) {
     if (depth > kMaxDepth) malformed("nesting deeper than 500");
     skipSpace();
     if (!more()) malformed("a value expected");
@@ -213,10 +227,13 @@ private:
         if (c == '{') {
           skipSpace();
           if (!more() || peek() != '"') malformed("a member name expected");
-          names.push_back(string());
+          if (strict)
+            names.push_back(string());
+          else
+            passString();
           expect(':', "':' expected after a member name");
         }
-        skip(depth + 1);
+        skip(depth + 1, strict);
         skipSpace();
         if (more() && peek() == ',') {
           ++pos_;
@@ -234,7 +251,10 @@ private:
       return;
     }
     if (c == '"') {
-      string();
+      if (strict)
+        string();
+      else
+        passString();
     } else if (atNumber()) {
       number();
     } else if (!literal("true") && !literal("false") && !literal("null")) {
@@ -245,6 +265,7 @@ private:
   std::vector<Member> members(int depth) {
     if (depth > kMaxDepth) malformed("nesting deeper than 500");
     std::vector<Member> out;
+    out.reserve(16);
     ++pos_;
     skipSpace();
     if (more() && peek() == '}') {
@@ -258,7 +279,7 @@ private:
       expect(':', "':' expected after a member name");
       skipSpace();
       out.push_back(Member{std::move(name), pos_});
-      skip(depth + 1);
+      skip(depth + 1, false);
       skipSpace();
       if (more() && peek() == ',') {
         ++pos_;
@@ -349,14 +370,19 @@ private:
       out = static_cast<T>(toDouble(number()));
     } else if constexpr (std::is_same_v<T, Json::Value>) {
       const size_t start = pos_;
-      skip(depth);
+      skip(depth, false); // JsonCpp validates it
       out = parseMember(text_.substr(start, pos_ - start));
     } else if constexpr (HasVisit<T>::value) {
       if (peek() != '{') typeError(path, "object");
-      const std::vector<Member> found = members(depth);
+      std::vector<Member> found = members(depth);
       const size_t end = pos_;
       Fields fields{this, &found, &path, depth};
       out.visit(fields);
+      for (const Member &m : found)
+        if (!m.read) { // a member this version does not know: ignored, but valid JSON
+          pos_ = m.value_at;
+          skip(depth + 1, true);
+        }
       pos_ = end;
     } else if constexpr (IsVector<T>::value) {
       if (peek() != '[') typeError(path, "array");
@@ -401,14 +427,15 @@ private:
   // The visitor of a struct's fields over its located members.
   struct Fields {
     TextReader *reader;
-    const std::vector<Member> *found;
+    std::vector<Member> *found;
     const Path *path;
     int depth;
     template <class T> void operator()(const char *name, T &field) {
       const std::string_view key(name);
       const Path child{path, key};
-      for (const Member &m : *found) {
+      for (Member &m : *found) {
         if (m.name != key) continue;
+        m.read = true;
         reader->pos_ = m.value_at;
         reader->read(child, field, depth + 1);
         return;
