@@ -1,10 +1,11 @@
 #include "handlers/dialect_handlers.hpp"
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
+#include <vector>
 
 #include "domain/domain_error.hpp"
 #include "domain/order.hpp"
@@ -26,28 +27,43 @@ struct Caller {
   bool public_read = false;
 };
 
-// The callers of dialect requests in progress, by call id.
+// The callers of dialect requests in progress, by call id, for core calls
+// a dialect makes from threads of its own (host services may be called from
+// any thread): sharded, each shard a short list, an entry copied out under
+// its shard's lock.
 class CallTable {
 public:
-  void put(const std::string &id, Caller c) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    calls_[id] = std::move(c);
+  void put(const std::string &id, const Caller *c) {
+    Shard &s = shardOf(id);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.calls.emplace_back(id, c);
   }
   void erase(const std::string &id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    calls_.erase(id);
+    Shard &s = shardOf(id);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (auto &entry : s.calls)
+      if (entry.first == id) {
+        entry = std::move(s.calls.back());
+        s.calls.pop_back();
+        return;
+      }
   }
   // nullopt: no such call.
-  std::optional<Caller> find(const std::string &id) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = calls_.find(id);
-    if (it == calls_.end()) return std::nullopt;
-    return it->second;
+  std::optional<Caller> find(const std::string &id) {
+    Shard &s = shardOf(id);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (const auto &[key, caller] : s.calls)
+      if (key == id) return *caller;
+    return std::nullopt;
   }
 
 private:
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Caller> calls_;
+  struct Shard {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, const Caller *>> calls;
+  };
+  Shard &shardOf(const std::string &id) { return shards_[std::hash<std::string>{}(id) % shards_.size()]; }
+  std::array<Shard, 16> shards_;
 };
 
 CallTable &calls() {
@@ -55,16 +71,33 @@ CallTable &calls() {
   return table;
 }
 
-// Registers a call for the lifetime of one handle().
+// The dialect requests this thread is answering, innermost first: a core
+// call made on the thread that runs handle() (the usual case) finds its
+// caller here, without a lock or a copy.
+struct ActiveCall {
+  const std::string *id;
+  const Caller *caller;
+  const ActiveCall *outer;
+};
+thread_local const ActiveCall *t_active = nullptr;
+
+// Registers a call for the lifetime of one handle(); `id` and `caller` must
+// outlive the scope.
 class CallScope {
 public:
-  CallScope(std::string id, Caller c) : id_(std::move(id)) { calls().put(id_, std::move(c)); }
-  ~CallScope() { calls().erase(id_); }
+  CallScope(const std::string &id, const Caller &caller) : active_{&id, &caller, t_active} {
+    calls().put(id, &caller);
+    t_active = &active_;
+  }
+  ~CallScope() {
+    t_active = active_.outer;
+    calls().erase(*active_.id);
+  }
   CallScope(const CallScope &) = delete;
   CallScope &operator=(const CallScope &) = delete;
 
 private:
-  std::string id_;
+  ActiveCall active_;
 };
 
 using HandlerFn = http::Response (*)(app::AppContext &, http::Request &);
@@ -98,21 +131,28 @@ const std::map<std::string, CoreOp> &coreOps() {
 }
 
 // "/api/orders/:id" with params {id: 7} -> "/api/orders/7"; invalid_argument
-// when a parameter is missing.
-sdk::Result<std::string> fillPattern(const std::string &pattern, const std::map<std::string, std::string> &params) {
+// when a parameter is missing. Patterns are the fixed ones of coreOps().
+sdk::Result<std::string> fillPattern(std::string_view pattern, const std::map<std::string, std::string> &params) {
   std::string out;
-  for (const std::string &segment : http::splitPath(pattern)) {
-    out += "/";
-    if (!segment.empty() && segment[0] == ':') {
-      auto it = params.find(segment.substr(1));
-      if (it == params.end() || it->second.empty())
-        return sdk::invalidArgument("core call: params." + segment.substr(1) + " is required for " + pattern);
-      out += it->second;
-    } else {
-      out += segment;
+  out.reserve(pattern.size() + 40);
+  size_t at = 0;
+  while (at < pattern.size()) {
+    const size_t colon = pattern.find("/:", at);
+    if (colon == std::string_view::npos) {
+      out.append(pattern.substr(at));
+      break;
     }
+    out.append(pattern.substr(at, colon + 1 - at));
+    size_t end = pattern.find('/', colon + 1);
+    if (end == std::string_view::npos) end = pattern.size();
+    const std::string name(pattern.substr(colon + 2, end - colon - 2));
+    auto it = params.find(name);
+    if (it == params.end() || it->second.empty())
+      return sdk::invalidArgument("core call: params." + name + " is required for " + std::string(pattern));
+    out += it->second;
+    at = end;
   }
-  return out.empty() ? std::string("/") : out;
+  return out;
 }
 
 std::string rawQuery(const std::map<std::string, std::string> &query) {
@@ -183,7 +223,7 @@ http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::R
   d.method = req.method;
   d.path = req.path;
   d.route = m.route.path;
-  d.params = req.params;
+  d.params = std::move(req.params); // nothing reads them after the handler
   d.query = req.query;
   for (const auto &[k, v] : req.query_params)
     d.queryParams.emplace(k, v); // the first of repeated parameters
@@ -213,8 +253,9 @@ http::Response serveDialect(app::AppContext &ctx, const MountedRoute &m, http::R
   if (principal) d.principal = callerOf(*principal);
 
   const auto &table = m.instance->methods<orders_dialect_v1_t>();
+  const Caller caller{std::move(principal), m.public_read};
   sdk::Result<sdk::DialectResponse> answer = [&] {
-    CallScope scope(d.callId, Caller{principal, m.public_read});
+    CallScope scope(d.callId, caller);
     return m.instance->call<sdk::DialectResponse>("handle", table.handle, d, req.body);
   }();
   if (!answer.ok()) {
@@ -297,21 +338,25 @@ orders_status_t dialectCoreCall(app::AppContext &ctx, std::string_view request, 
   auto parsed = sdk::decode<sdk::CoreCall>(request);
   if (!parsed.ok()) return sdk::failInto(out, parsed.error());
   const sdk::CoreCall &call = parsed.value();
-  auto caller = calls().find(call.call);
-  if (!caller)
+  const Caller *caller = nullptr;
+  for (const ActiveCall *a = t_active; a != nullptr && caller == nullptr; a = a->outer)
+    if (*a->id == call.call) caller = a->caller;
+  std::optional<Caller> copied; // a call made from another thread
+  if (caller == nullptr && (copied = calls().find(call.call))) caller = &*copied;
+  if (caller == nullptr)
     return sdk::failInto(out, sdk::unauthenticated("core call: " + call.call +
                                                    " names no dialect request in progress (pass request.callId)"));
   auto op = coreOps().find(call.op);
   if (op == coreOps().end()) return sdk::failInto(out, sdk::invalidArgument("core call: unknown op '" + call.op + "'"));
-  std::optional<auth::Principal> principal = caller->principal;
-  if (!principal && caller->public_read && op->second.single_read) {
+  const auth::Principal *principal = caller->principal ? &*caller->principal : nullptr;
+  auth::Principal anyone;
+  if (principal == nullptr && caller->public_read && op->second.single_read) {
     // A public route (config said so, and start-up warned): the read runs
     // with the rights of the service itself, for this one order.
-    auth::Principal anyone;
     anyone.subject = "public";
     anyone.role = auth::Role::internal;
     anyone.scheme = "public";
-    principal = anyone;
+    principal = &anyone;
   }
   auto path = fillPattern(op->second.pattern, call.params);
   if (!path.ok()) return sdk::failInto(out, path.error());
@@ -322,24 +367,23 @@ orders_status_t dialectCoreCall(app::AppContext &ctx, std::string_view request, 
   req.route = op->second.pattern;
   req.params = call.params;
   req.query_params = call.query;
-  req.query = rawQuery(call.query);
+  if (!call.query.empty()) req.query = rawQuery(call.query);
   // Only what the canonical routes read besides credentials: never auth headers.
   for (const auto &[k, v] : call.headers)
     if (k == "idempotency-key" || k == "content-type") req.headers[k] = v;
   if (!payload.empty() && !req.headers.count("content-type")) req.headers["content-type"] = "application/json";
   req.body = std::string(payload);
   req.request_id = call.call;
-  req.preauthenticated = principal;
+  req.preauthenticated = principal; // outlives the handler: the caller's, or `anyone`
 
   http::Response res = runOp(ctx, op->second, req);
   sdk::CoreAnswer meta;
   meta.status = res.status;
   meta.headers["content-type"] = res.content_type;
-  for (const auto &[k, v] : res.headers) {
-    std::string lower = k;
-    for (char &c : lower)
+  for (auto &[k, v] : res.headers) {
+    for (char &c : k)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    meta.headers[lower] = v;
+    meta.headers[std::move(k)] = std::move(v);
   }
   sdk::appendInto(out, ORDERS_PART_META, sdk::encode(meta));
   sdk::appendInto(out, ORDERS_PART_BODY, res.body);

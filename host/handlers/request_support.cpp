@@ -35,8 +35,8 @@ const auth::Principal &admitted(app::AppContext &ctx, const http::Request &req, 
 auth::Principal requirePrincipal(app::AppContext &ctx, const http::Request &req) {
   if (req.preauthenticated.has_value()) {
     // A dialect's core call: the principal the host authenticated for the dialect request, or none.
-    const auto *given = std::any_cast<std::optional<auth::Principal>>(&req.preauthenticated);
-    if (given == nullptr || !*given) throw http::ApiError("unauthenticated", "credentials required");
+    const auto *given = std::any_cast<const auth::Principal *>(&req.preauthenticated);
+    if (given == nullptr || *given == nullptr) throw http::ApiError("unauthenticated", "credentials required");
     return admitted(ctx, req, **given);
   }
   if (!ctx.auth) throw http::ApiError("unauthenticated", "no authentication scheme is configured");

@@ -25,7 +25,8 @@ struct Request {
   std::string route; // the matched pattern, e.g. /api/orders/:id
   // Set when the caller was authenticated before the handler runs (a
   // dialect's core call carries the principal the host authenticated for
-  // the dialect request): handlers use it instead of the headers.
+  // the dialect request): handlers use it instead of the headers. Holds a
+  // `const auth::Principal *` (null: no principal) that outlives the handler.
   std::any preauthenticated;
   // True once the client closed its connection (set by the HTTP server;
   // empty for requests made inside the process): long work checks it

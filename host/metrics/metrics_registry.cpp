@@ -1,5 +1,6 @@
 #include "metrics/metrics_registry.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -67,38 +68,43 @@ MetricsRegistry::Series &MetricsRegistry::seriesFor(const std::string &name, Typ
     dropped.type = Type::counter;
     auto &counter = dropped.series[renderLabels({{"metric", name}})];
     if (counter.first.empty()) counter.first = {{"metric", name}};
-    counter.second.value += 1;
-    discarded_ = Series{};
-    if (type == Type::histogram) discarded_.buckets.assign(bucket_bounds_.size(), 0);
+    counter.second.value.fetch_add(1, std::memory_order_relaxed);
+    discarded_.reset();
     return discarded_;
   }
   auto &entry = found != it->second.series.end() ? found->second : it->second.series[key];
   if (entry.first.empty() && !labels.empty()) entry.first = labels;
-  if (type == Type::histogram && entry.second.buckets.empty()) entry.second.buckets.assign(bucket_bounds_.size(), 0);
   return entry.second;
 }
 
 void MetricsRegistry::increment(const std::string &name, const Labels &labels, double by) {
   std::lock_guard lock(mutex_);
-  seriesFor(name, Type::counter, labels).value += by;
+  seriesFor(name, Type::counter, labels).value.fetch_add(by, std::memory_order_relaxed);
 }
 
 void MetricsRegistry::set(const std::string &name, const Labels &labels, double value) {
   std::lock_guard lock(mutex_);
-  seriesFor(name, Type::gauge, labels).value = value;
+  seriesFor(name, Type::gauge, labels).value.store(value, std::memory_order_relaxed);
 }
 
 void MetricsRegistry::observe(const std::string &name, const Labels &labels, double value) {
   std::lock_guard lock(mutex_);
-  observeLocked(seriesFor(name, Type::histogram, labels), value);
+  record(seriesFor(name, Type::histogram, labels), value);
 }
 
-void MetricsRegistry::observeLocked(Series &s, double value) {
-  s.value += value;
-  s.count += 1;
-  for (size_t i = 0; i < bucket_bounds_.size() && i < s.buckets.size(); ++i)
+void MetricsRegistry::Series::reset() {
+  value.store(0, std::memory_order_relaxed);
+  count.store(0, std::memory_order_relaxed);
+  for (auto &b : buckets)
+    b.store(0, std::memory_order_relaxed);
+}
+
+void MetricsRegistry::record(Series &s, double value) {
+  s.value.fetch_add(value, std::memory_order_relaxed);
+  s.count.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < bucket_bounds_.size(); ++i)
     if (value <= bucket_bounds_[i]) {
-      s.buckets[i] += 1;
+      s.buckets[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
 }
@@ -111,22 +117,17 @@ MetricsRegistry::Handle MetricsRegistry::handle(const std::string &name, Type ty
   return h;
 }
 
+// Through a handle: the series node never moves, so no lock is needed.
 void MetricsRegistry::increment(Handle h, double by) {
-  if (h.series_ == nullptr) return;
-  std::lock_guard lock(mutex_);
-  h.series_->value += by;
+  if (h.series_ != nullptr) h.series_->value.fetch_add(by, std::memory_order_relaxed);
 }
 
 void MetricsRegistry::set(Handle h, double value) {
-  if (h.series_ == nullptr) return;
-  std::lock_guard lock(mutex_);
-  h.series_->value = value;
+  if (h.series_ != nullptr) h.series_->value.store(value, std::memory_order_relaxed);
 }
 
 void MetricsRegistry::observe(Handle h, double value) {
-  if (h.series_ == nullptr) return;
-  std::lock_guard lock(mutex_);
-  observeLocked(*h.series_, value);
+  if (h.series_ != nullptr) record(*h.series_, value);
 }
 
 double MetricsRegistry::value(const std::string &name, const Labels &labels) const {
@@ -134,7 +135,7 @@ double MetricsRegistry::value(const std::string &name, const Labels &labels) con
   auto f = families_.find(name);
   if (f == families_.end()) return 0;
   auto s = f->second.series.find(renderLabels(labels));
-  return s == f->second.series.end() ? 0 : s->second.second.value;
+  return s == f->second.series.end() ? 0 : s->second.second.value.load(std::memory_order_relaxed);
 }
 
 uint64_t MetricsRegistry::count(const std::string &name, const Labels &labels) const {
@@ -142,7 +143,7 @@ uint64_t MetricsRegistry::count(const std::string &name, const Labels &labels) c
   auto f = families_.find(name);
   if (f == families_.end()) return 0;
   auto s = f->second.series.find(renderLabels(labels));
-  return s == f->second.series.end() ? 0 : s->second.second.count;
+  return s == f->second.series.end() ? 0 : s->second.second.count.load(std::memory_order_relaxed);
 }
 
 std::string MetricsRegistry::renderPrometheus() const {
@@ -155,21 +156,24 @@ std::string MetricsRegistry::renderPrometheus() const {
       const Labels &labels = entry.first;
       const Series &s = entry.second;
       if (family.type != Type::histogram) {
-        out << name << key << ' ' << formatNumber(s.value) << '\n';
+        out << name << key << ' ' << formatNumber(s.value.load(std::memory_order_relaxed)) << '\n';
         continue;
       }
+      // Read once each: updates land while this renders, and the +Inf
+      // bucket must not be below the last bound's.
       uint64_t cumulative = 0;
       for (size_t i = 0; i < bucket_bounds_.size(); ++i) {
-        cumulative += s.buckets[i];
+        cumulative += s.buckets[i].load(std::memory_order_relaxed);
         Labels with_le = labels;
         with_le.emplace_back("le", formatNumber(bucket_bounds_[i]));
         out << name << "_bucket" << renderLabels(with_le) << ' ' << cumulative << '\n';
       }
       Labels inf = labels;
       inf.emplace_back("le", "+Inf");
-      out << name << "_bucket" << renderLabels(inf) << ' ' << s.count << '\n';
-      out << name << "_sum" << key << ' ' << formatNumber(s.value) << '\n';
-      out << name << "_count" << key << ' ' << s.count << '\n';
+      const uint64_t count = std::max(cumulative, s.count.load(std::memory_order_relaxed));
+      out << name << "_bucket" << renderLabels(inf) << ' ' << count << '\n';
+      out << name << "_sum" << key << ' ' << formatNumber(s.value.load(std::memory_order_relaxed)) << '\n';
+      out << name << "_count" << key << ' ' << count << '\n';
     }
   }
   return out.str();

@@ -2,9 +2,12 @@
 //
 // Families are created on first use with a type and help text; series are
 // keyed by their label set. Histograms use fixed latency buckets (seconds).
-// Thread-safe: one mutex; each update is a map lookup and an add.
+// Thread-safe: one mutex guards the families and series maps; a series'
+// numbers are atomics, so updates through a Handle take no lock.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -24,8 +27,9 @@ class MetricsRegistry {
 public:
   MetricsRegistry();
 
-  // A series looked up once: updates through it skip rendering the labels
-  // and the two map lookups (for series updated on every call). Valid for
+  // A series looked up once: updates through it skip rendering the labels,
+  // the two map lookups and the lock (for series updated on every call;
+  // concurrent updates are atomic adds). Valid for
   // the registry's lifetime; past kMaxSeriesPerMetric it writes nowhere
   // (the drop is counted once, when the handle is made).
   class Handle {
@@ -58,10 +62,12 @@ public:
   static constexpr const char *kDroppedSeries = "orders_metric_series_dropped_total";
 
 private:
+  static constexpr size_t kBuckets = 14; // histogram bucket bounds (seconds), see the constructor
   struct Series {
-    double value = 0;              // counter/gauge value, histogram sum
-    uint64_t count = 0;            // histogram observations
-    std::vector<uint64_t> buckets; // histogram cumulative-ready counts
+    std::atomic<double> value{0};                          // counter/gauge value, histogram sum
+    std::atomic<uint64_t> count{0};                        // histogram observations
+    std::array<std::atomic<uint64_t>, kBuckets> buckets{}; // histogram cumulative-ready counts
+    void reset();
   };
   struct Family {
     Type type = Type::counter;
@@ -70,12 +76,12 @@ private:
   };
 
   Series &seriesFor(const std::string &name, Type type, const Labels &labels);
-  void observeLocked(Series &s, double value);
+  void record(Series &s, double value); // one histogram observation
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
   Series discarded_; // where samples of series beyond the cap go
-  std::vector<double> bucket_bounds_;
+  std::array<double, kBuckets> bucket_bounds_;
 };
 
 // Renders {a="x",b="y"} with Prometheus escaping; empty labels give "".

@@ -10,12 +10,13 @@ CircuitBreaker::CircuitBreaker(int failure_threshold, std::chrono::milliseconds 
       max_open_for_(max_open_for < open_for ? open_for : max_open_for), clock_(std::move(clock)), period_(open_for) {}
 
 bool CircuitBreaker::allow() {
+  if (state_.load(std::memory_order_acquire) == State::closed) return true;
   std::lock_guard lock(mutex_);
-  switch (state_) {
+  switch (state_.load(std::memory_order_relaxed)) {
   case State::closed: return true;
   case State::open:
     if (clock_() - opened_at_ < period_) return false;
-    state_ = State::half_open;
+    state_.store(State::half_open, std::memory_order_release);
     trial_in_flight_ = true;
     return true;
   case State::half_open:
@@ -26,27 +27,40 @@ bool CircuitBreaker::allow() {
   return true;
 }
 
-void CircuitBreaker::onSuccess() {
+bool CircuitBreaker::onSuccess() {
+  // Nothing to reset: the same as taking the lock before a concurrent
+  // failure did.
+  if (state_.load(std::memory_order_acquire) == State::closed &&
+      consecutive_failures_.load(std::memory_order_acquire) == 0)
+    return false;
   std::lock_guard lock(mutex_);
-  state_ = State::closed;
-  consecutive_failures_ = 0;
+  const bool was_closed = state_.load(std::memory_order_relaxed) == State::closed;
+  state_.store(State::closed, std::memory_order_release);
+  consecutive_failures_.store(0, std::memory_order_release);
   trial_in_flight_ = false;
   period_ = open_for_;
+  return !was_closed;
 }
 
-void CircuitBreaker::onFailure() {
+bool CircuitBreaker::onFailure() {
   std::lock_guard lock(mutex_);
   trial_in_flight_ = false;
-  if (state_ == State::half_open) {
+  const State state = state_.load(std::memory_order_relaxed);
+  if (state == State::half_open) {
     period_ = std::min(period_ * 2, max_open_for_); // the trial failed: wait longer
-    state_ = State::open;
     opened_at_ = clock_();
-  } else if (state_ == State::closed && ++consecutive_failures_ >= failure_threshold_) {
-    period_ = open_for_;
-    state_ = State::open;
-    opened_at_ = clock_();
-    consecutive_failures_ = 0;
+    state_.store(State::open, std::memory_order_release);
+    return true;
   }
+  if (state == State::closed &&
+      consecutive_failures_.fetch_add(1, std::memory_order_acq_rel) + 1 >= failure_threshold_) {
+    period_ = open_for_;
+    opened_at_ = clock_();
+    state_.store(State::open, std::memory_order_release);
+    consecutive_failures_.store(0, std::memory_order_release);
+    return true;
+  }
+  return false;
 }
 
 std::chrono::milliseconds CircuitBreaker::openPeriod() const {
@@ -54,10 +68,7 @@ std::chrono::milliseconds CircuitBreaker::openPeriod() const {
   return period_;
 }
 
-CircuitBreaker::State CircuitBreaker::state() const {
-  std::lock_guard lock(mutex_);
-  return state_;
-}
+CircuitBreaker::State CircuitBreaker::state() const { return state_.load(std::memory_order_acquire); }
 
 const char *breakerStateName(CircuitBreaker::State state) {
   switch (state) {

@@ -9,9 +9,12 @@
 // seconds, one that stays down is asked less and less often. Business errors
 // (rejected, not_found...) are answers, not failures, and reset the count.
 //
-// Thread-safety: all methods lock.
+// Thread-safety: changes lock; while the breaker is closed and nothing has
+// failed, allow(), onSuccess() and state() only read two atomics (every
+// plugin call passes through them).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -30,8 +33,11 @@ public:
   // True when a call may proceed now. In half-open, only one caller gets true
   // until that trial call reports back.
   bool allow();
-  void onSuccess();
-  void onFailure();
+  // Each reports whether this call changed the state: onSuccess() closed
+  // an open or half-open breaker, onFailure() opened it (for the
+  // transition counters: a gauge sampled now and then misses a short open).
+  bool onSuccess();
+  bool onFailure();
   State state() const;
   // How long the breaker stays (or last stayed) open before its next trial.
   std::chrono::milliseconds openPeriod() const;
@@ -42,8 +48,9 @@ private:
   const std::chrono::milliseconds max_open_for_;
   const Clock clock_;
   mutable std::mutex mutex_;
-  State state_ = State::closed;
-  int consecutive_failures_ = 0;
+  // Written under the lock, read without it on the fast paths.
+  std::atomic<State> state_{State::closed};
+  std::atomic<int> consecutive_failures_{0};
   bool trial_in_flight_ = false;
   std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point opened_at_{};

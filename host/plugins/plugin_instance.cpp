@@ -10,7 +10,11 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceS
     : library_(std::move(library)), spec_(std::move(spec)), metrics_(metrics), services_(std::move(services)),
       breaker_(spec_.breaker_failure_threshold, std::chrono::milliseconds(spec_.breaker_open_ms),
                std::chrono::milliseconds(spec_.breaker_max_open_ms), spec_.breaker_clock),
-      breaker_open_(metrics_.handle("orders_plugin_breaker_open", metrics::Type::gauge, {{"instance", spec_.id}})) {}
+      breaker_open_(metrics_.handle("orders_plugin_breaker_open", metrics::Type::gauge, {{"instance", spec_.id}})),
+      breaker_opened_(
+          metrics_.handle("orders_plugin_breaker_opened_total", metrics::Type::counter, {{"instance", spec_.id}})),
+      breaker_closed_(
+          metrics_.handle("orders_plugin_breaker_closed_total", metrics::Type::counter, {{"instance", spec_.id}})) {}
 
 PluginInstance::~PluginInstance() {
   if (handle_ != nullptr) library_->descriptor().destroy(handle_);
@@ -89,15 +93,30 @@ sdk::Error PluginInstance::contractViolation(const char *method, const std::stri
 }
 
 const PluginInstance::MethodSeries &PluginInstance::seriesOf(const char *method) {
+  const size_t seen = method_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < seen; ++i)
+    if (method_slots_[i].method == method) return *method_slots_[i].series;
   std::lock_guard<std::mutex> lock(series_mutex_);
   auto it = series_.find(std::string_view(method));
-  if (it != series_.end()) return it->second;
-  MethodSeries s;
-  s.ok_calls = metrics_.handle("orders_plugin_calls_total", metrics::Type::counter,
-                               {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", "ok"}});
-  s.duration = metrics_.handle("orders_plugin_call_duration_seconds", metrics::Type::histogram,
-                               {{"instance", spec_.id}, {"method", method}});
-  return series_.emplace(method, s).first->second; // map nodes never move
+  if (it == series_.end()) {
+    MethodSeries s;
+    s.ok_calls = metrics_.handle("orders_plugin_calls_total", metrics::Type::counter,
+                                 {{"instance", spec_.id}, {"kind", spec_.kind}, {"method", method}, {"outcome", "ok"}});
+    s.duration = metrics_.handle("orders_plugin_call_duration_seconds", metrics::Type::histogram,
+                                 {{"instance", spec_.id}, {"method", method}});
+    it = series_.emplace(method, s).first; // map nodes never move
+  }
+  // Remember this pointer (another literal of the same name gets its own
+  // slot, pointing at the same series).
+  const size_t n = method_count_.load(std::memory_order_relaxed);
+  bool known = false;
+  for (size_t i = 0; i < n && !known; ++i)
+    known = method_slots_[i].method == method;
+  if (!known && n < kMethodSlots) {
+    method_slots_[n] = MethodSlot{method, &it->second};
+    method_count_.store(n + 1, std::memory_order_release);
+  }
+  return it->second;
 }
 
 void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_point started,
@@ -105,10 +124,11 @@ void PluginInstance::finish(const char *method, std::chrono::steady_clock::time_
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Only transport-like failures count against the breaker; a business
   // error is a healthy answer.
-  if (error != nullptr && error->retryable)
-    breaker_.onFailure();
-  else
-    breaker_.onSuccess();
+  if (error != nullptr && error->retryable) {
+    if (breaker_.onFailure()) metrics_.increment(breaker_opened_);
+  } else if (breaker_.onSuccess()) {
+    metrics_.increment(breaker_closed_);
+  }
   const MethodSeries &series = seriesOf(method);
   if (error == nullptr)
     metrics_.increment(series.ok_calls);

@@ -14,6 +14,8 @@
 
 #include <json/json.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -127,8 +129,20 @@ private:
   CircuitBreaker breaker_;
   orders_instance_t *handle_ = nullptr;
   metrics::MetricsRegistry::Handle breaker_open_;
+  metrics::MetricsRegistry::Handle breaker_opened_; // transitions into open
+  metrics::MetricsRegistry::Handle breaker_closed_; // transitions back to closed
   std::mutex series_mutex_;
   std::map<std::string, MethodSeries, std::less<>> series_;
+  // The series of the first kMethodSlots methods seen, found by the
+  // method-name pointer (the kind tables pass literals) without the lock:
+  // a slot is filled before method_count_ publishes it.
+  static constexpr size_t kMethodSlots = 16;
+  struct MethodSlot {
+    const char *method = nullptr;
+    const MethodSeries *series = nullptr;
+  };
+  std::array<MethodSlot, kMethodSlots> method_slots_{};
+  std::atomic<size_t> method_count_{0};
 };
 
 } // namespace orders::host::plugins

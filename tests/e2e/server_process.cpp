@@ -153,7 +153,7 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
         << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << o.checkout_extra << " }\n"
         << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
         << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << o.orders_extra << " }\n"
-        << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"]\n"
+        << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"" << o.plugin_paths_extra << "]\n"
         << "plugins:\n"
         << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
         << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"

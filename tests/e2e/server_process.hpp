@@ -61,12 +61,13 @@ struct ServerOptions {
   int stock_beans = 50;
   bool require_idempotency_key = false;
   std::string split = "orders_per_seller";
-  std::string checkout_extra;  // appended inside the checkout map, e.g. ", inventory_routes: [...]"
-  std::string orders_extra;    // appended inside the orders map, e.g. ", retention: { ... }"
-  std::string inventory_extra; // more entries of plugins.inventory (YAML list items, 4-space indent)
-  std::string catalog_extra;   // more entries of plugins.catalog (same form)
-  std::string payment_extra;   // more entries of plugins.payment (same form)
-  std::string shipping_extra;  // more entries of plugins.shipping (same form)
+  std::string checkout_extra;     // appended inside the checkout map, e.g. ", inventory_routes: [...]"
+  std::string orders_extra;       // appended inside the orders map, e.g. ", retention: { ... }"
+  std::string inventory_extra;    // more entries of plugins.inventory (YAML list items, 4-space indent)
+  std::string catalog_extra;      // more entries of plugins.catalog (same form)
+  std::string payment_extra;      // more entries of plugins.payment (same form)
+  std::string shipping_extra;     // more entries of plugins.shipping (same form)
+  std::string plugin_paths_extra; // more plugin_paths entries, e.g. ", \"/dir\""
   // A shipped config file (config/seeds/...) instead of the generated one;
   // it reads its port from PORT, which the process gets set (with `env`).
   std::string config_file;

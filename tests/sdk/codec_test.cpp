@@ -23,6 +23,7 @@ class CodecTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(mapEntriesAndNestedArraysAreNamedInErrors);
   CPPUNIT_TEST(readerDecodesEscapesNumbersAndSpaceAsJsonCppDid);
   CPPUNIT_TEST(readerRefusesWhatTheStrictParserRefused);
+  CPPUNIT_TEST(readerFindsMembersInAnyOrderUnderAnyName);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -208,6 +209,56 @@ public:
     // writer of SDK messages makes them.
     for (const char *text : {R"({"id":"a" /* c */})", R"({"id":"a","n":1.})", R"({"id":"a","n":-})"})
       CPPUNIT_ASSERT_MESSAGE(text, !decode<Party>(text).ok());
+  }
+  // The reader looks for the next field after the member the last one took
+  // (writers keep visit order), keeps up to 16 members without allocating
+  // and views names without escapes in the text: members in any order, names
+  // with escapes and objects of many members must read as JsonCpp read them.
+  void readerFindsMembersInAnyOrderUnderAnyName() {
+    DialectRequest d;
+    d.callId = "c-1";
+    d.method = "GET";
+    d.path = "/p";
+    d.route = "/p";
+    d.principal = CallerPrincipal{"u-1", "buyer", std::nullopt, std::nullopt, "gateway"};
+    d.requestId = "r";
+    for (int i = 0; i < 30; ++i)
+      d.headers["h" + std::to_string(i)] = std::to_string(i); // a map past the 16 kept inline
+    Json::Value members = parseJson(encode(d));
+    std::string reversed = "{";
+    const Json::Value::Members names = members.getMemberNames();
+    for (auto it = names.rbegin(); it != names.rend(); ++it)
+      reversed += (it == names.rbegin() ? "" : ",") + writeJson(Json::Value(*it)) + ":" + writeJson(members[*it]);
+    reversed += "}";
+    auto back = decode<DialectRequest>(reversed);
+    CPPUNIT_ASSERT_MESSAGE(back.ok() ? "" : back.error().message, back.ok());
+    CPPUNIT_ASSERT_EQUAL(encode(d), encode(back.value()));
+    CPPUNIT_ASSERT_EQUAL(size_t(30), back->headers.size());
+
+    // A name written with escapes is the name it spells, for a field and for a duplicate.
+    auto escaped = decode<Party>(R"({"\u0069d":"a","n\u0061me":"b"})");
+    CPPUNIT_ASSERT_MESSAGE(escaped.ok() ? "" : escaped.error().message, escaped.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("a"), escaped->id);
+    CPPUNIT_ASSERT_EQUAL(std::string("b"), escaped->name.value_or(""));
+    const std::string twice = R"({"id":"a","\u0069d":"b"})";
+    const std::string why = decode<Party>(twice).error().message;
+    CPPUNIT_ASSERT_MESSAGE(why, why.rfind("malformed JSON: duplicate member name 'id'", 0) == 0);
+    Json::Value ignored;
+    CPPUNIT_ASSERT_THROW(ignored = parseJson(twice), DecodeError);
+
+    // Forty members the struct does not know, then a duplicate among them
+    // (one kept inline, one on the heap).
+    std::string many = R"({"id":"a")";
+    for (int i = 0; i < 40; ++i)
+      many += ",\"m" + std::to_string(i) + "\":[" + std::to_string(i) + "]";
+    auto wide = decode<Party>(many + "}");
+    CPPUNIT_ASSERT_MESSAGE(wide.ok() ? "" : wide.error().message, wide.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("a"), wide->id);
+    auto dup = decode<Party>(many + R"(,"m3":0})");
+    CPPUNIT_ASSERT(!dup.ok());
+    CPPUNIT_ASSERT_MESSAGE(dup.error().message,
+                           dup.error().message.rfind("malformed JSON: duplicate member name 'm3'", 0) == 0);
+    CPPUNIT_ASSERT_THROW(ignored = parseJson(many + R"(,"m3":0})"), DecodeError);
   }
 };
 

@@ -1,5 +1,9 @@
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "plugins/circuit_breaker.hpp"
 
 using orders::host::plugins::CircuitBreaker;
@@ -13,6 +17,8 @@ class CircuitBreakerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(failedTrialReopens);
   CPPUNIT_TEST(eachFailedTrialDoublesTheWaitUpToTheMaximum);
   CPPUNIT_TEST(lateFailuresWhileOpenDoNotExtendIt);
+  CPPUNIT_TEST(concurrentCallersGetOneTrial);
+  CPPUNIT_TEST(transitionsAreReported);
   CPPUNIT_TEST_SUITE_END();
 
   steady_clock::time_point now_{};
@@ -90,6 +96,47 @@ public:
     b.onFailure();
     now_ += milliseconds(401);
     CPPUNIT_ASSERT(b.allow());
+  }
+  // allow() and onSuccess() skip the lock while the breaker is closed: once
+  // it has opened, callers racing for the trial still get exactly one, and
+  // its success closes the breaker for all.
+  void concurrentCallersGetOneTrial() {
+    for (int round = 0; round < 50; ++round) {
+      auto b = make(1);
+      b.onFailure();
+      now_ += milliseconds(1001);
+      std::atomic<int> allowed{0};
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+          for (int i = 0; i < 100; ++i)
+            if (b.allow()) allowed.fetch_add(1);
+        });
+      for (std::thread &t : threads)
+        t.join();
+      CPPUNIT_ASSERT_EQUAL(1, allowed.load());
+      CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::half_open);
+      b.onSuccess();
+      CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::closed);
+      CPPUNIT_ASSERT(b.allow() && b.allow());
+    }
+  }
+  // onFailure() says when it opened the breaker, onSuccess() when it closed
+  // it: the host counts both (orders_plugin_breaker_opened_total/closed_total).
+  void transitionsAreReported() {
+    auto b = make(2);
+    CPPUNIT_ASSERT(!b.onSuccess()); // closed already
+    CPPUNIT_ASSERT(!b.onFailure());
+    CPPUNIT_ASSERT(b.onFailure());  // the second in a row opens it
+    CPPUNIT_ASSERT(!b.onFailure()); // already open
+    now_ += milliseconds(1001);
+    CPPUNIT_ASSERT(b.allow());
+    CPPUNIT_ASSERT(b.onFailure()); // the trial failed: open again
+    now_ += milliseconds(2001);
+    CPPUNIT_ASSERT(b.allow());
+    CPPUNIT_ASSERT(b.onSuccess()); // the trial closed it
+    CPPUNIT_ASSERT(!b.onSuccess());
+    CPPUNIT_ASSERT(b.state() == CircuitBreaker::State::closed);
   }
 };
 

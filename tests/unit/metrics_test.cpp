@@ -1,5 +1,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <thread>
+#include <vector>
+
 #include "metrics/metrics_registry.hpp"
 
 using namespace orders::host::metrics;
@@ -11,6 +14,7 @@ class MetricsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(labelValuesAreEscaped);
   CPPUNIT_TEST(seriesBeyondTheCapAreDroppedAndCounted);
   CPPUNIT_TEST(handlesUpdateTheSeriesTheyNamed);
+  CPPUNIT_TEST(updatesFromManyThreadsAllCount);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -86,6 +90,35 @@ public:
     m.increment(beyond, 5);
     CPPUNIT_ASSERT_EQUAL(0.0, m.value("full_total", {{"who", "late"}}));
     CPPUNIT_ASSERT_EQUAL(1.0, m.value(MetricsRegistry::kDroppedSeries, {{"metric", "full_total"}}));
+  }
+  // Handle updates take no lock: concurrent ones must still all land, by
+  // handle and by name alike, while the page renders.
+  void updatesFromManyThreadsAllCount() {
+    MetricsRegistry m;
+    const auto calls = m.handle("calls_total", Type::counter, {});
+    const auto latency = m.handle("lat_seconds", Type::histogram, {});
+    constexpr int kThreads = 8;
+    constexpr int kEach = 20000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          m.increment(calls);
+          m.increment("calls_total", {}, 2);
+          m.observe(latency, (i % 2) ? 0.0007 : 0.3);
+          if (t == 0 && i % 1000 == 0) m.renderPrometheus();
+        }
+      });
+    for (std::thread &t : threads)
+      t.join();
+    CPPUNIT_ASSERT_EQUAL(3.0 * kThreads * kEach, m.value("calls_total"));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(kThreads) * kEach, m.count("lat_seconds"));
+    const std::string text = m.renderPrometheus();
+    const std::string half = std::to_string(kThreads * kEach / 2);
+    const std::string all = std::to_string(kThreads * kEach);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"0.001\"} " + half + "\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_bucket{le=\"0.5\"} " + all + "\n") != std::string::npos);
+    CPPUNIT_ASSERT(text.find("lat_seconds_count " + all + "\n") != std::string::npos);
   }
 };
 

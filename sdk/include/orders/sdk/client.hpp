@@ -9,6 +9,7 @@
 #ifndef ORDERS_SDK_CLIENT_HPP
 #define ORDERS_SDK_CLIENT_HPP
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,9 +26,17 @@ namespace orders::sdk {
 // member ignore it, as every unknown member.
 inline std::string withDeadline(std::string request, std::optional<int64_t> deadline_unix_ms) {
   if (!deadline_unix_ms || request.empty() || request.front() != '{') return request;
-  const std::string member = "\"deadlineUnixMs\":" + std::to_string(*deadline_unix_ms);
+  char digits[24];
+  char *end = std::to_chars(digits, digits + sizeof digits, *deadline_unix_ms).ptr;
   const bool empty_object = request.find_first_not_of(" \t\r\n", 1) == request.find('}');
-  return "{" + member + (empty_object ? "}" : "," + request.substr(1));
+  std::string out;
+  out.reserve(request.size() + 20 + static_cast<size_t>(end - digits));
+  out.append("{\"deadlineUnixMs\":").append(digits, static_cast<size_t>(end - digits));
+  if (empty_object)
+    out += '}';
+  else
+    out.append(1, ',').append(request, 1, std::string::npos);
+  return out;
 }
 
 template <class Resp, class Req>

@@ -24,7 +24,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,19 +41,27 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-// Strict parse: one JSON value, no trailing data, no duplicate keys, no
-// comments. Throws DecodeError with JsonCpp's message.
-// One reader per thread: building the settings costs more than parsing a
-// small document, and a CharReader may parse many documents in turn.
-inline Json::Value parseJson(std::string_view text) {
-  thread_local const std::unique_ptr<Json::CharReader> reader = [] {
+namespace detail {
+
+// JsonCpp in strict mode: one JSON value, no trailing data, no duplicate
+// keys, no comments or special floats; with strict_root an object or an
+// array at the root, without it any value (the Json::Value members of SDK
+// messages). Throws DecodeError with JsonCpp's message. One reader per
+// thread and setting: building the settings costs more than parsing a small
+// document, and a CharReader may parse many documents in turn.
+inline Json::Value parseStrict(std::string_view text, bool strict_root) {
+  const auto make = [](bool root) {
     Json::CharReaderBuilder builder;
     Json::CharReaderBuilder::strictMode(&builder.settings_);
+    builder["strictRoot"] = root;
     builder["rejectDupKeys"] = true;
     builder["failIfExtra"] = true;
     builder["allowSpecialFloats"] = false;
     return std::unique_ptr<Json::CharReader>(builder.newCharReader());
-  }();
+  };
+  thread_local const std::unique_ptr<Json::CharReader> rooted = make(true);
+  thread_local const std::unique_ptr<Json::CharReader> any = make(false);
+  Json::CharReader *reader = strict_root ? rooted.get() : any.get();
   Json::Value root;
   std::string errors;
   bool parsed = false;
@@ -70,6 +77,12 @@ inline Json::Value parseJson(std::string_view text) {
   }
   return root;
 }
+
+} // namespace detail
+
+// Strict parse: one JSON value (an object or an array), no trailing data,
+// no duplicate keys, no comments. Throws DecodeError with JsonCpp's message.
+inline Json::Value parseJson(std::string_view text) { return detail::parseStrict(text, true); }
 
 namespace detail {
 
@@ -399,6 +412,7 @@ template <class T> T fromJsonOrThrow(const Json::Value &json) {
 // a visited struct's members in visit order).
 template <class T> std::string encode(const T &value) {
   std::string out;
+  out.reserve(256); // most messages fit: no regrowth while writing
   detail::appendValue(out, value);
   return out;
 }

@@ -10,6 +10,7 @@
 #define ORDERS_SDK_JSON_READER_HPP
 
 #include <algorithm>
+#include <array>
 #include <locale>
 #include <sstream>
 
@@ -18,25 +19,6 @@
 namespace orders::sdk {
 
 namespace detail {
-
-// A JSON value of any kind at the root (parseJson wants an object or array
-// there): the Json::Value members of SDK messages.
-inline Json::Value parseMember(std::string_view text) {
-  thread_local const std::unique_ptr<Json::CharReader> reader = [] {
-    Json::CharReaderBuilder builder;
-    Json::CharReaderBuilder::strictMode(&builder.settings_);
-    builder["strictRoot"] = false;
-    builder["rejectDupKeys"] = true;
-    builder["failIfExtra"] = true;
-    builder["allowSpecialFloats"] = false;
-    return std::unique_ptr<Json::CharReader>(builder.newCharReader());
-  }();
-  Json::Value root;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors))
-    throw DecodeError("malformed JSON: " + errors);
-  return root;
-}
 
 // Reads one JSON text straight into a visited struct or container: what
 // parseJson + fromJsonOrThrow accept and give (the same pointers in errors),
@@ -60,13 +42,34 @@ private:
   // JsonCpp would too; SDK messages nest a few levels.
   static constexpr int kMaxDepth = 500;
   struct Member {
-    std::string name;
+    std::string_view name; // into the text, or into names_ when it had escapes
     size_t value_at;
-    bool read = false; // a field took it; the others are validated after
+    bool read; // a field took it; the others are validated after
+  };
+  // An object's members: the first kInline without an allocation (SDK
+  // messages have fewer), the rest on the heap.
+  class Members {
+  public:
+    size_t size() const { return count_; }
+    Member &operator[](size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
+    void push(const Member &m) {
+      if (count_ < kInline)
+        inline_[count_] = m;
+      else
+        more_.push_back(m);
+      ++count_;
+    }
+
+  private:
+    static constexpr size_t kInline = 16;
+    std::array<Member, kInline> inline_;
+    std::vector<Member> more_;
+    size_t count_ = 0;
   };
 
   std::string_view text_;
   size_t pos_ = 0;
+  std::vector<std::unique_ptr<std::string>> names_; // member names that had escapes, unescaped
 
   bool more() const { return pos_ < text_.size(); }
   char peek() const { return text_[pos_]; }
@@ -261,24 +264,34 @@ private:
       malformed("a value expected");
     }
   }
+  // A member name at its opening quote: a view of the text when it has no
+  // escapes (the usual case), else of its unescaped copy.
+  std::string_view name() {
+    const size_t start = pos_ + 1;
+    const size_t end = text_.find_first_of("\"\\", start);
+    if (end != std::string_view::npos && text_[end] == '"') {
+      pos_ = end + 1;
+      return text_.substr(start, end - start);
+    }
+    names_.push_back(std::make_unique<std::string>(string()));
+    return *names_.back();
+  }
   // The members of the object at pos_ (validated; values located, not read).
-  std::vector<Member> members(int depth) {
+  void members(int depth, Members &out) {
     if (depth > kMaxDepth) malformed("nesting deeper than 500");
-    std::vector<Member> out;
-    out.reserve(16);
     ++pos_;
     skipSpace();
     if (more() && peek() == '}') {
       ++pos_;
-      return out;
+      return;
     }
     while (true) {
       skipSpace();
       if (!more() || peek() != '"') malformed("a member name expected");
-      std::string name = string();
+      const std::string_view key = name();
       expect(':', "':' expected after a member name");
       skipSpace();
-      out.push_back(Member{std::move(name), pos_});
+      out.push(Member{key, pos_, false});
       skip(depth + 1, false);
       skipSpace();
       if (more() && peek() == ',') {
@@ -291,16 +304,20 @@ private:
       }
       malformed("',' or '}' expected in an object");
     }
-    if (out.size() > 1) {
-      std::vector<const std::string *> names;
-      names.reserve(out.size());
-      for (const Member &m : out)
-        names.push_back(&m.name);
-      std::sort(names.begin(), names.end(), [](const std::string *a, const std::string *b) { return *a < *b; });
-      for (size_t i = 1; i < names.size(); ++i)
-        if (*names[i] == *names[i - 1]) malformed("duplicate member name '" + *names[i] + "'");
+    const size_t n = out.size();
+    if (n <= 16) { // pairwise: cheaper than sorting a few names
+      for (size_t i = 1; i < n; ++i)
+        for (size_t j = 0; j < i; ++j)
+          if (out[i].name == out[j].name) malformed("duplicate member name '" + std::string(out[i].name) + "'");
+    } else {
+      std::vector<std::string_view> names;
+      names.reserve(n);
+      for (size_t i = 0; i < n; ++i)
+        names.push_back(out[i].name);
+      std::sort(names.begin(), names.end());
+      const auto twice = std::adjacent_find(names.begin(), names.end());
+      if (twice != names.end()) malformed("duplicate member name '" + std::string(*twice) + "'");
     }
-    return out;
   }
 
   template <class T> void integer(const Path &path, T &out) {
@@ -371,16 +388,17 @@ private:
     } else if constexpr (std::is_same_v<T, Json::Value>) {
       const size_t start = pos_;
       skip(depth, false); // JsonCpp validates it
-      out = parseMember(text_.substr(start, pos_ - start));
+      out = parseStrict(text_.substr(start, pos_ - start), false);
     } else if constexpr (HasVisit<T>::value) {
       if (peek() != '{') typeError(path, "object");
-      std::vector<Member> found = members(depth);
+      Members found;
+      members(depth, found);
       const size_t end = pos_;
       Fields fields{this, &found, &path, depth};
       out.visit(fields);
-      for (const Member &m : found)
-        if (!m.read) { // a member this version does not know: ignored, but valid JSON
-          pos_ = m.value_at;
+      for (size_t i = 0; i < found.size(); ++i)
+        if (!found[i].read) { // a member this version does not know: ignored, but valid JSON
+          pos_ = found[i].value_at;
           skip(depth + 1, true);
         }
       pos_ = end;
@@ -411,31 +429,40 @@ private:
       }
     } else { // std::map<std::string, V>
       if (peek() != '{') typeError(path, "object");
-      const std::vector<Member> found = members(depth);
+      Members found;
+      members(depth, found);
       const size_t end = pos_;
       out.clear();
-      for (const Member &m : found) {
+      for (size_t i = 0; i < found.size(); ++i) {
+        const Member &m = found[i];
         pos_ = m.value_at;
         typename T::mapped_type e{};
         read(Path{&path, m.name}, e, depth + 1);
-        out.emplace(m.name, std::move(e));
+        out.emplace(std::string(m.name), std::move(e));
       }
       pos_ = end;
     }
   }
 
-  // The visitor of a struct's fields over its located members.
+  // The visitor of a struct's fields over its located members. The search
+  // starts after the member the last field took: writers put members in
+  // visit order, so it usually looks once.
   struct Fields {
     TextReader *reader;
-    std::vector<Member> *found;
+    Members *found;
     const Path *path;
     int depth;
+    size_t next = 0;
     template <class T> void operator()(const char *name, T &field) {
       const std::string_view key(name);
       const Path child{path, key};
-      for (Member &m : *found) {
+      const size_t n = found->size();
+      for (size_t k = 0; k < n; ++k) {
+        const size_t i = next + k < n ? next + k : next + k - n;
+        Member &m = (*found)[i];
         if (m.name != key) continue;
         m.read = true;
+        next = i + 1;
         reader->pos_ = m.value_at;
         reader->read(child, field, depth + 1);
         return;
