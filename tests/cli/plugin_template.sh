@@ -37,6 +37,7 @@ plugin_paths:
   - "$tmp/orders-shipping-example/build"
   - "$tmp/orders-inventory-example/build"
   - "$tmp/orders-catalog-example/build"
+  - "$tmp/orders-dialect-example/build"
   - "$in_tree"
 http: { host: 127.0.0.1, port: 0 }
 database: { url: "sqlite://$tmp/orders.db" }
@@ -78,11 +79,13 @@ plugins:
         base_url: "http://127.0.0.1:9"
         api_key_secret: example_carrier_key
         webhook_secret: example_tracking_key
+  dialect:
+    - { name: example-dialect, mount: /legacy, config: { status_words: { cancelled: VOIDED } } }
 YAML
 "$prefix/bin/order-service" --check-config --config "$tmp/config.yaml"
 listed=$("$prefix/bin/order-service" --list-plugins --config "$tmp/config.yaml")
 for p in payment/example-payment notifier/example-notifier shipping/example-shipping inventory/example-inventory \
-  catalog/example-catalog; do
+  catalog/example-catalog dialect/example-dialect; do
   echo "$listed" | grep -q "^$p  version 0.1.0  ABI " || { echo "--list-plugins lacks $p:"; echo "$listed"; exit 1; }
 done
 echo "generated plugins built against the installed SDK, tested, packaged and loaded by the installed server"

@@ -5,7 +5,9 @@
 // requests are recorded and answered from a script (first matching rule by
 // method and URL prefix, else 404 or a configured transport error), log lines
 // and metric samples are captured, secrets come from a map, and the clock is
-// settable. Pass `services()` to a plugin's create(), or use PluginHarness.
+// settable. A dialect's core calls are answered from a script too (onCore;
+// without one, Host::core() answers unsupported as it does for other kinds).
+// Pass `services()` to a plugin's create(), or use PluginHarness.
 //
 // Thread-safety: all methods lock; scripted answers may be consumed from
 // several plugin threads.
@@ -17,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "orders/sdk/host.hpp"
@@ -51,7 +54,7 @@ public:
                &FakeHost::httpThunk,
                &FakeHost::nowThunk,
                &FakeHost::secretThunk,
-               nullptr} {} // core: only a dialect's host offers it (Host::core() answers unsupported)
+               nullptr} {} // core: offered once onCore() scripts it
   FakeHost(const FakeHost &) = delete;
   FakeHost &operator=(const FakeHost &) = delete;
 
@@ -73,6 +76,20 @@ public:
   void thenHttp(HttpResponse response) {
     std::lock_guard lock(mutex_);
     rules_.back().replies.push_back(Reply{std::move(response), std::nullopt});
+  }
+
+  // Answers core calls of `op` (a dialect's Host::core()) with `answer`,
+  // whatever their parameters; the last onCore for an op wins. Ops without
+  // one answer 404 with a problem body. Calls are recorded (coreCalls()).
+  void onCore(const std::string &op, CoreAnswer answer) {
+    std::lock_guard lock(mutex_);
+    core_answers_[op] = std::move(answer);
+    table_.core = &FakeHost::coreThunk;
+  }
+  // The core calls made, each with its body.
+  std::vector<std::pair<CoreCall, std::string>> coreCalls() const {
+    std::lock_guard lock(mutex_);
+    return core_calls_;
   }
 
   void setSecret(const std::string &name, const std::string &value) {
@@ -136,6 +153,28 @@ private:
       return failInto(out, internalError("fake host secret lookup failed"));
     }
   }
+  static orders_status_t coreThunk(void *ctx, orders_bytes_t request, orders_bytes_t payload,
+                                   const orders_sink_t *out) noexcept {
+    try {
+      auto call = decode<CoreCall>(viewOf(request));
+      if (!call.ok()) return failInto(out, call.error());
+      CoreAnswer answer;
+      answer.status = 404;
+      answer.headers["content-type"] = "application/problem+json";
+      answer.body = R"({"code":"not_found","detail":"no scripted core answer"})";
+      {
+        std::lock_guard lock(self(ctx)->mutex_);
+        self(ctx)->core_calls_.emplace_back(call.value(), std::string(viewOf(payload)));
+        auto it = self(ctx)->core_answers_.find(call->op);
+        if (it != self(ctx)->core_answers_.end()) answer = it->second;
+      }
+      appendInto(out, ORDERS_PART_META, encode(answer));
+      appendInto(out, ORDERS_PART_BODY, answer.body);
+      return ORDERS_OK;
+    } catch (...) {
+      return failInto(out, internalError("fake host core failed"));
+    }
+  }
   static orders_status_t httpThunk(void *ctx, orders_bytes_t request, orders_bytes_t payload,
                                    const orders_sink_t *out) noexcept {
     try {
@@ -171,6 +210,8 @@ private:
   std::vector<LoggedLine> logs_;
   std::vector<MetricSample> metrics_;
   std::map<std::string, std::string> secrets_;
+  std::map<std::string, CoreAnswer> core_answers_;
+  std::vector<std::pair<CoreCall, std::string>> core_calls_;
   int64_t now_ms_ = 1'790'000'000'000; // 2026-09-21T13:33:20Z
 };
 
