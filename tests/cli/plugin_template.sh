@@ -38,6 +38,9 @@ plugin_paths:
   - "$tmp/orders-inventory-example/build"
   - "$tmp/orders-catalog-example/build"
   - "$tmp/orders-dialect-example/build"
+  - "$tmp/orders-cart-example/build"
+  - "$tmp/orders-customer-example/build"
+  - "$tmp/orders-invoice-example/build"
   - "$in_tree"
 http: { host: 127.0.0.1, port: 0 }
 database: { url: "sqlite://$tmp/orders.db" }
@@ -49,6 +52,8 @@ secrets:
   example_tracking_key: { value: "whsec" }
   example_stock_key: { value: "sk_test" }
   example_products_key: { value: "sk_test" }
+  example_carts_key: { value: "sk_test" }
+  example_customers_key: { value: "sk_test" }
 # Several instances of a kind run side by side, each with its own id (defaults to the name); the order core
 # uses checkout.catalog and checkout.inventory (else the first of each kind), inventory_routes send matching
 # lines to another inventory instance.
@@ -79,13 +84,22 @@ plugins:
         base_url: "http://127.0.0.1:9"
         api_key_secret: example_carrier_key
         webhook_secret: example_tracking_key
+  invoice:
+    - { name: example-invoice, config: { seller_name: "Example Shop Ltd" } }
+  customer:
+    - name: example-customer
+      config: { base_url: "http://127.0.0.1:9", api_key_secret: example_customers_key }
+  cart:
+    - name: example-cart
+      config: { base_url: "http://127.0.0.1:9", api_key_secret: example_carts_key }
   dialect:
     - { name: example-dialect, mount: /legacy, config: { status_words: { cancelled: VOIDED } } }
 YAML
 "$prefix/bin/order-service" --check-config --config "$tmp/config.yaml"
 listed=$("$prefix/bin/order-service" --list-plugins --config "$tmp/config.yaml")
 for p in payment/example-payment notifier/example-notifier shipping/example-shipping inventory/example-inventory \
-  catalog/example-catalog dialect/example-dialect; do
+  catalog/example-catalog dialect/example-dialect cart/example-cart \
+  customer/example-customer invoice/example-invoice; do
   echo "$listed" | grep -q "^$p  version 0.1.0  ABI " || { echo "--list-plugins lacks $p:"; echo "$listed"; exit 1; }
 done
 echo "generated plugins built against the installed SDK, tested, packaged and loaded by the installed server"
