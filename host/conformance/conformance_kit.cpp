@@ -21,6 +21,7 @@
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_library.hpp"
 #include "tools/http_peer.hpp"
+#include "tools/smtp_peer.hpp"
 
 namespace orders::host::conformance {
 
@@ -37,6 +38,8 @@ namespace {
 using testing::HttpPeer;
 using testing::PeerReply;
 using testing::PeerRequest;
+using testing::SmtpFault;
+using testing::SmtpPeer;
 
 struct Outcome {
   bool ok = false;
@@ -114,8 +117,7 @@ public:
       out_ << "the spec is for kind '" << spec_["kind"].asString() << "', the plugin is a " << kind_ << "\n";
       return 2;
     }
-    peer_ = std::make_unique<HttpPeer>();
-    scriptPeer();
+    if (!startPeer()) return 2;
 
     checkConfig();
     if (!plugin_) return finish();
@@ -149,8 +151,8 @@ private:
       out_ << "spec " << options_.spec_file << ": must be a mapping\n";
       return false;
     }
-    static const std::set<std::string> known = {"kind",     "config",  "secrets", "instance", "peer",
-                                                "requests", "webhook", "event",   "skip"};
+    static const std::set<std::string> known = {"kind", "config",   "secrets", "instance", "peer_protocol",
+                                                "peer", "requests", "webhook", "event",    "skip"};
     for (const std::string &k : spec_.getMemberNames())
       if (!known.count(k)) {
         out_ << "spec " << options_.spec_file << ": unknown key '" << k << "'\n";
@@ -159,7 +161,24 @@ private:
     return true;
   }
 
-  void scriptPeer() {
+  // ---- the neighbour, played by the kit ----
+
+  bool startPeer() {
+    protocol_ = spec_.get("peer_protocol", "http").asString();
+    if (protocol_ == "smtp") {
+      if (spec_.isMember("peer")) {
+        out_ << "spec " << options_.spec_file
+             << ": peer: routes script an HTTP peer; the SMTP peer accepts every mail and is not scripted\n";
+        return false;
+      }
+      smtp_ = std::make_unique<SmtpPeer>();
+      return true;
+    }
+    if (protocol_ != "http") {
+      out_ << "spec " << options_.spec_file << ": peer_protocol: expected http or smtp, got '" << protocol_ << "'\n";
+      return false;
+    }
+    http_ = std::make_unique<HttpPeer>();
     for (const Json::Value &route : spec_["peer"]) {
       PeerReply reply;
       reply.status = route.get("status", 200).asInt();
@@ -168,13 +187,116 @@ private:
       for (const std::string &h : route["headers"].getMemberNames())
         reply.headers[h] = route["headers"][h].asString();
       reply.delay = std::chrono::milliseconds(route.get("delay_ms", 0).asInt64());
-      peer_->then(route.get("method", "GET").asString(), route.get("path", "/").asString(), reply);
+      http_->then(route.get("method", "GET").asString(), route.get("path", "/").asString(), reply);
     }
+    return true;
+  }
+
+  uint16_t peerPort() const { return http_ ? http_->port() : smtp_->port(); }
+
+  PeerAddress addressAt(uint16_t port) const {
+    return PeerAddress{protocol_ + "://127.0.0.1:" + std::to_string(port), "127.0.0.1", port};
+  }
+
+  void clearRequests() {
+    if (http_)
+      http_->clearRequests();
+    else
+      smtp_->clearMails();
+  }
+
+  // What the plugin sent the peer; a mail is one request ("MAIL", its
+  // envelope, its text without the Date header a resend restamps).
+  std::vector<PeerRequest> requests() const {
+    if (http_) return http_->requests();
+    std::vector<PeerRequest> out;
+    for (const testing::ReceivedMail &mail : smtp_->mails()) {
+      PeerRequest r;
+      r.method = "MAIL";
+      r.uri = "FROM:" + mail.from + " TO:";
+      for (const std::string &to : mail.recipients)
+        r.uri += to + " ";
+      if (!mail.username.empty()) r.headers["auth-user"] = mail.username;
+      const size_t header_end = mail.data.find("\r\n\r\n");
+      size_t line = 0;
+      while (line < mail.data.size()) {
+        const size_t end = std::min(mail.data.find("\r\n", line), mail.data.size());
+        if (!(line < header_end && mail.data.compare(line, 5, "Date:") == 0))
+          r.body += mail.data.substr(line, end - line) + "\r\n";
+        line = end + 2;
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  // A fault the peer plays for one check: `set(true)` before the call,
+  // `set(false)` after it; `judge` says what is wrong with the answer.
+  struct Fault {
+    std::string name;
+    std::function<void(bool)> set;
+    std::function<std::string(const Outcome &)> judge;
+  };
+
+  std::vector<Fault> faults(const Method &m) {
+    std::vector<Fault> out;
+    auto http = [this](PeerReply reply) {
+      return [this, reply](bool on) { http_->answerAll(on ? std::optional<PeerReply>(reply) : std::nullopt); };
+    };
+    auto smtp = [this](SmtpFault fault) {
+      return [this, fault](bool on) { smtp_->failWith(on ? std::optional<SmtpFault>(fault) : std::nullopt); };
+    };
+    const auto late = std::chrono::milliseconds(timeoutMs() + 1500);
+    auto timeout = [this](const Outcome &o) -> std::string {
+      if (o.ok || !o.error.retryable) return "a peer slower than the call budget answered " + describe(o);
+      if (o.took.count() > timeoutMs() + 1000)
+        return "the call took " + std::to_string(o.took.count()) + " ms, past its budget of " +
+               std::to_string(timeoutMs()) + " ms";
+      return "";
+    };
+    auto not_taken = [](const Outcome &o) { return o.ok ? "an unreadable answer was taken as " + describe(o) : ""; };
+    if (http_) {
+      out.push_back(
+          {"upstream_5xx_is_retryable", http(PeerReply{503, R"({"error":"unavailable"})"}), [](const Outcome &o) {
+             return !o.ok && o.error.retryable ? "" : "a 503 from the peer answered " + describe(o);
+           }});
+      PeerReply slow{200, "{}"};
+      slow.delay = late;
+      out.push_back({"upstream_timeout_is_retryable", http(slow), timeout});
+      out.push_back({"upstream_4xx_is_final", http(PeerReply{400, R"({"error":"bad request"})"}), [](const Outcome &o) {
+                       return o.ok || !o.error.retryable
+                                  ? ""
+                                  : "a 400 from the peer answered " + describe(o) + " (a retry cannot help)";
+                     }});
+      if (m.reads_answer) {
+        PeerReply garbage{200, "<html>surprise</html>"};
+        garbage.content_type = "text/html";
+        out.push_back({"upstream_garbage_is_an_error", http(garbage), not_taken});
+      }
+    } else {
+      // SMTP: a 4xx reply is "try again later" (greylisting, a full queue),
+      // a 5xx one is "never" (no such mailbox).
+      out.push_back({"upstream_transient_is_retryable", smtp(SmtpFault{"MAIL", "451 4.3.0 try again later", {}}),
+                     [](const Outcome &o) {
+                       return !o.ok && o.error.retryable ? "" : "a 451 reply to MAIL answered " + describe(o);
+                     }});
+      out.push_back({"upstream_timeout_is_retryable", smtp(SmtpFault{"greeting", "", late}), timeout});
+      out.push_back({"upstream_permanent_is_final", smtp(SmtpFault{"RCPT", "550 5.1.1 no such mailbox", {}}),
+                     [](const Outcome &o) {
+                       return o.ok || !o.error.retryable
+                                  ? ""
+                                  : "a 550 reply to RCPT answered " + describe(o) + " (a retry cannot help)";
+                     }});
+      // Whatever the call reads, a peer that does not speak SMTP sent nothing.
+      out.push_back(
+          {"upstream_garbage_is_an_error", smtp(SmtpFault{"greeting", "HTTP/1.1 400 Bad Request", {}}), not_taken});
+    }
+    return out;
   }
 
   int64_t timeoutMs() const { return spec_["instance"].get("timeout_ms", 2000).asInt64(); }
 
-  Json::Value instanceEntry(const std::string &peer_url, const Json::Value &extra_config) const {
+  Json::Value instanceEntry(const PeerAddress &peer, const Json::Value &extra_config) const {
     Json::Value entry(Json::objectValue);
     entry["timeout_ms"] = static_cast<Json::Int64>(timeoutMs());
     entry["breaker"]["failure_threshold"] = 1000000; // the kit provokes failures on purpose
@@ -184,7 +306,7 @@ private:
     entry["path"] = options_.plugin_file;
     Json::Value config = spec_.isMember("config") ? spec_["config"] : Json::Value(Json::objectValue);
     mergeInto(config, extra_config);
-    substitute(config, peer_url);
+    substitute(config, peer);
     entry["config"] = config;
     return entry;
   }
@@ -196,19 +318,19 @@ private:
     return out;
   }
 
-  sdk::Result<std::unique_ptr<StandalonePlugin>> load(const std::string &peer_url,
+  sdk::Result<std::unique_ptr<StandalonePlugin>> load(const PeerAddress &peer,
                                                       const Json::Value &extra = Json::Value(Json::objectValue)) {
-    return StandalonePlugin::load(kind_, instanceEntry(peer_url, extra), secrets(), {});
+    return StandalonePlugin::load(kind_, instanceEntry(peer, extra), secrets(), {});
   }
 
   void checkConfig() {
-    auto loaded = load(peer_->baseUrl());
+    auto loaded = load(addressAt(peerPort()));
     check("config.accepted", [&]() -> std::string { return loaded.ok() ? "" : loaded.error().message; });
     if (loaded.ok()) plugin_ = std::move(loaded).value();
     check("config.rejects_unknown_keys", [&]() -> std::string {
       Json::Value extra;
       extra["conformance_unknown_key"] = true;
-      auto wrong = load(peer_->baseUrl(), extra);
+      auto wrong = load(addressAt(peerPort()), extra);
       if (wrong.ok()) return "a config with the unknown key 'conformance_unknown_key' was accepted";
       if (wrong.error().message.find("conformance_unknown_key") == std::string::npos)
         return "refused, but the error does not name the key: " + wrong.error().message;
@@ -283,7 +405,7 @@ private:
   void checkMethod(Method &m) {
     plugins::PluginInstance &p = plugin_->instance();
     const std::string request = sdk::writeJson(m.request);
-    peer_->clearRequests();
+    clearRequests();
     Outcome first;
     const bool answered = check(m.name + ".answers", [&]() -> std::string {
       first = m.call(p, request, {});
@@ -291,18 +413,18 @@ private:
       // check (PluginInstance::call, orders/sdk/contract.hpp).
       return first.ok ? "" : "the sample request failed: " + describe(first);
     });
-    const std::vector<PeerRequest> first_requests = peer_->requests();
+    const std::vector<PeerRequest> first_requests = requests();
     const bool uses_peer = !first_requests.empty();
     const std::string needs = "needs " + m.name + ".answers to pass";
 
     if (m.idempotent)
       check(m.name + ".retry_is_identical", answered ? "" : needs, [&]() -> std::string {
-        peer_->clearRequests();
+        clearRequests();
         const Outcome again = m.call(p, request, {});
         if (!again.ok) return "the retry failed: " + describe(again);
         if (withoutClockFields(again.result) != withoutClockFields(first.result))
           return "the retry answered differently:\n      first: " + first.result + "\n      retry: " + again.result;
-        return sameRequests(first_requests, peer_->requests());
+        return sameRequests(first_requests, requests());
       });
 
     check(m.name + ".malformed_request_is_invalid_argument", [&]() -> std::string {
@@ -314,10 +436,9 @@ private:
       return "";
     });
 
-    const std::string no_peer = "the plugin made no HTTP call for the sample request";
-    auto fault = [&](const std::string &name, PeerReply reply,
-                     const std::function<std::string(const Outcome &)> &judge) {
-      check(m.name + "." + name,
+    const std::string no_peer = "the plugin sent the peer nothing for the sample request";
+    for (const Fault &f : faults(m))
+      check(m.name + "." + f.name,
             !answered    ? needs
             : !uses_peer ? no_peer
                          : "",
@@ -325,41 +446,19 @@ private:
               // A fresh idempotency key: a plugin may answer a key it has
               // seen from its own memory without asking the peer.
               Json::Value fresh = m.request;
-              makeDistinct(fresh, "-" + name);
-              peer_->answerAll(reply);
+              makeDistinct(fresh, "-" + f.name);
+              f.set(true);
               const Outcome o = m.call(p, sdk::writeJson(fresh), {});
-              peer_->answerAll(std::nullopt);
+              f.set(false);
               if (escaped(o)) return "an exception escaped the plugin: " + o.error.message;
-              return judge(o);
+              return f.judge(o);
             });
-    };
-    fault("upstream_5xx_is_retryable", PeerReply{503, R"({"error":"unavailable"})"}, [](const Outcome &o) {
-      return !o.ok && o.error.retryable ? "" : "a 503 from the peer answered " + describe(o);
-    });
-    PeerReply slow{200, "{}"};
-    slow.delay = std::chrono::milliseconds(timeoutMs() + 1500);
-    fault("upstream_timeout_is_retryable", slow, [&](const Outcome &o) -> std::string {
-      if (o.ok || !o.error.retryable) return "a peer slower than the call budget answered " + describe(o);
-      if (o.took.count() > timeoutMs() + 1000)
-        return "the call took " + std::to_string(o.took.count()) + " ms, past its budget of " +
-               std::to_string(timeoutMs()) + " ms";
-      return "";
-    });
-    fault("upstream_4xx_is_final", PeerReply{400, R"({"error":"bad request"})"}, [](const Outcome &o) {
-      return o.ok || !o.error.retryable ? "" : "a 400 from the peer answered " + describe(o) + " (a retry cannot help)";
-    });
-    if (m.reads_answer) {
-      PeerReply garbage{200, "<html>surprise</html>"};
-      garbage.content_type = "text/html";
-      fault("upstream_garbage_is_an_error", garbage,
-            [](const Outcome &o) { return o.ok ? "an unreadable answer was taken as " + describe(o) : ""; });
-    }
     check(m.name + ".upstream_unreachable_is_retryable",
           !answered    ? needs
           : !uses_peer ? no_peer
                        : "",
           [&]() -> std::string {
-            auto cut_off = load("http://127.0.0.1:" + std::to_string(testing::unusedPort()));
+            auto cut_off = load(addressAt(testing::unusedPort()));
             if (!cut_off.ok()) return "could not load a second instance: " + cut_off.error().message;
             Json::Value fresh = m.request;
             makeDistinct(fresh, "-unreachable");
@@ -660,8 +759,10 @@ private:
   Json::Value spec_;
   std::string name_;
   std::string kind_;
-  std::unique_ptr<HttpPeer> peer_;
-  std::unique_ptr<StandalonePlugin> plugin_; // declared after peer_: destroyed before it
+  std::string protocol_;           // the neighbour's: http or smtp
+  std::unique_ptr<HttpPeer> http_; // one of the two runs
+  std::unique_ptr<SmtpPeer> smtp_;
+  std::unique_ptr<StandalonePlugin> plugin_; // declared after the peers: destroyed before them
   int passed_ = 0, failed_ = 0, skipped_ = 0;
 };
 

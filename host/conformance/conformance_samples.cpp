@@ -24,18 +24,26 @@ const char *const kShipmentReference = "shp_conf-order-1_house";
 
 } // namespace
 
-void substitute(Json::Value &v, const std::string &peer_url) {
+void substitute(Json::Value &v, const PeerAddress &peer) {
   if (v.isString()) {
     std::string s = v.asString();
-    for (size_t at = s.find("{{peer}}"); at != std::string::npos; at = s.find("{{peer}}", at + peer_url.size()))
-      s.replace(at, 8, peer_url);
+    if (s == "{{peer_port}}") {
+      v = peer.port;
+      return;
+    }
+    const std::string port = std::to_string(peer.port);
+    for (const auto &[word, value] : {std::pair<std::string, const std::string &>{"{{peer}}", peer.url},
+                                      {"{{peer_host}}", peer.host},
+                                      {"{{peer_port}}", port}})
+      for (size_t at = s.find(word); at != std::string::npos; at = s.find(word, at + value.size()))
+        s.replace(at, word.size(), value);
     v = s;
   } else if (v.isObject()) {
     for (const std::string &k : v.getMemberNames())
-      substitute(v[k], peer_url);
+      substitute(v[k], peer);
   } else if (v.isArray()) {
     for (Json::Value &e : v)
-      substitute(e, peer_url);
+      substitute(e, peer);
   }
 }
 

@@ -6,12 +6,22 @@
 
 #include <json/json.h>
 
+#include <cstdint>
 #include <string>
 
 namespace orders::host::conformance {
 
-// Every "{{peer}}" in the strings of `v` replaced by `peer_url`.
-void substitute(Json::Value &v, const std::string &peer_url);
+// Where the kit's peer listens.
+struct PeerAddress {
+  std::string url; // http://127.0.0.1:<port>, smtp://127.0.0.1:<port>
+  std::string host;
+  uint16_t port = 0;
+};
+
+// In the strings of `v`: "{{peer}}" becomes the peer's URL, "{{peer_host}}"
+// its host and "{{peer_port}}" its port; a string that is only
+// "{{peer_port}}" becomes the port as a number.
+void substitute(Json::Value &v, const PeerAddress &peer);
 // `over` merged into `base`: objects member by member, anything else
 // replaced; a null `over` changes nothing.
 void mergeInto(Json::Value &base, const Json::Value &over);

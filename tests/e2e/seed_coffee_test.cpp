@@ -21,7 +21,7 @@
 #include "kafka_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "server_process.hpp"
-#include "smtp_sink.hpp"
+#include "smtp_peer.hpp"
 #include "stripe_signature.hpp"
 
 using namespace orders::e2e;
@@ -86,7 +86,7 @@ public:
     stripe.on("POST", "/v1/payment_intents", PeerReply{200, intent("requires_payment_method")});
     stripe.on("GET", "/v1/payment_intents/pi_coffee", PeerReply{200, intent("processing")});
     sms.on("POST", "/messages", {202, R"({"id":"sms-1"})"});
-    orders::testing::SmtpSink mail;
+    orders::testing::SmtpPeer mail;
     orders::testing::KafkaMock kafka({"order-events"});
 
     TestDatabase db(Engine::postgres);

@@ -1,6 +1,6 @@
 // notifier/smtp loaded as the server loads it (the real registry, schema
 // defaults) against an SMTP sink on 127.0.0.1 that this test runs
-// (tests/support/smtp_sink.hpp).
+// (host/tools/smtp_peer.hpp).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/Net/DialogSocket.h>
@@ -22,12 +22,13 @@
 #include "core/core_plugins.hpp"
 #include "http_peer.hpp"
 #include "loaded_plugin.hpp"
-#include "smtp_sink.hpp"
+#include "smtp_peer.hpp"
 
 using orders::testing::json;
 using orders::testing::LoadedPlugin;
 using orders::testing::ReceivedMail;
-using orders::testing::SmtpSink;
+using orders::testing::SmtpFault;
+using orders::testing::SmtpPeer;
 namespace core = orders::host::core;
 namespace sdk = orders::sdk;
 
@@ -86,11 +87,12 @@ std::string decodeWords(std::string text) {
   return out;
 }
 
-std::unique_ptr<LoadedPlugin> load(uint16_t port, const std::string &extra = "") {
+std::unique_ptr<LoadedPlugin> load(uint16_t port, const std::string &extra = "",
+                                   const Json::Value &secrets = Json::Value(Json::objectValue)) {
   const std::string instance = R"({"name":"smtp","id":"mail","config":{"host":"127.0.0.1","port":)" +
                                std::to_string(port) + R"(,"from":"Shop <shop@example.com>","timeout_ms":2000)" +
                                (extra.empty() ? "" : "," + extra) + "}}";
-  auto plugin = std::make_unique<LoadedPlugin>("notifier", json(instance));
+  auto plugin = std::make_unique<LoadedPlugin>("notifier", json(instance), secrets);
   CPPUNIT_ASSERT_MESSAGE(plugin->error(), plugin->ok());
   return plugin;
 }
@@ -122,11 +124,14 @@ class SmtpNotifierIntegrationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(noEmailSendsNothing);
   CPPUNIT_TEST(refusedStartTlsIsUnavailable);
   CPPUNIT_TEST(sinkDownIsUnavailable);
+  CPPUNIT_TEST(logsInWithEitherMethod);
+  CPPUNIT_TEST(refusedCredentialsAreUnauthenticated);
+  CPPUNIT_TEST(transientReplyIsRetryablePermanentIsFinal);
   CPPUNIT_TEST_SUITE_END();
 
 public:
   void sendsTheDefaultTemplateToTheCustomer() {
-    SmtpSink sink;
+    SmtpPeer sink;
     auto plugin = load(sink.port());
     auto r = core::notify(plugin->instance(), notification("order.paid"));
     CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
@@ -151,7 +156,7 @@ public:
   }
 
   void sendsAConfiguredUtf8SubjectToTheRecipient() {
-    SmtpSink sink;
+    SmtpPeer sink;
     auto plugin = load(sink.port(), R"("helo":"orders.test","templates":{"order.shipped":{)"
                                     R"("subject":"Pesanan {orderNumber} dikirim — terima kasih, {customerName}!",)"
                                     R"("body":"Halo {customerName},\n.\nTotal {total} ({event}).\n"}})");
@@ -179,7 +184,7 @@ public:
   }
 
   void noEmailSendsNothing() {
-    SmtpSink sink;
+    SmtpPeer sink;
     auto plugin = load(sink.port());
     sdk::Notification n = notification("order.paid");
     n.order.customer->email.reset();
@@ -189,7 +194,7 @@ public:
   }
 
   void refusedStartTlsIsUnavailable() {
-    SmtpSink sink; // answers STARTTLS with 502: the plugin must not fall back to plain text
+    SmtpPeer sink; // answers STARTTLS with 502: the plugin must not fall back to plain text
     auto plugin = load(sink.port(), R"("starttls":true)");
     auto r = core::notify(plugin->instance(), notification("order.paid"));
     CPPUNIT_ASSERT(!r.ok());
@@ -203,6 +208,55 @@ public:
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT_MESSAGE(r.error().message, r.error().code == sdk::ErrorCode::unavailable);
     CPPUNIT_ASSERT(r.error().retryable);
+  }
+
+  void logsInWithEitherMethod() {
+    for (const char *method : {"login", "plain"}) {
+      SmtpPeer sink;
+      auto plugin = load(
+          sink.port(), std::string(R"("username":"shop","password_secret":"SMTP_PW","login_method":")") + method + "\"",
+          json(R"({"SMTP_PW":{"value":"s3cret pass"}})"));
+      auto r = core::notify(plugin->instance(), notification("order.paid"));
+      CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+      const auto mails = sink.mails();
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(method, size_t(1), mails.size());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(method, std::string("shop"), mails[0].username);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(method, std::string("s3cret pass"), mails[0].password);
+    }
+  }
+
+  void refusedCredentialsAreUnauthenticated() {
+    SmtpPeer sink;
+    sink.failWith(SmtpFault{"AUTH", "535 5.7.8 authentication credentials invalid", {}});
+    auto plugin =
+        load(sink.port(), R"("username":"shop","password_secret":"SMTP_PW")", json(R"({"SMTP_PW":{"value":"wrong"}})"));
+    auto r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, r.error().code == sdk::ErrorCode::unauthenticated);
+    CPPUNIT_ASSERT(sink.mails().empty());
+  }
+
+  // A 4xx reply means "try again later" (greylisting, a full queue); a 5xx
+  // one means never (no such mailbox): a retry cannot help.
+  void transientReplyIsRetryablePermanentIsFinal() {
+    SmtpPeer sink;
+    auto plugin = load(sink.port());
+    sink.failWith(SmtpFault{"MAIL", "451 4.7.1 greylisted, try again later", {}});
+    auto r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, r.error().code == sdk::ErrorCode::unavailable && r.error().retryable);
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, contains(r.error().message, "greylisted"));
+
+    sink.failWith(SmtpFault{"RCPT", "550 5.1.1 no such mailbox", {}});
+    r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_MESSAGE(r.error().message, !r.error().retryable);
+    CPPUNIT_ASSERT(sink.mails().empty());
+
+    sink.failWith(std::nullopt);
+    r = core::notify(plugin->instance(), notification("order.paid"));
+    CPPUNIT_ASSERT_MESSAGE(why(r), r.ok());
+    CPPUNIT_ASSERT_EQUAL(size_t(1), sink.mails().size());
   }
 };
 

@@ -1,0 +1,81 @@
+// A real SMTP peer on 127.0.0.1: a small Poco TCP server (one thread per
+// connection) speaking enough SMTP for a client (EHLO/HELO, AUTH PLAIN and
+// LOGIN, MAIL/RCPT/DATA, RSET, NOOP, QUIT; STARTTLS refused with 502) and
+// recording every mail it accepts. A fault makes one stage of every session
+// answer a given line and/or answer late: a 4xx to MAIL (try again later),
+// a 5xx to RCPT (never), a greeting that is not SMTP, a greeting slower than
+// the client's budget. Stands in for a mail server in the notifier tests and
+// in the conformance kit (order-service-conformance, `peer_protocol: smtp`).
+// Thread-safety: every member may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class TCPServer;
+class StreamSocket;
+} // namespace Net
+} // namespace Poco
+
+namespace orders::testing {
+
+struct ReceivedMail {
+  std::string helo;
+  std::string username; // from AUTH ("" without)
+  std::string password;
+  std::string from;                    // MAIL FROM argument
+  std::vector<std::string> recipients; // RCPT TO arguments
+  std::string data;                    // DATA, dot-unstuffed, CRLF line ends
+};
+
+struct SmtpFault {
+  // The stage whose reply changes: "greeting", "EHLO" (and HELO), "AUTH"
+  // (the final 235), "MAIL", "RCPT", "DATA" (the reply after the final dot).
+  std::string stage;
+  // The line sent instead of the normal reply ("451 4.3.0 try again later");
+  // empty: the normal reply, only late. A mail whose DATA reply is not 2xx
+  // is not recorded.
+  std::string reply;
+  std::chrono::milliseconds delay{0}; // waited before replying at that stage
+};
+
+class SmtpPeer {
+public:
+  SmtpPeer();
+  ~SmtpPeer();
+  SmtpPeer(const SmtpPeer &) = delete;
+  SmtpPeer &operator=(const SmtpPeer &) = delete;
+
+  uint16_t port() const { return port_; }
+  // While set, every new session meets `fault`.
+  void failWith(std::optional<SmtpFault> fault);
+  void clearMails();
+  std::vector<ReceivedMail> mails() const;
+
+  // Called by a connection's thread.
+  void serve(Poco::Net::StreamSocket &client);
+
+private:
+  // Waits `delay` or until the peer stops; false when it stopped.
+  bool pause(std::chrono::milliseconds delay);
+
+  mutable std::mutex mutex_;
+  std::condition_variable stopped_cv_;
+  bool stopping_ = false;
+  std::optional<SmtpFault> fault_;
+  std::vector<ReceivedMail> mails_;
+  std::unique_ptr<Poco::ThreadPool> pool_; // declared before server_: outlives it
+  std::unique_ptr<Poco::Net::TCPServer> server_;
+  uint16_t port_ = 0;
+};
+
+} // namespace orders::testing
