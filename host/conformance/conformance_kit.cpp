@@ -21,6 +21,7 @@
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_library.hpp"
 #include "tools/http_peer.hpp"
+#include "tools/redis_peer.hpp"
 #include "tools/smtp_peer.hpp"
 
 namespace orders::host::conformance {
@@ -38,6 +39,8 @@ namespace {
 using testing::HttpPeer;
 using testing::PeerReply;
 using testing::PeerRequest;
+using testing::RedisFault;
+using testing::RedisPeer;
 using testing::SmtpFault;
 using testing::SmtpPeer;
 
@@ -174,8 +177,10 @@ private:
       smtp_ = std::make_unique<SmtpPeer>();
       return true;
     }
+    if (protocol_ == "redis") return startRedis();
     if (protocol_ != "http") {
-      out_ << "spec " << options_.spec_file << ": peer_protocol: expected http or smtp, got '" << protocol_ << "'\n";
+      out_ << "spec " << options_.spec_file << ": peer_protocol: expected http, smtp or redis, got '" << protocol_
+           << "'\n";
       return false;
     }
     http_ = std::make_unique<HttpPeer>();
@@ -192,23 +197,46 @@ private:
     return true;
   }
 
-  uint16_t peerPort() const { return http_ ? http_->port() : smtp_->port(); }
+  // A Redis peer holding the spec's keys: `peer: {key: "a string", key2: {field: value}}`.
+  bool startRedis() {
+    const Json::Value &keys = spec_["peer"];
+    if (!keys.isNull() && !keys.isObject()) {
+      out_ << "spec " << options_.spec_file
+           << ": peer: a Redis peer takes a mapping of keys to values (a string, or a mapping for a hash)\n";
+      return false;
+    }
+    redis_ = std::make_unique<RedisPeer>();
+    for (const std::string &key : keys.getMemberNames()) {
+      const Json::Value &value = keys[key];
+      if (value.isObject()) {
+        std::map<std::string, std::string> fields;
+        for (const std::string &field : value.getMemberNames())
+          fields[field] = textOf(value[field]);
+        redis_->setHash(key, fields);
+      } else {
+        redis_->setString(key, textOf(value));
+      }
+    }
+    return true;
+  }
+
+  uint16_t peerPort() const { return http_ ? http_->port() : smtp_ ? smtp_->port() : redis_->port(); }
 
   PeerAddress addressAt(uint16_t port) const {
     return PeerAddress{protocol_ + "://127.0.0.1:" + std::to_string(port), "127.0.0.1", port};
   }
 
   void clearRequests() {
-    if (http_)
-      http_->clearRequests();
-    else
-      smtp_->clearMails();
+    if (http_) http_->clearRequests();
+    if (smtp_) smtp_->clearMails();
+    if (redis_) redis_->clearRequests();
   }
 
   // What the plugin sent the peer; a mail is one request ("MAIL", its
   // envelope, its text without the Date header a resend restamps).
   std::vector<PeerRequest> requests() const {
     if (http_) return http_->requests();
+    if (redis_) return redis_->requests();
     std::vector<PeerRequest> out;
     for (const testing::ReceivedMail &mail : smtp_->mails()) {
       PeerRequest r;
@@ -243,6 +271,9 @@ private:
     auto http = [this](PeerReply reply) {
       return [this, reply](bool on) { http_->answerAll(on ? std::optional<PeerReply>(reply) : std::nullopt); };
     };
+    auto redis = [this](RedisFault fault) {
+      return [this, fault](bool on) { redis_->failWith(on ? std::optional<RedisFault>(fault) : std::nullopt); };
+    };
     auto smtp = [this](SmtpFault fault) {
       return [this, fault](bool on) { smtp_->failWith(on ? std::optional<SmtpFault>(fault) : std::nullopt); };
     };
@@ -273,6 +304,23 @@ private:
         garbage.content_type = "text/html";
         out.push_back({"upstream_garbage_is_an_error", http(garbage), not_taken});
       }
+    } else if (redis_) {
+      // Redis: LOADING (a restart reading its dataset) is worth a retry; a
+      // WRONGTYPE error is not; neither is an answer.
+      out.push_back({"upstream_transient_is_retryable",
+                     redis(RedisFault{"-LOADING Redis is loading the dataset in memory", {}}), [](const Outcome &o) {
+                       return !o.ok && o.error.retryable ? "" : "a -LOADING reply answered " + describe(o);
+                     }});
+      out.push_back({"upstream_timeout_is_retryable", redis(RedisFault{"", late}), timeout});
+      out.push_back({"upstream_permanent_is_final",
+                     redis(RedisFault{"-WRONGTYPE Operation against a key holding the wrong kind of value", {}}),
+                     [](const Outcome &o) -> std::string {
+                       if (o.ok) return "a -WRONGTYPE reply was taken as " + describe(o);
+                       if (o.error.retryable)
+                         return "a -WRONGTYPE reply answered " + describe(o) + " (a retry cannot help)";
+                       return "";
+                     }});
+      out.push_back({"upstream_garbage_is_an_error", redis(RedisFault{"HTTP/1.1 400 Bad Request", {}}), not_taken});
     } else {
       // SMTP: a 4xx reply is "try again later" (greylisting, a full queue),
       // a 5xx one is "never" (no such mailbox).
@@ -759,9 +807,10 @@ private:
   Json::Value spec_;
   std::string name_;
   std::string kind_;
-  std::string protocol_;           // the neighbour's: http or smtp
-  std::unique_ptr<HttpPeer> http_; // one of the two runs
+  std::string protocol_;           // the neighbour's: http, smtp or redis
+  std::unique_ptr<HttpPeer> http_; // one of the three runs
   std::unique_ptr<SmtpPeer> smtp_;
+  std::unique_ptr<RedisPeer> redis_;
   std::unique_ptr<StandalonePlugin> plugin_; // declared after the peers: destroyed before them
   int passed_ = 0, failed_ = 0, skipped_ = 0;
 };

@@ -1,6 +1,7 @@
 // The conformance kit: checks a built plugin library against the contract
 // of its kind, loaded through the server's real loader and host services,
-// with a scriptable HTTP peer standing in for the plugin's neighbour.
+// with a peer standing in for the plugin's neighbour: a scriptable HTTP
+// peer, or a real SMTP or Redis server (`peer_protocol`).
 //
 // The integrator describes the peer and the instance config in a spec file
 // (YAML or JSON; see README "Conformance kit"):

@@ -2,14 +2,7 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Net/DialogSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/Net/TCPServerParams.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 
 #include <cctype>
@@ -40,55 +33,11 @@ std::string base64Decoded(const std::string &text) {
   return out;
 }
 
-class Connection final : public Poco::Net::TCPServerConnection {
-public:
-  Connection(const Poco::Net::StreamSocket &socket, SmtpPeer &peer)
-      : Poco::Net::TCPServerConnection(socket), peer_(peer) {}
-  void run() override {
-    try {
-      peer_.serve(socket());
-    } catch (...) {
-      // a client that went away mid-session: nothing to record
-    }
-  }
-
-private:
-  SmtpPeer &peer_;
-};
-
-class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
-public:
-  explicit ConnectionFactory(SmtpPeer &peer) : peer_(peer) {}
-  Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
-    return new Connection(socket, peer_);
-  }
-
-private:
-  SmtpPeer &peer_;
-};
-
 } // namespace
 
-SmtpPeer::SmtpPeer() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  port_ = socket.address().port();
-  auto params = new Poco::Net::TCPServerParams();
-  params->setMaxThreads(32);
-  params->setMaxQueued(128);
-  pool_ = std::make_unique<Poco::ThreadPool>(2, 32);
-  server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*this), *pool_, socket, params);
-  server_->start();
-}
+SmtpPeer::SmtpPeer() { start(); }
 
-SmtpPeer::~SmtpPeer() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stopped_cv_.notify_all();
-  server_->stop();
-  pool_->joinAll(); // sessions end at their client's QUIT or close, or a 5 s silence
-}
+SmtpPeer::~SmtpPeer() { stop(); }
 
 void SmtpPeer::failWith(std::optional<SmtpFault> fault) {
   std::lock_guard lock(mutex_);
@@ -103,11 +52,6 @@ void SmtpPeer::clearMails() {
 std::vector<ReceivedMail> SmtpPeer::mails() const {
   std::lock_guard lock(mutex_);
   return mails_;
-}
-
-bool SmtpPeer::pause(std::chrono::milliseconds delay) {
-  std::unique_lock lock(mutex_);
-  return !stopped_cv_.wait_for(lock, delay, [this] { return stopping_; });
 }
 
 void SmtpPeer::serve(Poco::Net::StreamSocket &client) {

@@ -10,21 +10,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class TCPServer;
-class StreamSocket;
-} // namespace Net
-} // namespace Poco
+#include "tcp_peer.hpp"
 
 namespace orders::testing {
 
@@ -48,34 +38,21 @@ struct SmtpFault {
   std::chrono::milliseconds delay{0}; // waited before replying at that stage
 };
 
-class SmtpPeer {
+class SmtpPeer final : public TcpPeer {
 public:
   SmtpPeer();
-  ~SmtpPeer();
-  SmtpPeer(const SmtpPeer &) = delete;
-  SmtpPeer &operator=(const SmtpPeer &) = delete;
+  ~SmtpPeer() override;
 
-  uint16_t port() const { return port_; }
   // While set, every new session meets `fault`.
   void failWith(std::optional<SmtpFault> fault);
   void clearMails();
   std::vector<ReceivedMail> mails() const;
 
-  // Called by a connection's thread.
-  void serve(Poco::Net::StreamSocket &client);
+  void serve(Poco::Net::StreamSocket &client) override;
 
 private:
-  // Waits `delay` or until the peer stops; false when it stopped.
-  bool pause(std::chrono::milliseconds delay);
-
-  mutable std::mutex mutex_;
-  std::condition_variable stopped_cv_;
-  bool stopping_ = false;
   std::optional<SmtpFault> fault_;
   std::vector<ReceivedMail> mails_;
-  std::unique_ptr<Poco::ThreadPool> pool_; // declared before server_: outlives it
-  std::unique_ptr<Poco::Net::TCPServer> server_;
-  uint16_t port_ = 0;
 };
 
 } // namespace orders::testing

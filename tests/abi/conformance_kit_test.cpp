@@ -35,6 +35,8 @@ KitRun runKit(const std::string &plugin, const std::string &spec_text) {
 class ConformanceKitTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ConformanceKitTest);
   CPPUNIT_TEST(smtpPeerFailsANotifierThatCallsEveryFailureFinal);
+  CPPUNIT_TEST(redisPeerFailsACartThatTakesFailuresForAnEmptyCart);
+  CPPUNIT_TEST(redisPeerTakesAMappingOfKeys);
   CPPUNIT_TEST(unknownPeerProtocolIsRefused);
   CPPUNIT_TEST(smtpPeerTakesNoRoutes);
   CPPUNIT_TEST_SUITE_END();
@@ -62,6 +64,30 @@ public:
                              run.out.find(std::string("FAIL notifier.notify.") + check + "\n") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(run.out, run.out.find("a 451 reply to MAIL answered rejected") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(run.out, run.has("9 passed, 3 failed, 0 skipped"));
+  }
+
+  void redisPeerFailsACartThatTakesFailuresForAnEmptyCart() {
+    const KitRun run =
+        runKit("orders-cart-careless.so", "kind: cart\n"
+                                          "peer_protocol: redis\n"
+                                          "config: {host: \"{{peer_host}}\", port: \"{{peer_port}}\"}\n"
+                                          "peer:\n"
+                                          "  \"cart:ada@example.com\": '[{\"product_id\":\"p-1\",\"qty\":2}]'\n");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, 1, run.code);
+    CPPUNIT_ASSERT_MESSAGE(run.out, run.has("PASS cart.load.answers"));
+    CPPUNIT_ASSERT_MESSAGE(run.out, run.has("PASS cart.load.retry_is_identical"));
+    CPPUNIT_ASSERT_MESSAGE(run.out, run.has("PASS cart.load.concurrent_calls"));
+    for (const char *check :
+         {"upstream_transient_is_retryable", "upstream_timeout_is_retryable", "upstream_permanent_is_final",
+          "upstream_garbage_is_an_error", "upstream_unreachable_is_retryable"})
+      CPPUNIT_ASSERT_MESSAGE(run.out, run.out.find(std::string("FAIL cart.load.") + check + "\n") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(run.out, run.out.find("a -LOADING reply answered ok") != std::string::npos);
+  }
+
+  void redisPeerTakesAMappingOfKeys() {
+    const KitRun run = runKit("orders-cart-careless.so", "kind: cart\npeer_protocol: redis\npeer: [GET]\n");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, 2, run.code);
+    CPPUNIT_ASSERT_MESSAGE(run.out, run.out.find("a Redis peer takes a mapping of keys") != std::string::npos);
   }
 
   void unknownPeerProtocolIsRefused() {

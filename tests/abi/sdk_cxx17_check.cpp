@@ -18,6 +18,7 @@
 #include "orders/sdk/plugin.hpp"
 #include "orders/sdk/result.hpp"
 #include "orders/sdk/sink.hpp"
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/fake_host.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 #include "orders/sdk/types.hpp"

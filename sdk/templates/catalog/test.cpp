@@ -3,24 +3,20 @@
 // h.catalog() calls the slot as the host does; FakeHost matches a rule by
 // URL prefix, so the query string needs no scripting.
 #include <initializer_list>
-#include <iostream>
 #include <optional>
 #include <string>
 
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 const std::string kProducts = "https://products.test/v1/products";
 
@@ -158,6 +154,5 @@ int main() {
   idsArePercentEncodedAndBatched();
   unknownProductsAreAbsent();
   outageIsRetryableAndRefusalIsFinal();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

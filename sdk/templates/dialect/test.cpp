@@ -1,24 +1,20 @@
 // dialect/@NAME@ on the SDK's FakeHost, through its C ABI: the core's
 // answers are scripted (FakeHost::onCore), the dialect's are checked in the
 // replaced service's words.
-#include <iostream>
 #include <string>
 
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::dialectRequest;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 const char *kOrder = R"({"id":"o-1","orderNumber":"ORD-1","status":"awaiting_payment","totalMinor":1999,)"
                      R"("currency":"USD","items":[]})";
@@ -94,6 +90,5 @@ int main() {
   readsAnOrderInItsOwnWords();
   errorsInItsOwnWords();
   cancelsWithTheClientsKey();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

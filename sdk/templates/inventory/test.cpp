@@ -3,23 +3,19 @@
 // h.inventory() calls each slot as the host does. FakeHost answers the first
 // rule whose URL prefix matches: script /v1/reservations/{id}/... before
 // /v1/reservations when one test needs both.
-#include <iostream>
 #include <string>
 
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 const std::string kReservations = "https://stock.test/v1/reservations";
 
@@ -195,6 +191,5 @@ int main() {
   shortageIsAnOutcomeNotAnError();
   commitsAndReleases();
   outageIsRetryableAndRefusalIsFinal();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

@@ -1,22 +1,18 @@
 // invoice/@NAME@ on the SDK's FakeHost, through its C ABI (the descriptor
 // ORDERS_PLUGIN exported, linked into this test).
-#include <iostream>
 #include <string>
 
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 
@@ -89,6 +85,5 @@ void refusesWhatItCannotRender() {
 int main() {
   rendersExactAmountsEscaped();
   refusesWhatItCannotRender();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

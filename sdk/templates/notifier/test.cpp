@@ -1,22 +1,18 @@
 // notifier/@NAME@ on the SDK's FakeHost, through its C ABI.
-#include <iostream>
 #include <string>
 
 #include "orders/sdk/crypto.hpp"
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 void create(PluginHarness &h, const std::string &extra = "") {
   h.host().setSecret("key", "whsec");
@@ -66,6 +62,5 @@ void filtersEventsAndReportsOutages() {
 int main() {
   postsASignedKeyedBody();
   filtersEventsAndReportsOutages();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

@@ -1,23 +1,19 @@
 // payment/@NAME@ on the SDK's FakeHost, through its C ABI (the descriptor
 // ORDERS_PLUGIN exported, linked into this test). No sockets, no server.
-#include <iostream>
 #include <string>
 
 #include "orders/sdk/crypto.hpp"
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 void create(PluginHarness &h) {
   h.host().setSecret("api_key", "sk_test");
@@ -87,6 +83,5 @@ int main() {
   createsAKeyedPayment();
   declineIsAResultAndOutageIsRetryable();
   webhooksAreVerified();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }

@@ -2,25 +2,21 @@
 // ORDERS_PLUGIN exported, linked into this test). No sockets, no server.
 // h.shipping() calls each slot as the host does and, like the host, refuses
 // answers outside the contract's words (orders/sdk/contract.hpp).
-#include <iostream>
 #include <string>
 
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
+#include "orders/sdk/testing/check.hpp"
 #include "orders/sdk/testing/plugin_harness.hpp"
 
 extern "C" const orders_plugin_descriptor_t *orders_plugin_descriptor_v1(void);
 
 using namespace orders::sdk;
+using orders::sdk::testing::check;
+using orders::sdk::testing::checkSummary;
 using orders::sdk::testing::PluginHarness;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const std::string &what) {
-  if (!ok) ++failures;
-  std::cout << (ok ? "ok   " : "FAIL ") << what << "\n";
-}
 
 void create(PluginHarness &h) {
   h.host().setSecret("api_key", "sk_test");
@@ -183,6 +179,5 @@ int main() {
   confirmsAndCancels();
   outageIsRetryableAndRefusalIsFinal();
   webhooksAreVerified();
-  std::cout << (failures == 0 ? "all passed\n" : std::to_string(failures) + " failed\n");
-  return failures == 0 ? 0 : 1;
+  return checkSummary();
 }
