@@ -13,7 +13,10 @@
 #include <string_view>
 #include <utility>
 
+#include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/json_pointer.hpp"
+#include "orders/sdk/messages.hpp"
 #include "orders/sdk/wire.hpp"
 
 namespace orders::common {
@@ -95,6 +98,54 @@ inline sdk::Result<Json::Value> parseAnswer(const std::string &body, const std::
   } catch (const sdk::DecodeError &e) {
     return sdk::invalidArgument(what + ": " + request_line + ": /: " + e.what());
   }
+}
+
+// An inbound message's body (a webhook, a Kafka event) that must be a JSON
+// object; invalid_argument "/: <why>" or "/: expected object, got array".
+inline sdk::Result<Json::Value> parseObjectBody(std::string_view body) {
+  Json::Value root;
+  try {
+    root = sdk::parseJson(body);
+  } catch (const sdk::DecodeError &e) {
+    return sdk::invalidArgument(std::string("/: ") + e.what());
+  }
+  if (!root.isObject())
+    return sdk::invalidArgument(std::string("/: expected object, got ") + sdk::wire::typeName(root));
+  return root;
+}
+
+// The text at `pointer` of an answer: nullopt when no pointer is configured
+// or the value is absent, null or ""; invalid_argument naming the pointer
+// when it holds another type.
+inline sdk::Result<std::optional<std::string>>
+optionalTextAt(const Json::Value &root, const std::optional<sdk::JsonPointer> &pointer, const std::string &what) {
+  if (!pointer) return std::optional<std::string>();
+  const Json::Value *value = pointer->find(root);
+  if (value == nullptr || value->isNull()) return std::optional<std::string>();
+  if (!value->isString())
+    return sdk::invalidArgument(what + ": " + pointer->text() + ": expected string or null, got " +
+                                sdk::wire::typeName(*value));
+  if (value->asString().empty()) return std::optional<std::string>();
+  return std::optional<std::string>(value->asString());
+}
+
+// A configured text (a description, a return URL) with {orderNumber},
+// {orderId} and {attempt} filled in; the values percent-encoded when the
+// text becomes part of a URL.
+inline std::string fillOrderText(std::string text, const std::string &order_id, const std::string &order_number,
+                                 int64_t attempt, bool in_url = false) {
+  const auto value = [&](const std::string &v) { return in_url ? percentEncode(v) : v; };
+  text = replaceAll(std::move(text), "{orderNumber}", value(order_number));
+  text = replaceAll(std::move(text), "{orderId}", value(order_id));
+  return replaceAll(std::move(text), "{attempt}", std::to_string(attempt));
+}
+
+// A message that is not a payment event the core acts on, and why.
+inline sdk::ParsedEvent ignoredEvent(std::string reason) {
+  sdk::ParsedEvent out;
+  out.outcome = sdk::wireName(sdk::EventOutcome::ignored);
+  out.reason = std::move(reason);
+  return out;
 }
 
 } // namespace orders::common

@@ -21,4 +21,13 @@ inline sdk::Result<std::optional<std::string>> resolveSecretOption(const sdk::Ho
   return std::optional<std::string>(std::move(resolved).value());
 }
 
+// A secret the plugin cannot work without, named by `key` (default name
+// `fallback` when the config leaves the key out): resolved and non-empty.
+inline sdk::Result<std::string> requiredSecretOption(const sdk::Host &host, const std::string &key,
+                                                     const std::optional<std::string> &name, const char *fallback) {
+  auto resolved = resolveSecretOption(host, key, name.value_or(fallback));
+  if (!resolved.ok()) return resolved.error();
+  return std::move(*resolved.value());
+}
+
 } // namespace orders::common

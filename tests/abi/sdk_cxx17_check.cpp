@@ -4,6 +4,7 @@
 #include "orders/sdk/abi.h"
 #include "orders/sdk/abi_hash.h"
 #include "orders/sdk/client.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/config_schema.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"

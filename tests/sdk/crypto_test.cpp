@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/crypto.hpp"
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/json.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/money.hpp"
@@ -18,6 +20,9 @@ class SdkHelpersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(constantTimeEqualsComparesWholeInputs);
   CPPUNIT_TEST(moneyConvertsExactly);
   CPPUNIT_TEST(jsonPointerFollowsRfc6901);
+  CPPUNIT_TEST(moneyRescalesExactlyOrSaysWhy);
+  CPPUNIT_TEST(configOptionsNameTheKey);
+  CPPUNIT_TEST(dialectHelpers);
   CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -84,6 +89,65 @@ public:
     CPPUNIT_ASSERT(JsonPointer::parse("/data/missing")->find(doc) == nullptr);
     CPPUNIT_ASSERT(!JsonPointer::parse("no-slash").has_value());
     CPPUNIT_ASSERT(!JsonPointer::parse("/bad~2").has_value());
+  }
+
+  void moneyRescalesExactlyOrSaysWhy() {
+    int64_t out = 0;
+    CPPUNIT_ASSERT(rescaleMinor(1999, 2, 3, out) == RescaleError::none);
+    CPPUNIT_ASSERT_EQUAL(int64_t(19990), out);
+    CPPUNIT_ASSERT(rescaleMinor(19990, 3, 2, out) == RescaleError::none);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1999), out);
+    CPPUNIT_ASSERT(rescaleMinor(150000, 0, 0, out) == RescaleError::none);
+    CPPUNIT_ASSERT_EQUAL(int64_t(150000), out);
+    CPPUNIT_ASSERT(rescaleMinor(-250, 2, 1, out) == RescaleError::none); // a refund's negative amount
+    CPPUNIT_ASSERT_EQUAL(int64_t(-25), out);
+    CPPUNIT_ASSERT(rescaleMinor(-250, 2, 0, out) == RescaleError::too_precise);
+    CPPUNIT_ASSERT(rescaleMinor(150, 2, 0, out) == RescaleError::too_precise);
+    CPPUNIT_ASSERT(rescaleMinor(int64_t(1) << 62, 0, 3, out) == RescaleError::too_large);
+    CPPUNIT_ASSERT(rescaleMinor(-(int64_t(1) << 62), 0, 3, out) == RescaleError::too_large);
+    CPPUNIT_ASSERT(isCurrencyCode("IDR"));
+    CPPUNIT_ASSERT(!isCurrencyCode("idr"));
+    CPPUNIT_ASSERT(!isCurrencyCode("RUPIAH"));
+  }
+
+  void configOptionsNameTheKey() {
+    auto url = baseUrlOption("base_url", "https://catalog.test/api//");
+    CPPUNIT_ASSERT(url.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("https://catalog.test/api"), url.value());
+    auto bad_url = baseUrlOption("base_url", "catalog.test");
+    CPPUNIT_ASSERT(!bad_url.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("base_url: expected an http:// or https:// URL, got 'catalog.test'"),
+                         bad_url.error().message);
+
+    CPPUNIT_ASSERT_EQUAL(std::string("/v1/{id}"), pathOption("p", "/v1/{id}", {"{id}"}).value());
+    CPPUNIT_ASSERT_EQUAL(std::string("p: 'v1/{id}' must start with /"), pathOption("p", "v1/{id}").error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("/v1/{id}"), pathOption("p", "v1/{id}", {}, PathRule{false, true}).value());
+    CPPUNIT_ASSERT_EQUAL(std::string("p: must contain {paymentId} or {orderId}"),
+                         pathOption("p", "/v1/refunds", {"{paymentId}", "{orderId}"}).error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("/v1/{orderId}"),
+                         pathOption("p", "/v1/{orderId}", {"{paymentId}", "{orderId}"}).value());
+    CPPUNIT_ASSERT_EQUAL(std::string(""), pathOption("p", "", {"{id}"}, PathRule{true, false}).value());
+    CPPUNIT_ASSERT(!pathOption("p", "").ok());
+
+    CPPUNIT_ASSERT(pointerOption("k", "").value().isRoot());
+    CPPUNIT_ASSERT_EQUAL(std::string("k: 'items' is not a JSON pointer (\"\" or \"/a/b\")"),
+                         pointerOption("k", "items").error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("k: '' is not a JSON pointer to a field (\"/id\", \"/data/id\")"),
+                         fieldPointerOption("k", "").error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("/data/id"), fieldPointerOption("k", "/data/id").value().text());
+    CPPUNIT_ASSERT(!optionalFieldPointerOption("k", "").value().has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("/id"), optionalFieldPointerOption("k", "/id").value()->text());
+    CPPUNIT_ASSERT(!optionalFieldPointerOption("k", "/a~2").ok());
+  }
+
+  void dialectHelpers() {
+    const DialectResponse r = jsonError(404, "order not found");
+    CPPUNIT_ASSERT_EQUAL(int64_t(404), r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"error":"order not found"})"), r.body);
+    CPPUNIT_ASSERT(isUuid("5f0c0000-0000-4000-8000-00000000000A"));
+    CPPUNIT_ASSERT(!isUuid("5f0c0000-0000-4000-8000-00000000000g"));
+    CPPUNIT_ASSERT(!isUuid("5f0c00000000-4000-8000-000000000001-"));
+    CPPUNIT_ASSERT(!isUuid(""));
   }
 };
 

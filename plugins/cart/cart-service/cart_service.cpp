@@ -2,9 +2,11 @@
 // (`GET /api/cart/{userId}`), cleared after checkout (`DELETE`, best effort),
 // through the host's outbound client (timeouts, retries, breaker).
 #include "http_util.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_cart_cart_service_config_schema.hpp"
+#include "provider_wire.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::cart {
@@ -12,8 +14,13 @@ namespace orders::plugins::cart {
 using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
+using orders::common::pointerLabel;
+using orders::sdk::wire::idText;
 
 namespace {
+
+// Paths without a leading '/' get one (the schema does not ask for it).
+constexpr PathRule kAddSlash{false, true};
 
 // Absent keys take these defaults, equal to config.schema.json's (the host
 // applies the schema's; sdk/testing's harness does not).
@@ -81,31 +88,6 @@ struct Settings {
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
-std::optional<std::string> idText(const Json::Value &value) {
-  if (value.isString()) return value.asString();
-  if (value.type() == Json::intValue) return std::to_string(value.asLargestInt());
-  if (value.type() == Json::uintValue) return std::to_string(value.asLargestUInt());
-  return std::nullopt;
-}
-
-std::string pointerLabel(const std::string &pointer) { return pointer.empty() ? std::string("/") : pointer; }
-
-Status pointerOption(JsonPointer &out, const std::string &key, const std::optional<std::string> &value,
-                     const char *fallback) {
-  const std::string text = value.value_or(fallback);
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed) return invalidArgument(key + ": '" + text + "' is not a JSON pointer (\"\" or \"/a/b\")");
-  out = std::move(*parsed);
-  return Status();
-}
-
-Result<std::string> pathOption(const std::string &key, const std::optional<std::string> &value, const char *fallback) {
-  std::string path = value.value_or(fallback);
-  if (path.find("{userId}") == std::string::npos && path.find("{email}") == std::string::npos)
-    return invalidArgument(key + ": must contain {userId} or {email}");
-  if (path.front() != '/') path.insert(0, "/");
-  return path;
-}
 
 // `path` with {userId} and {email} replaced by the URL-encoded values.
 Result<std::string> pathFor(const std::string &path, const CartRef &ref, const std::string &key) {
@@ -127,16 +109,15 @@ public:
   static Result<std::unique_ptr<CartService>> create(PluginContext ctx) {
     const auto config = fromJsonOrThrow<CartServiceConfig>(ctx.config);
     Settings s;
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-      return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-    s.base_url = config.base_url;
-    while (!s.base_url.empty() && s.base_url.back() == '/')
-      s.base_url.pop_back();
+    auto base_url = baseUrlOption("base_url", config.base_url);
+    if (!base_url.ok()) return base_url.error();
+    s.base_url = std::move(base_url).value();
 
-    auto load_path = pathOption("load_path", config.load_path, kLoadPath);
+    auto load_path = pathOption("load_path", config.load_path.value_or(kLoadPath), {"{userId}", "{email}"}, kAddSlash);
     if (!load_path.ok()) return load_path.error();
     s.load_path = load_path.value();
-    auto clear_path = pathOption("clear_path", config.clear_path, kClearPath);
+    auto clear_path =
+        pathOption("clear_path", config.clear_path.value_or(kClearPath), {"{userId}", "{email}"}, kAddSlash);
     if (!clear_path.ok()) return clear_path.error();
     s.clear_path = clear_path.value();
     s.clear_timeout_ms = config.clear_timeout_ms.value_or(kClearTimeoutMs);
@@ -156,8 +137,11 @@ public:
         {&s.item.sellerId, "item_fields/seller_id", &f.seller_id, "/sellerId"},
         {&s.item.reservationId, "item_fields/reservation_id", &f.reservation_id, "/reservationId"},
     };
-    for (const auto &p : pointers)
-      if (Status st = pointerOption(*p.out, p.key, *p.value, p.fallback); !st.ok()) return st.error();
+    for (const auto &p : pointers) {
+      auto parsed = pointerOption(p.key, p.value->value_or(p.fallback));
+      if (!parsed.ok()) return parsed.error();
+      *p.out = std::move(parsed).value();
+    }
     s.missing_cart_is_empty = config.missing_cart_is_empty.value_or(false);
 
     auto token = orders::common::resolveSecretOption(ctx.host, "token_secret", config.token_secret);

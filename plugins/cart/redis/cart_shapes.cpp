@@ -5,22 +5,18 @@
 #include <memory>
 
 #include "orders/sdk/json.hpp"
+#include "orders/sdk/wire.hpp"
 
 namespace orders::plugins::cart_redis {
 
 using namespace orders::sdk;
+using orders::sdk::wire::idText;
 
 namespace {
 
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
-std::optional<std::string> idText(const Json::Value &value) {
-  if (value.isString()) return value.asString();
-  if (value.type() == Json::intValue) return std::to_string(value.asLargestInt());
-  if (value.type() == Json::uintValue) return std::to_string(value.asLargestUInt());
-  return std::nullopt;
-}
 
 std::string label(const std::string &pointer) { return pointer.empty() ? std::string("/") : pointer; }
 

@@ -9,6 +9,7 @@
 
 #include "cart_shapes.hpp"
 #include "key_template.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_cart_redis_config_schema.hpp"
 #include "redis_pool.hpp"
@@ -80,13 +81,6 @@ struct Settings {
   PoolOptions pool;
 };
 
-Status pointerOption(JsonPointer &out, const std::string &key, const std::string &text) {
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed) return invalidArgument(key + ": '" + text + "' is not a JSON pointer (\"\" or \"/a/b\")");
-  out = std::move(*parsed);
-  return Status();
-}
-
 // CLIENT SETNAME takes no blanks.
 std::string clientName(const std::string &instance_id) {
   std::string name = "orders-cart-" + instance_id;
@@ -133,13 +127,15 @@ public:
         {&s.json.quantity, "quantity_pointer", &config.quantity_pointer, kQuantityPointer},
         {&s.json.variantId, "variant_id_pointer", &config.variant_id_pointer, kVariantIdPointer},
     };
-    for (const auto &p : pointers)
-      if (Status st = pointerOption(*p.out, p.key, p.value->value_or(p.fallback)); !st.ok()) return st.error();
+    for (const auto &p : pointers) {
+      auto parsed = pointerOption(p.key, p.value->value_or(p.fallback));
+      if (!parsed.ok()) return parsed.error();
+      *p.out = std::move(parsed).value();
+    }
     if (config.seller_id_pointer) {
-      JsonPointer seller;
-      if (Status st = pointerOption(seller, "seller_id_pointer", *config.seller_id_pointer); !st.ok())
-        return st.error();
-      s.json.sellerId = std::move(seller);
+      auto seller = pointerOption("seller_id_pointer", *config.seller_id_pointer);
+      if (!seller.ok()) return seller.error();
+      s.json.sellerId = std::move(seller).value();
     }
     s.hash.separator = config.hash_variant_separator.value_or(kHashVariantSeparator);
     const std::string values = config.hash_values.value_or("auto");

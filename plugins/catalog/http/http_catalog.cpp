@@ -4,11 +4,13 @@
 #include <set>
 
 #include "http_util.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_catalog_http_config_schema.hpp"
 #include "product_cache.hpp"
 #include "product_mapping.hpp"
+#include "provider_wire.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::catalog {
@@ -16,8 +18,13 @@ namespace orders::plugins::catalog {
 using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
+using orders::common::pointerLabel;
+using orders::sdk::wire::upperAscii;
 
 namespace {
+
+// Paths without a leading '/' get one (the schema does not ask for it).
+constexpr PathRule kAddSlash{false, true};
 
 // Absent keys take these defaults, equal to config.schema.json's (the host
 // applies the schema's; sdk/testing's harness does not).
@@ -93,28 +100,11 @@ struct Settings {
   std::map<std::string, std::string> headers; // sent with every request
 };
 
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
 std::string joined(const std::vector<std::string> &items) {
   std::string out;
   for (const std::string &i : items)
     out += (out.empty() ? "" : ", ") + i;
   return out;
-}
-
-std::string pointerLabel(const std::string &pointer) { return pointer.empty() ? std::string("/") : pointer; }
-
-Status pointerOption(JsonPointer &out, const std::string &key, const std::optional<std::string> &value,
-                     const char *fallback) {
-  const std::string text = value.value_or(fallback);
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed) return invalidArgument(key + ": '" + text + "' is not a JSON pointer (\"\" or \"/a/b\")");
-  out = std::move(*parsed);
-  return Status();
 }
 
 } // namespace
@@ -127,19 +117,17 @@ public:
   static Result<std::unique_ptr<HttpCatalog>> create(PluginContext ctx) {
     const auto config = fromJsonOrThrow<HttpCatalogConfig>(ctx.config);
     Settings s;
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-      return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-    s.base_url = config.base_url;
-    while (!s.base_url.empty() && s.base_url.back() == '/')
-      s.base_url.pop_back();
+    auto base_url = baseUrlOption("base_url", config.base_url);
+    if (!base_url.ok()) return base_url.error();
+    s.base_url = std::move(base_url).value();
 
-    s.product_path = config.product_path.value_or(kProductPath);
-    if (s.product_path.find("{id}") == std::string::npos) return invalidArgument("product_path: must contain {id}");
-    if (s.product_path.front() != '/') s.product_path.insert(0, "/");
+    auto product_path = pathOption("product_path", config.product_path.value_or(kProductPath), {"{id}"}, kAddSlash);
+    if (!product_path.ok()) return product_path.error();
+    s.product_path = std::move(product_path).value();
     if (config.batch_path) {
-      if (config.batch_path->find("{ids}") == std::string::npos)
-        return invalidArgument("batch_path: must contain {ids}");
-      s.batch_path = config.batch_path->front() == '/' ? *config.batch_path : "/" + *config.batch_path;
+      auto batch_path = pathOption("batch_path", *config.batch_path, {"{ids}"}, kAddSlash);
+      if (!batch_path.ok()) return batch_path.error();
+      s.batch_path = std::move(batch_path).value();
     }
     const int64_t batch_max_ids = config.batch_max_ids.value_or(kBatchMaxIds);
     if (batch_max_ids < 1) return invalidArgument("batch_max_ids: must be >= 1");
@@ -150,7 +138,7 @@ public:
       return invalidArgument("price_unit: expected \"minor\" or \"major\", got '" + unit + "'");
     s.prices.major = unit == "major";
     if (config.default_currency) {
-      const std::string code = upper(*config.default_currency);
+      const std::string code = upperAscii(*config.default_currency);
       if (code.size() != 3 || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
         return invalidArgument("default_currency: '" + *config.default_currency + "' is not an ISO 4217 code");
       s.prices.defaultCurrency = code;
@@ -158,7 +146,7 @@ public:
     s.prices.exponents = defaultCurrencyExponents();
     for (const auto &[code, places] : config.currency_exponents.value_or(std::map<std::string, int64_t>{})) {
       if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");
-      s.prices.exponents[upper(code)] = static_cast<int>(places);
+      s.prices.exponents[upperAscii(code)] = static_cast<int>(places);
     }
 
     const FieldsConfig f = config.fields.value_or(FieldsConfig{});
@@ -181,12 +169,15 @@ public:
         {&s.fields.variantId, "fields/variant_id", &f.variant_id, "/id"},
         {&s.fields.variantPrice, "fields/variant_price", &f.variant_price, "/price"},
     };
-    for (const auto &p : pointers)
-      if (Status st = pointerOption(*p.out, p.key, *p.value, p.fallback); !st.ok()) return st.error();
+    for (const auto &p : pointers) {
+      auto parsed = pointerOption(p.key, p.value->value_or(p.fallback));
+      if (!parsed.ok()) return parsed.error();
+      *p.out = std::move(parsed).value();
+    }
     if (f.variant_title) {
-      JsonPointer title;
-      if (Status st = pointerOption(title, "fields/variant_title", f.variant_title, ""); !st.ok()) return st.error();
-      s.fields.variantTitle = std::move(title);
+      auto title = pointerOption("fields/variant_title", *f.variant_title);
+      if (!title.ok()) return title.error();
+      s.fields.variantTitle = std::move(title).value();
     }
 
     s.cache_ttl_ms = config.cache_ttl_ms.value_or(kCacheTtlMs);

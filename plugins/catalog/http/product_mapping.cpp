@@ -3,9 +3,12 @@
 #include <charconv>
 #include <system_error>
 
+#include "orders/sdk/money.hpp"
+
 namespace orders::plugins::catalog {
 
 using namespace orders::sdk;
+using orders::sdk::wire::upperAscii;
 
 namespace {
 
@@ -14,23 +17,6 @@ bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 const std::string &bodyOf(const ProductDoc &doc) {
   static const std::string none;
   return doc.body ? *doc.body : none;
-}
-
-bool isNumber(const Json::Value &v) {
-  return v.type() == Json::intValue || v.type() == Json::uintValue || v.type() == Json::realValue;
-}
-
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
-bool isCurrencyCode(const std::string &s) {
-  if (s.size() != 3) return false;
-  for (char c : s)
-    if (c < 'A' || c > 'Z') return false;
-  return true;
 }
 
 // Errors about one product, naming the response pointer of the bad field.
@@ -52,7 +38,7 @@ Result<int64_t> readPrice(const Reporter &r, const std::string &pointer, const J
   std::string text;
   if (value->isString())
     text = value->asString();
-  else if (isNumber(*value))
+  else if (value->isNumeric())
     text = numberText(*value, bodyOf(r.doc));
   else
     return r.invalid(pointer, "expected a number or a decimal string");
@@ -89,13 +75,6 @@ Result<std::optional<std::string>> optionalId(const Reporter &r, const std::stri
 
 } // namespace
 
-std::optional<std::string> idText(const Json::Value &value) {
-  if (value.isString()) return value.asString();
-  if (value.type() == Json::intValue) return std::to_string(value.asLargestInt());
-  if (value.type() == Json::uintValue) return std::to_string(value.asLargestUInt());
-  return std::nullopt;
-}
-
 namespace {
 
 // Title, currency and seller: what every product must say.
@@ -113,7 +92,7 @@ Status readHeader(Product &p, const FieldMapping &fields, const PriceRules &pric
     p.unitPrice.currency = *prices.defaultCurrency;
   } else {
     if (!currency->isString()) return r.invalid(r.at(fields.currency.text()), "expected string");
-    p.unitPrice.currency = upper(currency->asString());
+    p.unitPrice.currency = upperAscii(currency->asString());
     if (!isCurrencyCode(p.unitPrice.currency))
       return r.invalid(r.at(fields.currency.text()), "'" + currency->asString() + "' is not an ISO 4217 code");
   }
@@ -140,7 +119,7 @@ Status readExtras(Product &p, const FieldMapping &fields, const Reporter &r, con
     if (a.isNull()) continue;
     if (a.isString())
       p.attributes[it.name()] = a.asString();
-    else if (isNumber(a))
+    else if (a.isNumeric())
       p.attributes[it.name()] = numberText(a, bodyOf(doc));
     else
       p.attributes[it.name()] = writeJson(a); // booleans, nested objects and arrays as JSON text

@@ -18,6 +18,7 @@
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/messages.hpp"
 #include "orders/sdk/money.hpp"
+#include "orders/sdk/wire.hpp"
 
 namespace orders::plugins::catalog {
 
@@ -57,7 +58,7 @@ struct PriceRules {
 };
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
-std::optional<std::string> idText(const Json::Value &value);
+using sdk::wire::idText;
 
 // Maps `doc` (and the variant ref.variantId names, if any) to the Product for
 // `ref`. not_found when the variant does not exist; invalid_argument naming

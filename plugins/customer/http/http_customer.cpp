@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "http_util.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_customer_http_config_schema.hpp"
@@ -68,17 +69,6 @@ struct Settings {
 
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
 
-// A field pointer from the config: "/name", "/data/name". The whole document
-// ("") is never a field.
-Result<JsonPointer> pointerOption(const std::string &key, const std::optional<std::string> &value,
-                                  const char *fallback) {
-  const std::string text = value.value_or(fallback);
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed || parsed->isRoot())
-    return invalidArgument(key + ": '" + text + "' is not a JSON pointer to a field (\"/name\", \"/data/name\")");
-  return std::move(*parsed);
-}
-
 // A mapped text field of the answer: nullopt when absent, null or "" (the
 // Party leaves it unset); invalid_argument naming the pointer when present
 // with another type.
@@ -133,15 +123,13 @@ public:
   static Result<std::unique_ptr<HttpCustomer>> create(PluginContext ctx) {
     const auto config = fromJsonOrThrow<HttpCustomerConfig>(ctx.config);
     Settings s;
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-      return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-    s.base_url = config.base_url;
-    while (!s.base_url.empty() && s.base_url.back() == '/')
-      s.base_url.pop_back();
+    auto base_url = baseUrlOption("base_url", config.base_url);
+    if (!base_url.ok()) return base_url.error();
+    s.base_url = std::move(base_url).value();
 
-    s.user_path = config.user_path.value_or(kUserPath);
-    if (s.user_path.find("{id}") == std::string::npos) return invalidArgument("user_path: must contain {id}");
-    if (s.user_path.front() != '/') s.user_path.insert(0, "/");
+    auto user_path = pathOption("user_path", config.user_path.value_or(kUserPath), {"{id}"}, PathRule{false, true});
+    if (!user_path.ok()) return user_path.error();
+    s.user_path = std::move(user_path).value();
 
     const struct {
       JsonPointer *out;
@@ -154,17 +142,17 @@ public:
         {&s.phone, "phone_pointer", &config.phone_pointer, kPhonePointer},
     };
     for (const auto &p : pointers) {
-      auto parsed = pointerOption(p.key, *p.value, p.fallback);
+      auto parsed = fieldPointerOption(p.key, p.value->value_or(p.fallback));
       if (!parsed.ok()) return parsed.error();
       *p.out = std::move(parsed).value();
     }
     if (config.first_name_pointer) {
-      auto parsed = pointerOption("first_name_pointer", config.first_name_pointer, "");
+      auto parsed = fieldPointerOption("first_name_pointer", *config.first_name_pointer);
       if (!parsed.ok()) return parsed.error();
       s.first_name = std::move(parsed).value();
     }
     if (config.last_name_pointer) {
-      auto parsed = pointerOption("last_name_pointer", config.last_name_pointer, "");
+      auto parsed = fieldPointerOption("last_name_pointer", *config.last_name_pointer);
       if (!parsed.ok()) return parsed.error();
       s.last_name = std::move(parsed).value();
     }

@@ -10,11 +10,7 @@ using namespace orders::sdk;
 
 DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
-DialectResponse error(int64_t status, const std::string &message) {
-  Json::Value body(Json::objectValue);
-  body["error"] = message;
-  return reply(status, body);
-}
+DialectResponse error(int64_t status, const std::string &message) { return jsonError(status, message); }
 
 std::string detailOf(const CoreAnswer &a) { return problemDetail(a); }
 

@@ -12,23 +12,9 @@ using namespace orders::sdk;
 
 DialectResponse reply(int64_t status, const Json::Value &body) { return jsonResponse(status, body); }
 
-DialectResponse error(int64_t status, const std::string &message) {
-  Json::Value body(Json::objectValue);
-  body["error"] = message;
-  return reply(status, body);
-}
+DialectResponse error(int64_t status, const std::string &message) { return jsonError(status, message); }
 
 std::string detailOf(const CoreAnswer &a) { return problemDetail(a); }
-
-bool isUuid(const std::string &s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
 
 // Go's RFC3339Nano: fractional seconds without trailing zeros ("...30.5Z", "...30Z").
 std::string goTime(const std::string &rfc3339) {

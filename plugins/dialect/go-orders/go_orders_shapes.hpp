@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "orders/sdk/dialect_support.hpp"
 #include "orders/sdk/host.hpp"
 #include "orders/sdk/messages.hpp"
 
@@ -21,7 +22,7 @@ sdk::DialectResponse reply(int64_t status, const Json::Value &body);
 sdk::DialectResponse error(int64_t status, const std::string &message);
 // The problem detail of a canonical error answer.
 std::string detailOf(const sdk::CoreAnswer &a);
-bool isUuid(const std::string &s);
+using sdk::isUuid; // 8-4-4-4-12 hex digits
 // Go's RFC3339Nano: fractional seconds without trailing zeros.
 std::string goTime(const std::string &rfc3339);
 // BUYER, SELLER, ADMIN (INTERNAL) of the caller; "" when anonymous.

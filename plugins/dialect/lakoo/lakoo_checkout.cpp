@@ -5,6 +5,7 @@
 
 #include "lakoo_shapes.hpp"
 #include "lakoo_wire.hpp"
+#include "orders/sdk/dialect_support.hpp"
 
 namespace orders::plugins::dialect::lakoo {
 

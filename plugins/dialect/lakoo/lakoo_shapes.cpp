@@ -181,16 +181,6 @@ Json::Value orderBody(const Json::Value &o, const Vocabulary &v, const std::stri
   return j;
 }
 
-bool isUuid(const std::string &text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    const char c = text[i];
-    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  }
-  return true;
-}
-
 bool isIso8601(const std::string &text) {
   static const std::regex iso("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$");
   return std::regex_match(text, iso);

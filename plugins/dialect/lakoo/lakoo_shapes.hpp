@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "orders/sdk/dialect_support.hpp"
+
 namespace orders::plugins::dialect::lakoo {
 
 // LAKOO's fourteen status words, in its own order (src/types/index.ts).
@@ -60,7 +62,8 @@ Json::Value orderBody(const Json::Value &canonical, const Vocabulary &vocabulary
 // canonical createdAt ("...123Z" or without millis) -> "....123Z".
 std::string isoMillis(const std::string &rfc3339);
 
-bool isUuid(const std::string &text);
+using sdk::isUuid; // 8-4-4-4-12 hex digits
+
 // ISO 8601 date or date-time as validator.js isISO8601 accepts (simplified:
 // YYYY-MM-DD with an optional Thh:mm[:ss[.fff]] and zone).
 bool isIso8601(const std::string &text);

@@ -18,10 +18,12 @@
 #include "orders/sdk/plugin.hpp"
 #include "orders_inventory_catalog_config_schema.hpp"
 #include "secret_option.hpp"
+#include "stock_service.hpp"
 
 namespace orders::plugins::inventory {
 
 using namespace orders::sdk;
+using namespace orders::common::stock;
 
 namespace {
 
@@ -67,141 +69,11 @@ struct CatalogConfig {
   }
 };
 
-// Granted reservations remembered per idempotency key (oldest forgotten first).
-const std::size_t kRememberedReservations = 4096;
-
-// The node at an RFC 6901 JSON pointer ("" is the whole document), or null.
-const Json::Value *valueAt(const Json::Value &doc, const std::string &pointer) {
-  const Json::Value *node = &doc;
-  std::size_t pos = 0;
-  while (node != nullptr && pos < pointer.size()) {
-    if (pointer[pos] != '/') return nullptr;
-    std::size_t end = pointer.find('/', pos + 1);
-    if (end == std::string::npos) end = pointer.size();
-    std::string token;
-    for (std::size_t i = pos + 1; i < end; ++i) {
-      if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
-        token += pointer[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        token += pointer[i];
-      }
-    }
-    if (node->isObject()) {
-      node = node->find(token.data(), token.data() + token.size());
-    } else if (node->isArray() && !token.empty() && token.size() <= 9 &&
-               token.find_first_not_of("0123456789") == std::string::npos) {
-      const auto index = static_cast<Json::ArrayIndex>(std::stoul(token));
-      node = index < node->size() ? &(*node)[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-    pos = end;
-  }
-  return node;
-}
-
-// JSON equality where 1, 1.0 and an unsigned 1 are the same number.
-bool sameJson(const Json::Value &a, const Json::Value &b) {
-  if (!a.isNumeric() || !b.isNumeric()) return a == b;
-  if (a.type() == Json::realValue || b.type() == Json::realValue) return a.asDouble() == b.asDouble();
-  if (a.isInt64() && b.isInt64()) return a.asInt64() == b.asInt64();
-  return a.isUInt64() && b.isUInt64() && a.asUInt64() == b.asUInt64();
-}
-
-// A product id as the Catalog may write it (string or integer), or "".
-std::string idText(const Json::Value &v) {
-  if (v.isString()) return v.asString();
-  if (v.type() == Json::intValue) return std::to_string(v.asInt64());
-  if (v.type() == Json::uintValue) return std::to_string(v.asUInt64());
-  return std::string();
-}
-
+// Digits a JSON integer carries exactly (numeric_ids).
 bool isPlainNumber(const std::string &s) {
   return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos &&
          (s.size() == 1 || s[0] != '0');
 }
-
-// The start of a reply body for error messages, on one line.
-std::string excerpt(const std::string &body) {
-  if (body.empty()) return "(empty body)";
-  const std::size_t kMax = 200;
-  if (body.size() <= kMax) return body;
-  std::size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) // not inside a UTF-8 sequence
-    --cut;
-  return body.substr(0, cut) + "...";
-}
-
-std::string oneLine(std::string text) {
-  for (char &c : text)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return text;
-}
-
-Result<Json::Value> parseBody(const std::string &body) {
-  try {
-    return parseJson(body);
-  } catch (const DecodeError &e) {
-    return invalidArgument(e.what());
-  }
-}
-
-// A Catalog status that is neither success nor out of stock.
-Error refusal(const std::string &what, const HttpResponse &response) {
-  const std::string said =
-      what + ": the Catalog answered HTTP " + std::to_string(response.status) + ": " + oneLine(excerpt(response.body));
-  if (response.status >= 500 || response.status == 408 || response.status == 429) return unavailable(said);
-  return rejected(said);
-}
-
-Status checkLines(const std::vector<StockLine> &lines) {
-  if (lines.empty()) return invalidArgument("/lines: at least one line is required");
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string at_line = "/lines/" + std::to_string(i);
-    if (lines[i].productId.empty()) return invalidArgument(at_line + "/productId: must not be empty");
-    if (lines[i].quantity <= 0) return invalidArgument(at_line + "/quantity: must be > 0");
-  }
-  return Status();
-}
-
-Status checkPath(const char *key, const std::string &path, bool may_be_empty) {
-  if (path.empty() && may_be_empty) return Status();
-  if (path.empty() || path[0] != '/') return invalidArgument(std::string("/") + key + ": must start with /");
-  return Status();
-}
-
-Status checkPointer(const char *key, const std::string &pointer) {
-  if (!pointer.empty() && pointer[0] != '/')
-    return invalidArgument(std::string("/") + key + ": must be empty or a JSON pointer starting with /");
-  return Status();
-}
-
-// Granted outcomes by idempotency key, so a repeated reserve answers the same
-// reservation without asking the Catalog again. Thread-safe.
-class Remembered {
-public:
-  std::optional<ReserveOutcome> find(const std::string &key) const {
-    std::lock_guard lock(mutex_);
-    auto it = outcomes_.find(key);
-    if (it == outcomes_.end()) return std::nullopt;
-    return it->second;
-  }
-  void remember(const std::string &key, const ReserveOutcome &outcome) {
-    std::lock_guard lock(mutex_);
-    if (!outcomes_.emplace(key, outcome).second) return;
-    order_.push_back(key);
-    if (order_.size() > kRememberedReservations) {
-      outcomes_.erase(order_.front());
-      order_.pop_front();
-    }
-  }
-
-private:
-  mutable std::mutex mutex_;
-  std::map<std::string, ReserveOutcome> outcomes_;
-  std::deque<std::string> order_;
-};
 
 enum class Answer { done, out_of_stock };
 
@@ -387,7 +259,7 @@ private:
       }
     }
     if (success) return Answer::done;
-    return refusal(what, response);
+    return refusal(what, "the Catalog", response);
   }
 
   // The product an out-of-stock reply names, else the request's first line.

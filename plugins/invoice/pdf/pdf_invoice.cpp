@@ -11,6 +11,7 @@
 
 #include "formatting.hpp"
 #include "invoice_model.hpp"
+#include "orders/sdk/money.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_invoice_pdf_config_schema.hpp"
 #include "pdf_renderer.hpp"
@@ -51,13 +52,6 @@ struct PdfInvoiceConfig {
     v("seller_phone", seller_phone);
   }
 };
-
-bool isCurrencyCode(const std::string &code) {
-  if (code.size() != 3) return false;
-  for (char c : code)
-    if (c < 'A' || c > 'Z') return false;
-  return true;
-}
 
 bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 

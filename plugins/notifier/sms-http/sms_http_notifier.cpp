@@ -10,6 +10,7 @@
 #include <string>
 
 #include "orders/sdk/plugin.hpp"
+#include "orders/sdk/wire.hpp"
 #include "orders_notifier_sms_http_config_schema.hpp"
 #include "secret_option.hpp"
 #include "sms_text.hpp"
@@ -17,6 +18,7 @@
 namespace orders::plugins::notifier {
 
 using namespace orders::sdk;
+using orders::sdk::wire::excerpt;
 
 namespace {
 
@@ -68,13 +70,6 @@ struct Settings {
   std::optional<int64_t> timeout_ms;
   std::map<std::string, std::string> templates;
 };
-
-std::string excerpt(const std::string &body) {
-  std::string out = body.substr(0, 200);
-  for (char &c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out.size() < body.size() ? out + "..." : out;
-}
 
 bool headerSafe(const std::string &s) { return s.find_first_of("\r\n") == std::string::npos; }
 

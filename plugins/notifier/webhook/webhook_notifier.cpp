@@ -9,6 +9,7 @@
 #include <string>
 
 #include "orders/sdk/plugin.hpp"
+#include "orders/sdk/wire.hpp"
 #include "orders_notifier_webhook_intree_config_schema.hpp"
 #include "secret_option.hpp"
 #include "webhook_payload.hpp"
@@ -16,6 +17,7 @@
 namespace orders::plugins::notifier {
 
 using namespace orders::sdk;
+using orders::sdk::wire::excerpt;
 
 namespace {
 
@@ -38,13 +40,6 @@ struct Settings {
   std::optional<int64_t> timeout_ms; // absent: the instance's http.timeout_ms
   std::map<std::string, std::string> templates;
 };
-
-std::string excerpt(const std::string &body) {
-  std::string out = body.substr(0, 200);
-  for (char &c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out.size() < body.size() ? out + "..." : out;
-}
 
 } // namespace
 

@@ -5,30 +5,17 @@
 #include <system_error>
 #include <utility>
 
+#include "orders/sdk/money.hpp"
+#include "provider_wire.hpp"
+
 namespace orders::plugins::payment {
 
 using namespace orders::sdk;
+using orders::sdk::wire::upperAscii;
 
 namespace {
 
 bool absent(const Json::Value *v) { return v == nullptr || v->isNull(); }
-
-bool isNumber(const Json::Value &v) {
-  return v.type() == Json::intValue || v.type() == Json::uintValue || v.type() == Json::realValue;
-}
-
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
-bool isCurrencyCode(const std::string &s) {
-  if (s.size() != 3) return false;
-  for (char c : s)
-    if (c < 'A' || c > 'Z') return false;
-  return true;
-}
 
 // "/id, /data/id" for error messages.
 std::string alsoTried(const std::vector<JsonPointer> &pointers) {
@@ -73,7 +60,7 @@ Result<std::optional<Money>> amountOf(const EventMapping &m, const Json::Value &
   std::string text;
   if (amount->isString())
     text = amount->asString();
-  else if (isNumber(*amount))
+  else if (amount->isNumeric())
     text = numberText(*amount, payload);
   else
     return invalidArgument(at.text() + ": expected a number or a decimal string, got " + typeName(*amount));
@@ -83,7 +70,7 @@ Result<std::optional<Money>> amountOf(const EventMapping &m, const Json::Value &
     return invalidArgument(m.currency.text() + ": missing (needed with the amount at " + at.text() + ")");
   if (!currency->isString())
     return invalidArgument(m.currency.text() + ": expected string, got " + typeName(*currency));
-  const std::string code = upper(currency->asString());
+  const std::string code = upperAscii(currency->asString());
   if (!isCurrencyCode(code))
     return invalidArgument(m.currency.text() + ": '" + currency->asString() + "' is not an ISO 4217 code");
 
@@ -138,22 +125,11 @@ std::map<std::string, std::string> defaultEventTypes() {
           {"payment.refunded", wireName(PaymentEventType::refunded)}};
 }
 
-std::optional<std::string> idText(const Json::Value &value) {
-  if (value.isString()) return value.asString();
-  if (value.type() == Json::intValue) return std::to_string(value.asLargestInt());
-  if (value.type() == Json::uintValue) return std::to_string(value.asLargestUInt());
-  return std::nullopt;
-}
-
 Result<ParsedEvent> translateEvent(const EventMapping &m, const std::string &source, const InboundMessage &message,
                                    std::string_view payload) {
-  Json::Value root;
-  try {
-    root = parseJson(payload);
-  } catch (const DecodeError &e) {
-    return invalidArgument(std::string("/: ") + e.what());
-  }
-  if (!root.isObject()) return invalidArgument(std::string("/: expected object, got ") + typeName(root));
+  auto parsed = orders::common::parseObjectBody(payload);
+  if (!parsed.ok()) return parsed.error();
+  const Json::Value root = std::move(parsed).value();
 
   auto type = typeOf(m, root, message);
   if (!type.ok()) return type.error();

@@ -56,7 +56,7 @@ std::map<std::string, std::string> defaultEventTypes();
 using sdk::wire::typeName; // "null", "number", "string", "boolean", "array" or "object"
 
 // An identifier: a string as is, an integer in decimal; nullopt otherwise.
-std::optional<std::string> idText(const Json::Value &value);
+using sdk::wire::idText;
 
 // Translates `payload`. `source` becomes PaymentEvent::source (the instance id).
 sdk::Result<sdk::ParsedEvent> translateEvent(const EventMapping &mapping, const std::string &source,

@@ -17,6 +17,7 @@
 #include "body_template.hpp"
 #include "event_mapping.hpp"
 #include "http_util.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json_pointer.hpp"
@@ -30,8 +31,13 @@ namespace orders::plugins::payment {
 using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
+using orders::sdk::wire::lowerAscii;
+using orders::sdk::wire::upperAscii;
 
 namespace {
+
+// Paths without a leading '/' get one (the schema does not ask for it).
+constexpr PathRule kAddSlash{false, true};
 
 // Absent keys take these defaults, equal to config.schema.json's (the host
 // applies the schema's; sdk/testing's harness does not).
@@ -113,26 +119,12 @@ struct Settings {
   EventMapping events;
 };
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
 // A field pointer from the config: "/status", "/data/status"; never the whole document.
 Status pointerOption(JsonPointer &out, const std::string &key, const std::optional<std::string> &value,
                      const char *fallback) {
-  const std::string text = value.value_or(fallback);
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed || parsed->isRoot())
-    return invalidArgument(key + ": '" + text + "' is not a JSON pointer to a field (\"/id\", \"/data/id\")");
-  out = std::move(*parsed);
+  auto parsed = fieldPointerOption(key, value.value_or(fallback));
+  if (!parsed.ok()) return parsed.error();
+  out = std::move(parsed).value();
   return Status();
 }
 
@@ -148,16 +140,6 @@ Status pointerList(std::vector<JsonPointer> &out, const std::string &key,
   return Status();
 }
 
-// A path appended to base_url; with `needs_id`, {paymentId} or {orderId} must appear.
-Result<std::string> pathOption(const std::string &key, const std::optional<std::string> &value, const char *fallback,
-                               bool needs_id) {
-  std::string path = value.value_or(fallback);
-  if (needs_id && path.find("{paymentId}") == std::string::npos && path.find("{orderId}") == std::string::npos)
-    return invalidArgument(key + ": must contain {paymentId} or {orderId}");
-  if (path.empty() || path.front() != '/') path.insert(0, "/");
-  return path;
-}
-
 // An optional text field of an answer: nullopt when absent, null or "".
 Result<std::optional<std::string>> optionalText(const Json::Value &root, const JsonPointer &pointer,
                                                 const std::string &what) {
@@ -171,11 +153,9 @@ Result<std::optional<std::string>> optionalText(const Json::Value &root, const J
 
 // Where requests go: base URL, paths, idempotency header.
 Status resolveCalls(Settings &s, const ServiceConfig &config) {
-  if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-    return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-  s.base_url = config.base_url;
-  while (!s.base_url.empty() && s.base_url.back() == '/')
-    s.base_url.pop_back();
+  auto base_url = baseUrlOption("base_url", config.base_url);
+  if (!base_url.ok()) return base_url.error();
+  s.base_url = std::move(base_url).value();
   const struct {
     std::string *out;
     const char *key;
@@ -186,7 +166,9 @@ Status resolveCalls(Settings &s, const ServiceConfig &config) {
                {&s.refund_path, "refund_path", &config.refund_path, kRefundPath, true},
                {&s.cancel_path, "cancel_path", &config.cancel_path, kCancelPath, true}};
   for (const auto &p : paths) {
-    auto path = pathOption(p.key, *p.value, p.fallback, p.needs_id);
+    // A path appended to base_url; with `needs_id`, {paymentId} or {orderId} must appear.
+    auto path = p.needs_id ? pathOption(p.key, p.value->value_or(p.fallback), {"{paymentId}", "{orderId}"}, kAddSlash)
+                           : pathOption(p.key, p.value->value_or(p.fallback), {}, kAddSlash);
     if (!path.ok()) return path.error();
     *p.out = std::move(path).value();
   }
@@ -244,7 +226,7 @@ Status resolveMapping(Settings &s, const ServiceConfig &config) {
     if (!ours ||
         (*ours != PaymentStatus::pending && *ours != PaymentStatus::captured && *ours != PaymentStatus::failed))
       return invalidArgument("status_map/" + status + ": expected pending, captured or failed, got '" + meaning + "'");
-    s.status_map[lower(status)] = *ours;
+    s.status_map[lowerAscii(status)] = *ours;
   }
   for (const auto &[type, meaning] : config.event_types.value_or(defaultEventTypes())) {
     const std::optional<PaymentEventType> ours = fromWire<PaymentEventType>(meaning);
@@ -254,12 +236,12 @@ Status resolveMapping(Settings &s, const ServiceConfig &config) {
     e.types[type] = *ours;
   }
   for (const std::string &name : config.event_type_headers.value_or(std::vector<std::string>{"event-type", "type"}))
-    e.type_headers.push_back(lower(name));
+    e.type_headers.push_back(lowerAscii(name));
   e.amounts_reported = config.amounts_reported.value_or(true);
   e.exponents = defaultCurrencyExponents();
   for (const auto &[code, places] : config.currency_exponents.value_or(std::map<std::string, int64_t>{})) {
     if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");
-    e.exponents[upper(code)] = static_cast<int>(places);
+    e.exponents[upperAscii(code)] = static_cast<int>(places);
   }
   return Status();
 }
@@ -271,7 +253,7 @@ Status resolveAuth(Settings &s, const Host &host, const ServiceConfig &config) {
   auto webhook = orders::common::resolveSecretOption(host, "webhook_secret", config.webhook_secret);
   if (!webhook.ok()) return webhook.error();
   s.webhook_secret = std::move(webhook).value();
-  s.webhook_secret_header = lower(config.webhook_secret_header.value_or(kWebhookSecretHeader));
+  s.webhook_secret_header = lowerAscii(config.webhook_secret_header.value_or(kWebhookSecretHeader));
   if (s.webhook_secret_header.empty()) return invalidArgument("webhook_secret_header: must not be empty");
   s.headers["Accept"] = "application/json";
   s.headers["Content-Type"] = "application/json";
@@ -352,7 +334,7 @@ public:
       if (state == nullptr || state->isNull()) return invalidArgument(what + ": " + s_.status.text() + ": missing");
       if (!state->isString())
         return invalidArgument(what + ": " + s_.status.text() + ": expected string, got " + typeName(*state));
-      auto meaning = s_.status_map.find(lower(state->asString()));
+      auto meaning = s_.status_map.find(lowerAscii(state->asString()));
       if (meaning == s_.status_map.end())
         return invalidArgument(what + ": " + s_.status.text() + ": unknown status '" + state->asString() +
                                "' (map it in status_map)");

@@ -10,6 +10,8 @@
 namespace orders::plugins::payment::paypal {
 
 using namespace orders::sdk;
+using orders::common::fillOrderText;
+using orders::common::ignoredEvent;
 using orders::common::memberOf;
 using orders::common::optionalObject;
 using orders::common::optionalString;
@@ -19,13 +21,6 @@ using orders::common::requiredString;
 
 namespace {
 
-int64_t pow10(int n) {
-  int64_t p = 1;
-  while (n-- > 0)
-    p *= 10;
-  return p;
-}
-
 // `units` (already in `decimals` places) as a fixed-point string: 1999,2 -> "19.99"; 5,2 -> "0.05".
 std::string fixedPoint(int64_t units, int decimals) {
   std::string digits = std::to_string(units);
@@ -33,19 +28,6 @@ std::string fixedPoint(int64_t units, int decimals) {
   const size_t places = static_cast<size_t>(decimals);
   if (digits.size() <= places) digits.insert(0, places + 1 - digits.size(), '0');
   return digits.substr(0, digits.size() - places) + "." + digits.substr(digits.size() - places);
-}
-
-std::string fill(std::string text, const std::string &order_id, const std::string &order_number, int64_t attempt) {
-  text = replaceAll(std::move(text), "{orderNumber}", order_number);
-  text = replaceAll(std::move(text), "{orderId}", order_id);
-  return replaceAll(std::move(text), "{attempt}", std::to_string(attempt));
-}
-
-ParsedEvent ignored(std::string reason) {
-  ParsedEvent out;
-  out.outcome = wireName(EventOutcome::ignored);
-  out.reason = std::move(reason);
-  return out;
 }
 
 } // namespace
@@ -64,18 +46,15 @@ Result<std::string> amountValue(const Settings &s, const Money &money, const std
     return invalidArgument(pointer + "/currency: no decimal places known for currency '" + money.currency +
                            "'; add it to currency_exponents");
   if (money.amountMinor < 0) return invalidArgument(pointer + "/amountMinor: must not be negative");
-  const int diff = *theirs - ours->second;
-  if (diff >= 0) {
-    const int64_t factor = pow10(diff);
-    if (money.amountMinor > std::numeric_limits<int64_t>::max() / factor)
-      return invalidArgument(pointer + "/amountMinor: too large");
-    return fixedPoint(money.amountMinor * factor, *theirs);
-  }
-  const int64_t divisor = pow10(-diff);
-  if (money.amountMinor % divisor != 0)
+  int64_t theirs_minor = 0;
+  switch (orders::sdk::rescaleMinor(money.amountMinor, ours->second, *theirs, theirs_minor)) {
+  case orders::sdk::RescaleError::none: break;
+  case orders::sdk::RescaleError::too_large: return invalidArgument(pointer + "/amountMinor: too large");
+  case orders::sdk::RescaleError::too_precise:
     return invalidArgument(pointer + "/amountMinor: " + std::to_string(money.amountMinor) + " " + money.currency +
                            " has more decimal places than PayPal takes (" + std::to_string(*theirs) + ")");
-  return fixedPoint(money.amountMinor / divisor, *theirs);
+  }
+  return fixedPoint(theirs_minor, *theirs);
 }
 
 Result<Money> moneyOf(const Settings &s, const Json::Value &amount, const std::string &pointer) {
@@ -115,7 +94,7 @@ std::string orderBody(const Settings &s, const PaymentRequest &r) {
   Json::Value unit(Json::objectValue);
   unit["reference_id"] = r.orderId;
   unit["custom_id"] = r.orderId;
-  unit["description"] = fill(s.description_template, r.orderId, r.orderNumber, r.attempt).substr(0, 127);
+  unit["description"] = fillOrderText(s.description_template, r.orderId, r.orderNumber, r.attempt).substr(0, 127);
   unit["amount"]["currency_code"] = r.amount.currency;
   unit["amount"]["value"] = amountValue(s, r.amount, "/amount").value(); // validatePayment() checked it
   body["purchase_units"].append(unit);
@@ -123,8 +102,8 @@ std::string orderBody(const Settings &s, const PaymentRequest &r) {
     Json::Value context(Json::objectValue);
     const std::string id = orders::common::percentEncode(r.orderId);
     const std::string number = orders::common::percentEncode(r.orderNumber);
-    if (s.return_url) context["return_url"] = fill(*s.return_url, id, number, r.attempt);
-    if (s.cancel_url) context["cancel_url"] = fill(*s.cancel_url, id, number, r.attempt);
+    if (s.return_url) context["return_url"] = fillOrderText(*s.return_url, id, number, r.attempt);
+    if (s.cancel_url) context["cancel_url"] = fillOrderText(*s.cancel_url, id, number, r.attempt);
     if (s.brand_name) context["brand_name"] = *s.brand_name;
     context["user_action"] = "PAY_NOW";
     body["payment_source"]["paypal"]["experience_context"] = context;
@@ -298,7 +277,7 @@ Result<ParsedEvent> translateCaptureEvent(const Settings &s, const std::string &
   if (t == "PAYMENT.CAPTURE.COMPLETED") event_type = PaymentEventType::paid;
   if (t == "PAYMENT.CAPTURE.DENIED") event_type = PaymentEventType::failed;
   if (t == "PAYMENT.CAPTURE.REFUNDED") event_type = PaymentEventType::refunded;
-  if (!event_type) return ignored("PayPal event " + id.value() + " of type '" + t + "' is not handled");
+  if (!event_type) return ignoredEvent("PayPal event " + id.value() + " of type '" + t + "' is not handled");
 
   auto resource = optionalObject(event, "resource", "");
   if (!resource.ok()) return resource.error();
@@ -314,7 +293,7 @@ Result<ParsedEvent> translateCaptureEvent(const Settings &s, const std::string &
       paypal_order = order.value();
     }
   if ((!custom_id.value() || custom_id.value()->empty()) && !paypal_order)
-    return ignored("PayPal " + t + " " + id.value() + " names neither custom_id nor an order (another system's?)");
+    return ignoredEvent("PayPal " + t + " " + id.value() + " names neither custom_id nor an order (another system's?)");
 
   PaymentEvent out;
   out.source = source;

@@ -21,6 +21,7 @@
 namespace orders::plugins::payment::paypal {
 
 using namespace orders::sdk;
+using orders::common::ignoredEvent;
 using orders::common::memberOf;
 using orders::common::parseAnswer;
 using orders::common::percentEncode;
@@ -29,13 +30,6 @@ using orders::common::requiredString;
 using orders::common::transportError;
 
 namespace {
-
-ParsedEvent ignored(std::string reason) {
-  ParsedEvent out;
-  out.outcome = wireName(EventOutcome::ignored);
-  out.reason = std::move(reason);
-  return out;
-}
 
 const char *kTransmissionHeaders[][2] = {{"paypal-transmission-id", "transmission_id"},
                                          {"paypal-transmission-time", "transmission_time"},
@@ -167,13 +161,9 @@ public:
     if (age > s_.tolerance_seconds || -age > s_.tolerance_seconds)
       return unauthenticated("paypal-transmission-time " + sent_at + " is " + std::to_string(age) +
                              " s from now, outside the tolerance of " + std::to_string(s_.tolerance_seconds) + " s");
-    Json::Value event;
-    try {
-      event = parseJson(body);
-    } catch (const DecodeError &e) {
-      return invalidArgument(std::string("/: ") + e.what());
-    }
-    if (!event.isObject()) return invalidArgument("/: expected object");
+    auto parsed = orders::common::parseObjectBody(body);
+    if (!parsed.ok()) return parsed.error();
+    const Json::Value event = std::move(parsed).value();
 
     // The event goes to PayPal exactly as it came (a re-encoding could differ
     // from what PayPal signed): spliced into the request as raw JSON.
@@ -220,13 +210,14 @@ private:
       }
     }
     if (!order_id || order_id->empty())
-      return ignored("PayPal order " + order_ref.value() + " has no custom_id (another system's?)");
+      return ignoredEvent("PayPal order " + order_ref.value() + " has no custom_id (another system's?)");
     if (!s_.capture_on_approval)
-      return ignored("PayPal order " + order_ref.value() + " approved; capture_on_approval is off");
+      return ignoredEvent("PayPal order " + order_ref.value() + " approved; capture_on_approval is off");
     auto captured = capture(order_ref.value(), "PayPal order " + order_ref.value());
     if (!captured.ok()) return captured.error();
     if (captured->status == wireName(PaymentStatus::pending))
-      return ignored("PayPal order " + order_ref.value() + " captured, capture PENDING: PAYMENT.CAPTURE.* follows");
+      return ignoredEvent("PayPal order " + order_ref.value() +
+                          " captured, capture PENDING: PAYMENT.CAPTURE.* follows");
     PaymentEvent out;
     out.source = source_;
     out.eventId = id.value();

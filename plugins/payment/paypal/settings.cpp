@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 #include "secret_option.hpp"
@@ -41,25 +42,14 @@ struct PaypalConfig {
   }
 };
 
-bool isHttpUrl(const std::string &url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
-
-Result<std::string> requiredSecret(const Host &host, const std::string &key, const std::optional<std::string> &name,
-                                   const char *fallback) {
-  auto resolved = orders::common::resolveSecretOption(host, key, name.value_or(fallback));
-  if (!resolved.ok()) return resolved.error();
-  return std::move(*resolved.value());
-}
-
 } // namespace
 
 Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
   const auto config = fromJsonOrThrow<PaypalConfig>(json);
   Settings s;
-  s.base_url = config.base_url.value_or(kDefaultBaseUrl);
-  if (!isHttpUrl(s.base_url))
-    return invalidArgument("base_url: expected an http:// or https:// URL, got '" + s.base_url + "'");
-  while (!s.base_url.empty() && s.base_url.back() == '/')
-    s.base_url.pop_back();
+  auto base_url = baseUrlOption("base_url", config.base_url.value_or(kDefaultBaseUrl));
+  if (!base_url.ok()) return base_url.error();
+  s.base_url = std::move(base_url).value();
   if (config.webhook_id) {
     if (config.webhook_id->empty()) return invalidArgument("webhook_id: must not be empty");
     s.webhook_id = *config.webhook_id;
@@ -96,9 +86,11 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
     s.exponents[orders::common::upperAscii(code)] = static_cast<int>(places);
   }
 
-  auto id = requiredSecret(host, "client_id_secret", config.client_id_secret, kDefaultClientIdSecret);
+  auto id =
+      orders::common::requiredSecretOption(host, "client_id_secret", config.client_id_secret, kDefaultClientIdSecret);
   if (!id.ok()) return id.error();
-  auto secret = requiredSecret(host, "client_secret_secret", config.client_secret_secret, kDefaultClientSecretSecret);
+  auto secret = orders::common::requiredSecretOption(host, "client_secret_secret", config.client_secret_secret,
+                                                     kDefaultClientSecretSecret);
   if (!secret.ok()) return secret.error();
   s.basic_authorization = "Basic " + orders::common::base64(id.value() + ":" + secret.value());
   return s;

@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 #include "secret_option.hpp"
@@ -35,25 +36,14 @@ struct StripeConfig {
   }
 };
 
-bool isHttpUrl(const std::string &url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
-
-Result<std::string> requiredSecret(const Host &host, const std::string &key, const std::optional<std::string> &name,
-                                   const char *fallback) {
-  auto resolved = orders::common::resolveSecretOption(host, key, name.value_or(fallback));
-  if (!resolved.ok()) return resolved.error();
-  return std::move(*resolved.value());
-}
-
 } // namespace
 
 Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
   const auto config = fromJsonOrThrow<StripeConfig>(json);
   Settings s;
-  s.base_url = config.base_url.value_or(kDefaultBaseUrl);
-  if (!isHttpUrl(s.base_url))
-    return invalidArgument("base_url: expected an http:// or https:// URL, got '" + s.base_url + "'");
-  while (!s.base_url.empty() && s.base_url.back() == '/')
-    s.base_url.pop_back();
+  auto base_url = baseUrlOption("base_url", config.base_url.value_or(kDefaultBaseUrl));
+  if (!base_url.ok()) return base_url.error();
+  s.base_url = std::move(base_url).value();
 
   if (config.stripe_version) {
     if (config.stripe_version->empty()) return invalidArgument("stripe_version: must not be empty");
@@ -88,11 +78,12 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
     s.exponents[orders::common::upperAscii(code)] = static_cast<int>(places);
   }
 
-  auto key = requiredSecret(host, "secret_key_secret", config.secret_key_secret, kDefaultSecretKeySecret);
+  auto key = orders::common::requiredSecretOption(host, "secret_key_secret", config.secret_key_secret,
+                                                  kDefaultSecretKeySecret);
   if (!key.ok()) return key.error();
   s.authorization = "Bearer " + key.value();
-  auto webhook =
-      requiredSecret(host, "webhook_secret_secret", config.webhook_secret_secret, kDefaultWebhookSecretSecret);
+  auto webhook = orders::common::requiredSecretOption(host, "webhook_secret_secret", config.webhook_secret_secret,
+                                                      kDefaultWebhookSecretSecret);
   if (!webhook.ok()) return webhook.error();
   s.webhook_secret = std::move(webhook).value();
   return s;

@@ -3,11 +3,13 @@
 #include <limits>
 #include <set>
 
+#include "orders/sdk/money.hpp"
 #include "provider_wire.hpp"
 
 namespace orders::plugins::payment::stripe {
 
 using namespace orders::sdk;
+using orders::common::fillOrderText;
 using orders::common::FormBody;
 using orders::common::lowerAscii;
 using orders::common::memberOf;
@@ -20,25 +22,12 @@ using orders::common::upperAscii;
 
 namespace {
 
-int64_t pow10(int n) {
-  int64_t p = 1;
-  while (n-- > 0)
-    p *= 10;
-  return p;
-}
-
 Result<int> ourExponent(const Settings &s, const std::string &currency, const std::string &pointer) {
   auto it = s.exponents.find(currency);
   if (it == s.exponents.end())
     return invalidArgument(pointer + ": no decimal places known for currency '" + currency +
                            "'; add it to currency_exponents");
   return it->second;
-}
-
-std::string fill(std::string text, const std::string &order_id, const std::string &order_number, int64_t attempt) {
-  text = replaceAll(std::move(text), "{orderNumber}", order_number);
-  text = replaceAll(std::move(text), "{orderId}", order_id);
-  return replaceAll(std::move(text), "{attempt}", std::to_string(attempt));
 }
 
 } // namespace
@@ -55,19 +44,15 @@ int stripeExponent(const std::string &currency) {
 Result<int64_t> toStripeAmount(const Settings &s, const Money &money, const std::string &pointer) {
   auto ours = ourExponent(s, money.currency, pointer + "/currency");
   if (!ours.ok()) return ours.error();
-  const int diff = stripeExponent(money.currency) - ours.value();
-  if (diff >= 0) {
-    const int64_t factor = pow10(diff);
-    if (money.amountMinor > std::numeric_limits<int64_t>::max() / factor)
-      return invalidArgument(pointer + "/amountMinor: too large for Stripe");
-    return money.amountMinor * factor;
+  int64_t stripe_amount = 0;
+  switch (orders::sdk::rescaleMinor(money.amountMinor, ours.value(), stripeExponent(money.currency), stripe_amount)) {
+  case orders::sdk::RescaleError::none: return stripe_amount;
+  case orders::sdk::RescaleError::too_large: return invalidArgument(pointer + "/amountMinor: too large for Stripe");
+  case orders::sdk::RescaleError::too_precise: break;
   }
-  const int64_t divisor = pow10(-diff);
-  if (money.amountMinor % divisor != 0)
-    return invalidArgument(pointer + "/amountMinor: " + std::to_string(money.amountMinor) + " " + money.currency +
-                           " has more decimal places than Stripe takes (" +
-                           std::to_string(stripeExponent(money.currency)) + ")");
-  return money.amountMinor / divisor;
+  return invalidArgument(pointer + "/amountMinor: " + std::to_string(money.amountMinor) + " " + money.currency +
+                         " has more decimal places than Stripe takes (" +
+                         std::to_string(stripeExponent(money.currency)) + ")");
 }
 
 Result<Money> fromStripeAmount(const Settings &s, int64_t stripe_amount, const std::string &currency,
@@ -76,18 +61,14 @@ Result<Money> fromStripeAmount(const Settings &s, int64_t stripe_amount, const s
   auto ours = ourExponent(s, code, pointer + "/currency");
   if (!ours.ok()) return ours.error();
   if (stripe_amount < 0) return invalidArgument(pointer + "/amount: must not be negative");
-  const int diff = stripeExponent(code) - ours.value();
-  if (diff >= 0) {
-    const int64_t divisor = pow10(diff);
-    if (stripe_amount % divisor != 0)
-      return invalidArgument(pointer + "/amount: " + std::to_string(stripe_amount) + " is not a whole number of " +
-                             code + " minor units of this service");
-    return Money{stripe_amount / divisor, code};
+  int64_t minor = 0;
+  switch (orders::sdk::rescaleMinor(stripe_amount, stripeExponent(code), ours.value(), minor)) {
+  case orders::sdk::RescaleError::none: return Money{minor, code};
+  case orders::sdk::RescaleError::too_large: return invalidArgument(pointer + "/amount: too large");
+  case orders::sdk::RescaleError::too_precise: break;
   }
-  const int64_t factor = pow10(-diff);
-  if (stripe_amount > std::numeric_limits<int64_t>::max() / factor)
-    return invalidArgument(pointer + "/amount: too large");
-  return Money{stripe_amount * factor, code};
+  return invalidArgument(pointer + "/amount: " + std::to_string(stripe_amount) + " is not a whole number of " + code +
+                         " minor units of this service");
 }
 
 Status validatePayment(const Settings &s, const PaymentRequest &r) {
@@ -112,7 +93,7 @@ std::string intentBody(const Settings &s, const PaymentRequest &r) {
     for (size_t i = 0; i < s.payment_method_types.size(); ++i)
       body.add("payment_method_types[" + std::to_string(i) + "]", s.payment_method_types[i]);
   }
-  body.add("description", fill(s.description_template, r.orderId, r.orderNumber, r.attempt));
+  body.add("description", fillOrderText(s.description_template, r.orderId, r.orderNumber, r.attempt));
   body.add("metadata[order_id]", r.orderId);
   if (!r.orderNumber.empty()) body.add("metadata[order_number]", r.orderNumber);
   body.add("metadata[attempt]", std::to_string(r.attempt));
@@ -168,7 +149,7 @@ Result<PaymentResult> intentResult(const Settings &s, const Json::Value &intent,
         if (auto v = optionalString(*meta, "order_id", "/metadata"); v.ok() && v.value()) order_id = *v.value();
         if (auto v = optionalString(*meta, "order_number", "/metadata"); v.ok() && v.value()) order_number = *v.value();
       }
-      std::string url = fill(*s.checkout_url_template, percentEncode(order_id), percentEncode(order_number), attempt);
+      std::string url = fillOrderText(*s.checkout_url_template, order_id, order_number, attempt, true);
       url = replaceAll(std::move(url), "{paymentIntentId}", percentEncode(id.value()));
       out.redirectUrl = replaceAll(std::move(url), "{clientSecret}", percentEncode(secret.value().value_or("")));
     } else {

@@ -11,6 +11,7 @@
 namespace orders::plugins::payment::stripe {
 
 using namespace orders::sdk;
+using orders::common::ignoredEvent;
 using orders::common::memberOf;
 using orders::common::optionalObject;
 using orders::common::optionalString;
@@ -25,13 +26,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return std::string(s);
-}
-
-ParsedEvent ignored(std::string reason) {
-  ParsedEvent out;
-  out.outcome = wireName(EventOutcome::ignored);
-  out.reason = std::move(reason);
-  return out;
 }
 
 } // namespace
@@ -74,13 +68,9 @@ Status verifySignature(const Settings &s, const std::string &header, std::string
 }
 
 Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &source, std::string_view body) {
-  Json::Value root;
-  try {
-    root = parseJson(body);
-  } catch (const DecodeError &e) {
-    return invalidArgument(std::string("/: ") + e.what());
-  }
-  if (!root.isObject()) return invalidArgument("/: expected object");
+  auto parsed = orders::common::parseObjectBody(body);
+  if (!parsed.ok()) return parsed.error();
+  const Json::Value root = std::move(parsed).value();
   auto id = requiredString(root, "id", "");
   if (!id.ok()) return id.error();
   auto type = requiredString(root, "type", "");
@@ -91,7 +81,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
   if (t == "payment_intent.succeeded") event_type = PaymentEventType::paid;
   if (t == "payment_intent.payment_failed" || t == "payment_intent.canceled") event_type = PaymentEventType::failed;
   if (t == "charge.refunded") event_type = PaymentEventType::refunded;
-  if (!event_type) return ignored("Stripe event " + id.value() + " of type '" + t + "' is not handled");
+  if (!event_type) return ignoredEvent("Stripe event " + id.value() + " of type '" + t + "' is not handled");
 
   auto data = optionalObject(root, "data", "");
   if (!data.ok()) return data.error();
@@ -127,11 +117,11 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
     auto intent = optionalString(o, "payment_intent", at);
     if (!intent.ok()) return intent.error();
     if (!intent.value() || intent.value()->empty())
-      return ignored("charge without a payment_intent (not made by this service)");
+      return ignoredEvent("charge without a payment_intent (not made by this service)");
     const Json::Value *refunded = memberOf(o, "refunded");
     if (refunded == nullptr || !refunded->isBool()) return invalidArgument(at + "/refunded: expected boolean");
     if (!refunded->asBool())
-      return ignored("charge of " + *intent.value() + " is only partly refunded; the order stays as it is");
+      return ignoredEvent("charge of " + *intent.value() + " is only partly refunded; the order stays as it is");
     event.paymentReference = intent.value();
     auto amount = requiredInteger(o, "amount_refunded", at);
     if (!amount.ok()) return amount.error();
@@ -142,7 +132,7 @@ Result<ParsedEvent> parseStripeEvent(const Settings &s, const std::string &sourc
     auto intent = requiredString(o, "id", at);
     if (!intent.ok()) return intent.error();
     if (!event.orderId)
-      return ignored("PaymentIntent " + intent.value() + " has no metadata.order_id (another system's?)");
+      return ignoredEvent("PaymentIntent " + intent.value() + " has no metadata.order_id (another system's?)");
     event.paymentReference = intent.value();
     if (event_type == PaymentEventType::paid) {
       auto amount = requiredInteger(o, "amount_received", at);

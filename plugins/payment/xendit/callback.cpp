@@ -11,13 +11,6 @@ using namespace orders::sdk;
 
 namespace {
 
-ParsedEvent ignored(std::string reason) {
-  ParsedEvent out;
-  out.outcome = wireName(EventOutcome::ignored);
-  out.reason = std::move(reason);
-  return out;
-}
-
 // The paid (or invoiced) amount at `pointer` in minor units of `currency`.
 Result<int64_t> amountAt(const Json::Value &value, const std::string &pointer, std::string_view body,
                          const std::string &currency, int exponent) {
@@ -53,13 +46,9 @@ Result<Money> invoiceAmount(const Settings &s, const Json::Value &root, std::str
 }
 
 Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &source, std::string_view body) {
-  Json::Value root;
-  try {
-    root = parseJson(body);
-  } catch (const DecodeError &e) {
-    return invalidArgument(std::string("/: ") + e.what());
-  }
-  if (!root.isObject()) return invalidArgument("/: expected object");
+  auto parsed = orders::common::parseObjectBody(body);
+  if (!parsed.ok()) return parsed.error();
+  const Json::Value root = std::move(parsed).value();
 
   auto id = requiredString(root, "id", "");
   if (!id.ok()) return id.error();
@@ -68,7 +57,7 @@ Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &s
   const std::string &st = status.value();
   const bool paid = st == "PAID" || st == "SETTLED";
   if (!paid && st != "EXPIRED")
-    return ignored("invoice " + id.value() + " status '" + st + "' is not PAID, SETTLED or EXPIRED");
+    return ignoredEvent("invoice " + id.value() + " status '" + st + "' is not PAID, SETTLED or EXPIRED");
 
   auto external_id = requiredString(root, "external_id", "");
   if (!external_id.ok()) return external_id.error();
@@ -84,8 +73,8 @@ Result<ParsedEvent> parseInvoiceCallback(const Settings &s, const std::string &s
   std::optional<std::string> order_id = meta_order.value();
   if (!order_id || order_id->empty()) order_id = orderIdFromExternalId(s.external_id_prefix, external_id.value());
   if (!order_id)
-    return ignored("invoice " + id.value() + ": external_id '" + external_id.value() + "' is not of the form '" +
-                   s.external_id_prefix + "<orderId>-<attempt>' and metadata has no order_id (another system's?)");
+    return ignoredEvent("invoice " + id.value() + ": external_id '" + external_id.value() + "' is not of the form '" +
+                        s.external_id_prefix + "<orderId>-<attempt>' and metadata has no order_id (another system's?)");
 
   auto money = invoiceAmount(s, root, body);
   if (!money.ok()) return money.error();

@@ -10,25 +10,12 @@
 namespace orders::plugins::payment::xendit {
 
 using namespace orders::sdk;
+using orders::common::fillOrderText;
+using orders::sdk::wire::upperAscii;
 
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
-// The template with {orderNumber}, {orderId} and {attempt} filled in;
-// percent-encoded when it becomes part of a URL.
-std::string fill(std::string text, const PaymentRequest &r, bool url) {
-  const auto value = [&](const std::string &v) { return url ? percentEncode(v) : v; };
-  text = replaceAll(std::move(text), "{orderNumber}", value(r.orderNumber));
-  text = replaceAll(std::move(text), "{orderId}", value(r.orderId));
-  return replaceAll(std::move(text), "{attempt}", std::to_string(r.attempt));
-}
 
 // "+62 811-2345-678" -> "+628112345678". Xendit refuses the whole invoice
 // when customer.mobile_number is not E.164, so anything else is left out.
@@ -94,10 +81,14 @@ std::string invoiceBody(const Settings &s, const PaymentRequest &r, const std::s
   const std::optional<Party> &customer = r.customer;
   if (customer && present(customer->email) && customer->email->find('@') != std::string::npos)
     body.string("payer_email", *customer->email);
-  body.string("description", fill(s.description_template, r, false));
+  body.string("description", fillOrderText(s.description_template, r.orderId, r.orderNumber, r.attempt));
   body.integer("invoice_duration", s.invoice_duration_seconds);
-  if (s.success_redirect_url) body.string("success_redirect_url", fill(*s.success_redirect_url, r, true));
-  if (s.failure_redirect_url) body.string("failure_redirect_url", fill(*s.failure_redirect_url, r, true));
+  if (s.success_redirect_url)
+    body.string("success_redirect_url",
+                fillOrderText(*s.success_redirect_url, r.orderId, r.orderNumber, r.attempt, true));
+  if (s.failure_redirect_url)
+    body.string("failure_redirect_url",
+                fillOrderText(*s.failure_redirect_url, r.orderId, r.orderNumber, r.attempt, true));
 
   if (!r.items.empty()) {
     std::vector<std::string> items;
@@ -191,7 +182,7 @@ std::string refundBody(const Settings &s, const RefundRequest &r, int exponent) 
   std::string reason = s.refund_reason;
   std::optional<std::string> detail; // free text that is not one of Xendit's reasons
   if (present(r.reason)) {
-    const std::string code = replaceAll(upper(*r.reason), " ", "_");
+    const std::string code = replaceAll(upperAscii(*r.reason), " ", "_");
     if (isRefundReason(code))
       reason = code;
     else

@@ -2,6 +2,7 @@
 
 #include "http_util.hpp"
 #include "money.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::payment::xendit {
@@ -37,22 +38,6 @@ struct XenditConfig {
   }
 };
 
-bool isHttpUrl(const std::string &url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
-
-std::string upper(std::string s) {
-  for (char &c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
-
-// A secret named by `key` (default name `fallback`): required and non-empty.
-Result<std::string> requiredSecret(const Host &host, const std::string &key, const std::optional<std::string> &name,
-                                   const char *fallback) {
-  auto resolved = orders::common::resolveSecretOption(host, key, name.value_or(fallback));
-  if (!resolved.ok()) return resolved.error();
-  return std::move(*resolved.value());
-}
-
 } // namespace
 
 bool isRefundReason(const std::string &reason) {
@@ -63,11 +48,9 @@ bool isRefundReason(const std::string &reason) {
 Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
   const auto config = fromJsonOrThrow<XenditConfig>(json);
   Settings s;
-  s.base_url = config.base_url.value_or(kDefaultBaseUrl);
-  if (!isHttpUrl(s.base_url))
-    return invalidArgument("base_url: expected an http:// or https:// URL, got '" + s.base_url + "'");
-  while (!s.base_url.empty() && s.base_url.back() == '/')
-    s.base_url.pop_back();
+  auto base_url = baseUrlOption("base_url", config.base_url.value_or(kDefaultBaseUrl));
+  if (!base_url.ok()) return base_url.error();
+  s.base_url = std::move(base_url).value();
 
   s.external_id_prefix = config.external_id_prefix.value_or(kDefaultExternalIdPrefix);
   if (s.external_id_prefix.size() > 64) return invalidArgument("external_id_prefix: longer than 64 characters");
@@ -93,7 +76,7 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
   s.exponents = defaultCurrencyExponents();
   for (const auto &[code, places] : config.currency_exponents.value_or(std::map<std::string, int64_t>{})) {
     if (places < 0 || places > 6) return invalidArgument("currency_exponents/" + code + ": must be 0..6");
-    s.exponents[upper(code)] = static_cast<int>(places);
+    s.exponents[orders::sdk::wire::upperAscii(code)] = static_cast<int>(places);
   }
 
   s.refund_reason = config.refund_reason.value_or(kDefaultRefundReason);
@@ -102,10 +85,12 @@ Result<Settings> settingsFrom(const Host &host, const Json::Value &json) {
                            "' is not one of FRAUDULENT, DUPLICATE, REQUESTED_BY_CUSTOMER, CANCELLATION, OTHERS");
   s.lookup_first = config.lookup_first.value_or(true);
 
-  auto key = requiredSecret(host, "secret_key_secret", config.secret_key_secret, kDefaultSecretKeySecret);
+  auto key = orders::common::requiredSecretOption(host, "secret_key_secret", config.secret_key_secret,
+                                                  kDefaultSecretKeySecret);
   if (!key.ok()) return key.error();
   s.authorization = "Basic " + base64(key.value() + ":"); // Xendit: the secret key as user, empty password
-  auto token = requiredSecret(host, "callback_token_secret", config.callback_token_secret, kDefaultCallbackTokenSecret);
+  auto token = orders::common::requiredSecretOption(host, "callback_token_secret", config.callback_token_secret,
+                                                    kDefaultCallbackTokenSecret);
   if (!token.ok()) return token.error();
   s.callback_token = std::move(token).value();
   return s;

@@ -32,14 +32,6 @@ std::string failureText(const Result<HttpResponse> &r, const std::string &reques
   return message.find(request_line) != std::string::npos ? message : request_line + ": " + message;
 }
 
-Result<Json::Value> parseAnswer(const std::string &body, const std::string &what, const std::string &request_line) {
-  try {
-    return parseJson(body);
-  } catch (const DecodeError &e) {
-    return invalidArgument(what + ": " + request_line + ": /: " + e.what());
-  }
-}
-
 } // namespace
 
 class XenditPayment final : public PaymentProvider {

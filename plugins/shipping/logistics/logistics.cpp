@@ -18,10 +18,12 @@
 #include <vector>
 
 #include "http_util.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_logistics_config_schema.hpp"
+#include "provider_wire.hpp"
 #include "secret_option.hpp"
 #include "tracking_webhook.hpp"
 
@@ -30,6 +32,7 @@ namespace orders::plugins::shipping::logistics {
 using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
+using orders::common::optionalTextAt;
 
 namespace {
 
@@ -94,28 +97,6 @@ struct Settings {
   std::string weight_attribute;                 // "" = no weight
 };
 
-// A field pointer from the config; "" (when allowed) means "not read".
-Result<std::optional<JsonPointer>> pointerOption(const std::string &key, const std::optional<std::string> &value,
-                                                 const char *fallback, bool may_be_empty) {
-  const std::string text = value.value_or(fallback);
-  if (text.empty() && may_be_empty) return std::optional<JsonPointer>();
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed || parsed->isRoot())
-    return invalidArgument(key + ": '" + text + "' is not a JSON pointer to a field (\"/id\", \"/data/id\")");
-  return std::optional<JsonPointer>(std::move(*parsed));
-}
-
-Result<std::optional<std::string>> textAt(const Json::Value &root, const std::optional<JsonPointer> &pointer,
-                                          const std::string &what) {
-  if (!pointer) return std::optional<std::string>();
-  const Json::Value *value = pointer->find(root);
-  if (value == nullptr || value->isNull()) return std::optional<std::string>();
-  if (!value->isString())
-    return invalidArgument(what + ": " + pointer->text() + ": expected string or null, got " + typeName(*value));
-  if (value->asString().empty()) return std::optional<std::string>();
-  return std::optional<std::string>(value->asString());
-}
-
 // Total grams when every line has a whole number of grams per unit in
 // attribute `attribute`; nullopt otherwise.
 std::optional<int64_t> totalWeight(const std::vector<LineItem> &lines, const std::string &attribute) {
@@ -168,24 +149,20 @@ public:
   static Result<std::unique_ptr<Logistics>> create(PluginContext ctx) {
     const auto config = fromJsonOrThrow<LogisticsConfig>(ctx.config);
     Settings s;
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-      return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-    s.base_url = config.base_url;
-    while (!s.base_url.empty() && s.base_url.back() == '/')
-      s.base_url.pop_back();
-    s.booking_path = config.booking_path.value_or(kBookingPath);
-    if (s.booking_path.empty() || s.booking_path.front() != '/')
-      return invalidArgument("booking_path: '" + s.booking_path + "' must start with /");
-    s.cancel_path = config.cancel_path.value_or(kCancelPath);
-    if (s.cancel_path.empty() || s.cancel_path.front() != '/')
-      return invalidArgument("cancel_path: '" + s.cancel_path + "' must start with /");
-    if (s.cancel_path.find("{id}") == std::string::npos && s.cancel_path.find("{order_id}") == std::string::npos)
-      return invalidArgument("cancel_path: must contain {id} or {order_id}");
+    auto base_url = baseUrlOption("base_url", config.base_url);
+    if (!base_url.ok()) return base_url.error();
+    s.base_url = std::move(base_url).value();
+    auto booking_path = pathOption("booking_path", config.booking_path.value_or(kBookingPath));
+    if (!booking_path.ok()) return booking_path.error();
+    s.booking_path = std::move(booking_path).value();
+    auto cancel_path = pathOption("cancel_path", config.cancel_path.value_or(kCancelPath), {"{id}", "{order_id}"});
+    if (!cancel_path.ok()) return cancel_path.error();
+    s.cancel_path = std::move(cancel_path).value();
     s.weight_attribute = config.weight_attribute.value_or(kWeightAttribute);
 
-    auto id = pointerOption("shipment_id_pointer", config.shipment_id_pointer, "/id", false);
+    auto id = fieldPointerOption("shipment_id_pointer", config.shipment_id_pointer.value_or("/id"));
     if (!id.ok()) return id.error();
-    s.shipment_id = std::move(*id.value());
+    s.shipment_id = std::move(id).value();
     const WebhookConfig w = config.webhook.value_or(WebhookConfig{});
     WebhookFields f;
     const struct {
@@ -205,11 +182,11 @@ public:
         {&f.occurred_at, "webhook/occurred_at_pointer", &w.occurred_at_pointer, "/occurredAt"},
     };
     for (const auto &p : pointers) {
-      auto parsed = pointerOption(p.key, *p.value, p.fallback, true);
+      auto parsed = optionalFieldPointerOption(p.key, p.value->value_or(p.fallback));
       if (!parsed.ok()) return parsed.error();
       *p.out = std::move(parsed).value();
     }
-    auto status = pointerOption("webhook/status_pointer", w.status_pointer, "/status", false);
+    auto status = fieldPointerOption("webhook/status_pointer", w.status_pointer.value_or("/status"));
     if (!status.ok()) return status.error();
     f.status = std::move(status).value();
     if (!f.reference && !f.order_id)
@@ -316,9 +293,9 @@ public:
     if (!booked_id || booked_id->empty())
       return invalidArgument(what + ": " + s_.shipment_id.text() + ": expected a non-empty string or integer, got " +
                              (booked_id ? std::string("\"\"") : std::string(typeName(*id_value))));
-    auto carrier = textAt(root, s_.carrier, what);
+    auto carrier = optionalTextAt(root, s_.carrier, what);
     if (!carrier.ok()) return carrier.error();
-    auto tracking = textAt(root, s_.tracking, what);
+    auto tracking = optionalTextAt(root, s_.tracking, what);
     if (!tracking.ok()) return tracking.error();
 
     host_.info(what + ": booked as " + *booked_id + (carrier.value() ? " with " + *carrier.value() : std::string()) +

@@ -5,6 +5,7 @@
 
 #include "http_util.hpp"
 #include "orders/sdk/crypto.hpp"
+#include "provider_wire.hpp"
 
 namespace orders::plugins::shipping::logistics {
 
@@ -73,13 +74,9 @@ bool TrackingWebhook::signatureMatches(const std::string &header_value, std::str
 }
 
 Result<ShipmentUpdate> TrackingWebhook::parse(std::string_view body) const {
-  Json::Value root;
-  try {
-    root = parseJson(body);
-  } catch (const DecodeError &e) {
-    return invalidArgument(std::string("/: ") + e.what());
-  }
-  if (!root.isObject()) return invalidArgument(std::string("/: expected object, got ") + typeName(root));
+  auto parsed = orders::common::parseObjectBody(body);
+  if (!parsed.ok()) return parsed.error();
+  const Json::Value root = std::move(parsed).value();
 
   auto status = textAt(root, fields_.status, false);
   if (!status.ok()) return status.error();

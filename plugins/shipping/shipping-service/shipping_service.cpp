@@ -16,10 +16,12 @@
 
 #include "http_util.hpp"
 #include "json_template.hpp"
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json_pointer.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders_shipping_shipping_service_config_schema.hpp"
+#include "provider_wire.hpp"
 #include "secret_option.hpp"
 
 namespace orders::plugins::shipping::service {
@@ -27,6 +29,7 @@ namespace orders::plugins::shipping::service {
 using orders::sdk::JsonPointer;
 
 using namespace orders::sdk;
+using orders::common::optionalTextAt;
 
 namespace {
 
@@ -118,43 +121,10 @@ struct Settings {
   std::optional<Json::Value> create_body;               // template; absent: the body from body_fields
 };
 
-// A field pointer from the config; "" (when allowed) means "not read".
-Result<std::optional<JsonPointer>> pointerOption(const std::string &key, const std::optional<std::string> &value,
-                                                 const char *fallback, bool may_be_empty) {
-  const std::string text = value.value_or(fallback);
-  if (text.empty() && may_be_empty) return std::optional<JsonPointer>();
-  auto parsed = JsonPointer::parse(text);
-  if (!parsed || parsed->isRoot())
-    return invalidArgument(key + ": '" + text + "' is not a JSON pointer to a field (\"/id\", \"/data/id\")");
-  return std::optional<JsonPointer>(std::move(*parsed));
-}
-
-Result<std::string> pathOption(const std::string &key, const std::optional<std::string> &value, const char *fallback,
-                               bool needs_id) {
-  const std::string path = value.value_or(fallback);
-  if (path.empty()) return path;
-  if (path.front() != '/') return invalidArgument(key + ": '" + path + "' must start with /");
-  if (needs_id && path.find("{id}") == std::string::npos) return invalidArgument(key + ": must contain {id}");
-  return path;
-}
-
 // Digits that survive a round trip through a JSON integer.
 bool integral(const std::string &id) {
   return !id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos &&
          (id.size() == 1 || id[0] != '0');
-}
-
-// A text field of an answer: nullopt when absent, null or "";
-// invalid_argument naming the pointer when of another type.
-Result<std::optional<std::string>> textAt(const Json::Value &root, const std::optional<JsonPointer> &pointer,
-                                          const std::string &what) {
-  if (!pointer) return std::optional<std::string>();
-  const Json::Value *value = pointer->find(root);
-  if (value == nullptr || value->isNull()) return std::optional<std::string>();
-  if (!value->isString())
-    return invalidArgument(what + ": " + pointer->text() + ": expected string or null, got " + typeName(*value));
-  if (value->asString().empty()) return std::optional<std::string>();
-  return std::optional<std::string>(value->asString());
 }
 
 // The same, for answers to confirm and cancel, which need nothing from their
@@ -175,11 +145,9 @@ public:
   static Result<std::unique_ptr<ShippingService>> create(PluginContext ctx) {
     const auto config = fromJsonOrThrow<ShippingServiceConfig>(ctx.config);
     Settings s;
-    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0)
-      return invalidArgument("base_url: expected an http:// or https:// URL, got '" + config.base_url + "'");
-    s.base_url = config.base_url;
-    while (!s.base_url.empty() && s.base_url.back() == '/')
-      s.base_url.pop_back();
+    auto base_url = baseUrlOption("base_url", config.base_url);
+    if (!base_url.ok()) return base_url.error();
+    s.base_url = std::move(base_url).value();
 
     const struct {
       std::string *out;
@@ -191,7 +159,10 @@ public:
                  {&s.confirm_path, "confirm_path", &config.confirm_path, "", true},
                  {&s.cancel_path, "cancel_path", &config.cancel_path, "", true}};
     for (const auto &p : paths) {
-      auto path = pathOption(p.key, *p.value, p.fallback, p.needs_id);
+      // "" = the call is not made; otherwise a path starting with '/'.
+      const std::string text = p.value->value_or(p.fallback);
+      auto path = p.needs_id ? pathOption(p.key, text, {"{id}"}, PathRule{true, false})
+                             : pathOption(p.key, text, {}, PathRule{true, false});
       if (!path.ok()) return path.error();
       *p.out = std::move(path).value();
     }
@@ -218,9 +189,9 @@ public:
                               a.region.value_or("region"),       a.postal_code.value_or("postcode"),
                               a.country.value_or("country"),     a.phone.value_or("phone")};
 
-    auto id = pointerOption("id_pointer", config.id_pointer, kIdPointer, false);
+    auto id = fieldPointerOption("id_pointer", config.id_pointer.value_or(kIdPointer));
     if (!id.ok()) return id.error();
-    s.id = std::move(*id.value());
+    s.id = std::move(id).value();
     const struct {
       std::optional<JsonPointer> *out;
       const char *key;
@@ -231,7 +202,7 @@ public:
         {&s.carrier, "carrier_pointer", &config.carrier_pointer, kCarrierPointer},
         {&s.tracking, "tracking_number_pointer", &config.tracking_number_pointer, kTrackingPointer}};
     for (const auto &p : optional_pointers) {
-      auto parsed = pointerOption(p.key, *p.value, p.fallback, true);
+      auto parsed = optionalFieldPointerOption(p.key, p.value->value_or(p.fallback));
       if (!parsed.ok()) return parsed.error();
       *p.out = std::move(parsed).value();
     }
@@ -280,11 +251,11 @@ public:
     if (!id)
       return invalidArgument(what + ": " + s_.id.text() + ": expected string or integer, got " + typeName(*id_value));
     if (id->empty()) return invalidArgument(what + ": " + s_.id.text() + ": must not be empty");
-    auto status = textAt(root, s_.status, what);
+    auto status = optionalTextAt(root, s_.status, what);
     if (!status.ok()) return status.error();
-    auto carrier = textAt(root, s_.carrier, what);
+    auto carrier = optionalTextAt(root, s_.carrier, what);
     if (!carrier.ok()) return carrier.error();
-    auto tracking = textAt(root, s_.tracking, what);
+    auto tracking = optionalTextAt(root, s_.tracking, what);
     if (!tracking.ok()) return tracking.error();
 
     host_.info(what + ": draft shipment " + *id + " created" +

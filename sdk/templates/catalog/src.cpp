@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/money.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders/sdk/wire.hpp"
@@ -38,9 +39,9 @@ class @CLASS@ final : public CatalogProvider {
 public:
   static Result<std::unique_ptr<@CLASS@>> create(PluginContext ctx) {
     auto p = std::make_unique<@CLASS@>(ctx.host);
-    p->base_url_ = ctx.config["base_url"].asString();
-    while (!p->base_url_.empty() && p->base_url_.back() == '/')
-      p->base_url_.pop_back();
+    auto base_url = baseUrlOption("base_url", ctx.config["base_url"].asString()); // http(s), no trailing '/'
+    if (!base_url.ok()) return base_url.error();
+    p->base_url_ = std::move(base_url).value();
     p->timeout_ms_ = ctx.config["timeout_ms"].asInt64();
     p->max_ids_ = static_cast<size_t>(ctx.config["max_ids_per_request"].asInt64());
     if (p->max_ids_ == 0) return invalidArgument("/max_ids_per_request: must be >= 1");

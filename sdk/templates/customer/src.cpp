@@ -17,7 +17,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
+#include "orders/sdk/config_options.hpp"
 #include "orders/sdk/plugin.hpp"
 #include "orders/sdk/wire.hpp"
 #include "orders_@KIND_IDENT@_@IDENT@_config_schema.hpp"
@@ -30,9 +32,9 @@ class @CLASS@ final : public CustomerDirectory {
 public:
   static Result<std::unique_ptr<@CLASS@>> create(PluginContext ctx) {
     auto p = std::make_unique<@CLASS@>(ctx.host);
-    p->base_url_ = ctx.config["base_url"].asString();
-    while (!p->base_url_.empty() && p->base_url_.back() == '/')
-      p->base_url_.pop_back();
+    auto base_url = baseUrlOption("base_url", ctx.config["base_url"].asString()); // http(s), no trailing '/'
+    if (!base_url.ok()) return base_url.error();
+    p->base_url_ = std::move(base_url).value();
     p->timeout_ms_ = ctx.config["timeout_ms"].asInt64();
     auto key = ctx.host.secret(ctx.config["api_key_secret"].asString());
     if (!key.ok()) return invalidArgument("api_key_secret: " + key.error().message);

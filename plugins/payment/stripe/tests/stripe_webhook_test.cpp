@@ -201,7 +201,7 @@ public:
   void malformedBodiesNameThePointer() {
     auto h = harness();
     CPPUNIT_ASSERT(errorOf(*h, "type=payment_intent.succeeded").rfind("/: malformed JSON", 0) == 0);
-    CPPUNIT_ASSERT_EQUAL(std::string("/: expected object"), errorOf(*h, "[1]"));
+    CPPUNIT_ASSERT_EQUAL(std::string("/: expected object, got array"), errorOf(*h, "[1]"));
     CPPUNIT_ASSERT_EQUAL(std::string("/id: is required"), errorOf(*h, R"({"type":"payment_intent.succeeded"})"));
     CPPUNIT_ASSERT_EQUAL(std::string("/type: expected string"), errorOf(*h, R"({"id":"evt_1","type":1})"));
     CPPUNIT_ASSERT_EQUAL(std::string("/data: is required"),

@@ -153,7 +153,7 @@ public:
   void malformedBodiesNameThePointer() {
     auto h = harness();
     CPPUNIT_ASSERT(errorOf(*h, "status=PAID").rfind("/: malformed JSON", 0) == 0);
-    CPPUNIT_ASSERT_EQUAL(std::string("/: expected object"), errorOf(*h, "[1]"));
+    CPPUNIT_ASSERT_EQUAL(std::string("/: expected object, got array"), errorOf(*h, "[1]"));
     CPPUNIT_ASSERT_EQUAL(std::string("/id: is required"), errorOf(*h, R"({"status":"PAID"})"));
     CPPUNIT_ASSERT_EQUAL(std::string("/id: must not be empty"), errorOf(*h, R"({"id":"","status":"PAID"})"));
     CPPUNIT_ASSERT_EQUAL(std::string("/status: expected string"), errorOf(*h, R"({"id":"inv-1","status":1})"));

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "orders/sdk/host.hpp"
 #include "orders/sdk/json.hpp"
@@ -26,6 +27,25 @@ inline DialectResponse jsonResponse(int64_t status, const Json::Value &body,
   r.contentType = std::move(content_type);
   r.body = writeJson(body);
   return r;
+}
+
+// {"error": message}: the error body most JSON APIs answer with.
+inline DialectResponse jsonError(int64_t status, const std::string &message) {
+  Json::Value body(Json::objectValue);
+  body["error"] = message;
+  return jsonResponse(status, body);
+}
+
+// A canonical UUID text: 8-4-4-4-12 hex digits, either case.
+inline bool isUuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const char c = text[i];
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) return false;
+  }
+  return true;
 }
 
 // The `detail` of a canonical error answer (RFC 9457), else "status <n>".

@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,6 +37,35 @@ inline std::map<std::string, int> defaultCurrencyExponents() {
   for (const char *code : {"BHD", "KWD", "OMR", "JOD", "TND", "IQD", "LYD"})
     out[code] = 3;
   return out;
+}
+
+// An ISO 4217 code as written on the wire: three upper-case letters.
+inline bool isCurrencyCode(std::string_view code) {
+  if (code.size() != 3) return false;
+  for (char c : code)
+    if (c < 'A' || c > 'Z') return false;
+  return true;
+}
+
+enum class RescaleError { none, too_precise, too_large };
+
+// `minor` units at `from` decimal places expressed at `to` places, exactly:
+// 1999 at 2 -> 19990 at 3 -> 1999 at 2; 150 at 2 -> too_precise at 0 (1.50
+// has no whole unit); too_large when the result leaves int64. Both
+// exponents 0..18.
+inline RescaleError rescaleMinor(int64_t minor, int from, int to, int64_t &out) {
+  int64_t factor = 1;
+  for (int i = 0; i < (to > from ? to - from : from - to); ++i)
+    factor *= 10;
+  if (to >= from) {
+    if (minor > std::numeric_limits<int64_t>::max() / factor || minor < std::numeric_limits<int64_t>::min() / factor)
+      return RescaleError::too_large;
+    out = minor * factor;
+    return RescaleError::none;
+  }
+  if (minor % factor != 0) return RescaleError::too_precise;
+  out = minor / factor;
+  return RescaleError::none;
 }
 
 // Minor units -> the shortest exact decimal text in major units:
