@@ -50,7 +50,12 @@ if num("growth"):
     target("5. checkout grown >= 90% of empty", pct(num("grown_co_rps"), num("co_rps")), 90, "%")
     for f, what in (("by_id", "GET by id"), ("by_number", "GET by number"), ("by_user", "list by user"),
                     ("by_seller", "list by seller")):
-        target("5. %s grown >= 90%% of empty" % what, pct(num("grown_%s_rps" % f), num("empty_%s_rps" % f)), 90, "%")
+        # Lists: orders listed per second (pages/s x orders per page), since
+        # the small database's buyers have fewer orders than a page holds.
+        def listed(stage):
+            rps = num("%s_%s_rps" % (stage, f))
+            return None if rps is None else rps * (num("%s_%s_rows" % (stage, f)) or 1)
+        target("5. %s grown >= 90%% of empty" % what, pct(listed("grown"), listed("empty")), 90, "%")
     for f, what in (("by_user", "list by user"), ("by_seller", "list by seller")):
         target("5. %s p99 < 10 ms at %d orders" % (what, int(num("growth"))), ms("grown_%s_p99" % f), 10, "ms",
                at_least=False)
