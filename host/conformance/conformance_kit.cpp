@@ -14,15 +14,13 @@
 
 #include "config/config_loader.hpp"
 #include "config/env_subst.hpp"
+#include "conformance/conformance_peer.hpp"
 #include "conformance/conformance_samples.hpp"
 #include "conformance/standalone_plugin.hpp"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/crypto.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_library.hpp"
-#include "tools/http_peer.hpp"
-#include "tools/redis_peer.hpp"
-#include "tools/smtp_peer.hpp"
 
 namespace orders::host::conformance {
 
@@ -120,7 +118,12 @@ public:
       out_ << "the spec is for kind '" << spec_["kind"].asString() << "', the plugin is a " << kind_ << "\n";
       return 2;
     }
-    if (!startPeer()) return 2;
+    std::string why;
+    peer_ = Neighbour::start(spec_, why);
+    if (!peer_) {
+      out_ << "spec " << options_.spec_file << ": " << why << "\n";
+      return 2;
+    }
 
     checkConfig();
     if (!plugin_) return finish();
@@ -164,99 +167,7 @@ private:
     return true;
   }
 
-  // ---- the neighbour, played by the kit ----
-
-  bool startPeer() {
-    protocol_ = spec_.get("peer_protocol", "http").asString();
-    if (protocol_ == "smtp") {
-      if (spec_.isMember("peer")) {
-        out_ << "spec " << options_.spec_file
-             << ": peer: routes script an HTTP peer; the SMTP peer accepts every mail and is not scripted\n";
-        return false;
-      }
-      smtp_ = std::make_unique<SmtpPeer>();
-      return true;
-    }
-    if (protocol_ == "redis") return startRedis();
-    if (protocol_ != "http") {
-      out_ << "spec " << options_.spec_file << ": peer_protocol: expected http, smtp or redis, got '" << protocol_
-           << "'\n";
-      return false;
-    }
-    http_ = std::make_unique<HttpPeer>();
-    for (const Json::Value &route : spec_["peer"]) {
-      PeerReply reply;
-      reply.status = route.get("status", 200).asInt();
-      reply.body = route.isMember("body") ? textOf(route["body"]) : std::string();
-      reply.content_type = route.get("content_type", "application/json").asString();
-      for (const std::string &h : route["headers"].getMemberNames())
-        reply.headers[h] = route["headers"][h].asString();
-      reply.delay = std::chrono::milliseconds(route.get("delay_ms", 0).asInt64());
-      http_->then(route.get("method", "GET").asString(), route.get("path", "/").asString(), reply);
-    }
-    return true;
-  }
-
-  // A Redis peer holding the spec's keys: `peer: {key: "a string", key2: {field: value}}`.
-  bool startRedis() {
-    const Json::Value &keys = spec_["peer"];
-    if (!keys.isNull() && !keys.isObject()) {
-      out_ << "spec " << options_.spec_file
-           << ": peer: a Redis peer takes a mapping of keys to values (a string, or a mapping for a hash)\n";
-      return false;
-    }
-    redis_ = std::make_unique<RedisPeer>();
-    for (const std::string &key : keys.getMemberNames()) {
-      const Json::Value &value = keys[key];
-      if (value.isObject()) {
-        std::map<std::string, std::string> fields;
-        for (const std::string &field : value.getMemberNames())
-          fields[field] = textOf(value[field]);
-        redis_->setHash(key, fields);
-      } else {
-        redis_->setString(key, textOf(value));
-      }
-    }
-    return true;
-  }
-
-  uint16_t peerPort() const { return http_ ? http_->port() : smtp_ ? smtp_->port() : redis_->port(); }
-
-  PeerAddress addressAt(uint16_t port) const {
-    return PeerAddress{protocol_ + "://127.0.0.1:" + std::to_string(port), "127.0.0.1", port};
-  }
-
-  void clearRequests() {
-    if (http_) http_->clearRequests();
-    if (smtp_) smtp_->clearMails();
-    if (redis_) redis_->clearRequests();
-  }
-
-  // What the plugin sent the peer; a mail is one request ("MAIL", its
-  // envelope, its text without the Date header a resend restamps).
-  std::vector<PeerRequest> requests() const {
-    if (http_) return http_->requests();
-    if (redis_) return redis_->requests();
-    std::vector<PeerRequest> out;
-    for (const testing::ReceivedMail &mail : smtp_->mails()) {
-      PeerRequest r;
-      r.method = "MAIL";
-      r.uri = "FROM:" + mail.from + " TO:";
-      for (const std::string &to : mail.recipients)
-        r.uri += to + " ";
-      if (!mail.username.empty()) r.headers["auth-user"] = mail.username;
-      const size_t header_end = mail.data.find("\r\n\r\n");
-      size_t line = 0;
-      while (line < mail.data.size()) {
-        const size_t end = std::min(mail.data.find("\r\n", line), mail.data.size());
-        if (!(line < header_end && mail.data.compare(line, 5, "Date:") == 0))
-          r.body += mail.data.substr(line, end - line) + "\r\n";
-        line = end + 2;
-      }
-      out.push_back(std::move(r));
-    }
-    return out;
-  }
+  // ---- the faults the neighbour plays ----
 
   // A fault the peer plays for one check: `set(true)` before the call,
   // `set(false)` after it; `judge` says what is wrong with the answer.
@@ -269,13 +180,13 @@ private:
   std::vector<Fault> faults(const Method &m) {
     std::vector<Fault> out;
     auto http = [this](PeerReply reply) {
-      return [this, reply](bool on) { http_->answerAll(on ? std::optional<PeerReply>(reply) : std::nullopt); };
+      return [this, reply](bool on) { peer_->http()->answerAll(on ? std::optional<PeerReply>(reply) : std::nullopt); };
     };
     auto redis = [this](RedisFault fault) {
-      return [this, fault](bool on) { redis_->failWith(on ? std::optional<RedisFault>(fault) : std::nullopt); };
+      return [this, fault](bool on) { peer_->redis()->failWith(on ? std::optional<RedisFault>(fault) : std::nullopt); };
     };
     auto smtp = [this](SmtpFault fault) {
-      return [this, fault](bool on) { smtp_->failWith(on ? std::optional<SmtpFault>(fault) : std::nullopt); };
+      return [this, fault](bool on) { peer_->smtp()->failWith(on ? std::optional<SmtpFault>(fault) : std::nullopt); };
     };
     const auto late = std::chrono::milliseconds(timeoutMs() + 1500);
     auto timeout = [this](const Outcome &o) -> std::string {
@@ -286,7 +197,7 @@ private:
       return "";
     };
     auto not_taken = [](const Outcome &o) { return o.ok ? "an unreadable answer was taken as " + describe(o) : ""; };
-    if (http_) {
+    if (peer_->http()) {
       out.push_back(
           {"upstream_5xx_is_retryable", http(PeerReply{503, R"({"error":"unavailable"})"}), [](const Outcome &o) {
              return !o.ok && o.error.retryable ? "" : "a 503 from the peer answered " + describe(o);
@@ -304,7 +215,7 @@ private:
         garbage.content_type = "text/html";
         out.push_back({"upstream_garbage_is_an_error", http(garbage), not_taken});
       }
-    } else if (redis_) {
+    } else if (peer_->redis()) {
       // Redis: LOADING (a restart reading its dataset) is worth a retry; a
       // WRONGTYPE error is not; neither is an answer.
       out.push_back({"upstream_transient_is_retryable",
@@ -372,13 +283,13 @@ private:
   }
 
   void checkConfig() {
-    auto loaded = load(addressAt(peerPort()));
+    auto loaded = load(peer_->address());
     check("config.accepted", [&]() -> std::string { return loaded.ok() ? "" : loaded.error().message; });
     if (loaded.ok()) plugin_ = std::move(loaded).value();
     check("config.rejects_unknown_keys", [&]() -> std::string {
       Json::Value extra;
       extra["conformance_unknown_key"] = true;
-      auto wrong = load(addressAt(peerPort()), extra);
+      auto wrong = load(peer_->address(), extra);
       if (wrong.ok()) return "a config with the unknown key 'conformance_unknown_key' was accepted";
       if (wrong.error().message.find("conformance_unknown_key") == std::string::npos)
         return "refused, but the error does not name the key: " + wrong.error().message;
@@ -453,7 +364,7 @@ private:
   void checkMethod(Method &m) {
     plugins::PluginInstance &p = plugin_->instance();
     const std::string request = sdk::writeJson(m.request);
-    clearRequests();
+    peer_->clearRequests();
     Outcome first;
     const bool answered = check(m.name + ".answers", [&]() -> std::string {
       first = m.call(p, request, {});
@@ -461,18 +372,18 @@ private:
       // check (PluginInstance::call, orders/sdk/contract.hpp).
       return first.ok ? "" : "the sample request failed: " + describe(first);
     });
-    const std::vector<PeerRequest> first_requests = requests();
+    const std::vector<PeerRequest> first_requests = peer_->requests();
     const bool uses_peer = !first_requests.empty();
     const std::string needs = "needs " + m.name + ".answers to pass";
 
     if (m.idempotent)
       check(m.name + ".retry_is_identical", answered ? "" : needs, [&]() -> std::string {
-        clearRequests();
+        peer_->clearRequests();
         const Outcome again = m.call(p, request, {});
         if (!again.ok) return "the retry failed: " + describe(again);
         if (withoutClockFields(again.result) != withoutClockFields(first.result))
           return "the retry answered differently:\n      first: " + first.result + "\n      retry: " + again.result;
-        return sameRequests(first_requests, requests());
+        return sameRequests(first_requests, peer_->requests());
       });
 
     check(m.name + ".malformed_request_is_invalid_argument", [&]() -> std::string {
@@ -506,7 +417,7 @@ private:
           : !uses_peer ? no_peer
                        : "",
           [&]() -> std::string {
-            auto cut_off = load(addressAt(testing::unusedPort()));
+            auto cut_off = load(peer_->addressAt(testing::unusedPort()));
             if (!cut_off.ok()) return "could not load a second instance: " + cut_off.error().message;
             Json::Value fresh = m.request;
             makeDistinct(fresh, "-unreachable");
@@ -807,10 +718,7 @@ private:
   Json::Value spec_;
   std::string name_;
   std::string kind_;
-  std::string protocol_;           // the neighbour's: http, smtp or redis
-  std::unique_ptr<HttpPeer> http_; // one of the three runs
-  std::unique_ptr<SmtpPeer> smtp_;
-  std::unique_ptr<RedisPeer> redis_;
+  std::unique_ptr<Neighbour> peer_;
   std::unique_ptr<StandalonePlugin> plugin_; // declared after the peers: destroyed before them
   int passed_ = 0, failed_ = 0, skipped_ = 0;
 };
