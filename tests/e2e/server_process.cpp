@@ -76,9 +76,20 @@ TestDatabase::TestDatabase(Engine engine, const std::string &parent) : engine_(e
   if (engine == Engine::postgres) {
     if (!postgresAvailable()) throw std::runtime_error("ORDERS_TEST_PG_URL is not set");
     pg_name_ = "e2e_" + randomSuffix();
-    Poco::Data::Session admin("postgresql", env("ORDERS_TEST_PG_DSN"));
-    admin << "CREATE DATABASE " + pg_name_, now;
-    admin << "CREATE DATABASE " + pg_name_ + "_inv", now;
+    // Tests run side by side: a CREATE DATABASE can meet another's copy of
+    // the template (or autovacuum on it) and fail; try again a few times,
+    // and say what PostgreSQL said when it still fails.
+    for (const std::string &name : {pg_name_, pg_name_ + "_inv"})
+      for (int attempt = 1;; ++attempt) {
+        try {
+          Poco::Data::Session admin("postgresql", env("ORDERS_TEST_PG_DSN"));
+          admin << "CREATE DATABASE " + name, now;
+          break;
+        } catch (const Poco::Exception &e) {
+          if (attempt == 5) throw std::runtime_error("CREATE DATABASE " + name + ": " + e.displayText());
+          std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+        }
+      }
   }
 }
 
