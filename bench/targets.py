@@ -77,7 +77,7 @@ for t in targets:
     print("  %-52s %10s %-8s %s" % (t["target"], value, t["unit"], t["verdict"]))
 
 figures = {k: v for k, v in os.environ.items()
-           if re.fullmatch(r"(tpcb|selonly|floor|growth|clients|duration|idle_rss|peak_rss|relay_rate(_small)?|"
+           if re.fullmatch(r"(tpcb|selonly|floor(_v1)?|growth|clients|duration|idle_rss|peak_rss|relay_rate(_small)?|"
                            r"lag_p50|lag_max|pget_\w+|phealth_\w+|(co|coh|cop|get|gets|h|ck|dck|dget|empty_\w+|grown_\w+)_\w+)", k)}
 out = {"commit": os.environ.get("BENCH_COMMIT"), "figures": figures, "targets": targets}
 path = os.environ.get("BENCH_JSON")

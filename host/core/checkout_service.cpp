@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 #include "core/checkout_pricing.hpp"
@@ -55,25 +56,54 @@ CheckoutService::CheckoutService(storage::Database &db, const CorePlugins &plugi
                                  PaymentReactor &reactor, CheckoutOptions options)
     : db_(db), plugins_(plugins), reconciler_(reconciler), reactor_(reactor), options_(std::move(options)) {}
 
-void CheckoutService::record(Poco::Data::Session &s, CarriedStep &step) {
-  storage::CheckoutRepository(db_).step(s, step.checkout_id, step.name, "done", "", nowMs() + options_.lease_ms);
-  step.recorded = true;
+namespace {
+// Thrown inside complete()'s transaction to roll it back.
+struct LeaseLost : std::runtime_error {
+  LeaseLost() : std::runtime_error("the checkout is no longer running") {}
+};
+
+} // namespace
+
+// After a commit: the steps' crash points, then what waited for the results.
+void CheckoutService::settle(Ledger &ledger) {
+  std::vector<const char *> steps = std::move(ledger.steps);
+  std::vector<std::function<void()>> after = std::move(ledger.after);
+  ledger.steps.clear();
+  ledger.results.clear();
+  ledger.after.clear();
+  for (const char *step : steps)
+    crashPoint(step);
+  for (auto &work : after)
+    work();
 }
 
-void CheckoutService::finishStep(CarriedStep &step) {
-  if (step.recorded)
-    crashPoint(step.name);
-  else
-    this->step(step.checkout_id, step.name);
+void CheckoutService::commit(Ledger &ledger, const std::function<void(Poco::Data::Session &)> &work) {
+  if (!work && ledger.results.empty() && ledger.steps.empty()) return settle(ledger);
+  storage::CheckoutRepository checkouts(db_);
+  db_.pipelined([&](Poco::Data::Session &s) { // one round trip for writes only (storage/database.hpp)
+    for (const auto &result : ledger.results)
+      result(s);
+    if (work) work(s);
+    if (!ledger.steps.empty()) checkouts.step(s, ledger.checkout_id, ledger.steps.back(), nowMs() + options_.lease_ms);
+  });
+  settle(ledger);
 }
 
-void CheckoutService::step(const std::string &checkout_id, const std::string &name) {
-  storage::CheckoutRepository repo(db_);
-  // One statement on PostgreSQL (CheckoutRepository::step), two in a
-  // transaction on SQLite.
-  db_.autocommit(
-      [&](Poco::Data::Session &s) { repo.step(s, checkout_id, name, "done", "", nowMs() + options_.lease_ms); });
-  crashPoint(name.c_str());
+bool CheckoutService::complete(Ledger &ledger) {
+  storage::CheckoutRepository checkouts(db_);
+  try {
+    db_.pipelined([&](Poco::Data::Session &s) {
+      for (const auto &result : ledger.results)
+        result(s);
+      std::optional<std::string> step;
+      if (!ledger.steps.empty()) step = ledger.steps.back();
+      if (!checkouts.finish(s, ledger.checkout_id, "completed", std::nullopt, step)) throw LeaseLost();
+    });
+  } catch (const LeaseLost &) {
+    return false;
+  }
+  settle(ledger);
+  return true;
 }
 
 sdk::Result<std::vector<CheckoutLine>> CheckoutService::loadLines(const CheckoutRequest &request) {
@@ -175,10 +205,10 @@ sdk::Result<std::vector<Order>> CheckoutService::priceAndSplit(const CheckoutReq
   return orders;
 }
 
-sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std::string &checkout_id,
-                                                                      const std::vector<Order> &orders,
+sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std::vector<Order> &orders,
                                                                       const std::vector<CheckoutLine> &lines,
-                                                                      CarriedStep &done) {
+                                                                      Ledger &ledger) {
+  const std::string &checkout_id = ledger.checkout_id;
   storage::ReservationRepository repo(db_);
   std::vector<sdk::Shortage> shortages;
   // One reservation per order and inventory instance its lines route to; a
@@ -201,7 +231,7 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
                           (inventory == plugins_.inventory ? "" : ":inventory:" + inventory->id());
       r.status = ReservationStatus::reserving;
       r.lines = sdk::toJson(stock);
-      db_.autocommit([&](Poco::Data::Session &s) { repo.insert(s, r); });
+      commit(ledger, [&](Poco::Data::Session &s) { repo.insert(s, r); }); // with the step and result before it
 
       sdk::ReserveRequest req{o.id, r.idempotency_key, options_.reservation_ttl_seconds, stock};
       auto outcome = reserve(*inventory, req);
@@ -216,31 +246,34 @@ sdk::Result<std::vector<sdk::Shortage>> CheckoutService::reserveStock(const std:
                                     " refused the reservation without naming a product");
         return shortages;
       }
-      db_.pipelined([&](Poco::Data::Session &s) { // one round trip on PostgreSQL
-        repo.setProviderId(s, r.id, *outcome->reservationId, outcome->expiresAt);
-        if (i + 1 == holds.size()) record(s, done);
+      ledger.results.push_back([this, id = r.id, reservation = *outcome->reservationId,
+                                expires = outcome->expiresAt](Poco::Data::Session &s) {
+        storage::ReservationRepository(db_).setProviderId(s, id, reservation, expires);
       });
     }
   }
   return shortages;
 }
 
-sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::vector<Order> &orders,
-                                         std::vector<Payment> &payments, bool take_payment) {
+sdk::Status CheckoutService::writeOrders(Ledger &ledger, std::vector<Order> &orders, std::vector<Payment> &payments,
+                                         bool take_payment) {
   storage::OrderRepository order_repo(db_);
   storage::PaymentRepository payment_repo(db_);
-  storage::CheckoutRepository checkout_repo(db_);
-  if (!orders.empty() && orders.front().seq <= 0) { // drawn once: a retry below reuses them
+  // The first order's numeric id came with the checkout's row; a split
+  // checkout draws the others once (a retry below reuses them).
+  if (orders.size() > 1 && orders[1].seq <= 0) {
     std::vector<int64_t> seqs;
-    db_.autocommit([&](Poco::Data::Session &s) { seqs = order_repo.drawSeqs(s, static_cast<int>(orders.size())); });
-    for (size_t i = 0; i < orders.size(); ++i)
-      orders[i].seq = seqs[i];
+    db_.autocommit([&](Poco::Data::Session &s) { seqs = order_repo.drawSeqs(s, static_cast<int>(orders.size()) - 1); });
+    for (size_t i = 1; i < orders.size(); ++i)
+      orders[i].seq = seqs[i - 1];
   }
+  ledger.steps.push_back("orders_written");
   for (int attempt = 0;; ++attempt) {
     try {
-      // One round trip on PostgreSQL; an order number collision surfaces at
-      // the COMMIT and is retried like any other.
-      db_.pipelined([&](Poco::Data::Session &s) {
+      // One round trip on PostgreSQL, with the reservations' results; an
+      // order number collision surfaces at the COMMIT and is retried like
+      // any other.
+      commit(ledger, [&](Poco::Data::Session &s) {
         payments.clear(); // this attempt's
         for (const Order &o : orders) {
           order_repo.insert(s, o, "user:" + o.user_id);
@@ -258,9 +291,7 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
           payment_repo.insert(s, p);
           payments.push_back(p);
         }
-        checkout_repo.step(s, checkout_id, "orders_written", "done");
       });
-      crashPoint("orders_written");
       return sdk::Status();
     } catch (const std::exception &e) {
       if (attempt < 3 && storage::Database::isUniqueViolation(e)) { // order number collision: draw again
@@ -274,57 +305,60 @@ sdk::Status CheckoutService::writeOrders(const std::string &checkout_id, std::ve
 }
 
 sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments,
-                                            CarriedStep &done) {
-  storage::OrderRepository order_repo(db_);
-  storage::PaymentRepository payment_repo(db_);
-  storage::ReservationRepository reservation_repo(db_);
+                                            Ledger &ledger) {
   for (size_t i = 0; i < orders.size(); ++i) {
     Order &o = orders[i];
-    std::optional<Payment> payment = payments.at(i); // as writeOrders stored it
+    const Payment &intent = payments.at(i); // as writeOrders stored it
+    commit(ledger);                         // the previous order's result, before this call
     // The same request compensation and the reconciler send when they ask
     // again with this key (o.customer is the request's customer snapshot).
-    auto result = createPayment(*plugins_.payment, paymentRequestOf(o, *payment));
+    auto result = createPayment(*plugins_.payment, paymentRequestOf(o, intent));
     if (!result.ok()) return result.error();
 
     const bool captured = result->status == sdk::wireName(sdk::PaymentStatus::captured);
-    const std::string status =
-        captured ? sdk::wireName(sdk::PaymentStatus::pending) : result->status; // captured applied below
-    db_.pipelined([&](Poco::Data::Session &s) {
+    const bool failed = result->status == sdk::wireName(sdk::PaymentStatus::failed);
+    // The result, written with the next transaction (the first shipment's
+    // intent, or the checkout's completion). It locks the order: an event
+    // that got here first (paid, failed) has decided.
+    ledger.results.push_back([this, &o, payment = intent, created = *result, failed](Poco::Data::Session &s) mutable {
+      storage::OrderRepository order_repo(db_);
+      storage::ReservationRepository reservation_repo(db_);
       auto locked = order_repo.find(s, o.id, true);
       if (!locked) throw DomainError(sdk::internalError("order " + o.id + " vanished during its checkout"));
-      if (&o == &orders.back()) record(s, done);
-      payment->reference = result->reference;
-      payment->redirect_url = result->redirectUrl;
-      payment->expires_at = result->expiresAt;
-      payment->status =
-          status == sdk::wireName(sdk::PaymentStatus::failed) ? PaymentStatus::failed : PaymentStatus::pending;
-      payment_repo.update(s, *payment, PaymentStatus::creating); // as writeOrders stored it
-      if (locked->status != OrderStatus::pending) {              // an event got here first (paid, failed): it decided
+      payment.reference = created.reference;
+      payment.redirect_url = created.redirectUrl;
+      payment.expires_at = created.expiresAt;
+      payment.status = failed ? PaymentStatus::failed : PaymentStatus::pending; // captured is applied after
+      storage::PaymentRepository(db_).update(s, payment, PaymentStatus::creating);
+      if (locked->status != OrderStatus::pending) {
         o = *locked;
         return;
       }
-      if (status == sdk::wireName(sdk::PaymentStatus::failed)) {
-        order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment->provider,
+      if (failed) {
+        order_repo.transition(s, *locked, OrderStatus::payment_failed, "payment:" + payment.provider,
                               "payment declined at creation");
         for (auto &r : reservation_repo.forOrder(s, o.id))
           if (r.status == ReservationStatus::held)
             reservation_repo.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
       } else {
-        order_repo.transition(s, *locked, OrderStatus::awaiting_payment, "payment:" + payment->provider,
-                              "payment " + result->reference + " created");
+        order_repo.transition(s, *locked, OrderStatus::awaiting_payment, "payment:" + payment.provider,
+                              "payment " + created.reference + " created");
       }
       o = *locked;
     });
-    if (status == sdk::wireName(sdk::PaymentStatus::failed)) reconciler_.runForOrder(o.id);
+    if (i + 1 == orders.size()) ledger.steps.push_back("payments_created");
+    if (!failed && !captured) continue;
+    commit(ledger); // what follows needs the result written
+    if (failed) reconciler_.runForOrder(o.id);
     if (captured) { // synchronous capture (seed 001): apply like any paid event
       sdk::PaymentEvent paid;
-      paid.source = payment->provider;
-      paid.eventId = "capture:" + payment->id;
+      paid.source = intent.provider;
+      paid.eventId = "capture:" + intent.id;
       paid.type = sdk::wireName(sdk::PaymentEventType::paid);
       paid.orderId = o.id;
       paid.paymentReference = result->reference;
-      paid.amount = sdk::Money{payment->amount_minor, payment->currency};
-      auto applied = reactor_.apply(paid, "payment:" + payment->provider, payment->provider);
+      paid.amount = sdk::Money{intent.amount_minor, intent.currency};
+      auto applied = reactor_.apply(paid, "payment:" + intent.provider, intent.provider);
       if (!applied.ok()) return applied.error();
     }
   }
@@ -342,8 +376,10 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   req["lineCount"] = static_cast<Json::UInt64>(request.items.size());
   const storage::CheckoutRecord record{checkout_id,         request.user_id, "running",
                                        sdk::writeJson(req), std::nullopt,    nowMs() + options_.lease_ms};
-  db_.autocommit([&](Poco::Data::Session &s) { checkouts.create(s, record); }); // with its `started` step
+  int64_t first_seq = 0; // the first order's numeric id, drawn with the row
+  db_.autocommit([&](Poco::Data::Session &s) { first_seq = checkouts.create(s, record); });
   crashPoint("started");
+  Ledger ledger{checkout_id, {}, {}, {}};
 
   // Compensates, at most once. When compensation itself cannot run (the
   // database is away), the checkout row stays `running` and recovery
@@ -352,6 +388,14 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
     if (compensated) return e;
     compensated = true;
+    try { // results not yet written: fewer providers to ask again
+      ledger.steps.clear();
+      ledger.after.clear();
+      commit(ledger);
+    } catch (const std::exception &ce) {
+      log::warn("checkout results not written before compensation; it will ask the providers again",
+                {{"checkout", checkout_id}, {"error", ce.what()}});
+    }
     const auto budget = plugins::CallBudget::current();
     if ((plugins::CallBudget::abandoned() || (budget && *budget <= std::chrono::steady_clock::now())) &&
         undo_.post([this, checkout_id, why = e.message] {
@@ -384,32 +428,38 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     if (!lines.ok()) return fail(lines.error());
     auto orders = priceAndSplit(request, lines.value(), checkout_id);
     if (!orders.ok()) return fail(orders.error());
-    step(checkout_id, "priced");
+    if (!orders->empty()) orders->front().seq = first_seq;
+    ledger.steps.push_back("priced"); // written with the first reservation's intent, or the orders
     if (auto gone = clientGone()) return fail(*gone);
 
-    CarriedStep reserved{checkout_id, "reserved"};
-    auto shortages = reserveStock(checkout_id, orders.value(), lines.value(), reserved);
+    auto shortages = reserveStock(orders.value(), lines.value(), ledger);
     if (!shortages.ok()) return fail(shortages.error());
     if (!shortages->empty()) {
       compensate(checkout_id, "out of stock");
       outcome.shortages = shortages.value();
       return outcome;
     }
-    finishStep(reserved);
+    ledger.steps.push_back("reserved");
     if (auto gone = clientGone()) return fail(*gone);
 
     std::vector<Payment> payments;
     const bool take_payment = plugins_.payment != nullptr && !request.pay_later;
-    if (auto s = writeOrders(checkout_id, orders.value(), payments, take_payment); !s.ok()) return fail(s.error());
+    if (auto s = writeOrders(ledger, orders.value(), payments, take_payment); !s.ok()) return fail(s.error());
     if (auto gone = clientGone()) return fail(*gone);
-    if (take_payment) {
-      CarriedStep payments_created{checkout_id, "payments_created"};
-      if (auto s = createPayments(orders.value(), payments, payments_created); !s.ok()) return fail(s.error());
-      finishStep(payments_created);
+    if (take_payment)
+      if (auto s = createPayments(orders.value(), payments, ledger); !s.ok()) return fail(s.error());
+    if (auto s = createShipments(orders.value(), ledger); !s.ok()) return fail(s.error());
+    ledger.steps.push_back("shipments_created");
+
+    if (!complete(ledger)) { // the last results and step, and `completed`
+      // The checkout outlived its lease and recovery compensated it (its
+      // orders are cancelled, its payments voided): never answer 201.
+      compensated = true;
+      log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
+      return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
     }
-    CarriedStep shipments_created{checkout_id, "shipments_created"};
-    if (auto s = createShipments(orders.value(), shipments_created); !s.ok()) return fail(s.error());
-    finishStep(shipments_created);
+    if (completed != nullptr) *completed = true;
+    crashPoint("completed");
 
     if (plugins_.cart != nullptr && options_.clear_cart) {
       // Best-effort and off the request path: a slow cart service must not
@@ -423,18 +473,6 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       });
       if (!queued) log::warn("cart not cleared: background queue full", {{"user", request.user_id}});
     }
-    bool still_ours = false;
-    db_.autocommit(
-        [&](Poco::Data::Session &s) { still_ours = checkouts.finish(s, checkout_id, "completed", std::nullopt); });
-    if (!still_ours) {
-      // The checkout outlived its lease and recovery compensated it (its
-      // orders are cancelled, its payments voided): never answer 201.
-      compensated = true;
-      log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
-      return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
-    }
-    if (completed != nullptr) *completed = true;
-    crashPoint("completed");
 
     storage::OrderViewQuery views(db_);
     auto lease = db_.lease();

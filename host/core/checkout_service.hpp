@@ -1,4 +1,4 @@
-// Checkout: a saga with a durable step log.
+// Checkout: a saga whose checkout row records the last step it reached.
 //
 //   started -> priced -> reserved -> orders_written -> payments_created
 //           -> shipments_created -> completed
@@ -10,7 +10,11 @@
 // plugin call the intent is written (a reservation "reserving", a payment or
 // shipment "creating") with an idempotency key derived from the checkout and
 // order, so after a crash the recovery sweep can ask the provider again
-// with the same key and undo exactly what was done. Any failure compensates
+// with the same key and undo exactly what was done. A call's result and the
+// step it completes go out with the next transaction the saga needs anyway
+// (the next call's intent, or the orders), never after the next call: five
+// commits for a checkout with one order, one inventory, payment and shipping.
+// Any failure compensates
 // everything (stock released, shipments cancelled, payments voided or
 // refunded, orders cancelled) and the caller gets a clear error.
 //
@@ -19,6 +23,7 @@
 
 #include <json/json.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -117,29 +122,36 @@ private:
   sdk::Result<std::vector<CheckoutLine>> loadLines(const CheckoutRequest &request);
   sdk::Result<std::vector<Order>> priceAndSplit(const CheckoutRequest &request, const std::vector<CheckoutLine> &lines,
                                                 const std::string &checkout_id);
-  // A step that a stage records in its own last transaction (one commit
-  // fewer): nothing happens between that commit and the step, so a crash
-  // sees the same state as with a transaction of its own.
-  struct CarriedStep {
+  // What a running checkout has done and not yet written: the steps it
+  // reached and the results of its plugin calls. They go out with the next
+  // transaction (commit()), which always comes before the next plugin call:
+  // a crash before it finds the intent of the call whose result was lost,
+  // and recovery asks that provider again, as after a crash during the call.
+  struct Ledger {
     const std::string &checkout_id;
-    const char *name;
-    bool recorded = false;
+    std::vector<const char *> steps; // reached, in order
+    std::vector<std::function<void(Poco::Data::Session &)>> results;
+    std::vector<std::function<void()>> after; // once the results are durable
   };
-  void record(Poco::Data::Session &s, CarriedStep &step);
-  // After a stage: the step's crash point, or the step itself when the stage
-  // had no transaction to carry it.
-  void finishStep(CarriedStep &step);
+  // One pipelined transaction: the ledger's results, then `work` (an
+  // intent, the orders), then the last step with a renewed lease; then each
+  // step's crash point and the `after` work. Nothing of the ledger is
+  // dropped when it throws.
+  void commit(Ledger &ledger, const std::function<void(Poco::Data::Session &)> &work = {});
+  // The last commit: the ledger and the checkout `completed`. False when
+  // recovery had compensated the checkout (nothing is written then).
+  bool complete(Ledger &ledger);
+  static void settle(Ledger &ledger);
 
-  sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::string &checkout_id, const std::vector<Order> &orders,
-                                                       const std::vector<CheckoutLine> &lines, CarriedStep &done);
+  sdk::Result<std::vector<sdk::Shortage>> reserveStock(const std::vector<Order> &orders,
+                                                       const std::vector<CheckoutLine> &lines, Ledger &ledger);
   // Writes the orders and their first payment attempts (`payments`, same
-  // order as `orders`).
+  // order as `orders`) with the ledger.
   // `take_payment`: one payment row per order (none when paid later or outside).
-  sdk::Status writeOrders(const std::string &checkout_id, std::vector<Order> &orders, std::vector<Payment> &payments,
+  sdk::Status writeOrders(Ledger &ledger, std::vector<Order> &orders, std::vector<Payment> &payments,
                           bool take_payment);
-  sdk::Status createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments, CarriedStep &done);
-  sdk::Status createShipments(const std::vector<Order> &orders, CarriedStep &done);
-  void step(const std::string &checkout_id, const std::string &name);
+  sdk::Status createPayments(std::vector<Order> &orders, const std::vector<Payment> &payments, Ledger &ledger);
+  sdk::Status createShipments(const std::vector<Order> &orders, Ledger &ledger);
 
   storage::Database &db_;
   const CorePlugins &plugins_;

@@ -2,7 +2,10 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <stdexcept>
+
 #include "domain/order.hpp"
+#include "storage/order_repository.hpp"
 #include "storage/rows.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -17,56 +20,41 @@ CheckoutRecord readCheckout(Rows &r) {
 }
 } // namespace
 
-void CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in) {
+int64_t CheckoutRepository::create(Poco::Data::Session &s, const CheckoutRecord &in) {
   const int64_t at = core::nowMs();
-  static const std::string insert =
-      "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms) "
-      "VALUES ($1, $2, $3, $4, NULL, $5, $6, $6)";
-  static const std::string started =
-      "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, 'started', 'done', '', $6)";
-  if (db_.engine() == Engine::postgres) { // one statement (the foreign key is checked at its end)
-    db_.exec(s, "WITH created AS (" + insert + ") " + started, in.id, in.user_id, in.status, in.request,
-             in.lease_until_ms, at);
-    return;
+  if (db_.engine() == Engine::postgres) { // one statement: RETURNING draws the sequence
+    Rows r(
+        db_.query(s,
+                  "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, "
+                  "updated_at_ms, step) VALUES ($1, $2, $3, $4, NULL, CAST($5 AS BIGINT), CAST($6 AS BIGINT), "
+                  "CAST($6 AS BIGINT), 'started') RETURNING nextval('orders_seq') AS v",
+                  {in.id, in.user_id, in.status, in.request, std::to_string(in.lease_until_ms), std::to_string(at)}));
+    if (!r.valid()) throw std::runtime_error("checkout " + in.id + ": the insert returned no row");
+    return r.i64("v");
   }
-  db_.exec(s, insert, in.id, in.user_id, in.status, in.request, in.lease_until_ms, at);
-  db_.exec(
-      s, "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, 'started', 'done', '', $2)",
-      in.id, at);
+  db_.exec(s,
+           "INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms, "
+           "step) VALUES ($1, $2, $3, $4, NULL, $5, $6, $6, 'started')",
+           in.id, in.user_id, in.status, in.request, in.lease_until_ms, at);
+  return OrderRepository(db_).drawSeqs(s, 1).front();
 }
 
 void CheckoutRepository::step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step,
-                              const std::string &state, const std::string &detail,
-                              std::optional<int64_t> lease_until_ms) {
-  int64_t at = core::nowMs();
-  // Upsert (PostgreSQL 9.5+ and SQLite 3.24+ both speak ON CONFLICT).
-  static const std::string upsert =
-      "INSERT INTO checkout_steps (checkout_id, step, state, detail, at_ms) VALUES ($1, $2, $3, $4, $5) "
-      "ON CONFLICT (checkout_id, step) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
-      "at_ms = excluded.at_ms";
-  if (db_.engine() == Engine::postgres) { // one round trip: the upsert as a data-modifying CTE
-    if (lease_until_ms)
-      db_.write(s,
-                "WITH recorded AS (" + upsert +
-                    ") UPDATE checkouts SET updated_at_ms = $5, lease_until_ms = $6 WHERE id = $1 AND "
-                    "status = 'running'",
-                checkout_id, step, state, detail, at, *lease_until_ms);
-    else
-      db_.write(s, "WITH recorded AS (" + upsert + ") UPDATE checkouts SET updated_at_ms = $5 WHERE id = $1",
-                checkout_id, step, state, detail, at);
-    return;
-  }
-  db_.exec(s, upsert, checkout_id, step, state, detail, at);
-  if (lease_until_ms)
-    db_.exec(s, "UPDATE checkouts SET updated_at_ms = $1, lease_until_ms = $2 WHERE id = $3 AND status = 'running'", at,
-             *lease_until_ms, checkout_id);
-  else
-    db_.exec(s, "UPDATE checkouts SET updated_at_ms = $1 WHERE id = $2", at, checkout_id);
+                              int64_t lease_until_ms) {
+  db_.write(s,
+            "UPDATE checkouts SET step = $1, updated_at_ms = $2, lease_until_ms = $3 WHERE id = $4 AND "
+            "status = 'running'",
+            step, core::nowMs(), lease_until_ms, checkout_id);
 }
 
 bool CheckoutRepository::finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
-                                const std::optional<std::string> &error) {
+                                const std::optional<std::string> &error, const std::optional<std::string> &step) {
   Poco::Nullable<std::string> err = error ? Poco::Nullable<std::string>(*error) : Poco::Nullable<std::string>();
+  if (step)
+    return db_.exec(s,
+                    "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3, step = $4 WHERE id = $5 AND "
+                    "status = 'running'",
+                    status, err, core::nowMs(), *step, checkout_id) == 1;
   return db_.exec(
              s, "UPDATE checkouts SET status = $1, error = $2, updated_at_ms = $3 WHERE id = $4 AND status = 'running'",
              status, err, core::nowMs(), checkout_id) == 1;
@@ -82,15 +70,6 @@ std::optional<CheckoutRecord> CheckoutRepository::find(Poco::Data::Session &s, c
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return readCheckout(r);
-}
-
-std::vector<std::string> CheckoutRepository::steps(Poco::Data::Session &s, const std::string &checkout_id) {
-  std::string id = checkout_id;
-  std::vector<std::string> out;
-  Statement st(s);
-  st << "SELECT step FROM checkout_steps WHERE checkout_id = $1 AND state = 'done' ORDER BY at_ms", use(id), into(out);
-  st.execute();
-  return out;
 }
 
 std::vector<CheckoutRecord> CheckoutRepository::claimStale(Poco::Data::Session &s, int64_t now_ms, int64_t new_lease_ms,

@@ -1,5 +1,6 @@
-// checkouts and checkout_steps: the durable step log of the checkout saga.
-// A running checkout holds a lease; the recovery sweep takes over
+// checkouts: the checkout saga's durable record, with the last step it
+// reached (`step`, updated in place; checkout_steps holds the steps of
+// checkouts from before migration 0012). A running checkout holds a lease; the recovery sweep takes over
 // checkouts whose lease expired (their process died) and compensates them.
 #pragma once
 
@@ -25,20 +26,19 @@ struct CheckoutRecord {
 class CheckoutRepository {
 public:
   explicit CheckoutRepository(Database &db) : db_(db) {}
-  // Inserts the checkout with its `started` step: one statement on
+  // Inserts the checkout at its `started` step and returns a numeric order
+  // id drawn from the orders' sequence for its first order (most checkouts
+  // make one; the saga draws more when it splits): one statement on
   // PostgreSQL (Database::autocommit may run it), two on SQLite.
-  void create(Poco::Data::Session &s, const CheckoutRecord &c);
-  // Records that `step` reached `state` ("done", "failed", ...).
-  // With `lease_until_ms`, also renews the lease of a running checkout.
-  // One statement on PostgreSQL (Database::autocommit may run it), two on
-  // SQLite.
-  void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, const std::string &state,
-            const std::string &detail = "", std::optional<int64_t> lease_until_ms = std::nullopt);
+  int64_t create(Poco::Data::Session &s, const CheckoutRecord &c);
+  // Records that a running checkout reached `step` and renews its lease:
+  // one statement, queued inside Database::pipelined().
+  void step(Poco::Data::Session &s, const std::string &checkout_id, const std::string &step, int64_t lease_until_ms);
   // False when the checkout was no longer `running` (recovery took it over).
+  // With `step`, records it as well.
   bool finish(Poco::Data::Session &s, const std::string &checkout_id, const std::string &status,
-              const std::optional<std::string> &error);
+              const std::optional<std::string> &error, const std::optional<std::string> &step = std::nullopt);
   std::optional<CheckoutRecord> find(Poco::Data::Session &s, const std::string &id, bool lock = false);
-  std::vector<std::string> steps(Poco::Data::Session &s, const std::string &checkout_id);
   // Claims up to `limit` running checkouts whose lease ended before `now_ms`
   // by extending their lease to `new_lease_ms` (SKIP LOCKED on PostgreSQL, so
   // replicas do not take the same one).

@@ -57,9 +57,9 @@ public:
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
     // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata,
-    // 0010_idempotency_resource, 0011_retention_indexes
-    CPPUNIT_ASSERT_EQUAL(11, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(11), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0010_idempotency_resource, 0011_retention_indexes, 0012_checkout_step
+    CPPUNIT_ASSERT_EQUAL(12, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(12), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
