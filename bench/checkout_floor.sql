@@ -1,6 +1,8 @@
 -- pgbench script: the rows one checkout (one line, one seller, manual
 -- payment and shipping) writes in this data model, in ONE transaction,
--- prepared, with no application in between: the checkout (its last step in
+-- prepared and pipelined (the saga's transactions are: their writes leave
+-- together with the next statement whose answer it needs, or the COMMIT),
+-- with no application in between: the checkout (its last step in
 -- its own row since migration 0012, and the first order's numeric id drawn
 -- with it), the host's and the inventory's reservation rows, the stock row,
 -- order + item + history + outbox (its trigger adds the queue row),
@@ -9,14 +11,18 @@
 -- copied in) as the ceiling a checkout can reach on this machine: the
 -- saga's real cost is five transactions and its plugin calls on top of
 -- this. checkout_floor_v1.sql is the write set before issue 17 (a
--- checkout_steps row per step), run beside it for comparison.
+-- checkout_steps row per step), sent a statement at a time as this script
+-- was then, run beside it for comparison. The numeric id comes from the
+-- column's default here (a pipeline cannot wait for the checkout's
+-- RETURNING); the saga draws it with the checkout row.
 \set r random(1, 9000000000000000000)
+\startpipeline
 BEGIN;
-INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms, step) VALUES ('c' || :client_id || '-' || :r, 'u1', 'running', '{"userId":"u1","lineCount":1}', NULL, 1, 1, 1, 'started') RETURNING nextval('orders_seq') AS seq \gset
+INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms, step) VALUES ('c' || :client_id || '-' || :r, 'u1', 'running', '{"userId":"u1","lineCount":1}', NULL, 1, 1, 1, 'started')
 INSERT INTO reservations (id, checkout_id, order_id, provider, reservation_id, idempotency_key, status, lines, expires_at, created_at_ms, updated_at_ms) VALUES ('r' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, NULL, 'local', NULL, 'k' || :client_id || '-' || :r, 'pending', '[{"productId":"sku-1","quantity":1}]', NULL, 1, 1);
 INSERT INTO inventory_reservations (id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) VALUES ('ir' || :client_id || '-' || :r, 'ref', 'k' || :client_id || '-' || :r, 'held', '[{"productId":"sku-1","quantity":1}]', 1, 2);
 UPDATE inventory_stock SET reserved = reserved + 1 WHERE product_key = 'sku-1' AND on_hand - reserved >= 1;
-INSERT INTO orders (id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, total_minor, shipping_address, customer, payment_instance, shipping_instance, created_at_ms, updated_at_ms, seq) VALUES ('o' || :client_id || '-' || :r, 'n' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, 'u1', 's1', 'pending', 'USD', 1299, 0, 1299, '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', 1, 1, :seq);
+INSERT INTO orders (id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, total_minor, shipping_address, customer, payment_instance, shipping_instance, created_at_ms, updated_at_ms) VALUES ('o' || :client_id || '-' || :r, 'n' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, 'u1', 's1', 'pending', 'USD', 1299, 0, 1299, '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', 1, 1);
 INSERT INTO order_items (order_id, line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, line_total_minor, attributes, image_url) VALUES ('o' || :client_id || '-' || :r, 1, 'sku-1', NULL, 's1', 'Mug', 1, 1299, 1299, '{}', NULL);
 INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) VALUES ('o' || :client_id || '-' || :r, NULL, 'pending', 'checkout', NULL, 1);
 INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) VALUES ('e1' || :client_id || '-' || :r, 'order.created', 'o' || :client_id || '-' || :r, repeat('x', 1200), 1);
@@ -27,3 +33,4 @@ INSERT INTO order_history (order_id, from_status, to_status, actor, reason, crea
 INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) VALUES ('e2' || :client_id || '-' || :r, 'order.status_changed', 'o' || :client_id || '-' || :r, repeat('x', 1200), 1);
 UPDATE checkouts SET status = 'completed', step = 'shipments_created', updated_at_ms = 2 WHERE id = 'c' || :client_id || '-' || :r;
 END;
+\endpipeline
