@@ -266,33 +266,40 @@ std::optional<Reservation> findByIdempotencyKey(Connection &connection, const st
   return findReservation(connection, "idempotency_key", key);
 }
 
-ReserveResult hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand) {
+Hold hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand,
+          std::string &short_key) {
   WriteTransaction tx(connection, sqlite);
-  const Units returned = expireOverdue(connection, candidate.createdAtMs);
-  connection.execute("SAVEPOINT reserve_lines");
-  // The reservation row first: the stock rows, locked by the holds, are then
-  // held only until the commit (one round trip less under the hot-row lock).
-  connection.execute("INSERT INTO inventory_reservations "
-                     "(id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) "
-                     "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS BIGINT))",
-                     candidate.id, candidate.reference, candidate.idempotencyKey, candidate.status, candidate.linesJson,
-                     Poco::Int64{candidate.createdAtMs}, Poco::Int64{candidate.expiresAtMs});
-  ReserveResult result;
-  if (const std::optional<std::string> refused = returnAndHold(connection, returned, demand)) {
-    // Undo the reservation and the holds but keep the expiries: they are due
-    // whatever this request gets.
-    connection.execute("ROLLBACK TO SAVEPOINT reserve_lines");
-    changeAll(connection, StockChange::unhold, returned);
-    for (const auto &[key, available] : availableUnits(connection, demand))
-      if (key == *refused || available < demand.at(key)) result.shortages[key] = available;
-    tx.commit();
-    return result;
+  // The reservation row first: a key already taken (a replay, or a twin
+  // that got here first) writes nothing, and the stock rows, locked by the
+  // holds, are then held only until the commit.
+  if (connection.execute("INSERT INTO inventory_reservations "
+                         "(id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) "
+                         "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS BIGINT)) "
+                         "ON CONFLICT (idempotency_key) DO NOTHING",
+                         candidate.id, candidate.reference, candidate.idempotencyKey, candidate.status,
+                         candidate.linesJson, Poco::Int64{candidate.createdAtMs},
+                         Poco::Int64{candidate.expiresAtMs}) == 0)
+    return Hold::key_taken;                                        // the transaction rolls back
+  if (auto refused = returnAndHold(connection, Units{}, demand)) { // all or nothing: rolled back
+    short_key = *refused;
+    return Hold::too_few;
   }
   tx.commit();
-  result.reserved = true;
-  result.reservation = candidate;
-  return result;
+  return Hold::held;
 }
+
+int64_t expire(Connection &connection, bool sqlite, int64_t now_ms) {
+  WriteTransaction tx(connection, sqlite);
+  const Units returned = expireOverdue(connection, now_ms);
+  changeAll(connection, StockChange::unhold, returned);
+  tx.commit();
+  int64_t units = 0;
+  for (const auto &entry : returned)
+    units += entry.second;
+  return units;
+}
+
+Units available(Connection &connection, const Units &keys) { return availableUnits(connection, keys); }
 
 sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::string &id, Settlement how,
                                 int64_t now_ms) {

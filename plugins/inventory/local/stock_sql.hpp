@@ -6,7 +6,7 @@
 // One dialect serves SQLite and PostgreSQL: $n placeholders whose first uses
 // appear in numeric order (SQLite numbers named parameters by first
 // appearance), CAST around integer parameters (PostgreSQL receives them
-// untyped), INSERT ... ON CONFLICT DO NOTHING, and SAVEPOINT. Every write
+// untyped), and INSERT ... ON CONFLICT DO NOTHING. Every write
 // function runs one transaction of its own (BEGIN IMMEDIATE on SQLite) and
 // rolls it back when it throws.
 //
@@ -41,9 +41,17 @@ int64_t seed(Connection &connection, bool sqlite, const Units &on_hand);
 
 std::optional<Reservation> findByIdempotencyKey(Connection &connection, const std::string &key);
 
-// Expires overdue holds, then holds `demand` all or nothing and inserts
-// `candidate` when it was held (see StockStore::reserve).
-ReserveResult hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand);
+// In one transaction: inserts `candidate` unless its idempotency key is
+// taken, then holds `demand` all or nothing; nothing is written unless held.
+// too_few names the first key that lacked units in `short_key`.
+enum class Hold { held, key_taken, too_few };
+Hold hold(Connection &connection, bool sqlite, const Reservation &candidate, const Units &demand,
+          std::string &short_key);
+// In one transaction: expires held reservations whose expiry is before
+// now_ms and gives their units back; answers how many units came back.
+int64_t expire(Connection &connection, bool sqlite, int64_t now_ms);
+// Units available now (on_hand - reserved) for each key of `keys`.
+Units available(Connection &connection, const Units &keys);
 
 // See StockStore::settle.
 sdk::Result<std::string> settle(Connection &connection, bool sqlite, const std::string &id, Settlement how,

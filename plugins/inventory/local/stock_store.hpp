@@ -18,6 +18,7 @@
 // database's message; no exception escapes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -73,11 +74,13 @@ public:
   // their stock. Returns how many rows were inserted.
   sdk::Result<int64_t> seed(const Units &on_hand);
 
-  // In one transaction: expires held reservations whose expiry is before
-  // candidate.createdAtMs (returning their units), then holds `demand`. All
-  // or nothing: when a key lacks units, no line is held and `shortages` names
-  // every key that cannot be met. A known idempotency key replays the stored
-  // reservation whatever its status.
+  // Holds `demand` and stores `candidate` in one transaction, all or
+  // nothing: when a key lacks units, no line is held and `shortages` names
+  // every key that cannot be met. Held reservations whose expiry is before
+  // candidate.createdAtMs give their units back first when the last such
+  // sweep is a second old, and always before a refusal (which then tries
+  // once more). A known idempotency key replays the stored reservation
+  // whatever its status.
   sdk::Result<ReserveResult> reserve(const Reservation &candidate, const Units &demand);
 
   // Moves a held reservation to committed (on_hand and reserved drop) or
@@ -99,6 +102,7 @@ private:
 
   std::unique_ptr<ConnectionPool> pool_;
   const bool sqlite_;
+  std::atomic<int64_t> last_expiry_ms_{0}; // reserve()'s last sweep of overdue holds
 };
 
 } // namespace orders::plugins::inventory

@@ -89,6 +89,8 @@ class LocalInventoryTestBase : public CppUnit::TestFixture {
   CPPUNIT_TEST(releaseAfterCommitIsConflict);
   CPPUNIT_TEST(restockReturnsCommittedUnitsOnce);
   CPPUNIT_TEST(expiredReservationsAreReleasedOnNextReserve);
+  CPPUNIT_TEST(overdueHoldsGoBackEvenWhenNotNeeded);
+  CPPUNIT_TEST(aRefusalFirstGivesBackWhatExpired);
   CPPUNIT_TEST(seededStockIsNotOverwrittenOnRestart);
   CPPUNIT_TEST(concurrentReservationsNeverOversell);
   CPPUNIT_TEST(badQuantityIsInvalidArgument);
@@ -251,6 +253,38 @@ public:
     auto late = commit(*h, first);
     CPPUNIT_ASSERT_EQUAL(std::string("conflict"), codeOf(late));
     CPPUNIT_ASSERT_EQUAL("reservation " + first + " is expired; stock was returned", late.error().message);
+    assertStock("sku-mug", 5, 5);
+  }
+
+  // reserve() sweeps overdue holds at most once a second: a hold nobody
+  // needs still goes back with the next reserve a second on.
+  void overdueHoldsGoBackEvenWhenNotNeeded() {
+    if (skipped()) return;
+    auto h = start(R"({"sku-mug":5})");
+    const std::string first = held(*h, request("k1", {stockLine("sku-mug", 2)}, "order-1", 60));
+    h->host().setNowUnixMs(kStartMs + 61'000);
+    held(*h, request("k2", {stockLine("sku-mug", 1)}, "order-2")); // needs none of first's units
+    CPPUNIT_ASSERT_EQUAL(std::string("expired"), statusOf(first));
+    assertStock("sku-mug", 5, 1);
+  }
+
+  // Between those sweeps, a reserve that would be refused first gives back
+  // what is overdue, then tries again: no refusal for want of units that
+  // only an expired hold keeps.
+  void aRefusalFirstGivesBackWhatExpired() {
+    if (skipped()) return;
+    auto h = start(R"({"sku-mug":5})");
+    held(*h, request("k0", {stockLine("sku-mug", 1)}, "order-0")); // the first reserve sweeps
+    h->host().setNowUnixMs(kStartMs + 200);
+    const std::string brief = held(*h, request("k1", {stockLine("sku-mug", 4)}, "order-1", 1)); // until +1.2 s
+    h->host().setNowUnixMs(kStartMs + 1'100);                                                   // sweeps: none due
+    auto refused = reserve(*h, request("k2", {stockLine("sku-mug", 1)}, "order-2"));
+    CPPUNIT_ASSERT_MESSAGE(why(refused), refused.ok());
+    CPPUNIT_ASSERT(!refused->reserved);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), refused->shortages.at(0).available);
+    h->host().setNowUnixMs(kStartMs + 1'500); // k1 overdue; the last sweep was 0.4 s ago
+    held(*h, request("k3", {stockLine("sku-mug", 4)}, "order-3"));
+    CPPUNIT_ASSERT_EQUAL(std::string("expired"), statusOf(brief));
     assertStock("sku-mug", 5, 5);
   }
 
