@@ -34,7 +34,7 @@ std::optional<std::string> str(const Json::Value &v) {
 }
 
 int64_t cursorOf(storage::Database &db, Poco::Data::Session &s, const std::string &notifier) {
-  Poco::Data::Statement &st = db.query(s, "SELECT last_id FROM notifier_cursors WHERE notifier = $1", notifier);
+  auto st = db.query(s, "SELECT last_id FROM notifier_cursors WHERE notifier = $1", notifier);
   storage::Rows r(st);
   if (r.valid()) return r.i64("last_id");
   // A new notifier starts at the end of the outbox: no replay of history.
@@ -52,11 +52,10 @@ struct Delivery {
 
 std::optional<Delivery> deliveryOf(storage::Database &db, Poco::Data::Session &s, const std::string &notifier,
                                    const std::string &event_id) {
-  Poco::Data::Statement &st =
-      db.query(s,
-               "SELECT status, attempts, next_attempt_at_ms FROM notification_deliveries WHERE notifier = '" +
-                   notifier + "' AND event_id = $1",
-               event_id);
+  auto st = db.query(s,
+                     "SELECT status, attempts, next_attempt_at_ms FROM notification_deliveries WHERE notifier = '" +
+                         notifier + "' AND event_id = $1",
+                     event_id);
   storage::Rows r(st);
   if (!r.valid()) return std::nullopt;
   return Delivery{r.str("status"), r.i64("attempts"), r.i64("next_attempt_at_ms")};

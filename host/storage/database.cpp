@@ -178,7 +178,7 @@ PGconn *pgconnOf(Poco::Data::Session &session) {
 }
 } // namespace
 
-size_t Database::flush(Connection &connection, const char *trailer) {
+size_t Database::flush(Connection &connection, const char *trailer, pg::ResultSet *rows) {
   const bool begin = connection.begin_pending;
   connection.begin_pending = false;
   connection.begun = connection.begun || begin;
@@ -186,7 +186,7 @@ size_t Database::flush(Connection &connection, const char *trailer) {
   statements.swap(connection.queued);
   PGconn *conn = pgconnOf(connection.session);
   try {
-    return pg::run(conn, connection.pq_prepared, statements, begin ? "BEGIN" : nullptr, trailer);
+    return pg::run(conn, connection.pq_prepared, statements, begin ? "BEGIN" : nullptr, trailer, rows);
   } catch (...) {
     if (!pg::usable(conn)) connection.broken = true;
     throw;
@@ -225,15 +225,21 @@ void Database::removeCommitObserver(size_t handle) {
   observers_.erase(handle);
 }
 
-Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
+QueryResult Database::query(Poco::Data::Session &session, const std::string &sql, const std::string &param) {
   return query(session, sql, std::vector<std::string>{param});
 }
 
-Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::string &sql,
-                                       const std::vector<std::string> &params) {
+QueryResult Database::query(Poco::Data::Session &session, const std::string &sql,
+                            const std::vector<std::string> &params) {
   Connection *connection = &connectionOf(session);
-  if (engine_ == Engine::postgres && (connection->begin_pending || !connection->queued.empty()))
-    flush(*connection, nullptr); // the reader sees the writes queued before it
+  if (engine_ == Engine::postgres) {
+    // After the writes queued before it (the reader sees them), in their
+    // round trip.
+    connection->queued.push_back(pg::Statement{sql, {params.begin(), params.end()}});
+    auto rows = std::make_shared<pg::ResultSet>();
+    flush(*connection, nullptr, rows.get());
+    return QueryResult{nullptr, std::move(rows)};
+  }
   auto [entry, inserted] = connection->prepared.try_emplace(sql);
   Connection::Prepared &p = entry->second;
   if (inserted) {
@@ -254,7 +260,7 @@ Poco::Data::Statement &Database::query(Poco::Data::Session &session, const std::
     checkAlive(*connection);
     throw;
   }
-  return *p.statement;
+  return QueryResult{p.statement.get(), nullptr};
 }
 
 void Database::checkAlive(Connection &connection) {

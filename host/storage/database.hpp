@@ -45,6 +45,7 @@
 
 #include "orders/sdk/result.hpp"
 #include "storage/pg_pipeline.hpp"
+#include "storage/rows.hpp"
 
 namespace orders::host::storage {
 
@@ -131,15 +132,17 @@ public:
   void autocommit(const std::function<void(Poco::Data::Session &)> &work);
 
   // Executes `sql` (one `$1` text parameter) with a statement prepared once
-  // on `session`'s connection; read the result with Rows(statement).
+  // on `session`'s connection; read the result with Rows(result).
   // `session` must be a leased one (or the one given to transaction()).
-  Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql, const std::string &param);
+  // On PostgreSQL through libpq: BEGIN (when pending), the writes queued
+  // before it and the query go out in one round trip, and the rows come
+  // back as text.
+  QueryResult query(Poco::Data::Session &session, const std::string &sql, const std::string &param);
   // The same with `params` bound to $1..$n as text (cast in the SQL where a
   // number is meant: CAST($2 AS BIGINT)). A given `sql` must always come
   // with as many params; keep the set of distinct `sql` texts small (values
   // such as LIMIT belong in params), since each stays prepared.
-  Poco::Data::Statement &query(Poco::Data::Session &session, const std::string &sql,
-                               const std::vector<std::string> &params);
+  QueryResult query(Poco::Data::Session &session, const std::string &sql, const std::vector<std::string> &params);
 
   // Executes a statement without results (INSERT, UPDATE) prepared once per
   // connection; `values` bind to $1..$n in order (int64_t, int, std::string,
@@ -198,8 +201,9 @@ private:
   void giveBack(Connection *connection);
   void run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining);
   // PostgreSQL: sends the queued writes (after BEGIN when pending, before
-  // `trailer` when given) in one round trip; the last one's row count.
-  size_t flush(Connection &connection, const char *trailer);
+  // `trailer` when given) in one round trip; the last one's row count, and
+  // its rows in `rows` when given.
+  size_t flush(Connection &connection, const char *trailer, pg::ResultSet *rows = nullptr);
   static void endTransaction(Connection &connection);
   void committed(Connection &connection); // tells the observers, forgets the touched orders
 

@@ -97,7 +97,7 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &given, c
 }
 
 std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, const std::string &order_id) {
-  Statement &st = db_.query(
+  auto st = db_.query(
       s, std::string("SELECT ") + kItemColumns + " FROM order_items WHERE order_id = $1 ORDER BY line_no", order_id);
   std::vector<core::OrderItem> out;
   for (Rows r(st); r.valid(); r.next())
@@ -113,7 +113,7 @@ std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const s
   static const std::string sqlite = std::string("SELECT ") + kOrderColumns + ", " +
                                     childAggregateSql(Engine::sqlite, kItemColumns, "order_items") +
                                     " AS items_json FROM orders WHERE id = $1";
-  Statement &st = db_.query(s, (db_.engine() == Engine::postgres ? pg : sqlite) + (lock ? db_.forUpdate() : ""), id);
+  auto st = db_.query(s, (db_.engine() == Engine::postgres ? pg : sqlite) + (lock ? db_.forUpdate() : ""), id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   core::Order o = readOrder(r);
@@ -122,7 +122,7 @@ std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const s
 }
 
 std::optional<core::OrderStatus> OrderRepository::lockStatus(Poco::Data::Session &s, const std::string &id) {
-  Statement &st = db_.query(s, std::string("SELECT status FROM orders WHERE id = $1") + db_.forUpdate(), id);
+  auto st = db_.query(s, std::string("SELECT status FROM orders WHERE id = $1") + db_.forUpdate(), id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return core::statusFromName(r.str("status"));
@@ -207,7 +207,7 @@ std::vector<core::Order> OrderRepository::list(Poco::Data::Session &s, const Ord
     params.push_back(std::to_string(f.offset));
     sql += " OFFSET CAST($" + std::to_string(params.size()) + " AS INTEGER)";
   }
-  Statement &st = db_.query(s, sql, params);
+  auto st = db_.query(s, sql, params);
   std::vector<core::Order> out;
   for (Rows r(st); r.valid(); r.next()) {
     out.push_back(readOrder(r));

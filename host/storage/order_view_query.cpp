@@ -72,7 +72,7 @@ std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &jso
 
 std::optional<OrderAggregate> OrderViewQuery::load(Poco::Data::Session &s, const std::string &order_id) {
   static const std::string pg_sql = viewSql(Engine::postgres), sqlite_sql = viewSql(Engine::sqlite);
-  Poco::Data::Statement &st = db_.query(s, db_.engine() == Engine::postgres ? pg_sql : sqlite_sql, order_id);
+  auto st = db_.query(s, db_.engine() == Engine::postgres ? pg_sql : sqlite_sql, order_id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   OrderAggregate out;

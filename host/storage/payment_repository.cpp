@@ -78,7 +78,7 @@ std::optional<std::string> PaymentRepository::orderIdOfReference(Poco::Data::Ses
 }
 
 std::optional<core::Payment> PaymentRepository::byId(Poco::Data::Session &s, const std::string &id) {
-  Statement &st = db_.query(s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE id = $1", id);
+  auto st = db_.query(s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE id = $1", id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return readPayment(r);
@@ -91,7 +91,7 @@ std::optional<core::Payment> PaymentRepository::latest(Poco::Data::Session &s, c
 }
 
 std::vector<core::Payment> PaymentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  Statement &st = db_.query(
+  auto st = db_.query(
       s, std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE order_id = $1 ORDER BY attempt", order_id);
   std::vector<core::Payment> out;
   for (Rows r(st); r.valid(); r.next())
@@ -174,14 +174,14 @@ bool ShipmentRepository::updateIf(Poco::Data::Session &s, const core::Shipment &
 }
 
 std::optional<core::Shipment> ShipmentRepository::byId(Poco::Data::Session &s, const std::string &id) {
-  Statement &st = db_.query(s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE id = $1", id);
+  auto st = db_.query(s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE id = $1", id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return readShipment(r);
 }
 
 std::vector<core::Shipment> ShipmentRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  Statement &st = db_.query(
+  auto st = db_.query(
       s, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE order_id = $1 ORDER BY created_at_ms, id",
       order_id);
   std::vector<core::Shipment> out;
@@ -227,7 +227,7 @@ bool ReservationRepository::setStatusIf(Poco::Data::Session &s, const std::strin
 }
 
 std::optional<core::Reservation> ReservationRepository::byId(Poco::Data::Session &s, const std::string &id) {
-  Statement &st = db_.query(s, std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE id = $1", id);
+  auto st = db_.query(s, std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE id = $1", id);
   Rows r(st);
   if (!r.valid()) return std::nullopt;
   return readReservation(r);
@@ -248,10 +248,10 @@ void ReservationRepository::setProviderId(Poco::Data::Session &s, const std::str
 
 std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Session &s,
                                                                   const std::string &checkout_id) {
-  Statement &st = db_.query(s,
-                            std::string("SELECT ") + kReservationColumns +
-                                " FROM reservations WHERE checkout_id = $1 ORDER BY created_at_ms, id",
-                            checkout_id);
+  auto st = db_.query(s,
+                      std::string("SELECT ") + kReservationColumns +
+                          " FROM reservations WHERE checkout_id = $1 ORDER BY created_at_ms, id",
+                      checkout_id);
   std::vector<core::Reservation> out;
   for (Rows r(st); r.valid(); r.next())
     out.push_back(readReservation(r));
@@ -259,10 +259,10 @@ std::vector<core::Reservation> ReservationRepository::forCheckout(Poco::Data::Se
 }
 
 std::vector<core::Reservation> ReservationRepository::forOrder(Poco::Data::Session &s, const std::string &order_id) {
-  Statement &st = db_.query(s,
-                            std::string("SELECT ") + kReservationColumns +
-                                " FROM reservations WHERE order_id = $1 ORDER BY created_at_ms, id",
-                            order_id);
+  auto st = db_.query(s,
+                      std::string("SELECT ") + kReservationColumns +
+                          " FROM reservations WHERE order_id = $1 ORDER BY created_at_ms, id",
+                      order_id);
   std::vector<core::Reservation> out;
   for (Rows r(st); r.valid(); r.next())
     out.push_back(readReservation(r));

@@ -31,7 +31,7 @@ struct Sent {
 } // namespace
 
 size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
-           const std::vector<Statement> &statements, const char *leader, const char *trailer) {
+           const std::vector<Statement> &statements, const char *leader, const char *trailer, ResultSet *rows) {
   if (PQenterPipelineMode(conn) != 1) fail(conn, "cannot enter pipeline mode: " + connectionError(conn));
   std::vector<Sent> sent;
   std::unordered_map<std::string, std::string> preparing; // in this round trip
@@ -68,6 +68,7 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
         PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
         {Sent::execute, &st.sql, name});
   }
+  const size_t last = sent.size() - 1; // the last statement's execution, when every one was sent
   if (sending && trailer != nullptr)
     send(PQsendQueryParams(conn, trailer, 0, nullptr, nullptr, nullptr, nullptr, 0), {Sent::other, nullptr, {}});
   if (PQpipelineSync(conn) != 1) {
@@ -98,6 +99,22 @@ size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       if (what != nullptr && what->kind == Sent::prepare) prepared.emplace(*what->sql, what->name);
       if (what != nullptr && what->kind == Sent::execute) affected = std::strtoull(PQcmdTuples(r), nullptr, 10);
+      if (rows != nullptr && index - 1 == last && status == PGRES_TUPLES_OK && sending) {
+        const int fields = PQnfields(r), tuples = PQntuples(r);
+        rows->columns.clear();
+        rows->rows.clear();
+        for (int f = 0; f < fields; ++f)
+          rows->columns.emplace_back(PQfname(r, f));
+        rows->rows.reserve(static_cast<size_t>(tuples));
+        for (int t = 0; t < tuples; ++t) {
+          auto &row = rows->rows.emplace_back();
+          row.reserve(static_cast<size_t>(fields));
+          for (int f = 0; f < fields; ++f)
+            row.push_back(PQgetisnull(r, t, f) ? std::nullopt
+                                               : std::optional<std::string>(std::in_place, PQgetvalue(r, t, f),
+                                                                            static_cast<size_t>(PQgetlength(r, t, f))));
+        }
+      }
     } else if (status != PGRES_PIPELINE_ABORTED && error.empty()) {
       const char *message = PQresultErrorMessage(r);
       error = message != nullptr && *message != '\0' ? message : PQresStatus(status);

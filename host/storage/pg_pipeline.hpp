@@ -19,6 +19,12 @@ struct Statement {
   std::vector<std::optional<std::string>> params; // text form; nullopt is NULL
 };
 
+// A query's answer in text form (NULL is nullopt), as libpq gives it.
+struct ResultSet {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
 // Sends `leader` (if not null, e.g. "BEGIN"), `statements` and `trailer`
 // (if not null, e.g. "COMMIT") and one Sync, then reads every result. A
 // statement not yet in `prepared` (SQL -> name, per connection) is prepared
@@ -26,9 +32,11 @@ struct Statement {
 // stops the rest (the server skips them up to the Sync) and is thrown as
 // storage::DbError carrying the server's message and SQLSTATE (08006 when
 // the connection is gone).
-// Returns the affected (or returned) row count of the last statement.
+// Returns the affected (or returned) row count of the last statement, and
+// its rows in `rows` when given.
 size_t run(PGconn *conn, std::unordered_map<std::string, std::string> &prepared,
-           const std::vector<Statement> &statements, const char *leader, const char *trailer);
+           const std::vector<Statement> &statements, const char *leader, const char *trailer,
+           ResultSet *rows = nullptr);
 
 // A parameterless command (BEGIN, ROLLBACK) in one round trip; throws like run().
 void command(PGconn *conn, const char *sql);
