@@ -434,6 +434,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     }
     return outcome;
   } catch (const std::exception &e) {
+    // The try block's orders, which the ledger's results write back to,
+    // are gone here: drop them unwritten (compensation asks the providers
+    // again, as after a crash).
+    ledger.results.clear();
+    ledger.after.clear();
+    ledger.steps.clear();
     auto *poco = dynamic_cast<const Poco::Exception *>(&e);
     const std::string what = poco != nullptr ? poco->displayText() : e.what();
     log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", what}});

@@ -127,6 +127,8 @@ private:
   // transaction (commit()), which always comes before the next plugin call:
   // a crash before it finds the intent of the call whose result was lost,
   // and recovery asks that provider again, as after a crash during the call.
+  // A result may write back to the saga's orders in memory: it is written
+  // only while they live (checkout()'s catch block drops them unwritten).
   struct Ledger {
     const std::string &checkout_id;
     std::vector<const char *> steps; // reached, in order
