@@ -18,7 +18,7 @@
 \set r random(1, 9000000000000000000)
 \startpipeline
 BEGIN;
-INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms, step) VALUES ('c' || :client_id || '-' || :r, 'u1', 'running', '{"userId":"u1","lineCount":1}', NULL, 1, 1, 1, 'started')
+INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, created_at_ms, updated_at_ms, step) VALUES ('c' || :client_id || '-' || :r, 'u1', 'running', '{"userId":"u1","lineCount":1}', NULL, 1, 1, 1, 'started');
 INSERT INTO reservations (id, checkout_id, order_id, provider, reservation_id, idempotency_key, status, lines, expires_at, created_at_ms, updated_at_ms) VALUES ('r' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, NULL, 'local', NULL, 'k' || :client_id || '-' || :r, 'pending', '[{"productId":"sku-1","quantity":1}]', NULL, 1, 1);
 INSERT INTO inventory_reservations (id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) VALUES ('ir' || :client_id || '-' || :r, 'ref', 'k' || :client_id || '-' || :r, 'held', '[{"productId":"sku-1","quantity":1}]', 1, 2);
 UPDATE inventory_stock SET reserved = reserved + 1 WHERE product_key = 'sku-1' AND on_hand - reserved >= 1;

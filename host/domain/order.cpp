@@ -3,6 +3,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "orders/sdk/json.hpp"
+#include "time_ordered_id.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -15,7 +16,9 @@ int64_t nowMs() {
       .count();
 }
 
-std::string newId() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+std::string newId() { return ids::timeOrderedId(); }
+
+std::string newRandomId() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
 
 std::string newOrderNumber(int64_t now_ms) {
   // ORD-YYYYMMDD-XXXXXXXX: readable on the phone, 32^8 per day; the unique

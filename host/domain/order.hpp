@@ -105,7 +105,10 @@ struct HistoryEntry {
 };
 
 int64_t nowMs();
+// A new row id: a time-ordered UUID (version 7, plugins/common/time_ordered_id.hpp).
 std::string newId();
+// A random UUID (version 4), where an id must not tell when it was made.
+std::string newRandomId();
 std::string newOrderNumber(int64_t now_ms);
 std::string rfc3339(int64_t ms);
 

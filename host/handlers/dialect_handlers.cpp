@@ -212,7 +212,7 @@ struct MountedRoute {
 // A process-unique call id without a syscall (a UUID reads /dev/urandom):
 // a random prefix drawn once, then a counter.
 std::string newCallId() {
-  static const std::string prefix = core::newId().substr(0, 8) + "-";
+  static const std::string prefix = core::newRandomId().substr(0, 8) + "-";
   static std::atomic<uint64_t> counter{0};
   return prefix + std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
 }

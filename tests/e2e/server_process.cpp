@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include "pg_admin.hpp"
+
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -76,30 +78,17 @@ TestDatabase::TestDatabase(Engine engine, const std::string &parent) : engine_(e
   if (engine == Engine::postgres) {
     if (!postgresAvailable()) throw std::runtime_error("ORDERS_TEST_PG_URL is not set");
     pg_name_ = "e2e_" + randomSuffix();
-    // Tests run side by side: a CREATE DATABASE can meet another's copy of
-    // the template (or autovacuum on it) and fail; try again a few times,
-    // and say what PostgreSQL said when it still fails.
     for (const std::string &name : {pg_name_, pg_name_ + "_inv"})
-      for (int attempt = 1;; ++attempt) {
-        try {
-          Poco::Data::Session admin("postgresql", env("ORDERS_TEST_PG_DSN"));
-          admin << "CREATE DATABASE " + name, now;
-          break;
-        } catch (const Poco::Exception &e) {
-          if (attempt == 5) throw std::runtime_error("CREATE DATABASE " + name + ": " + e.displayText());
-          std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-        }
-      }
+      orders::testing::pgAdmin("CREATE DATABASE " + name);
   }
 }
 
 TestDatabase::~TestDatabase() {
   if (engine_ == Engine::postgres) {
     try {
-      Poco::Data::Session admin("postgresql", env("ORDERS_TEST_PG_DSN"));
-      admin << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)", now;
-      admin << "DROP DATABASE IF EXISTS " + pg_name_ + "_inv WITH (FORCE)", now;
-    } catch (...) {
+      orders::testing::pgAdmin("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+      orders::testing::pgAdmin("DROP DATABASE IF EXISTS " + pg_name_ + "_inv WITH (FORCE)");
+    } catch (...) { // a destructor: the temp cluster goes with the test run anyway
     }
   }
   std::error_code ec;

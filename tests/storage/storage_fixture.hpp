@@ -3,6 +3,7 @@
 // packaging/test.sh (ORDERS_TEST_PG_URL), dropped afterwards.
 #pragma once
 
+#include "pg_admin.hpp"
 #include "test_skip.hpp"
 #include <Poco/Data/Session.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -65,10 +66,7 @@ public:
     if (postgres()) {
       static std::mt19937_64 rng{std::random_device{}()};
       pg_name_ = "st_" + std::to_string(rng() % 1000000000);
-      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
-      CPPUNIT_ASSERT(admin.ok());
-      auto lease = admin.value()->lease();
-      **lease << "CREATE DATABASE " + pg_name_, now;
+      orders::testing::pgAdmin("CREATE DATABASE " + pg_name_);
       url = std::string(env("ORDERS_TEST_PG_URL"));
       url = url.substr(0, url.rfind('/') + 1) + pg_name_;
     }
@@ -83,9 +81,7 @@ public:
   void tearDown() override {
     db_.reset();
     if (!pg_name_.empty()) {
-      auto admin = storage::Database::open(env("ORDERS_TEST_PG_URL"), 1);
-      auto lease = admin.value()->lease();
-      **lease << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)", now;
+      orders::testing::pgAdmin("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
     }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }

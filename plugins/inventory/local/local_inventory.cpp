@@ -1,8 +1,5 @@
 // inventory/local: stock and reservations in a database of the plugin's own
 // (an SQLite file or PostgreSQL; tables in stock_store.hpp).
-#include <Poco/UUID.h>
-#include <Poco/UUIDGenerator.h>
-
 #include <cstdint>
 #include <ctime>
 #include <limits>
@@ -14,6 +11,7 @@
 #include "orders/sdk/plugin.hpp"
 #include "orders_inventory_local_config_schema.hpp"
 #include "stock_store.hpp"
+#include "time_ordered_id.hpp"
 
 namespace orders::plugins::inventory {
 
@@ -119,7 +117,7 @@ public:
       return invalidArgument("/ttlSeconds: too large");
 
     Reservation candidate;
-    candidate.id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    candidate.id = ids::timeOrderedId();
     candidate.reference = request.reference;
     candidate.idempotencyKey = request.idempotencyKey;
     candidate.status = "held";
