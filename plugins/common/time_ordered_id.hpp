@@ -7,8 +7,8 @@
 // a page nothing else touched since the last checkpoint, and PostgreSQL
 // writes that whole page to its WAL again (a full-page image). A version 7
 // id starts with the Unix time in milliseconds, so the ids of one moment
-// share the right-hand edge of each index and a million-row table costs an
-// insert what an empty one does (bench/run's growth step).
+// share the right-hand edge of each index, however large the table (what
+// that buys at 1,000,000 orders: README, Benchmarks).
 //
 // Layout: 48 bits of Unix milliseconds, the version (7), 12 random bits,
 // the variant (10), 62 random bits: 74 random bits per id, from the
