@@ -18,7 +18,7 @@ namespace orders::host::core {
 // outcome is unknown; per order, ask again about payments and shipments
 // whose creation outcome is unknown, then decide the order's end in one
 // transaction; release what is still held and finish the checkout; settle.
-void CheckoutService::compensate(const std::string &checkout_id, const std::string &reason) {
+bool CheckoutService::compensate(const std::string &checkout_id, const std::string &reason) {
   // Undoing runs on each call's own timeout, whatever spent the checkout's
   // budget or made its client leave.
   plugins::CallBudget::Detached detached;
@@ -27,7 +27,8 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
   {
     auto lease = db_.lease();
     auto record = storage::CheckoutRepository(db_).find(**lease, checkout_id);
-    if (record && record->status != "running") return; // completed or already compensated: nothing to undo
+    if (record && record->status == "completed") return false;
+    if (record && record->status != "running") return true; // already compensated
     held = storage::ReservationRepository(db_).forCheckout(**lease, checkout_id);
     created = storage::OrderRepository(db_).findByCheckout(**lease, checkout_id);
   }
@@ -49,6 +50,7 @@ void CheckoutService::compensate(const std::string &checkout_id, const std::stri
     reconciler_.runForOrder(o.id);
   reconciler_.runForCheckout(checkout_id);
   log::warn("checkout compensated", {{"checkout", checkout_id}, {"reason", reason}});
+  return true;
 }
 
 void CheckoutService::reaskReservation(const std::string &checkout_id, Reservation &r) {

@@ -315,8 +315,11 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
 }
 
 sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original, const std::string &checkout_id,
-                                                       bool *completed) {
+                                                       bool *in_doubt) {
   CheckoutRequest request = original;
+  auto doubt = [in_doubt] {
+    if (in_doubt != nullptr) *in_doubt = true;
+  };
   storage::CheckoutRepository checkouts(db_);
   CheckoutOutcome outcome;
   outcome.checkout_id = checkout_id;
@@ -333,7 +336,14 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   // Compensates, at most once. When compensation itself cannot run (the
   // database is away), the checkout row stays `running` and recovery
   // compensates it once its lease has expired.
+  //
+  // `commit_unknown`: the database failed under one of the saga's
+  // transactions, and a COMMIT the server applied may have been lost with
+  // the connection (completing the checkout, even). Only compensation's
+  // reading of the checkout row settles that; until it has, the outcome is
+  // in doubt, and the key must keep naming this checkout.
   bool compensated = false;
+  bool commit_unknown = false;
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
     if (compensated) return e;
     compensated = true;
@@ -354,13 +364,20 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
             log::error("checkout compensation postponed to recovery",
                        {{"checkout", checkout_id}, {"error", ce.what()}});
           }
-        }))
+        })) {
+      if (commit_unknown) doubt();
       return e; // the client hears at once; the undo follows
+    }
 
     try {
-      compensate(checkout_id, e.message);
+      if (!compensate(checkout_id, e.message)) {
+        log::warn("checkout completed although its last transaction reported a lost connection",
+                  {{"checkout", checkout_id}, {"error", e.message}});
+        doubt();
+      }
     } catch (const std::exception &ce) {
       log::error("checkout compensation postponed to recovery", {{"checkout", checkout_id}, {"error", ce.what()}});
+      if (commit_unknown) doubt();
     }
     return e;
   };
@@ -407,7 +424,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
       return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
     }
-    if (completed != nullptr) *completed = true;
+    doubt(); // from here on, a failure leaves the checkout completed
     crashPoint("completed");
 
     if (plugins_.cart != nullptr && options_.clear_cart) {
@@ -443,8 +460,10 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     auto *poco = dynamic_cast<const Poco::Exception *>(&e);
     const std::string what = poco != nullptr ? poco->displayText() : e.what();
     log::error("checkout failed unexpectedly", {{"checkout", checkout_id}, {"error", what}});
-    if (storage::classify(e) == storage::DbFailure::unavailable)
+    if (storage::classify(e) == storage::DbFailure::unavailable) {
+      commit_unknown = true;
       return fail(sdk::unavailable(storage::unavailableDetail(e)));
+    }
     return fail(sdk::internalError("checkout failed: " + what));
   }
 }

@@ -85,15 +85,20 @@ public:
   CheckoutService(storage::Database &db, const CorePlugins &plugins, Reconciler &reconciler, PaymentReactor &reactor,
                   CheckoutOptions options);
 
-  // `completed` (optional) tells, on failure, that the checkout did complete
-  // and only reading its orders back failed: its outcome is in doubt for the
-  // caller, not undone, and a retry must not create it again.
+  // `in_doubt` (optional) tells, on failure, that the checkout may have
+  // completed: it did and only reading its orders back failed, or the
+  // database went away while a transaction's COMMIT was on the wire (it may
+  // have been applied) and compensation could not show the checkout undone.
+  // Its outcome is then unknown to the caller, not undone: a retry must ask
+  // earlier() and never create it again.
   sdk::Result<CheckoutOutcome> checkout(const CheckoutRequest &request, const std::string &checkout_id,
-                                        bool *completed = nullptr);
+                                        bool *in_doubt = nullptr);
 
   // Undoes whatever a checkout did; idempotent; used on failure and by
-  // the recovery sweep.
-  void compensate(const std::string &checkout_id, const std::string &reason);
+  // the recovery sweep. Returns false, undoing nothing, when the checkout
+  // had completed (a completing COMMIT applied although its caller saw the
+  // connection fail).
+  bool compensate(const std::string &checkout_id, const std::string &reason);
   // Compensates running checkouts whose lease expired; returns how many.
   int recoverStale();
 

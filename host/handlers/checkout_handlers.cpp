@@ -47,12 +47,12 @@ http::Response created(const core::CheckoutOutcome &outcome) {
 http::Response run(app::AppContext &ctx, const http::Request &req, const auth::Principal &p, const Json::Value &body,
                    const core::CheckoutRequest &request) {
   auto work = [&](const std::string &checkout_id) {
-    bool completed = false;
-    auto outcome = ctx.core->checkout().checkout(request, checkout_id, &completed);
-    if (!outcome.ok() && completed)
+    bool in_doubt = false;
+    auto outcome = ctx.core->checkout().checkout(request, checkout_id, &in_doubt);
+    if (!outcome.ok() && in_doubt)
       throw OutcomeInDoubt("unavailable", outcome.error().message +
-                                              " (the checkout completed; retry with the same Idempotency-Key to "
-                                              "receive its orders)");
+                                              " (the checkout may have completed; retry with the same "
+                                              "Idempotency-Key to receive its orders)");
     if (!outcome.ok()) raise(outcome.error());
     if (!outcome->shortages.empty()) {
       std::vector<http::FieldError> errors;

@@ -146,7 +146,8 @@ ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
         << "  INTERNAL_TOKEN: { value: test-internal-token }\n"
         << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
         << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
-        << "database: { url: \"" << db.ordersUrl() << "\", pool_size: 24 }\n"
+        << "database: { url: \"" << (o.database_url.empty() ? db.ordersUrl() : o.database_url)
+        << "\", pool_size: 24 }\n"
         << "checkout: { split: " << o.split << ", lease_seconds: " << o.lease_seconds
         << ", budget_ms: " << (o.budget_ms > 0 ? o.budget_ms : std::min(20000, o.lease_seconds * 500))
         << ", payment_timeout_seconds: " << o.payment_timeout_seconds

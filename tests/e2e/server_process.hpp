@@ -51,6 +51,7 @@ private:
 struct ServerOptions {
   std::map<std::string, std::string> env; // extra environment (e.g. ORDERS_TEST_CRASH_AFTER)
   std::string extra_yaml;                 // appended to the generated config
+  std::string database_url;               // instead of the TestDatabase's (e.g. through a proxy)
   std::string http_extra;                 // appended inside the http map, e.g. ", rate_limits: [...]"
   int lease_seconds = 120;
   int budget_ms = 0; // checkout.budget_ms; 0: 20 s, or half the lease when that is shorter
