@@ -1,6 +1,6 @@
 -- Preloads :n orders (psql -v n=1000000 -v now_ms=...) as a year of trade
 -- under the default retention would leave them: every order with its items
--- (1 or 2), history (4 transitions), payment, shipment and the host's
+-- (1 or 2, as rows and as the order row's snapshot, migration 0013), history (4 transitions), payment, shipment and the host's
 -- reservation record; and only the rows kept for a while where they would
 -- still be: outbox events (2 per order, published) for the last 7 days,
 -- checkouts with their step logs and processed provider events for the last
@@ -15,10 +15,16 @@ CREATE TEMP TABLE pre AS
   FROM generate_series(1, :n) AS i;
 INSERT INTO orders (id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor,
                     shipping_minor, total_minor, shipping_address, customer, payment_instance, shipping_instance,
-                    created_at_ms, updated_at_ms)
+                    created_at_ms, updated_at_ms, items_json)
   SELECT id, 'PRE-' || i, 'chk-' || id, 'pu-' || (i % 50000), 'ps-' || (i % 200),
          CASE WHEN at > :now_ms - 604800000 THEN 'paid' ELSE 'completed' END, 'USD', 2598, 500, 3098,
-         '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', at, at + 3600000
+         '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', at, at + 3600000,
+         (SELECT json_agg(json_build_object('line_no', l, 'product_id', 'sku-' || ((i * 7 + l) % 5000),
+                                            'variant_id', NULL, 'seller_id', 'ps-' || (i % 200),
+                                            'title', 'Product ' || ((i * 7 + l) % 5000), 'quantity', 1,
+                                            'unit_price_minor', 1299, 'line_total_minor', 1299,
+                                            'attributes', '{}', 'image_url', NULL) ORDER BY l)::text
+          FROM generate_series(1, 2) AS l WHERE l = 1 OR i % 2 = 0)
   FROM pre;
 INSERT INTO order_items (order_id, line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor,
                          line_total_minor, attributes, image_url)

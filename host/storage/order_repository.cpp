@@ -78,10 +78,11 @@ void OrderRepository::insert(Poco::Data::Session &s, const core::Order &given, c
   int refund = o.refund_required ? 1 : 0;
   static const std::string insert_order =
       std::string("INSERT INTO orders (") + kOrderColumns +
-      ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)";
+      ", items_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)";
   db_.write(s, insert_order, o.id, o.order_number, o.checkout_id, o.user_id, seller, status, o.currency,
             o.subtotal_minor, o.shipping_minor, o.total_minor, address, customer, pay, ship, refund, o.version,
-            o.created_at_ms, o.updated_at_ms, o.seq, nullableJson(o.billing_address), nullableJson(o.metadata));
+            o.created_at_ms, o.updated_at_ms, o.seq, nullableJson(o.billing_address), nullableJson(o.metadata),
+            itemsSnapshot(o.items));
   static const std::string insert_item = std::string("INSERT INTO order_items (order_id, ") + kItemColumns +
                                          ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)";
   for (const core::OrderItem &item : o.items)
@@ -107,11 +108,9 @@ std::vector<core::OrderItem> OrderRepository::items(Poco::Data::Session &s, cons
 
 std::optional<core::Order> OrderRepository::find(Poco::Data::Session &s, const std::string &id, bool lock) {
   // The order with its items in one round trip (locking only the order row).
-  static const std::string pg = std::string("SELECT ") + kOrderColumns + ", " +
-                                childAggregateSql(Engine::postgres, kItemColumns, "order_items") +
+  static const std::string pg = std::string("SELECT ") + kOrderColumns + ", " + itemsSql(Engine::postgres) +
                                 " AS items_json FROM orders WHERE id = $1";
-  static const std::string sqlite = std::string("SELECT ") + kOrderColumns + ", " +
-                                    childAggregateSql(Engine::sqlite, kItemColumns, "order_items") +
+  static const std::string sqlite = std::string("SELECT ") + kOrderColumns + ", " + itemsSql(Engine::sqlite) +
                                     " AS items_json FROM orders WHERE id = $1";
   auto st = db_.query(s, (db_.engine() == Engine::postgres ? pg : sqlite) + (lock ? db_.forUpdate() : ""), id);
   Rows r(st);
@@ -131,8 +130,8 @@ std::optional<core::OrderStatus> OrderRepository::lockStatus(Poco::Data::Session
 namespace {
 // The items of each selected orders row, as one JSON text (itemsFromJson).
 const std::string &itemsOfEachRow(Engine engine) {
-  static const std::string pg = childAggregateSql(Engine::postgres, kItemColumns, "order_items", "orders.id");
-  static const std::string sqlite = childAggregateSql(Engine::sqlite, kItemColumns, "order_items", "orders.id");
+  static const std::string pg = itemsSql(Engine::postgres, "orders.id");
+  static const std::string sqlite = itemsSql(Engine::sqlite, "orders.id");
   return engine == Engine::postgres ? pg : sqlite;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "orders/sdk/json.hpp"
 #include "storage/database.hpp"
 #include "storage/row_readers.hpp"
 #include "storage/rows.hpp"
@@ -25,22 +26,22 @@ std::string jsonObject(Engine engine, const char *columns) {
   return out + ")";
 }
 
-// "xmin/xmins of items/of payments/of shipments" of the order row $1 (in a
-// sub-select, an unqualified xmin is the sub-selected table's).
+// "xmin/xmins of payments/of shipments" of the order row $1 (in a
+// sub-select, an unqualified xmin is the sub-selected table's). The items
+// need none: they never change after the transaction that wrote the order
+// row (and its snapshot of them), so the row's xmin covers them.
 std::string signatureSql() {
   auto children = [](const char *table, const char *key) {
     return std::string(" || '/' || COALESCE((SELECT string_agg(xmin::text, ',' ORDER BY ") + key + ") FROM " + table +
            " WHERE order_id = $1), '')";
   };
-  return "xmin::text" + children("order_items", "line_no") + children("payments", "id") + children("shipments", "id") +
-         " AS signature";
+  return "xmin::text" + children("payments", "id") + children("shipments", "id") + " AS signature";
 }
 
 std::string viewSql(Engine engine) {
   const bool pg = engine == Engine::postgres;
-  return "SELECT " + jsonObject(engine, kOrderColumns) + (pg ? "::text" : "") + " AS order_json, " +
-         childAggregateSql(engine, kItemColumns, "order_items") + " AS items_json, " +
-         childAggregateSql(engine, kPaymentColumns, "payments") + " AS payments_json, " +
+  return "SELECT " + jsonObject(engine, kOrderColumns) + (pg ? "::text" : "") + " AS order_json, " + itemsSql(engine) +
+         " AS items_json, " + childAggregateSql(engine, kPaymentColumns, "payments") + " AS payments_json, " +
          childAggregateSql(engine, kShipmentColumns, "shipments") + " AS shipments_json" +
          (pg ? ", " + signatureSql() : std::string()) + " FROM orders WHERE id = $1";
 }
@@ -61,6 +62,29 @@ std::string childAggregateSql(Engine engine, const char *columns, const char *ta
   const bool pg = engine == Engine::postgres;
   return std::string("(SELECT ") + (pg ? "json_agg(" : "json_group_array(") + jsonObject(engine, columns) + ")" +
          (pg ? "::text" : "") + " FROM " + table + " WHERE order_id = " + order_key + ")";
+}
+
+std::string itemsSql(Engine engine, const char *order_key) {
+  return "COALESCE(orders.items_json, " + childAggregateSql(engine, kItemColumns, "order_items", order_key) + ")";
+}
+
+std::string itemsSnapshot(const std::vector<core::OrderItem> &items) {
+  Json::Value out(Json::arrayValue);
+  for (const core::OrderItem &i : items) {
+    Json::Value row(Json::objectValue);
+    row["line_no"] = i.line_no;
+    row["product_id"] = i.product_id;
+    row["variant_id"] = i.variant_id ? Json::Value(*i.variant_id) : Json::Value();
+    row["seller_id"] = i.seller_id ? Json::Value(*i.seller_id) : Json::Value();
+    row["title"] = i.title;
+    row["quantity"] = static_cast<Json::Int64>(i.quantity);
+    row["unit_price_minor"] = static_cast<Json::Int64>(i.unit_price_minor);
+    row["line_total_minor"] = static_cast<Json::Int64>(i.line_total_minor);
+    row["attributes"] = sdk::writeJson(i.attributes); // TEXT in order_items: a string in the aggregate too
+    row["image_url"] = i.image_url ? Json::Value(*i.image_url) : Json::Value();
+    out.append(std::move(row));
+  }
+  return sdk::writeJson(out);
 }
 
 std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json) {

@@ -35,6 +35,12 @@ struct OrderAggregate {
 // order_id = $1)" in `engine`'s dialect: one child table as a JSON array.
 // `order_key` replaces $1 (e.g. "orders.id" for every row of a list).
 std::string childAggregateSql(Engine engine, const char *columns, const char *table, const char *order_key = "$1");
+// An orders row's items as JSON text: its own snapshot (orders.items_json,
+// migration 0013), or for a row an earlier version wrote without one, the
+// aggregate of its order_items rows (`order_key` as above).
+std::string itemsSql(Engine engine, const char *order_key = "$1");
+// The snapshot OrderRepository::insert stores: the aggregate's shape.
+std::string itemsSnapshot(const std::vector<core::OrderItem> &items);
 // The items of such an aggregate of kItemColumns, by line number.
 std::vector<core::OrderItem> itemsFromJson(const std::optional<std::string> &json);
 

@@ -20,9 +20,11 @@
 #include "storage/idempotency_repository.hpp"
 #include "storage/migrations.hpp"
 #include "storage/order_repository.hpp"
+#include "storage/order_view_query.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/payment_repository.hpp"
 #include "storage/replay_repository.hpp"
+#include "storage/row_readers.hpp"
 #include "storage_fixture.hpp"
 
 using namespace orders::host;
@@ -34,6 +36,7 @@ class StorageBase : public StorageFixture {
   CPPUNIT_TEST(migrationsApplyOnceAndRecordVersions);
   CPPUNIT_TEST(failedMigrationLeavesDatabaseUnchanged);
   CPPUNIT_TEST(orderRoundTripsWithItemsAndSnapshots);
+  CPPUNIT_TEST(itemsSnapshotMatchesTheRowsIsBackfilledAndFallsBack);
   CPPUNIT_TEST(numericIdsAreDrawnInOrderAndFindTheOrder);
   CPPUNIT_TEST(transitionWritesHistoryAndOutboxTogether);
   CPPUNIT_TEST(illegalTransitionWritesNothing);
@@ -57,9 +60,9 @@ public:
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
     // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata,
-    // 0010_idempotency_resource, 0011_retention_indexes, 0012_checkout_step
-    CPPUNIT_ASSERT_EQUAL(12, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(12), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0010_idempotency_resource, 0011_retention_indexes, 0012_checkout_step, 0013_order_items_snapshot
+    CPPUNIT_ASSERT_EQUAL(13, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(13), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
@@ -99,6 +102,92 @@ public:
     CPPUNIT_ASSERT_EQUAL(o.id, repo.idByNumber(**lease, o.order_number).value_or(""));
     CPPUNIT_ASSERT(!repo.idByNumber(**lease, "no-such-number").has_value());
     CPPUNIT_ASSERT(!repo.find(**lease, "nope").has_value());
+  }
+
+  // Migration 0013: the items snapshot in the order row says what the
+  // order_items rows say, field for field; a row without one (written by an
+  // earlier version) reads its items from order_items; the migration's
+  // backfill writes the same snapshot the server does.
+  void itemsSnapshotMatchesTheRowsIsBackfilledAndFallsBack() {
+    if (skip()) return;
+    storage::OrderRepository repo(*db_);
+    core::Order o = sampleOrder("u-snap", 1790000000123);
+    core::OrderItem second;
+    second.line_no = 2;
+    second.product_id = "p2";
+    second.variant_id = "p2-L";
+    second.seller_id = "s1";
+    second.title = "Tee \"L\" — \\ ✓";
+    second.quantity = 1;
+    second.unit_price_minor = second.line_total_minor = 99000;
+    second.attributes["size"] = "L";
+    second.attributes["tags"].append("cotton");
+    second.image_url = "https://img.example/p2.png";
+    o.items.push_back(second);
+    db_->transaction([&](Poco::Data::Session &s) { repo.insert(s, o, "user:u-snap"); });
+    const storage::Engine engine = postgres() ? storage::Engine::postgres : storage::Engine::sqlite;
+    auto snapshot = [&] {
+      auto lease = db_->lease();
+      Poco::Nullable<std::string> json;
+      std::string id = o.id;
+      **lease << "SELECT items_json FROM orders WHERE id = $1", use(id), into(json), now;
+      return json.isNull() ? std::optional<std::string>() : std::optional<std::string>(json.value());
+    };
+    auto rows = [&] {
+      auto lease = db_->lease();
+      Poco::Nullable<std::string> json;
+      std::string id = o.id;
+      **lease << "SELECT " + storage::childAggregateSql(engine, storage::kItemColumns, "order_items"), use(id),
+          into(json), now;
+      return storage::itemsFromJson(json.isNull() ? std::nullopt : std::optional<std::string>(json.value()));
+    };
+    auto same = [](const std::string &what, const std::vector<core::OrderItem> &a,
+                   const std::vector<core::OrderItem> &b) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(what, a.size(), b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        const std::string at = what + " line " + std::to_string(i + 1);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].line_no, b[i].line_no);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].product_id, b[i].product_id);
+        CPPUNIT_ASSERT_MESSAGE(at, a[i].variant_id == b[i].variant_id);
+        CPPUNIT_ASSERT_MESSAGE(at, a[i].seller_id == b[i].seller_id);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].title, b[i].title);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].quantity, b[i].quantity);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].unit_price_minor, b[i].unit_price_minor);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, a[i].line_total_minor, b[i].line_total_minor);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(at, orders::sdk::writeJson(a[i].attributes),
+                                     orders::sdk::writeJson(b[i].attributes));
+        CPPUNIT_ASSERT_MESSAGE(at, a[i].image_url == b[i].image_url);
+      }
+    };
+    const auto written = snapshot();
+    CPPUNIT_ASSERT(written.has_value());
+    same("the snapshot against the given order", o.items, storage::itemsFromJson(written));
+    same("the snapshot against order_items", rows(), storage::itemsFromJson(written));
+    storage::OrderFilter f;
+    f.user_id = "u-snap";
+    auto readers = [&](const std::string &when) {
+      auto lease = db_->lease();
+      same(when + ": find", o.items, repo.find(**lease, o.id).value().items);
+      same(when + ": list", o.items, repo.list(**lease, f).at(0).items);
+      same(when + ": by checkout", o.items, repo.findByCheckout(**lease, o.checkout_id).at(0).items);
+      same(when + ": view", o.items, storage::OrderViewQuery(*db_).load(**lease, o.id).value().order.items);
+    };
+    readers("from the snapshot");
+
+    db_->transaction(
+        [&](Poco::Data::Session &s) { db_->exec(s, "UPDATE orders SET items_json = NULL WHERE id = $1", o.id); });
+    readers("without a snapshot");
+
+    // The backfill statement of migration 0013, as shipped.
+    std::string backfill;
+    for (const auto &m : storage::embeddedMigrations())
+      if (m.version == 13 && std::string(m.engine) == (postgres() ? "postgres" : "sqlite")) backfill = m.sql;
+    backfill = backfill.substr(backfill.find("UPDATE orders SET items_json"));
+    db_->transaction([&](Poco::Data::Session &s) { s << backfill, now; });
+    const auto filled = snapshot();
+    CPPUNIT_ASSERT(filled.has_value());
+    same("the backfilled snapshot", o.items, storage::itemsFromJson(filled));
+    readers("from the backfilled snapshot");
   }
 
   // Migration 0008/0009: each order gets the next numeric id (drawn ahead by
