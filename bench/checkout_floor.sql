@@ -15,6 +15,9 @@
 -- was then, run beside it for comparison. The numeric id comes from the
 -- column's default here (a pipeline cannot wait for the checkout's
 -- RETURNING); the saga draws it with the checkout row.
+-- The order row carries its items' snapshot (migration 0013), built here by
+-- json_build_object: pgbench would read ":null" in a JSON literal as a
+-- variable.
 \set r random(1, 9000000000000000000)
 \startpipeline
 BEGIN;
@@ -22,7 +25,7 @@ INSERT INTO checkouts (id, user_id, status, request, error, lease_until_ms, crea
 INSERT INTO reservations (id, checkout_id, order_id, provider, reservation_id, idempotency_key, status, lines, expires_at, created_at_ms, updated_at_ms) VALUES ('r' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, NULL, 'local', NULL, 'k' || :client_id || '-' || :r, 'pending', '[{"productId":"sku-1","quantity":1}]', NULL, 1, 1);
 INSERT INTO inventory_reservations (id, reference, idempotency_key, status, lines, created_at_ms, expires_at_ms) VALUES ('ir' || :client_id || '-' || :r, 'ref', 'k' || :client_id || '-' || :r, 'held', '[{"productId":"sku-1","quantity":1}]', 1, 2);
 UPDATE inventory_stock SET reserved = reserved + 1 WHERE product_key = 'sku-1' AND on_hand - reserved >= 1;
-INSERT INTO orders (id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, total_minor, shipping_address, customer, payment_instance, shipping_instance, created_at_ms, updated_at_ms, items_json) VALUES ('o' || :client_id || '-' || :r, 'n' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, 'u1', 's1', 'pending', 'USD', 1299, 0, 1299, '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', 1, 1, '[{"line_no":1,"product_id":"sku-1","variant_id":null,"seller_id":"s1","title":"Mug","quantity":1,"unit_price_minor":1299,"line_total_minor":1299,"attributes":"{}","image_url":null}]');
+INSERT INTO orders (id, order_number, checkout_id, user_id, seller_id, status, currency, subtotal_minor, shipping_minor, total_minor, shipping_address, customer, payment_instance, shipping_instance, created_at_ms, updated_at_ms, items_json) VALUES ('o' || :client_id || '-' || :r, 'n' || :client_id || '-' || :r, 'c' || :client_id || '-' || :r, 'u1', 's1', 'pending', 'USD', 1299, 0, 1299, '{"line1":"1 Demo St","city":"Dublin","country":"IE"}', NULL, 'manual', 'manual', 1, 1, json_build_array(json_build_object('line_no', 1, 'product_id', 'sku-1', 'variant_id', NULL, 'seller_id', 's1', 'title', 'Mug', 'quantity', 1, 'unit_price_minor', 1299, 'line_total_minor', 1299, 'attributes', '{}', 'image_url', NULL))::text);
 INSERT INTO order_items (order_id, line_no, product_id, variant_id, seller_id, title, quantity, unit_price_minor, line_total_minor, attributes, image_url) VALUES ('o' || :client_id || '-' || :r, 1, 'sku-1', NULL, 's1', 'Mug', 1, 1299, 1299, '{}', NULL);
 INSERT INTO order_history (order_id, from_status, to_status, actor, reason, created_at_ms) VALUES ('o' || :client_id || '-' || :r, NULL, 'pending', 'checkout', NULL, 1);
 INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) VALUES ('e1' || :client_id || '-' || :r, 'order.created', 'o' || :client_id || '-' || :r, repeat('x', 1200), 1);

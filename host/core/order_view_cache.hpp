@@ -2,7 +2,8 @@
 // order: rendered views are kept (LRU, `orders.view_cache_entries`) with the
 // signature of the rows they were rendered from, and each read first asks
 // PostgreSQL for the order's current signature (storage::OrderViewQuery:
-// the xmin of the order, item, payment and shipment rows). A change by this
+// the xmin of the order row, which carries its items, and of its payment
+// and shipment rows). A change by this
 // or any other server process changes the signature, so a read never
 // answers a stale view; an unchanged order costs one index-only-sized query
 // instead of the full aggregate, its JSON parsing and rendering.
