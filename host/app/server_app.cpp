@@ -4,13 +4,20 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "app/process_init.hpp"
 #include "app/routes.hpp"
 #include "auth/secret_store.hpp"
 #include "config/config_loader.hpp"
+#include "db_url.hpp"
 #include "handlers/app_context.hpp"
 #include "handlers/dialect_handlers.hpp"
 #include "http/http_server.hpp"
@@ -19,6 +26,7 @@
 #include "plugins/plugin_registry.hpp"
 #include "storage/db_error.hpp"
 #include "storage/migrations.hpp"
+#include "storage/outbox_repository.hpp"
 #include "storage/replay_repository.hpp"
 
 namespace orders::host::app {
@@ -26,8 +34,10 @@ namespace orders::host::app {
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 64;  // EX_USAGE
-constexpr int kExitConfig = 78; // EX_CONFIG
+constexpr int kExitFailed = 1;       // the operation ran and failed (a migration, say)
+constexpr int kExitUsage = 64;       // EX_USAGE
+constexpr int kExitUnavailable = 69; // EX_UNAVAILABLE: the database or a plugin's peer cannot be reached
+constexpr int kExitConfig = 78;      // EX_CONFIG
 
 std::string defaultConfigPath() {
   const char *env = std::getenv("ORDERS_CONFIG");
@@ -52,6 +62,108 @@ sdk::Result<http::TlsOptions> checkedTls(const Json::Value &config) {
   return tls;
 }
 
+// --migrate --dry-run's report: each pending migration's SQL, then a summary.
+int printPending(const storage::PendingMigrations &p, const std::string &where) {
+  for (const auto &m : p.pending)
+    std::cout << "-- pending: " << storage::migrationLabel(m) << " (" << m.engine << ")\n" << m.sql << "\n";
+  std::cout << p.pending.size() << " migration" << (p.pending.size() == 1 ? "" : "s") << " pending; schema at version "
+            << p.current_version << " (" << where << "); nothing applied (--dry-run)\n";
+  return kExitOk;
+}
+
+struct ReplayRange {
+  int64_t from = 0, to = 0;
+  bool by_time = false; // created_at_ms, else event ids
+};
+
+// "12..40" (event ids) or "2026-12-07T10:00:00Z..2026-12-07T10:15:00Z"
+// (RFC 3339 times of their creation), both ends included.
+sdk::Result<ReplayRange> parseReplayRange(const std::string &text) {
+  const std::string usage = "expected FROM..TO as event ids (12..40) or RFC 3339 times "
+                            "(2026-12-07T10:00:00Z..2026-12-07T10:15:00Z), got '" +
+                            text + "'";
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos || dots == 0 || dots + 2 >= text.size()) return sdk::invalidArgument(usage);
+  const std::string a = text.substr(0, dots), b = text.substr(dots + 2);
+  auto integer = [](const std::string &s, int64_t &out) {
+    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 18) return false;
+    out = std::stoll(s);
+    return true;
+  };
+  auto time = [](const std::string &s, int64_t &out) {
+    Poco::DateTime dt;
+    int tzd = 0;
+    if (s.size() < 20 || s[10] != 'T' ||
+        !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, s, dt, tzd))
+      return false;
+    dt.makeUTC(tzd);
+    out = dt.timestamp().epochMicroseconds() / 1000;
+    return true;
+  };
+  ReplayRange r;
+  if (integer(a, r.from) && integer(b, r.to)) {
+  } else if (time(a, r.from) && time(b, r.to)) {
+    r.by_time = true;
+  } else {
+    return sdk::invalidArgument(usage);
+  }
+  if (r.from > r.to) return sdk::invalidArgument("FROM is after TO in '" + text + "'");
+  return r;
+}
+
+// --check-config's second half: the database answers, each plugin instance
+// is ready. One line each; 69 when any is not.
+int checkConnectivity(const std::string &config_path, const AppContext &ctx) {
+  int unreachable = 0;
+  const std::string url = ctx.config["database"]["url"].asString();
+  const auto target = dburl::parse(url);
+  if (target.ok() && target->connector == "sqlite" && target->connection != ":memory:" &&
+      !std::filesystem::exists(target->connection)) {
+    const std::filesystem::path dir = std::filesystem::absolute(target->connection).parent_path();
+    if (::access(dir.c_str(), W_OK) == 0) {
+      std::cout << "database (sqlite): ok: " << target->connection << " will be created\n";
+    } else {
+      std::cout << "database (sqlite): error: cannot create " << target->connection << ": " << dir.string()
+                << " is not writable\n";
+      ++unreachable;
+    }
+  } else {
+    auto opened = storage::Database::open(url, 1);
+    std::string problem;
+    if (!opened.ok()) {
+      problem = opened.error().message;
+    } else {
+      try {
+        opened.value()->ping();
+      } catch (const std::exception &e) {
+        const auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+        problem = poco != nullptr ? poco->displayText() : e.what();
+      }
+    }
+    const std::string engine = target.ok() && target->connector == "sqlite" ? "sqlite" : "postgres";
+    if (problem.empty()) {
+      std::cout << "database (" << engine << "): ok\n";
+    } else {
+      std::cout << "database (" << engine << "): error: " << problem << "\n";
+      ++unreachable;
+    }
+  }
+  for (const auto &instance : ctx.plugins->all()) {
+    const sdk::Status status = instance->ready();
+    std::cout << "plugin " << instance->kind() << "/" << instance->id() << ": ";
+    if (status.ok()) {
+      std::cout << "ok\n";
+    } else {
+      std::cout << "error: " << sdk::errorCodeName(status.error().code) << ": " << status.error().message << "\n";
+      ++unreachable;
+    }
+  }
+  if (unreachable == 0) return kExitOk;
+  std::cout << config_path << ": " << unreachable << " of " << ctx.plugins->all().size() + 1
+            << " dependencies not ready (--offline checks the config alone)\n";
+  return kExitUnavailable;
+}
+
 } // namespace
 
 ServerApp::ServerApp() {
@@ -72,7 +184,13 @@ void ServerApp::defineOptions(Poco::Util::OptionSet &options) {
   options.addOption(Option("list-plugins", "", "list plugins installed on plugin_paths, exit"));
   options.addOption(Option("list-routes", "", "load the config, print every HTTP route as METHOD /pattern, exit"));
   options.addOption(Option("print-schemas", "", "print the config schema and every installed plugin's schema, exit"));
+  options.addOption(Option("offline", "", "with --check-config: skip reaching the database and the plugins' peers"));
   options.addOption(Option("migrate", "", "apply database migrations, exit"));
+  options.addOption(Option("dry-run", "", "with --migrate: print the pending migrations' SQL, apply nothing"));
+  options.addOption(Option("replay-outbox", "",
+                           "queue published and parked events FROM..TO (event ids, or RFC 3339 times of their "
+                           "creation) for the relay to publish again, exit")
+                        .argument("FROM..TO"));
   options.addOption(Option("help", "h", "show this help"));
 }
 
@@ -90,7 +208,14 @@ void ServerApp::handleOption(const std::string &name, const std::string &value) 
     mode_ = Mode::print_schemas;
   else if (name == "migrate")
     mode_ = Mode::migrate;
-  else if (name == "help") {
+  else if (name == "dry-run")
+    dry_run_ = true;
+  else if (name == "offline")
+    offline_ = true;
+  else if (name == "replay-outbox") {
+    mode_ = Mode::replay_outbox;
+    replay_range_ = value;
+  } else if (name == "help") {
     mode_ = Mode::help;
     stopOptionsProcessing();
   }
@@ -99,9 +224,13 @@ void ServerApp::handleOption(const std::string &name, const std::string &value) 
 int ServerApp::usage() {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[--config FILE] [--check-config | --list-routes | --list-plugins | --print-schemas | --migrate]");
+  help.setUsage("[--config FILE] [--check-config [--offline] | --list-routes | --list-plugins | --print-schemas | "
+                "--migrate [--dry-run] | --replay-outbox FROM..TO]");
+  help.setFooter("Exit codes: 0 done; 1 the operation failed; 64 wrong usage; 69 the database or a plugin's peer "
+                 "cannot be reached; 78 the config is invalid.");
   help.setHeader("Order Service: the order core in one process, neighbours through plugins.");
   help.format(std::cout);
+  std::cout << "\n";
   return kExitOk;
 }
 
@@ -111,6 +240,14 @@ int ServerApp::main(const std::vector<std::string> &args) {
     return kExitUsage;
   }
   if (config_path_.empty()) config_path_ = defaultConfigPath();
+  if (dry_run_ && mode_ != Mode::migrate) {
+    std::cerr << "--dry-run goes with --migrate (see --help)\n";
+    return kExitUsage;
+  }
+  if (offline_ && mode_ != Mode::check_config) {
+    std::cerr << "--offline goes with --check-config (see --help)\n";
+    return kExitUsage;
+  }
   switch (mode_) {
   case Mode::help: return usage();
   case Mode::list_plugins: return listPlugins();
@@ -118,6 +255,7 @@ int ServerApp::main(const std::vector<std::string> &args) {
   case Mode::check_config: return checkConfig();
   case Mode::list_routes: return checkConfig(true);
   case Mode::migrate: return migrate();
+  case Mode::replay_outbox: return replayOutbox();
   case Mode::serve: return serve();
   }
   return kExitUsage;
@@ -226,7 +364,8 @@ int ServerApp::checkConfig(bool print_routes) {
     return kExitOk;
   }
   std::cout << config_path_ << ": OK (" << ctx.plugins->all().size() << " plugin instances)\n";
-  return kExitOk;
+  if (offline_) return kExitOk;
+  return checkConnectivity(config_path_, ctx);
 }
 
 int ServerApp::migrate() {
@@ -235,11 +374,27 @@ int ServerApp::migrate() {
     std::cerr << config.error().message << "\n";
     return kExitConfig;
   }
-  const Json::Value &db = config.value()["database"];
-  auto opened = storage::Database::open(db["url"].asString(), 2);
+  const std::string url = config.value()["database"]["url"].asString();
+  auto target = dburl::parse(url);
+  if (!target.ok()) {
+    std::cerr << config_path_ << ": /database/url: " << target.error().message << "\n";
+    return kExitConfig;
+  }
+  if (dry_run_ && target->connector == "sqlite" && target->connection != ":memory:" &&
+      !std::filesystem::exists(target->connection)) // opening it would create it
+    return printPending(storage::allMigrations("sqlite"), target->connection + " does not exist yet");
+  auto opened = storage::Database::open(url, 2);
   if (!opened.ok()) {
     std::cerr << config_path_ << ": /database/url: " << opened.error().message << "\n";
-    return kExitConfig;
+    return opened.error().code == sdk::ErrorCode::unavailable ? kExitUnavailable : kExitConfig;
+  }
+  if (dry_run_) {
+    auto pending = storage::pendingMigrations(*opened.value());
+    if (!pending.ok()) {
+      std::cerr << pending.error().message << "\n";
+      return kExitUnavailable;
+    }
+    return printPending(pending.value(), std::string(opened.value()->engineName()) + ", " + target->connection);
   }
   auto report = storage::migrate(*opened.value());
   if (!report.ok()) {
@@ -249,6 +404,45 @@ int ServerApp::migrate() {
   for (const auto &m : report->applied)
     std::cout << "applied " << m << "\n";
   std::cout << opened.value()->engineName() << " schema at version " << report->current_version << "\n";
+  return kExitOk;
+}
+
+int ServerApp::replayOutbox() {
+  const auto range = parseReplayRange(replay_range_);
+  if (!range.ok()) {
+    std::cerr << "--replay-outbox: " << range.error().message << "\n";
+    return kExitUsage;
+  }
+  auto config = config::loadConfigFile(config_path_);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return kExitConfig;
+  }
+  auto opened = storage::Database::open(config.value()["database"]["url"].asString(), 1);
+  if (!opened.ok()) {
+    std::cerr << config_path_ << ": /database/url: " << opened.error().message << "\n";
+    return opened.error().code == sdk::ErrorCode::unavailable ? kExitUnavailable : kExitConfig;
+  }
+  storage::OutboxRepository::Requeued done;
+  try {
+    opened.value()->transaction([&](Poco::Data::Session &s) {
+      done = storage::OutboxRepository().requeue(s, range->from, range->to, range->by_time);
+    });
+  } catch (const std::exception &e) {
+    const auto *poco = dynamic_cast<const Poco::Exception *>(&e);
+    std::cerr << "--replay-outbox: nothing was queued: " << (poco != nullptr ? poco->displayText() : e.what()) << "\n";
+    return storage::classify(e) == storage::DbFailure::unavailable ? kExitUnavailable : kExitFailed;
+  }
+  std::cout << "queued " << done.published + done.parked << " events of " << replay_range_ << " again ("
+            << done.published << " published, " << done.parked << " parked); " << done.queued
+            << " in the range were still queued and are unchanged\n";
+  if (done.published + done.parked > 0) {
+    if (config.value()["kafka"]["bootstrap_servers"].asString().empty())
+      std::cout << "kafka.bootstrap_servers is empty in " << config_path_
+                << ": they stay queued until a server with Kafka runs the relay\n";
+    else
+      std::cout << "a running server's relay publishes them again with their own event ids (consumers dedupe)\n";
+  }
   return kExitOk;
 }
 

@@ -27,18 +27,24 @@ protected:
   int main(const std::vector<std::string> &args) override;
 
 private:
-  enum class Mode { serve, check_config, list_routes, list_plugins, print_schemas, migrate, help };
+  enum class Mode { serve, check_config, list_routes, list_plugins, print_schemas, migrate, replay_outbox, help };
   int listPlugins();
   int printSchemas();
-  // Loads everything as serve() would, without the database; prints OK, or
-  // with `print_routes` every mounted route as "METHOD /pattern".
+  // Loads everything as serve() would; prints OK, or with `print_routes`
+  // every mounted route as "METHOD /pattern". Then, unless --offline (or
+  // printing routes), reaches the database and asks each plugin instance's
+  // ready(), one line each (exit 69 when any is unreachable).
   int checkConfig(bool print_routes = false);
   int migrate();
+  int replayOutbox();
   int serve();
   int usage();
 
   Mode mode_ = Mode::serve;
   std::string config_path_;
+  bool dry_run_ = false; // --migrate --dry-run
+  bool offline_ = false; // --check-config --offline
+  std::string replay_range_;
 };
 
 } // namespace orders::host::app

@@ -3,6 +3,7 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -70,8 +71,7 @@ sdk::Result<MigrationReport> migrate(Database &db, const std::vector<Migration> 
             use(name), use(at), now;
         applied_now = true;
       });
-      const std::string label = (m.version < 1000 ? std::string(4 - std::to_string(m.version).size(), '0') : "") +
-                                std::to_string(m.version) + "_" + m.name;
+      const std::string label = migrationLabel(m);
       if (applied_now) {
         report.applied.push_back(label);
         log::info("migration applied", {{"engine", db.engineName()}, {"migration", label}});
@@ -84,6 +84,46 @@ sdk::Result<MigrationReport> migrate(Database &db, const std::vector<Migration> 
     return sdk::internalError(std::string("migration failed (database unchanged by it): ") + e.what());
   }
   return report;
+}
+
+std::string migrationLabel(const Migration &m) {
+  const std::string v = std::to_string(m.version);
+  return (v.size() < 4 ? std::string(4 - v.size(), '0') : "") + v + "_" + m.name;
+}
+
+PendingMigrations allMigrations(const std::string &engine, const std::vector<Migration> &migrations) {
+  PendingMigrations out;
+  for (const Migration &m : migrations)
+    if (engine == m.engine) out.pending.push_back(m);
+  return out;
+}
+
+sdk::Result<PendingMigrations> pendingMigrations(Database &db, const std::vector<Migration> &migrations) {
+  try {
+    auto lease = db.lease();
+    Poco::Data::Session &s = **lease;
+    int tables = 0;
+    if (db.engine() == Engine::postgres)
+      s << "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' AND schemaname = "
+           "current_schema()",
+          into(tables), now;
+    else
+      s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", into(tables), now;
+    PendingMigrations out = allMigrations(db.engineName(), migrations);
+    if (tables == 0) return out;
+    std::vector<int> applied;
+    s << "SELECT version FROM schema_migrations ORDER BY version", into(applied), now;
+    const std::set<int> done(applied.begin(), applied.end());
+    out.current_version = applied.empty() ? 0 : applied.back();
+    out.pending.erase(std::remove_if(out.pending.begin(), out.pending.end(),
+                                     [&](const Migration &m) { return done.count(m.version) > 0; }),
+                      out.pending.end());
+    return out;
+  } catch (const Poco::Exception &e) {
+    return sdk::unavailable(std::string("cannot read the schema's migrations: ") + e.displayText());
+  } catch (const std::exception &e) {
+    return sdk::unavailable(std::string("cannot read the schema's migrations: ") + e.what());
+  }
 }
 
 } // namespace orders::host::storage

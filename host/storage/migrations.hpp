@@ -29,4 +29,20 @@ struct MigrationReport {
 
 sdk::Result<MigrationReport> migrate(Database &db, const std::vector<Migration> &migrations = embeddedMigrations());
 
+// The migrations of db's engine that migrate() would apply, in order,
+// without changing anything (order-service --migrate --dry-run); and the
+// schema's current version (0: none applied).
+struct PendingMigrations {
+  std::vector<Migration> pending;
+  int current_version = 0;
+};
+sdk::Result<PendingMigrations> pendingMigrations(Database &db,
+                                                 const std::vector<Migration> &migrations = embeddedMigrations());
+// What an engine's migrations would be before anything is applied (a
+// SQLite file that does not exist yet: opening it would create it).
+PendingMigrations allMigrations(const std::string &engine,
+                                const std::vector<Migration> &migrations = embeddedMigrations());
+// "0013_order_items_snapshot"
+std::string migrationLabel(const Migration &m);
+
 } // namespace orders::host::storage

@@ -181,3 +181,31 @@ size_t OutboxRepository::purgeUnpublishable(Poco::Data::Session &s, int64_t befo
 }
 
 } // namespace orders::host::storage
+
+namespace orders::host::storage {
+
+OutboxRepository::Requeued OutboxRepository::requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time) {
+  const std::string in_range = std::string("id IN (SELECT id FROM service_outbox WHERE ") +
+                               (by_time ? "created_at_ms" : "id") + " BETWEEN $1 AND $2)";
+  Poco::Int64 low = from, high = to;
+  Requeued out;
+  Poco::Data::Statement queued(s);
+  Poco::Int64 still = 0;
+  queued << "SELECT COUNT(*) FROM outbox_pending WHERE " + in_range, use(low), use(high), into(still);
+  queued.execute();
+  out.queued = still;
+  Poco::Data::Statement enqueue(s);
+  enqueue << "INSERT INTO outbox_pending (id, aggregate_id) SELECT id, aggregate_id FROM service_outbox WHERE " +
+                 in_range + " AND (id IN (SELECT id FROM outbox_published) OR id IN (SELECT id FROM outbox_parked))",
+      use(low), use(high);
+  enqueue.execute();
+  Poco::Data::Statement published(s);
+  published << "DELETE FROM outbox_published WHERE " + in_range, use(low), use(high);
+  out.published = static_cast<int64_t>(published.execute());
+  Poco::Data::Statement parked(s);
+  parked << "DELETE FROM outbox_parked WHERE " + in_range, use(low), use(high);
+  out.parked = static_cast<int64_t>(parked.execute());
+  return out;
+}
+
+} // namespace orders::host::storage

@@ -56,6 +56,19 @@ public:
   // whatever their queue state (pending, parked, published); returns how
   // many. Call inside a transaction.
   size_t purgeUnpublishable(Poco::Data::Session &s, int64_t before_ms, int limit, int64_t below_id);
+
+  // An operator's replay (order-service --replay-outbox): the published and
+  // parked events with from <= id <= to (`by_time`: from <= created_at_ms
+  // <= to) go back in the queue, and a relay publishes them again with
+  // their own event ids. Events still queued stay as they are; events
+  // retention deleted are gone. Several statements: call inside a
+  // transaction.
+  struct Requeued {
+    int64_t published = 0; // were published, queued again
+    int64_t parked = 0;    // were parked, queued again
+    int64_t queued = 0;    // in the range and still queued: unchanged
+  };
+  Requeued requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time);
 };
 
 } // namespace orders::host::storage

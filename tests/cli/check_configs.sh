@@ -14,7 +14,7 @@ export DATABASE_URL=postgresql://orders@127.0.0.1:5432/orders INVENTORY_SERVICE_
 export PAYMENT_GATEWAY_API_KEY=check-only PAYMENT_GATEWAY_SECRET_KEY=check-only PAYMENT_GATEWAY_WEBHOOK_SECRET=check-only SMS_API_KEY=check-only
 for f in "$src"/config/*.yaml "$src"/config/*.json "$src"/config/seeds/*.yaml; do
   [ -e "$f" ] || continue
-  if out=$("$bin" --check-config --config "$f" 2>&1); then
+  if out=$("$bin" --check-config --offline --config "$f" 2>&1); then
     echo "ok: $f"
   else
     echo "FAIL: $f was rejected:"; echo "$out"; fail=1
@@ -71,7 +71,7 @@ else
   echo "ok: development secrets refused in production"
 fi
 if ! out=$(ORDERS_ENV=production GATEWAY_KEY=g1 INTERNAL_TOKEN=t1 PAYMENT_WEBHOOK_SECRET=w1 \
-           "$bin" --check-config --config "$src/config/embedded.yaml" 2>&1); then
+           "$bin" --check-config --offline --config "$src/config/embedded.yaml" 2>&1); then
   echo "FAIL: production with real secrets was rejected:"; echo "$out"; fail=1
 else
   echo "ok: production with real secrets accepted"

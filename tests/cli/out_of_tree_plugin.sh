@@ -58,7 +58,7 @@ plugins:
 YAML
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed -i "s/port: PORT/port: $port/" "$tmp/config.yaml"
-"$bin" --check-config --config "$tmp/config.yaml"
+"$bin" --check-config --offline --config "$tmp/config.yaml"
 "$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^notifier/echo  version 0.1.0  ABI 1.6'
 "$bin" --list-plugins --config "$tmp/config.yaml" | grep -q '^dialect/hello  version 0.1.0  ABI 1.6'
 

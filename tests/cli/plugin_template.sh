@@ -95,7 +95,7 @@ plugins:
   dialect:
     - { name: example-dialect, mount: /legacy, config: { status_words: { cancelled: VOIDED } } }
 YAML
-"$prefix/bin/order-service" --check-config --config "$tmp/config.yaml"
+"$prefix/bin/order-service" --check-config --offline --config "$tmp/config.yaml"
 listed=$("$prefix/bin/order-service" --list-plugins --config "$tmp/config.yaml")
 for p in payment/example-payment notifier/example-notifier shipping/example-shipping inventory/example-inventory \
   catalog/example-catalog dialect/example-dialect cart/example-cart \

@@ -127,47 +127,49 @@ void TestDatabase::exec(const std::string &sql, bool inventory) const {
   *s << sql, now;
 }
 
+std::string writeServerConfig(const TestDatabase &db, const ServerOptions &o, uint16_t port_) {
+  const std::string config = db.dir() + "/config-" + std::to_string(port_) + ".yaml";
+  std::ofstream(config)
+      << "service: { name: order-service-e2e }\n"
+      << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96" << o.http_extra << " }\n"
+      << "log: { level: info, access_log: false }\n"
+      << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
+      << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"
+      << "secrets:\n  GATEWAY_KEY: { value: test-gateway-key }\n"
+      << "  INTERNAL_TOKEN: { value: test-internal-token }\n"
+      << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
+      << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
+      << "database: { url: \"" << (o.database_url.empty() ? db.ordersUrl() : o.database_url) << "\", pool_size: 24 }\n"
+      << "checkout: { split: " << o.split << ", lease_seconds: " << o.lease_seconds
+      << ", budget_ms: " << (o.budget_ms > 0 ? o.budget_ms : std::min(20000, o.lease_seconds * 500))
+      << ", payment_timeout_seconds: " << o.payment_timeout_seconds
+      << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << o.checkout_extra << " }\n"
+      << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
+      << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << o.orders_extra << " }\n"
+      << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"" << o.plugin_paths_extra << "]\n"
+      << "plugins:\n"
+      << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
+      << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
+      << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
+      << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD, attributes: { type: merch } }\n"
+      << o.catalog_extra << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
+      << "        database_url: \"" << db.inventoryUrl() << "\"\n"
+      << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
+      << o.inventory_extra << "  payment:\n    - name: manual\n      id: manual\n"
+      << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
+      << o.payment_extra << "  shipping:\n    - name: manual\n      id: ship\n"
+      << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"
+      << o.shipping_extra << o.extra_yaml;
+  return config;
+}
+
 ServerProcess::ServerProcess(const TestDatabase &db, ServerOptions o) {
   dir_ = db.dir();
   port_ = freePort();
   log_path_ = dir_ + "/server-" + std::to_string(port_) + ".log";
-  const std::string config =
-      o.config_file.empty() ? dir_ + "/config-" + std::to_string(port_) + ".yaml" : o.config_file;
+  const std::string config = o.config_file.empty() ? writeServerConfig(db, o, port_) : o.config_file;
   config_path_ = config;
   if (!o.config_file.empty()) o.env["PORT"] = std::to_string(port_);
-  if (o.config_file.empty())
-    std::ofstream(config)
-        << "service: { name: order-service-e2e }\n"
-        << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96" << o.http_extra << " }\n"
-        << "log: { level: info, access_log: false }\n"
-        << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
-        << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"
-        << "secrets:\n  GATEWAY_KEY: { value: test-gateway-key }\n"
-        << "  INTERNAL_TOKEN: { value: test-internal-token }\n"
-        << "  PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }\n"
-        << "  SHIPPING_WEBHOOK_SECRET: { value: test-shipping-secret }\n"
-        << "database: { url: \"" << (o.database_url.empty() ? db.ordersUrl() : o.database_url)
-        << "\", pool_size: 24 }\n"
-        << "checkout: { split: " << o.split << ", lease_seconds: " << o.lease_seconds
-        << ", budget_ms: " << (o.budget_ms > 0 ? o.budget_ms : std::min(20000, o.lease_seconds * 500))
-        << ", payment_timeout_seconds: " << o.payment_timeout_seconds
-        << ", require_idempotency_key: " << (o.require_idempotency_key ? "true" : "false") << o.checkout_extra << " }\n"
-        << "orders: { sweep_interval_ms: " << o.sweep_interval_ms
-        << ", auto_complete_after_seconds: " << o.auto_complete_after_seconds << o.orders_extra << " }\n"
-        << "plugin_paths: [\"" << ORDERS_PLUGIN_DIR << "\"" << o.plugin_paths_extra << "]\n"
-        << "plugins:\n"
-        << "  catalog:\n    - name: static\n      id: catalog\n      config:\n        products:\n"
-        << "          - { id: sku-mug, title: Mug, priceMinor: 1299, currency: USD, sellerId: s1 }\n"
-        << "          - { id: sku-beans, title: Beans, priceMinor: 2450, currency: USD, sellerId: s2 }\n"
-        << "          - { id: sku-tee, title: Tee, priceMinor: 1900, currency: USD, attributes: { type: merch } }\n"
-        << o.catalog_extra << "  inventory:\n    - name: local\n      id: stock\n      config:\n"
-        << "        database_url: \"" << db.inventoryUrl() << "\"\n"
-        << "        stock: { sku-mug: " << o.stock_mug << ", sku-beans: " << o.stock_beans << ", sku-tee: 1000 }\n"
-        << o.inventory_extra << "  payment:\n    - name: manual\n      id: manual\n"
-        << "      config: { webhook_secret: PAYMENT_WEBHOOK_SECRET }\n"
-        << o.payment_extra << "  shipping:\n    - name: manual\n      id: ship\n"
-        << "      config: { webhook_secret: SHIPPING_WEBHOOK_SECRET }\n"
-        << o.shipping_extra << o.extra_yaml;
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -74,6 +74,10 @@ struct ServerOptions {
   std::string config_file;
 };
 
+// The config ServerProcess runs `db` with (options' config_file aside),
+// written to db.dir(); its path. For the command-line modes' tests.
+std::string writeServerConfig(const TestDatabase &db, const ServerOptions &options, uint16_t port);
+
 class ServerProcess {
 public:
   ServerProcess(const TestDatabase &db, ServerOptions options = {});
