@@ -11,6 +11,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils fonts-droid-fallback
   postgresql-15 redis-server
   curl iproute2 wrk kcat openssl
+  prometheus
   clang-14 libclang-rt-14-dev
 )
 

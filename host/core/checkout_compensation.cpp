@@ -49,6 +49,7 @@ bool CheckoutService::compensate(const std::string &checkout_id, const std::stri
   for (const Order &o : created)
     reconciler_.runForOrder(o.id);
   reconciler_.runForCheckout(checkout_id);
+  counters_.compensated.fetch_add(1, std::memory_order_relaxed);
   log::warn("checkout compensated", {{"checkout", checkout_id}, {"reason", reason}});
   return true;
 }

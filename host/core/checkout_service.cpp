@@ -347,6 +347,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
     if (compensated) return e;
     compensated = true;
+    counters_.failed.fetch_add(1, std::memory_order_relaxed);
     try { // results not yet written: fewer providers to ask again
       ledger.steps.clear();
       ledger.after.clear();
@@ -401,6 +402,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     auto shortages = reserveStock(orders.value(), lines.value(), ledger);
     if (!shortages.ok()) return fail(shortages.error());
     if (!shortages->empty()) {
+      counters_.out_of_stock.fetch_add(1, std::memory_order_relaxed);
       compensate(checkout_id, "out of stock");
       outcome.shortages = shortages.value();
       return outcome;
@@ -421,10 +423,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       // The checkout outlived its lease and recovery compensated it (its
       // orders are cancelled, its payments voided): never answer 201.
       compensated = true;
+      counters_.failed.fetch_add(1, std::memory_order_relaxed);
       log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
       return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
     }
     doubt(); // from here on, a failure leaves the checkout completed
+    counters_.completed.fetch_add(1, std::memory_order_relaxed);
     crashPoint("completed");
 
     if (plugins_.cart != nullptr && options_.clear_cart) {

@@ -21,6 +21,8 @@
 // Out of stock is an outcome (CheckoutOutcome::shortages), not an error.
 #pragma once
 
+#include <atomic>
+
 #include <json/json.h>
 
 #include <functional>
@@ -117,6 +119,17 @@ public:
 
   const CheckoutOptions &options() const { return options_; }
 
+  // Since start, for /metrics: checkouts answered with orders, with a
+  // shortage, with an error; and checkouts undone (by their request or by
+  // the recovery sweep).
+  struct Counters {
+    std::atomic<uint64_t> completed{0};
+    std::atomic<uint64_t> out_of_stock{0};
+    std::atomic<uint64_t> failed{0};
+    std::atomic<uint64_t> compensated{0};
+  };
+  const Counters &counters() const { return counters_; }
+
 private:
   // compensate()'s steps (checkout_compensation.cpp).
   void reaskReservation(const std::string &checkout_id, Reservation &r);
@@ -165,6 +178,7 @@ private:
   Reconciler &reconciler_;
   PaymentReactor &reactor_;
   CheckoutOptions options_;
+  Counters counters_;
   BackgroundQueue background_; // best-effort work after a checkout (cart clearing); drained on destruction
   // Undoing checkouts that ran out of budget or lost their client, after the
   // answer (it must not wait on the slow neighbour that spent the budget);

@@ -75,6 +75,18 @@ sdk::Result<std::unique_ptr<OrderCore>> OrderCore::create(const Json::Value &con
 
 OrderCore::~OrderCore() { stopSweeper(); }
 
+OrderCore::Stats OrderCore::stats() const {
+  Stats out;
+  const auto &c = checkout_->counters();
+  out.checkouts_completed = c.completed.load(std::memory_order_relaxed);
+  out.checkouts_out_of_stock = c.out_of_stock.load(std::memory_order_relaxed);
+  out.checkouts_failed = c.failed.load(std::memory_order_relaxed);
+  out.checkouts_compensated = c.compensated.load(std::memory_order_relaxed);
+  out.payment_timeouts = orders_->paymentTimeouts();
+  out.pool = db_->poolStats();
+  return out;
+}
+
 OrderCore::DatabaseHealth OrderCore::checkDatabase() {
   DatabaseHealth health;
   health.engine = db_->engineName();

@@ -43,6 +43,13 @@ public:
     std::string engine; // "sqlite" or "postgres"
   };
   DatabaseHealth checkDatabase();
+  // Counters and gauges of the core for /metrics, read at scrape time.
+  struct Stats {
+    uint64_t checkouts_completed = 0, checkouts_out_of_stock = 0, checkouts_failed = 0, checkouts_compensated = 0;
+    uint64_t payment_timeouts = 0;
+    storage::Database::PoolStats pool;
+  };
+  Stats stats() const;
   // The outbox for /api/admin/outbox: events with id > after_id, oldest
   // first (only unpublished ones, only one order's, when asked).
   std::vector<OutboxRow> outboxPage(int64_t after_id, int limit, bool unpublished_only,

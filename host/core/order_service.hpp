@@ -4,6 +4,8 @@
 // timed sweeps (auto-complete, payment timeout).
 #pragma once
 
+#include <atomic>
+
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -73,6 +75,8 @@ public:
   // Timed work; each returns how many orders it moved.
   int autoComplete();
   int expireUnpaid();
+  // Orders the payment-timeout sweep cancelled since start (/metrics).
+  uint64_t paymentTimeouts() const { return payment_timeouts_.load(std::memory_order_relaxed); }
   // Asks the provider for the status of payments pending longer than
   // payment_poll_after_ms (a lost callback must not leave an order unpaid);
   // a settled answer is applied through the inbox like a callback.
@@ -98,6 +102,7 @@ private:
   PaymentReactor &reactor_;
   CheckoutService &checkout_;
   SweepOptions sweep_;
+  std::atomic<uint64_t> payment_timeouts_{0};
   OrderViewCache views_;
   using IdLookup = std::function<std::optional<std::string>(Poco::Data::Session &)>;
   // ids_[key], else lookup() on a leased session, remembered when found.

@@ -156,7 +156,10 @@ int OrderService::expireUnpaid() {
   int moved = 0;
   for (const auto &id : ids) {
     try {
-      if (cancel(id, "system", "payment timeout").ok()) ++moved;
+      if (cancel(id, "system", "payment timeout").ok()) {
+        ++moved;
+        payment_timeouts_.fetch_add(1, std::memory_order_relaxed);
+      }
     } catch (const storage::TransitionError &) { // paid meanwhile
     } catch (const std::exception &e) {
       // One order that cannot be cancelled now never stops the others.

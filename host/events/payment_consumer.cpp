@@ -101,6 +101,9 @@ PaymentConsumer::create(const KafkaSettings &consumer_settings, const KafkaSetti
     return sdk::invalidArgument(std::string("/events/consume: cannot subscribe: ") + rd_kafka_err2str(err));
   metrics.describe("orders_payment_events_total", metrics::Type::counter,
                    "Kafka payment messages by topic and outcome (applied, duplicate, ignored, dead_lettered...).");
+  metrics.describe(
+      "orders_payment_consumer_lag_messages", metrics::Type::gauge,
+      "Messages of an assigned partition not yet consumed (high watermark minus position), refreshed each second.");
   metrics.describe("orders_payment_event_retries_total", metrics::Type::counter,
                    "Kafka payment messages retried after a retryable failure.");
   return c;
@@ -215,11 +218,41 @@ bool PaymentConsumer::waitFor(int ms) {
   return !stopping_;
 }
 
+// orders_payment_consumer_lag_messages{topic,partition}: the partition's
+// high watermark (librdkafka's cached value, from the last fetch: no broker
+// round trip) minus this consumer's position, for each assigned partition.
+void PaymentConsumer::reportLag() {
+  rd_kafka_topic_partition_list_t *assigned = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || assigned == nullptr) return;
+  if (rd_kafka_position(consumer_.get(), assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < assigned->cnt; ++i) {
+      const rd_kafka_topic_partition_t &p = assigned->elems[i];
+      int64_t low = 0, high = 0;
+      // No position yet (nothing fetched since the assignment) or no
+      // watermark yet: not known, so not reported.
+      if (p.offset < 0 ||
+          rd_kafka_get_watermark_offsets(consumer_.get(), p.topic, p.partition, &low, &high) !=
+              RD_KAFKA_RESP_ERR_NO_ERROR ||
+          high < 0)
+        continue;
+      const int64_t lag = std::max<int64_t>(0, high - p.offset);
+      metrics_.set("orders_payment_consumer_lag_messages",
+                   {{"topic", p.topic}, {"partition", std::to_string(p.partition)}}, static_cast<double>(lag));
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(assigned);
+}
+
 void PaymentConsumer::loop() {
+  auto next_lag = std::chrono::steady_clock::now();
   for (;;) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
+    }
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_lag) {
+      reportLag();
+      next_lag = now + std::chrono::seconds(1);
     }
     rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer_.get(), 200);
     if (m == nullptr) continue;

@@ -81,6 +81,7 @@ private:
   std::vector<ConsumeRoute> routes_;
   core::PaymentReactor &reactor_;
   metrics::MetricsRegistry &metrics_;
+  void reportLag();
   ConsumerOptions options_;
   KafkaHandle consumer_;
   KafkaHandle dlq_;

@@ -88,6 +88,35 @@ http::Response info(const app::AppContext &ctx, http::Request &) {
 http::Response metricsText(app::AppContext &ctx, http::Request &) {
   const auto uptime = std::chrono::duration<double>(std::chrono::system_clock::now() - ctx.started_at).count();
   ctx.metrics.set("orders_uptime_seconds", {}, uptime);
+  if (ctx.core) { // the core's own counters, read now (they live as atomics in the core)
+    using metrics::Type;
+    auto &m = ctx.metrics;
+    const core::OrderCore::Stats s = ctx.core->stats();
+    m.describe("orders_checkouts_total", Type::counter,
+               "Checkout requests by outcome: completed (answered with orders), out_of_stock, failed (answered "
+               "with an error and undone).");
+    m.set("orders_checkouts_total", {{"outcome", "completed"}}, static_cast<double>(s.checkouts_completed));
+    m.set("orders_checkouts_total", {{"outcome", "out_of_stock"}}, static_cast<double>(s.checkouts_out_of_stock));
+    m.set("orders_checkouts_total", {{"outcome", "failed"}}, static_cast<double>(s.checkouts_failed));
+    m.describe("orders_checkout_compensations_total", Type::counter,
+               "Checkouts undone (the saga's compensation), by their request or by the recovery sweep.");
+    m.set("orders_checkout_compensations_total", {}, static_cast<double>(s.checkouts_compensated));
+    m.describe("orders_payment_timeout_cancellations_total", Type::counter,
+               "Orders the sweep cancelled because no payment came within checkout.payment_timeout_seconds.");
+    m.set("orders_payment_timeout_cancellations_total", {}, static_cast<double>(s.payment_timeouts));
+    m.describe("orders_db_pool_waits_total", Type::counter,
+               "Database leases that found every connection of database.pool_size busy and waited.");
+    m.set("orders_db_pool_waits_total", {}, static_cast<double>(s.pool.waits));
+    m.describe("orders_db_pool_wait_seconds_total", Type::counter, "Time spent in those waits, in all.");
+    m.set("orders_db_pool_wait_seconds_total", {}, s.pool.wait_seconds);
+    m.describe("orders_db_pool_timeouts_total", Type::counter,
+               "Leases that waited database.lease_timeout_ms in vain (answered 503).");
+    m.set("orders_db_pool_timeouts_total", {}, static_cast<double>(s.pool.timeouts));
+    m.describe("orders_db_pool_connections", Type::gauge, "Database connections by state (open, idle) and the cap.");
+    m.set("orders_db_pool_connections", {{"state", "open"}}, s.pool.open);
+    m.set("orders_db_pool_connections", {{"state", "idle"}}, s.pool.idle);
+    m.set("orders_db_pool_connections", {{"state", "max"}}, s.pool.size);
+  }
   return http::Response::text(200, ctx.metrics.renderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
 }
 

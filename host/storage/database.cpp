@@ -94,6 +94,20 @@ Poco::Data::Session Database::connect() {
   return session;
 }
 
+Database::PoolStats Database::poolStats() const {
+  PoolStats out;
+  out.waits = pool_waits_.load(std::memory_order_relaxed);
+  out.wait_seconds = static_cast<double>(pool_wait_us_.load(std::memory_order_relaxed)) / 1e6;
+  out.timeouts = pool_timeouts_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  out.size = pool_size_;
+  out.open = 0;
+  for (const auto &c : connections_)
+    if (c) ++out.open;
+  out.idle = static_cast<int>(idle_.size());
+  return out;
+}
+
 void Database::ping() {
   auto s = lease();
   int one = 0;
@@ -105,8 +119,18 @@ std::unique_ptr<SessionLease> Database::lease() {
   bool create = false;
   {
     std::unique_lock lock(mutex_);
-    if (!available_.wait_for(lock, std::chrono::milliseconds(lease_timeout_ms_),
-                             [this] { return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_; }))
+    auto free = [this] { return !idle_.empty() || static_cast<int>(connections_.size()) < pool_size_; };
+    if (!free()) { // every connection busy: the wait is counted (/metrics)
+      const auto since = std::chrono::steady_clock::now();
+      const bool came = available_.wait_for(lock, std::chrono::milliseconds(lease_timeout_ms_), free);
+      pool_waits_.fetch_add(1, std::memory_order_relaxed);
+      pool_wait_us_.fetch_add(
+          static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - since).count()),
+          std::memory_order_relaxed);
+      if (!came) pool_timeouts_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!free())
       throw DbError(DbFailure::unavailable, "",
                     "no database connection came free within " + std::to_string(lease_timeout_ms_) +
                         " ms (database.pool_size " + std::to_string(pool_size_) + ")");

@@ -109,6 +109,19 @@ public:
   void ping();
   const char *engineName() const { return engine_ == Engine::postgres ? "postgres" : "sqlite"; }
 
+  // The pool as /metrics shows it: leases that found every connection busy
+  // and waited (and for how long in all), those that waited in vain
+  // (lease_timeout_ms), and the connections now open and idle.
+  struct PoolStats {
+    uint64_t waits = 0;
+    double wait_seconds = 0;
+    uint64_t timeouts = 0;
+    int size = 0;
+    int open = 0;
+    int idle = 0;
+  };
+  PoolStats poolStats() const;
+
   // A free connection (a new one while the pool is below pool_size).
   // Throws DbError(unavailable) when none comes free within the lease
   // timeout or the server cannot be reached.
@@ -212,7 +225,10 @@ private:
   std::string connection_string_;
   int pool_size_ = 1;
   int lease_timeout_ms_ = 5000;
-  std::mutex mutex_;
+  std::atomic<uint64_t> pool_waits_{0};
+  std::atomic<uint64_t> pool_wait_us_{0};
+  std::atomic<uint64_t> pool_timeouts_{0};
+  mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> connections_; // owned, never shrinks
   std::vector<Connection *> idle_;
