@@ -426,7 +426,8 @@ int ServerApp::replayOutbox() {
   storage::OutboxRepository::Requeued done;
   try {
     opened.value()->transaction([&](Poco::Data::Session &s) {
-      done = storage::OutboxRepository().requeue(s, range->from, range->to, range->by_time);
+      done =
+          storage::OutboxRepository().requeue(s, range->from, range->to, range->by_time, opened.value()->forUpdate());
     });
   } catch (const std::exception &e) {
     const auto *poco = dynamic_cast<const Poco::Exception *>(&e);

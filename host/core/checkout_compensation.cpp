@@ -25,10 +25,15 @@ bool CheckoutService::compensate(const std::string &checkout_id, const std::stri
   std::vector<Reservation> held;
   std::vector<Order> created;
   {
-    auto lease = db_.lease();
-    auto record = storage::CheckoutRepository(db_).find(**lease, checkout_id);
+    // Read locked: a transaction still committing this checkout's completion
+    // (its COMMIT sent, its connection lost before the reply) holds the row,
+    // and the lock waits for it to settle, so a completion is seen.
+    std::optional<storage::CheckoutRecord> record;
+    db_.transaction(
+        [&](Poco::Data::Session &s) { record = storage::CheckoutRepository(db_).find(s, checkout_id, true); });
     if (record && record->status == "completed") return false;
     if (record && record->status != "running") return true; // already compensated
+    auto lease = db_.lease();
     held = storage::ReservationRepository(db_).forCheckout(**lease, checkout_id);
     created = storage::OrderRepository(db_).findByCheckout(**lease, checkout_id);
   }
@@ -38,17 +43,31 @@ bool CheckoutService::compensate(const std::string &checkout_id, const std::stri
     reaskCreations(o);
     cancelCreated(o, reason);
   }
+  bool finished = false;
   db_.transaction([&](Poco::Data::Session &s) {
     storage::ReservationRepository reservations(db_);
     for (const Reservation &r : reservations.forCheckout(s, checkout_id))
       if (r.status == ReservationStatus::held || r.status == ReservationStatus::commit_pending)
         reservations.setStatus(s, r.id, r.status, ReservationStatus::release_pending);
-    storage::CheckoutRepository(db_).finish(s, checkout_id, "compensated", reason);
+    finished = storage::CheckoutRepository(db_).finish(s, checkout_id, "compensated", reason);
   });
+  if (!finished) { // finished meanwhile: by recovery (compensated), or by a completion that arrived late
+    std::optional<storage::CheckoutRecord> now;
+    {
+      auto lease = db_.lease();
+      now = storage::CheckoutRepository(db_).find(**lease, checkout_id);
+    }
+    if (now && now->status == "completed") {
+      log::error("checkout completed while it was being compensated; its orders were cancelled",
+                 {{"checkout", checkout_id}, {"reason", reason}});
+      return false;
+    }
+  }
   // Settle what is pending now: per order, then the checkout's own rows.
   for (const Order &o : created)
     reconciler_.runForOrder(o.id);
   reconciler_.runForCheckout(checkout_id);
+  if (!finished) return true; // another compensation finished it (and counted it)
   counters_.compensated.fetch_add(1, std::memory_order_relaxed);
   log::warn("checkout compensated", {{"checkout", checkout_id}, {"reason", reason}});
   return true;

@@ -344,10 +344,16 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
   // in doubt, and the key must keep naming this checkout.
   bool compensated = false;
   bool commit_unknown = false;
+  // The request's outcome for /metrics, counted once.
+  bool counted = false;
+  auto count = [&](std::atomic<uint64_t> &counter) {
+    if (counted) return;
+    counted = true;
+    counter.fetch_add(1, std::memory_order_relaxed);
+  };
   auto fail = [&](const sdk::Error &e) -> sdk::Error {
     if (compensated) return e;
     compensated = true;
-    counters_.failed.fetch_add(1, std::memory_order_relaxed);
     try { // results not yet written: fewer providers to ask again
       ledger.steps.clear();
       ledger.after.clear();
@@ -367,6 +373,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
           }
         })) {
       if (commit_unknown) doubt();
+      count(counters_.failed);
       return e; // the client hears at once; the undo follows
     }
 
@@ -375,11 +382,13 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
         log::warn("checkout completed although its last transaction reported a lost connection",
                   {{"checkout", checkout_id}, {"error", e.message}});
         doubt();
+        count(counters_.completed);
       }
     } catch (const std::exception &ce) {
       log::error("checkout compensation postponed to recovery", {{"checkout", checkout_id}, {"error", ce.what()}});
       if (commit_unknown) doubt();
     }
+    count(counters_.failed);
     return e;
   };
   // Checked between stages: work for a client that has gone is undone,
@@ -402,7 +411,7 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     auto shortages = reserveStock(orders.value(), lines.value(), ledger);
     if (!shortages.ok()) return fail(shortages.error());
     if (!shortages->empty()) {
-      counters_.out_of_stock.fetch_add(1, std::memory_order_relaxed);
+      count(counters_.out_of_stock);
       compensate(checkout_id, "out of stock");
       outcome.shortages = shortages.value();
       return outcome;
@@ -423,12 +432,12 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       // The checkout outlived its lease and recovery compensated it (its
       // orders are cancelled, its payments voided): never answer 201.
       compensated = true;
-      counters_.failed.fetch_add(1, std::memory_order_relaxed);
+      count(counters_.failed);
       log::error("checkout outlived its lease and was compensated by recovery", {{"checkout", checkout_id}});
       return sdk::unavailable("the checkout took longer than checkout.lease_seconds and was undone; retry");
     }
     doubt(); // from here on, a failure leaves the checkout completed
-    counters_.completed.fetch_add(1, std::memory_order_relaxed);
+    count(counters_.completed);
     crashPoint("completed");
 
     if (plugins_.cart != nullptr && options_.clear_cart) {

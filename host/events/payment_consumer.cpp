@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <set>
+#include <utility>
 
 #include "auth/auth_util.hpp"
 #include "core/checkout_service.hpp"
@@ -221,10 +223,14 @@ bool PaymentConsumer::waitFor(int ms) {
 // orders_payment_consumer_lag_messages{topic,partition}: the partition's
 // high watermark (librdkafka's cached value, from the last fetch: no broker
 // round trip) minus this consumer's position, for each assigned partition.
+// A partition reported before and no longer assigned (or without a position)
+// goes to 0 here: another replica reports it now.
 void PaymentConsumer::reportLag() {
   rd_kafka_topic_partition_list_t *assigned = nullptr;
-  if (rd_kafka_assignment(consumer_.get(), &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || assigned == nullptr) return;
-  if (rd_kafka_position(consumer_.get(), assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+  const rd_kafka_resp_err_t got = rd_kafka_assignment(consumer_.get(), &assigned);
+  std::set<std::pair<std::string, int32_t>> reported;
+  if (got == RD_KAFKA_RESP_ERR_NO_ERROR && assigned != nullptr &&
+      rd_kafka_position(consumer_.get(), assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     for (int i = 0; i < assigned->cnt; ++i) {
       const rd_kafka_topic_partition_t &p = assigned->elems[i];
       int64_t low = 0, high = 0;
@@ -238,9 +244,15 @@ void PaymentConsumer::reportLag() {
       const int64_t lag = std::max<int64_t>(0, high - p.offset);
       metrics_.set("orders_payment_consumer_lag_messages",
                    {{"topic", p.topic}, {"partition", std::to_string(p.partition)}}, static_cast<double>(lag));
+      reported.emplace(p.topic, p.partition);
     }
   }
-  rd_kafka_topic_partition_list_destroy(assigned);
+  if (assigned != nullptr) rd_kafka_topic_partition_list_destroy(assigned);
+  for (const auto &[topic, partition] : lag_reported_)
+    if (reported.count({topic, partition}) == 0)
+      metrics_.set("orders_payment_consumer_lag_messages", {{"topic", topic}, {"partition", std::to_string(partition)}},
+                   0);
+  lag_reported_ = std::move(reported);
 }
 
 void PaymentConsumer::loop() {
@@ -271,6 +283,7 @@ void PaymentConsumer::loop() {
         break;
       }
       metrics_.increment("orders_payment_event_retries_total", {{"topic", topicOf(*m)}});
+      reportLag(); // a message stuck in retries is when the lag matters
       backoff_ms = std::min(backoff_ms == 0 ? 200 : backoff_ms * 2, options_.max_backoff_ms);
       if (!waitFor(backoff_ms)) break; // stopping: not committed, so redelivered after restart
     }

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -82,6 +83,7 @@ private:
   core::PaymentReactor &reactor_;
   metrics::MetricsRegistry &metrics_;
   void reportLag();
+  std::set<std::pair<std::string, int32_t>> lag_reported_; // the loop's thread only
   ConsumerOptions options_;
   KafkaHandle consumer_;
   KafkaHandle dlq_;

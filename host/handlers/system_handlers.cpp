@@ -93,8 +93,8 @@ http::Response metricsText(app::AppContext &ctx, http::Request &) {
     auto &m = ctx.metrics;
     const core::OrderCore::Stats s = ctx.core->stats();
     m.describe("orders_checkouts_total", Type::counter,
-               "Checkout requests by outcome: completed (answered with orders), out_of_stock, failed (answered "
-               "with an error and undone).");
+               "Checkout requests by outcome, counted once each: completed (answered with orders, or found "
+               "completed after a lost COMMIT reply), out_of_stock, failed (answered with an error).");
     m.set("orders_checkouts_total", {{"outcome", "completed"}}, static_cast<double>(s.checkouts_completed));
     m.set("orders_checkouts_total", {{"outcome", "out_of_stock"}}, static_cast<double>(s.checkouts_out_of_stock));
     m.set("orders_checkouts_total", {{"outcome", "failed"}}, static_cast<double>(s.checkouts_failed));

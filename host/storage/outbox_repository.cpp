@@ -184,27 +184,50 @@ size_t OutboxRepository::purgeUnpublishable(Poco::Data::Session &s, int64_t befo
 
 namespace orders::host::storage {
 
-OutboxRepository::Requeued OutboxRepository::requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time) {
+OutboxRepository::Requeued OutboxRepository::requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time,
+                                                     const char *lock_clause) {
   const std::string in_range = std::string("id IN (SELECT id FROM service_outbox WHERE ") +
                                (by_time ? "created_at_ms" : "id") + " BETWEEN $1 AND $2)";
   Poco::Int64 low = from, high = to;
+  // The ids are picked once, and locked (a relay marking one published
+  // meanwhile waits): every later statement acts on exactly these.
+  auto pick = [&](const char *table) {
+    Poco::Data::Statement st(s);
+    st << std::string("SELECT id FROM ") + table + " WHERE " + in_range + " ORDER BY id" + lock_clause, use(low),
+        use(high);
+    st.execute();
+    std::vector<int64_t> ids;
+    for (Rows r(st); r.valid(); r.next())
+      ids.push_back(r.i64("id"));
+    return ids;
+  };
+  const std::vector<int64_t> published = pick("outbox_published");
+  const std::vector<int64_t> parked = pick("outbox_parked");
   Requeued out;
-  Poco::Data::Statement queued(s);
-  Poco::Int64 still = 0;
-  queued << "SELECT COUNT(*) FROM outbox_pending WHERE " + in_range, use(low), use(high), into(still);
-  queued.execute();
-  out.queued = still;
-  Poco::Data::Statement enqueue(s);
-  enqueue << "INSERT INTO outbox_pending (id, aggregate_id) SELECT id, aggregate_id FROM service_outbox WHERE " +
-                 in_range + " AND (id IN (SELECT id FROM outbox_published) OR id IN (SELECT id FROM outbox_parked))",
-      use(low), use(high);
-  enqueue.execute();
-  Poco::Data::Statement published(s);
-  published << "DELETE FROM outbox_published WHERE " + in_range, use(low), use(high);
-  out.published = static_cast<int64_t>(published.execute());
-  Poco::Data::Statement parked(s);
-  parked << "DELETE FROM outbox_parked WHERE " + in_range, use(low), use(high);
-  out.parked = static_cast<int64_t>(parked.execute());
+  {
+    Poco::Data::Statement queued(s);
+    Poco::Int64 still = 0;
+    queued << "SELECT COUNT(*) FROM outbox_pending WHERE " + in_range, use(low), use(high), into(still);
+    queued.execute();
+    out.queued = still;
+  }
+  auto move = [&](const std::vector<int64_t> &ids, const char *table) {
+    for (size_t i = 0; i < ids.size(); i += 1000) {
+      const std::vector<int64_t> batch(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                       ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + 1000)));
+      Poco::Data::Statement drop(s);
+      drop << std::string("DELETE FROM ") + table + " WHERE " + idsIn(batch);
+      drop.execute();
+      Poco::Data::Statement enqueue(s); // an id already queued by the other table's batch is not queued twice
+      enqueue << "INSERT INTO outbox_pending (id, aggregate_id) SELECT id, aggregate_id FROM service_outbox WHERE " +
+                     idsIn(batch) + " AND id NOT IN (SELECT id FROM outbox_pending WHERE " + idsIn(batch) + ")";
+      enqueue.execute();
+    }
+  };
+  move(published, "outbox_published");
+  move(parked, "outbox_parked");
+  out.published = static_cast<int64_t>(published.size());
+  out.parked = static_cast<int64_t>(parked.size());
   return out;
 }
 

@@ -68,7 +68,9 @@ public:
     int64_t parked = 0;    // were parked, queued again
     int64_t queued = 0;    // in the range and still queued: unchanged
   };
-  Requeued requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time);
+  // `lock_clause`: Database::forUpdate() (the picked rows stay locked until
+  // the transaction ends).
+  Requeued requeue(Poco::Data::Session &s, int64_t from, int64_t to, bool by_time, const char *lock_clause);
 };
 
 } // namespace orders::host::storage
