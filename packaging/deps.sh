@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package the build, the server and the tests need.
+# Installs every Debian 12 package the build, the server and the tests need,
+# then the npm packages of packaging/npm (packaging/web_assets.sh).
 # Idempotent: packages already present are skipped, so a warm machine pays ~1 s.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils fonts-droid-fallback
   postgresql-15 redis-server
   curl iproute2 wrk kcat openssl
-  prometheus
+  prometheus lintian chromium
   clang-14 libclang-rt-14-dev
 )
 
@@ -22,8 +23,9 @@ for p in "${packages[@]}"; do
   fi
 done
 
+root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
+  exec bash "$root/packaging/web_assets.sh"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,3 +37,4 @@ echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+bash "$root/packaging/web_assets.sh"

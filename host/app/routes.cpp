@@ -22,6 +22,8 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   // clang-format off
   router->add("GET", "/api-docs",     bind(handlers::apiDocsPage));
   router->add("GET", "/api-docs/openapi.yaml", bind(handlers::apiDocsSpec));
+  router->add("GET", "/api-docs/openapi.json", bind(handlers::apiDocsSpecJson));
+  router->add("GET", "/api-docs/redoc.standalone.js", bind(handlers::apiDocsRenderer));
 
   router->add("POST", "/api/orders",                       bind(handlers::checkout));
   router->add("GET",  "/api/orders",                       bind(handlers::listOrders));

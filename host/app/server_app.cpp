@@ -22,6 +22,8 @@
 #include "handlers/dialect_handlers.hpp"
 #include "http/http_server.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
+#include "net/otlp_exporter.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "storage/db_error.hpp"
@@ -581,9 +583,43 @@ void shutDown(AppContext &ctx, http::HttpServer *server) {
 
 } // namespace
 
+// Span export when tracing.otlp_endpoint is set: the exporter becomes the
+// trace sink for the process's life (cleared, and the queue sent, on the
+// way out).
+class TracingScope {
+public:
+  TracingScope(const Json::Value &config, metrics::MetricsRegistry &metrics) {
+    const Json::Value &tracing = config["tracing"];
+    const std::string endpoint = tracing["otlp_endpoint"].asString();
+    if (endpoint.empty()) return;
+    net::OtlpExporter::Options options;
+    options.endpoint = endpoint;
+    options.service_name = tracing["service_name"].asString();
+    if (options.service_name.empty()) options.service_name = config["service"]["name"].asString();
+    options.service_version = buildVersion();
+    options.environment = config["service"]["environment"].asString();
+    options.interval_ms = tracing["export_interval_ms"].asInt();
+    options.max_queue = tracing["max_queue_spans"].asUInt();
+    exporter_ = std::make_shared<net::OtlpExporter>(options, metrics);
+    trace::setSink([exporter = exporter_](trace::SpanData &&span) { exporter->push(std::move(span)); });
+    log::info("tracing: exporting spans", {{"endpoint", endpoint}, {"service", options.service_name}});
+  }
+  ~TracingScope() {
+    if (!exporter_) return;
+    trace::setSink(nullptr);
+    exporter_.reset(); // sends what is queued
+  }
+  TracingScope(const TracingScope &) = delete;
+  TracingScope &operator=(const TracingScope &) = delete;
+
+private:
+  std::shared_ptr<net::OtlpExporter> exporter_;
+};
+
 int ServerApp::serve() {
   AppContext ctx;
   if (!loadContext(ctx, config_path_)) return kExitConfig;
+  TracingScope tracing(ctx.config, ctx.metrics);
   http::ServerOptions options = serverOptions(ctx.config);
   // Checked before the core starts: a bad certificate or key stops here.
   auto tls = checkedTls(ctx.config);

@@ -5,6 +5,7 @@
 // hold is found and released rather than guessed.
 #include "core/checkout_service.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/host_services.hpp"
@@ -22,6 +23,8 @@ bool CheckoutService::compensate(const std::string &checkout_id, const std::stri
   // Undoing runs on each call's own timeout, whatever spent the checkout's
   // budget or made its client leave.
   plugins::CallBudget::Detached detached;
+  trace::Span span("checkout.compensate");
+  if (span.active()) span.set("checkout.reason", reason);
   std::vector<Reservation> held;
   std::vector<Order> created;
   {

@@ -13,6 +13,7 @@
 
 #include "core/checkout_pricing.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "orders/sdk/contract.hpp"
 #include "orders/sdk/json.hpp"
 #include "plugins/host_services.hpp"
@@ -314,6 +315,16 @@ sdk::Status CheckoutService::createPayments(std::vector<Order> &orders, const st
   return sdk::Status();
 }
 
+namespace {
+// Each saga step is a span of the request's trace, failed with the step's error.
+template <class F> auto step(const char *name, F &&run) {
+  trace::Span span(std::string("checkout.") + name);
+  auto result = run();
+  if (!result.ok()) span.fail(result.error().message);
+  return result;
+}
+} // namespace
+
 sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &original, const std::string &checkout_id,
                                                        bool *in_doubt) {
   CheckoutRequest request = original;
@@ -364,7 +375,8 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     }
     const auto budget = plugins::CallBudget::current();
     if ((plugins::CallBudget::abandoned() || (budget && *budget <= std::chrono::steady_clock::now())) &&
-        undo_.post([this, checkout_id, why = e.message] {
+        undo_.post([this, checkout_id, why = e.message, tc = trace::current()] {
+          trace::Adopt in_trace(tc);
           try {
             compensate(checkout_id, why);
           } catch (const std::exception &ce) {
@@ -399,16 +411,17 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
     return sdk::Error{sdk::ErrorCode::unavailable, "the client closed its connection; the checkout was undone", false};
   };
   try {
-    if (auto who = resolveCustomer(request); !who.ok()) return fail(who.error());
-    auto lines = loadLines(request);
+    if (auto who = step("resolve_customer", [&] { return resolveCustomer(request); }); !who.ok())
+      return fail(who.error());
+    auto lines = step("load_lines", [&] { return loadLines(request); });
     if (!lines.ok()) return fail(lines.error());
-    auto orders = priceAndSplit(request, lines.value(), checkout_id);
+    auto orders = step("price", [&] { return priceAndSplit(request, lines.value(), checkout_id); });
     if (!orders.ok()) return fail(orders.error());
     if (!orders->empty()) orders->front().seq = first_seq;
     ledger.steps.push_back("priced"); // written with the first reservation's intent, or the orders
     if (auto gone = clientGone()) return fail(*gone);
 
-    auto shortages = reserveStock(orders.value(), lines.value(), ledger);
+    auto shortages = step("reserve_stock", [&] { return reserveStock(orders.value(), lines.value(), ledger); });
     if (!shortages.ok()) return fail(shortages.error());
     if (!shortages->empty()) {
       count(counters_.out_of_stock);
@@ -421,14 +434,24 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
 
     std::vector<Payment> payments;
     const bool take_payment = plugins_.payment != nullptr && !request.pay_later;
-    if (auto s = writeOrders(ledger, orders.value(), payments, take_payment); !s.ok()) return fail(s.error());
+    if (auto s = step("write_orders", [&] { return writeOrders(ledger, orders.value(), payments, take_payment); });
+        !s.ok())
+      return fail(s.error());
     if (auto gone = clientGone()) return fail(*gone);
     if (take_payment)
-      if (auto s = createPayments(orders.value(), payments, ledger); !s.ok()) return fail(s.error());
-    if (auto s = createShipments(orders.value(), ledger); !s.ok()) return fail(s.error());
+      if (auto s = step("create_payments", [&] { return createPayments(orders.value(), payments, ledger); }); !s.ok())
+        return fail(s.error());
+    if (auto s = step("create_shipments", [&] { return createShipments(orders.value(), ledger); }); !s.ok())
+      return fail(s.error());
     ledger.steps.push_back("shipments_created");
 
-    if (!complete(ledger)) { // the last results and step, and `completed`
+    bool completed_in_time = false;
+    {
+      trace::Span span("checkout.complete");
+      completed_in_time = complete(ledger);
+      if (!completed_in_time) span.fail("the checkout outlived its lease");
+    }
+    if (!completed_in_time) { // the last results and step, and `completed`
       // The checkout outlived its lease and recovery compensated it (its
       // orders are cancelled, its payments voided): never answer 201.
       compensated = true;
@@ -445,7 +468,8 @@ sdk::Result<CheckoutOutcome> CheckoutService::checkout(const CheckoutRequest &or
       // delay the answer, and a failure changes nothing about the orders.
       plugins::PluginInstance *cart = plugins_.cart;
       const sdk::CartRef ref{request.user_id, request.email};
-      const bool queued = background_.post([cart, ref] {
+      const bool queued = background_.post([cart, ref, tc = trace::current()] {
+        trace::Adopt in_trace(tc);
         auto cleared = clearCart(*cart, ref);
         if (!cleared.ok())
           log::warn("cart not cleared (best effort)", {{"user", ref.userId}, {"error", cleared.error().message}});

@@ -17,6 +17,10 @@ struct OutboxRow {
   int64_t created_at_ms = 0;
   std::optional<int64_t> published_at_ms;
   std::optional<std::string> parked_error; // page(): set when the relay parked the event (cannot be encoded)
+  // claimFree(): the W3C trace context the event was written in (absent
+  // when written outside a trace or by an earlier version).
+  std::optional<std::string> traceparent;
+  std::optional<std::string> tracestate;
 };
 
 } // namespace orders::host::core

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "domain/order.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "storage/database.hpp"
 
@@ -142,19 +144,40 @@ bool OutboxRelay::produce(size_t slot, const std::string &topic, const storage::
                           const EncodedEvent &event) {
   static const char kContentType[] = "application/json";
   const std::string &key = event.key ? *event.key : row.aggregate_id; // a dialect's key is one per order too
+  // An event written inside a trace is published inside it: a producer span
+  // whose context the message carries as its traceparent header.
+  std::optional<trace::Span> span;
+  if (row.traceparent)
+    if (auto parent = trace::parseTraceparent(*row.traceparent, row.tracestate.value_or("")))
+      span.emplace("publish " + topic, trace::Kind::producer, parent);
+  if (span) {
+    span->set("messaging.system", "kafka");
+    span->set("messaging.destination.name", topic);
+    span->set("messaging.message.id", row.event_id);
+    span->set("event.type", event.type);
+  }
+  const std::string traceparent = span ? span->context().traceparent() : std::string();
+  const std::string tracestate = span ? span->context().tracestate : std::string();
   for (;;) {
+    rd_kafka_headers_t *headers = rd_kafka_headers_new(5);
+    rd_kafka_header_add(headers, "event-id", -1, row.event_id.data(), static_cast<ssize_t>(row.event_id.size()));
+    rd_kafka_header_add(headers, "event-type", -1, event.type.data(), static_cast<ssize_t>(event.type.size()));
+    rd_kafka_header_add(headers, "content-type", -1, kContentType, static_cast<ssize_t>(sizeof kContentType - 1));
+    if (!traceparent.empty())
+      rd_kafka_header_add(headers, "traceparent", -1, traceparent.data(), static_cast<ssize_t>(traceparent.size()));
+    if (!tracestate.empty())
+      rd_kafka_header_add(headers, "tracestate", -1, tracestate.data(), static_cast<ssize_t>(tracestate.size()));
     rd_kafka_resp_err_t err = rd_kafka_producev(
         producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char *>(event.value.data()), event.value.size()),
-        RD_KAFKA_V_HEADER("event-id", row.event_id.data(), static_cast<ssize_t>(row.event_id.size())),
-        RD_KAFKA_V_HEADER("event-type", event.type.data(), static_cast<ssize_t>(event.type.size())),
-        RD_KAFKA_V_HEADER("content-type", kContentType, static_cast<ssize_t>(sizeof kContentType - 1)),
+        RD_KAFKA_V_VALUE(const_cast<char *>(event.value.data()), event.value.size()), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void *>(static_cast<uintptr_t>(slot + 1))), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true; // the message owns the headers now
+    rd_kafka_headers_destroy(headers);
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       metrics_.increment("orders_outbox_delivery_errors_total", {{"topic", topic}, {"error", rd_kafka_err2name(err)}});
       log::warn("outbox relay: produce failed", {{"topic", topic}, {"error", rd_kafka_err2str(err)}});
+      if (span) span->fail(rd_kafka_err2str(err));
       return false;
     }
     rd_kafka_poll(producer_.get(), 50); // local queue full: serve delivery reports, then try again

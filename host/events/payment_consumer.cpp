@@ -13,6 +13,7 @@
 #include "core/core_plugins.hpp"
 #include "core/payment_reactor.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/contract.hpp"
 #include "plugins/plugin_instance.hpp"
@@ -172,9 +173,23 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
     return deadLetter(m, topic, "no consume route for topic " + topic);
   }
   const std::string_view value(m.payload != nullptr ? static_cast<const char *>(m.payload) : "", m.len);
-  auto parsed = route->dialect != nullptr ? core::parseDialectEvent(*route->dialect, inbound(m), value)
-                                          : core::parsePaymentEvent(*route->payment, inbound(m), value);
+  const sdk::InboundMessage in = inbound(m);
+  // The message's processing is a span in the producer's trace (its
+  // traceparent header), or the root of a new one: the plugin's parse, the
+  // payment's transaction and the events it writes all belong to it.
+  auto header = [&in](const char *name) {
+    auto it = in.headers.find(name);
+    return it == in.headers.end() ? std::string() : it->second;
+  };
+  trace::Span span("consume " + topic, trace::Kind::consumer,
+                   trace::parseTraceparent(header("traceparent"), header("tracestate")));
+  span.set("messaging.system", "kafka");
+  span.set("messaging.destination.name", topic);
+  span.set("messaging.kafka.offset", static_cast<int64_t>(m.offset));
+  auto parsed = route->dialect != nullptr ? core::parseDialectEvent(*route->dialect, in, value)
+                                          : core::parsePaymentEvent(*route->payment, in, value);
   if (!parsed.ok()) {
+    span.fail(parsed.error().message);
     if (parsed.error().retryable) {
       log::warn("kafka consumer: payment plugin failed; will retry",
                 {{"topic", topic}, {"error", parsed.error().message}});
@@ -203,6 +218,7 @@ PaymentConsumer::Verdict PaymentConsumer::handle(const rd_kafka_message_t &m) {
     applied = sdk::internalError(e.what());
   }
   if (!applied.ok()) {
+    span.fail(applied.error().message);
     const auto code = applied.error().code;
     if (code == sdk::ErrorCode::invalid_argument) return deadLetter(m, topic, applied.error().message);
     log::warn("kafka consumer: applying payment event failed; will retry",

@@ -1,4 +1,4 @@
-// GET /api/admin/outbox and the API documentation.
+// GET /api/admin/outbox.
 #include <fstream>
 #include <sstream>
 
@@ -7,8 +7,6 @@
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::handlers {
-
-const char *embeddedOpenApi();
 
 http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
   requireRole(requirePrincipal(ctx, req), {auth::Role::admin});
@@ -43,33 +41,6 @@ http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
   out["nextAfter"] =
       rows.size() == static_cast<size_t>(limit) ? Json::Value(static_cast<Json::Int64>(rows.back().id)) : Json::Value();
   return http::Response::json(200, out);
-}
-
-http::Response apiDocsSpec(app::AppContext &, http::Request &) {
-  return http::Response::text(200, embeddedOpenApi(), "application/yaml; charset=utf-8");
-}
-
-http::Response apiDocsPage(app::AppContext &, http::Request &) {
-  // A self-contained page: the spec, readable, no external scripts.
-  std::string spec = embeddedOpenApi();
-  std::string escaped;
-  for (char c : spec) {
-    if (c == '<')
-      escaped += "&lt;";
-    else if (c == '>')
-      escaped += "&gt;";
-    else if (c == '&')
-      escaped += "&amp;";
-    else
-      escaped += c;
-  }
-  return http::Response::text(200,
-                              "<!doctype html><html><head><meta charset=\"utf-8\"><title>Order Service API</title>"
-                              "<style>body{font-family:sans-serif;margin:2em}pre{background:#f6f8fa;padding:1em;"
-                              "overflow:auto}</style></head><body><h1>Order Service API</h1><p>OpenAPI 3 document: "
-                              "<a href=\"/api-docs/openapi.yaml\">/api-docs/openapi.yaml</a></p><pre>" +
-                                  escaped + "</pre></body></html>",
-                              "text/html; charset=utf-8");
 }
 
 } // namespace orders::host::handlers

@@ -31,5 +31,7 @@ http::Response shippingWebhook(app::AppContext &ctx, http::Request &req);
 http::Response adminOutbox(app::AppContext &ctx, http::Request &req);
 http::Response apiDocsPage(app::AppContext &ctx, http::Request &req);
 http::Response apiDocsSpec(app::AppContext &ctx, http::Request &req);
+http::Response apiDocsSpecJson(app::AppContext &ctx, http::Request &req);
+http::Response apiDocsRenderer(app::AppContext &ctx, http::Request &req);
 
 } // namespace orders::host::handlers

@@ -41,6 +41,7 @@
 #include "http/api_error.hpp"
 #include "http/front_door.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::http {
@@ -108,6 +109,10 @@ public:
 
   void handleRequest(Poco::Net::HTTPServerRequest &raw, Poco::Net::HTTPServerResponse &out) override {
     const auto started = std::chrono::steady_clock::now();
+    // The request's span: a child of the caller's traceparent, or a new
+    // trace. Everything the handler does runs inside it.
+    trace::Span span("HTTP " + raw.getMethod(), trace::Kind::server,
+                     trace::parseTraceparent(raw.get("traceparent", ""), raw.get("tracestate", "")));
     Request req;
     req.method = raw.getMethod();
     std::string route_label = "unmatched";
@@ -147,6 +152,13 @@ public:
     // the front door, where waiting costs no thread.
     else if (out.getKeepAlive() && crowded_())
       out.setKeepAlive(false);
+    span.rename(req.method + " " + route_label);
+    span.set("http.request.method", req.method);
+    span.set("http.route", route_label);
+    span.set("url.path", req.path);
+    span.set("http.response.status_code", static_cast<int64_t>(res.status));
+    span.set("request.id", req.request_id);
+    if (res.status >= 500) span.fail("HTTP " + std::to_string(res.status));
     send(out, req, res);
     if (too_large) lingeringClose(raw);
     if (options_.access_log)

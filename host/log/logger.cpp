@@ -1,4 +1,5 @@
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 
 #include <json/json.h>
 
@@ -59,6 +60,12 @@ void Logger::write(Level level, std::string_view message, const Fields &fields) 
   line["ts"] = nowRfc3339Millis();
   line["level"] = levelName(level);
   line["msg"] = std::string(message);
+  // The trace this thread works for (host/log/trace.hpp): every line of a
+  // request, a consumed event or a publication names it.
+  if (const trace::Context &tc = trace::current(); tc.valid()) {
+    line["trace_id"] = tc.trace_id;
+    line["span_id"] = tc.span_id;
+  }
   for (const auto &[k, v] : fields)
     line[k] = v;
   std::string text = sdk::writeJson(line);

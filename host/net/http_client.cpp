@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "auth/authenticator.hpp"
+#include "log/trace.hpp"
 
 namespace orders::host::net {
 
@@ -98,6 +99,19 @@ void HttpClient::applyAuth(Poco::Net::HTTPRequest &req, const std::string &path_
 sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const std::string &path_and_query,
                                                    const sdk::HttpRequest &request, int64_t timeout_ms) {
   const std::string what = request.method + " " + origin.key() + path_and_query;
+  // A client span per attempt; its context goes out as the request's
+  // traceparent (set after the plugin's headers: the host's wins).
+  trace::Span span("HTTP " + request.method, trace::Kind::client);
+  if (span.active()) {
+    span.set("http.request.method", request.method);
+    span.set("server.address", origin.host);
+    span.set("server.port", static_cast<int64_t>(origin.port));
+    span.set("url.path", path_and_query.substr(0, path_and_query.find('?')));
+  }
+  auto failed = [&span](sdk::Error error) {
+    span.fail(error.message);
+    return error;
+  };
   // A reused keep-alive socket may have been closed by the peer; that
   // failure says nothing about the peer, so it gets one fresh-socket retry.
   for (int stale_retry = 0; stale_retry < 2; ++stale_retry) {
@@ -112,6 +126,12 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
         req.set(k, v);
       for (const auto &[k, v] : request.headers)
         req.set(k, v);
+      if (span.active()) {
+        req.set("traceparent", span.context().traceparent());
+        if (!span.context().tracestate.empty()) req.set("tracestate", span.context().tracestate);
+      } else if (const trace::Context &tc = trace::current(); tc.valid()) {
+        req.set("traceparent", tc.traceparent());
+      }
       applyAuth(req, path_and_query, request);
       if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
@@ -126,46 +146,48 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       std::istream &is = session->receiveResponse(res);
       sdk::HttpResponse out;
       out.status = res.getStatus();
+      span.set("http.response.status_code", static_cast<int64_t>(out.status));
+      if (out.status >= 500) span.fail("HTTP " + std::to_string(out.status));
       for (const auto &[k, v] : res)
         out.headers[lower(k)] = v;
       // Bounded: a peer that sends more than max_response_bytes is cut off
       // (the session is dropped, never pooled).
       const size_t limit = options_.max_response_bytes;
       if (res.hasContentLength() && res.getContentLength64() > static_cast<Poco::Int64>(limit))
-        return sdk::Error{sdk::ErrorCode::unavailable,
+        return failed(sdk::Error{sdk::ErrorCode::unavailable,
                           what + ": response of " + std::to_string(res.getContentLength64()) +
                               " bytes exceeds max_response_bytes " + std::to_string(limit),
-                          false};
+                          false});
       char chunk[8192];
       while (is.good() && out.body.size() <= limit) {
         is.read(chunk, sizeof chunk);
         out.body.append(chunk, static_cast<size_t>(is.gcount()));
       }
       if (out.body.size() > limit)
-        return sdk::Error{sdk::ErrorCode::unavailable,
-                          what + ": response body exceeds max_response_bytes " + std::to_string(limit), false};
+        return failed(sdk::Error{sdk::ErrorCode::unavailable,
+                          what + ": response body exceeds max_response_bytes " + std::to_string(limit), false});
       // A connection cut mid-answer is a transport failure, never a short
       // 200 (found by the provider chaos: half a JSON body reached plugins).
       if (res.hasContentLength() && static_cast<Poco::Int64>(out.body.size()) < res.getContentLength64())
-        return sdk::unavailable(what + ": the connection closed after " + std::to_string(out.body.size()) + " of " +
-                                std::to_string(res.getContentLength64()) + " response bytes");
+        return failed(sdk::unavailable(what + ": the connection closed after " + std::to_string(out.body.size()) + " of " +
+                                std::to_string(res.getContentLength64()) + " response bytes"));
       if (res.getKeepAlive()) release(origin, std::move(session));
       return out;
     } catch (const Poco::TimeoutException &) {
-      return sdk::timeoutError(what + ": no answer within " + std::to_string(timeout_ms) + " ms");
+      return failed(sdk::timeoutError(what + ": no answer within " + std::to_string(timeout_ms) + " ms"));
     } catch (const Poco::Net::NoMessageException &) {
       if (reused) continue;
-      return sdk::unavailable(what + ": connection closed without a response");
+      return failed(sdk::unavailable(what + ": connection closed without a response"));
     } catch (const Poco::Net::ConnectionRefusedException &) {
-      return sdk::unavailable(what + ": connection refused");
+      return failed(sdk::unavailable(what + ": connection refused"));
     } catch (const Poco::Exception &e) {
       if (reused) continue;
-      return sdk::unavailable(what + ": " + e.displayText());
+      return failed(sdk::unavailable(what + ": " + e.displayText()));
     } catch (const std::exception &e) {
-      return sdk::unavailable(what + ": " + e.what());
+      return failed(sdk::unavailable(what + ": " + e.what()));
     }
   }
-  return sdk::unavailable(what + ": connection closed without a response");
+  return failed(sdk::unavailable(what + ": connection closed without a response"));
 }
 
 sdk::Result<sdk::HttpResponse> HttpClient::send(const sdk::HttpRequest &request, Deadline deadline) {

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "log/trace.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "orders/sdk/client.hpp"
 #include "orders/sdk/contract.hpp"
@@ -76,8 +77,23 @@ public:
   template <class Resp, class Req>
   sdk::Result<Resp> call(const char *method, orders_method_fn fn, const Req &request, std::string_view payload = {}) {
     const auto started = std::chrono::steady_clock::now();
-    if (auto skipped = notStarted(method, started)) return *skipped;
-    if (!breaker_.allow()) return refused(method);
+    // One span per call, inside the request's (or event's) trace; the host's
+    // HTTP client makes the calls' requests children of it.
+    trace::Span span(spec_.id + " " + method);
+    if (span.active()) {
+      span.set("plugin.instance", spec_.id);
+      span.set("plugin.kind", spec_.kind);
+      span.set("plugin.method", method);
+    }
+    if (auto skipped = notStarted(method, started)) {
+      span.fail(skipped->message);
+      return *skipped;
+    }
+    if (!breaker_.allow()) {
+      sdk::Error refusal = refused(method);
+      span.fail(refusal.message);
+      return refusal;
+    }
     sdk::Result<Resp> result = [&] {
       // The call's budget, capped by an enclosing one; the plugin sees it as
       // the request's deadlineUnixMs, host HTTP made inside is capped by it.
@@ -94,6 +110,7 @@ public:
           result = contractViolation(method, *off);
     }
     finish(method, started, result.ok() ? nullptr : &result.error());
+    if (!result.ok()) span.fail(std::string(sdk::errorCodeName(result.error().code)) + ": " + result.error().message);
     return result;
   }
 

@@ -13,6 +13,7 @@
 
 #include "db_url.hpp"
 #include "log/logger.hpp"
+#include "log/trace.hpp"
 #include "storage/db_error.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -315,27 +316,58 @@ void Database::transaction(const std::function<void(Poco::Data::Session &)> &wor
 void Database::pipelined(const std::function<void(Poco::Data::Session &)> &work) { run(work, true); }
 
 void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining) {
-  for (int attempt = 1;; ++attempt) {
-    pauseBefore(attempt);
-    auto s = lease();
-    Poco::Data::Session &session = **s;
-    Connection &connection = connectionOf(session);
-    endTransaction(connection);
-    connection.in_work = true;
-    if (engine_ == Engine::sqlite) {
-      bool open = false;
+  // Inside a trace, one client span per transaction (all its attempts).
+  trace::Span span(pipelining ? "db transaction (pipelined)" : "db transaction", trace::Kind::client);
+  if (span.active()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
+  try {
+    for (int attempt = 1;; ++attempt) {
+      pauseBefore(attempt);
+      auto s = lease();
+      Poco::Data::Session &session = **s;
+      Connection &connection = connectionOf(session);
+      endTransaction(connection);
+      connection.in_work = true;
+      if (engine_ == Engine::sqlite) {
+        bool open = false;
+        try {
+          session << "BEGIN IMMEDIATE", now;
+          open = true;
+          work(session);
+          session << "COMMIT", now;
+          committed(connection);
+          endTransaction(connection);
+          return;
+        } catch (const std::exception &e) {
+          if (open) {
+            try {
+              session << "ROLLBACK", now;
+            } catch (...) {
+            }
+          }
+          endTransaction(connection);
+          if (retryAfter(e, attempt)) continue;
+          throw;
+        }
+      }
+      // PostgreSQL: BEGIN at once, or (pipelined) with the first round trip;
+      // COMMIT in the same round trip as the writes still queued.
       try {
-        session << "BEGIN IMMEDIATE", now;
-        open = true;
+        pg::settle(pgconnOf(session)); // never inherit a transaction a failure left open
+        if (pipelining) {
+          connection.pipelining = connection.begin_pending = true;
+        } else {
+          pg::command(pgconnOf(session), "BEGIN");
+          connection.begun = true;
+        }
         work(session);
-        session << "COMMIT", now;
+        if (connection.begun || !connection.queued.empty()) flush(connection, "COMMIT");
         committed(connection);
         endTransaction(connection);
         return;
       } catch (const std::exception &e) {
-        if (open) {
+        if (connection.begun) {
           try {
-            session << "ROLLBACK", now;
+            pg::command(pgconnOf(session), "ROLLBACK");
           } catch (...) {
           }
         }
@@ -344,32 +376,9 @@ void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool 
         throw;
       }
     }
-    // PostgreSQL: BEGIN at once, or (pipelined) with the first round trip;
-    // COMMIT in the same round trip as the writes still queued.
-    try {
-      pg::settle(pgconnOf(session)); // never inherit a transaction a failure left open
-      if (pipelining) {
-        connection.pipelining = connection.begin_pending = true;
-      } else {
-        pg::command(pgconnOf(session), "BEGIN");
-        connection.begun = true;
-      }
-      work(session);
-      if (connection.begun || !connection.queued.empty()) flush(connection, "COMMIT");
-      committed(connection);
-      endTransaction(connection);
-      return;
-    } catch (const std::exception &e) {
-      if (connection.begun) {
-        try {
-          pg::command(pgconnOf(session), "ROLLBACK");
-        } catch (...) {
-        }
-      }
-      endTransaction(connection);
-      if (retryAfter(e, attempt)) continue;
-      throw;
-    }
+  } catch (const std::exception &e) {
+    span.fail(e.what());
+    throw;
   }
 }
 
@@ -383,23 +392,31 @@ void Database::pauseBefore(int attempt) {
 
 void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work) {
   if (engine_ == Engine::sqlite) return transaction(work);
-  for (int attempt = 1;; ++attempt) {
-    pauseBefore(attempt);
-    auto s = lease();
-    Connection &connection = connectionOf(**s);
-    endTransaction(connection);
-    connection.in_work = true;
-    try {
-      pg::settle(pgconnOf(**s));
-      work(**s);
-      committed(connection);
+  // Inside a trace, one client span per transaction (all its attempts).
+  trace::Span span("db autocommit", trace::Kind::client);
+  if (span.active()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
+  try {
+    for (int attempt = 1;; ++attempt) {
+      pauseBefore(attempt);
+      auto s = lease();
+      Connection &connection = connectionOf(**s);
       endTransaction(connection);
-      return;
-    } catch (const std::exception &e) {
-      endTransaction(connection);
-      if (retryAfter(e, attempt)) continue;
-      throw;
+      connection.in_work = true;
+      try {
+        pg::settle(pgconnOf(**s));
+        work(**s);
+        committed(connection);
+        endTransaction(connection);
+        return;
+      } catch (const std::exception &e) {
+        endTransaction(connection);
+        if (retryAfter(e, attempt)) continue;
+        throw;
+      }
     }
+  } catch (const std::exception &e) {
+    span.fail(e.what());
+    throw;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Statement.h>
 
+#include "log/trace.hpp"
 #include "orders/sdk/json.hpp"
 #include "storage/order_view_query.hpp"
 #include "storage/row_readers.hpp"
@@ -343,10 +344,16 @@ void OrderRepository::appendEvent(Poco::Data::Session &s, const std::string &typ
   envelope["sequence"] = static_cast<Json::Int64>(order.version);
   envelope["data"] = data;
   std::string payload = sdk::writeJson(envelope);
+  // The trace of the work that writes the event: the relay publishes it in
+  // that trace (a traceparent header on the Kafka message).
+  const trace::Context &tc = trace::current();
+  std::optional<std::string> traceparent, tracestate;
+  if (tc.valid()) traceparent = tc.traceparent();
+  if (tc.valid() && !tc.tracestate.empty()) tracestate = tc.tracestate;
   db_.write(s,
-            "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            event_id, type, order.id, payload, at);
+            "INSERT INTO service_outbox (event_id, event_type, aggregate_id, payload, created_at_ms, traceparent, "
+            "tracestate) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            event_id, type, order.id, payload, at, nullable(traceparent), nullable(tracestate));
 }
 
 } // namespace orders::host::storage

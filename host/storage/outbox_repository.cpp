@@ -54,15 +54,19 @@ std::vector<OutboxRow> OutboxRepository::claimFree(Poco::Data::Session &s, int l
                                                    int64_t now_ms) {
   Poco::Data::Statement st(s);
   Poco::Int64 now = now_ms;
-  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms FROM service_outbox WHERE id IN "
+  st << "SELECT id, event_id, event_type, aggregate_id, payload, created_at_ms, traceparent, tracestate FROM "
+        "service_outbox WHERE id IN "
         "(SELECT id FROM outbox_pending WHERE claimed_until_ms IS NULL OR claimed_until_ms < $1 ORDER BY id LIMIT " +
             std::to_string(limit) + lock_clause + ") ORDER BY id",
       use(now);
   st.execute();
   std::vector<OutboxRow> out;
-  for (Rows r(st); r.valid(); r.next())
+  for (Rows r(st); r.valid(); r.next()) {
     out.push_back(OutboxRow{r.i64("id"), r.str("event_id"), r.str("event_type"), r.str("aggregate_id"),
                             r.str("payload"), r.i64("created_at_ms"), std::nullopt});
+    out.back().traceparent = r.optStr("traceparent");
+    out.back().tracestate = r.optStr("tracestate");
+  }
   return out;
 }
 

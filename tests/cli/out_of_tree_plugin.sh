@@ -14,7 +14,8 @@ outside=$(cd "$tmp/destdir" && find . -mindepth 1 -maxdepth 2 | grep -v '^\./opt
 test -z "$outside" || { echo "install wrote outside its prefix: $outside"; exit 1; }
 cmake --install "$build" --prefix "$tmp/sdk-only" --component sdk >/dev/null
 others=$(cd "$tmp/sdk-only" && find . -type f | grep -v '^\./include/orders/' | grep -v '^\./lib/cmake/OrdersSDK/' |
-  grep -v '^\./bin/orders-plugin-new$' | grep -v '^\./share/orders-sdk/templates/' || true)
+  grep -v '^\./bin/orders-plugin-new$' | grep -v '^\./share/orders-sdk/templates/' |
+  grep -v '^\./share/doc/order-service-sdk/' | grep -v '^\./share/lintian/overrides/order-service-sdk$' || true)
 test -z "$others" || { echo "--component sdk installed more than the SDK: $others"; exit 1; }
 test -f "$tmp/sdk-only/include/orders/sdk/abi.h"
 # find_package(OrdersSDK <version>) follows the ABI: 1.3 is satisfied, 2.0 and a newer minor are not.

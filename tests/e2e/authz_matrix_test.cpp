@@ -56,6 +56,8 @@ const std::map<std::string, Rule> kRules = {
     {"GET /metrics", {true, false, {}}},
     {"GET /api-docs", {true, false, {}}},
     {"GET /api-docs/openapi.yaml", {true, false, {}}},
+    {"GET /api-docs/openapi.json", {true, false, {}}},
+    {"GET /api-docs/redoc.standalone.js", {true, false, {}}},
     {"POST /hooks/payment/:instance", {false, true, {}}},
     {"POST /hooks/shipping/:instance", {false, true, {}}},
     {"POST /api/orders", {false, false, {C::buyer_owner, C::buyer_other, C::admin}}},

@@ -76,9 +76,9 @@ public:
     Run dry = run("--migrate --dry-run --config " + config);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(dry.out, 0, dry.status);
     CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "-- pending: 0001_orders"));
-    CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "-- pending: 0013_order_items_snapshot"));
+    CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "-- pending: 0014_outbox_trace_context"));
     CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "CREATE TABLE orders"));
-    CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "13 migrations pending"));
+    CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "14 migrations pending"));
     CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "; nothing applied (--dry-run)"));
     CPPUNIT_ASSERT_MESSAGE(dry.out, contains(dry.out, "schema at version 0 ("));
     if (postgres())
@@ -88,7 +88,7 @@ public:
 
     Run applied = run("--migrate --config " + config);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(applied.out, 0, applied.status);
-    CPPUNIT_ASSERT_MESSAGE(applied.out, contains(applied.out, "applied 0013_order_items_snapshot"));
+    CPPUNIT_ASSERT_MESSAGE(applied.out, contains(applied.out, "applied 0014_outbox_trace_context"));
     const int64_t after = tables(db);
     CPPUNIT_ASSERT(after > 10);
 
@@ -96,7 +96,7 @@ public:
     CPPUNIT_ASSERT_EQUAL_MESSAGE(again.out, 0, again.status);
     CPPUNIT_ASSERT_MESSAGE(again.out, !contains(again.out, "-- pending"));
     CPPUNIT_ASSERT_MESSAGE(again.out, contains(again.out, "0 migrations pending"));
-    CPPUNIT_ASSERT_MESSAGE(again.out, contains(again.out, "schema at version 13 ("));
+    CPPUNIT_ASSERT_MESSAGE(again.out, contains(again.out, "schema at version 14 ("));
     CPPUNIT_ASSERT_EQUAL(after, tables(db));
 
     Run misused = run("--dry-run --config " + config);

@@ -132,7 +132,7 @@ std::string writeServerConfig(const TestDatabase &db, const ServerOptions &o, ui
   std::ofstream(config)
       << "service: { name: order-service-e2e }\n"
       << "http: { host: 127.0.0.1, port: " << port_ << ", threads: 96" << o.http_extra << " }\n"
-      << "log: { level: info, access_log: false }\n"
+      << "log: { level: info, access_log: " << (o.access_log ? "true" : "false") << " }\n"
       << "auth:\n  gateway: { enabled: true, key_secret: GATEWAY_KEY }\n"
       << "  service_token: { enabled: true, secret: INTERNAL_TOKEN }\n"
       << "secrets:\n  GATEWAY_KEY: { value: test-gateway-key }\n"

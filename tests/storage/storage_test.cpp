@@ -60,9 +60,10 @@ public:
     CPPUNIT_ASSERT(again->applied.empty());
     // 0001_orders, 0002_invoices, 0003_notifications, 0004_outbox_queue, 0005_side_effect_claims,
     // 0006_outbox_claims, 0007_service_auth_replays, 0008_order_seq, 0009_order_billing_metadata,
-    // 0010_idempotency_resource, 0011_retention_indexes, 0012_checkout_step, 0013_order_items_snapshot
-    CPPUNIT_ASSERT_EQUAL(13, again->current_version);
-    CPPUNIT_ASSERT_EQUAL(int64_t(13), count("SELECT COUNT(*) FROM schema_migrations"));
+    // 0010_idempotency_resource, 0011_retention_indexes, 0012_checkout_step, 0013_order_items_snapshot,
+    // 0014_outbox_trace_context
+    CPPUNIT_ASSERT_EQUAL(14, again->current_version);
+    CPPUNIT_ASSERT_EQUAL(int64_t(14), count("SELECT COUNT(*) FROM schema_migrations"));
   }
 
   void failedMigrationLeavesDatabaseUnchanged() {
