@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils fonts-droid-fallback
   postgresql-15 redis-server
-  curl iproute2 wrk kcat openssl
+  curl iproute2 wrk kcat openssl jq
   prometheus lintian chromium
   clang-14 libclang-rt-14-dev
 )

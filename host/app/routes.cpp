@@ -40,6 +40,7 @@ std::shared_ptr<Router> buildRoutes(app::AppContext &ctx) {
   router->add("GET",  "/api/admin/orders/:id",             bind(handlers::adminGetOrder));
   router->add("PUT",  "/api/admin/orders/:id/status",      bind(handlers::adminSetStatus));
   router->add("GET",  "/api/admin/outbox",                 bind(handlers::adminOutbox));
+  router->add("POST", "/api/admin/reload",                 bind(handlers::adminReload));
   // clang-format on
   return router;
 }

@@ -7,6 +7,8 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "config/config_loader.hpp"
 #include "db_url.hpp"
 #include "handlers/app_context.hpp"
+#include "handlers/config_reload.hpp"
 #include "handlers/dialect_handlers.hpp"
 #include "http/http_server.hpp"
 #include "log/logger.hpp"
@@ -617,8 +620,16 @@ private:
 };
 
 int ServerApp::serve() {
+  // SIGHUP reloads the config (handlers/config_reload.hpp): blocked here,
+  // before any thread starts, so every thread inherits the mask and only
+  // the wait below takes it (its default action would end the process).
+  sigset_t hangup;
+  sigemptyset(&hangup);
+  sigaddset(&hangup, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
   AppContext ctx;
   if (!loadContext(ctx, config_path_)) return kExitConfig;
+  handlers::rememberLoadedConfig(ctx);
   TracingScope tracing(ctx.config, ctx.metrics);
   http::ServerOptions options = serverOptions(ctx.config);
   // Checked before the core starts: a bad certificate or key stops here.
@@ -656,7 +667,22 @@ int ServerApp::serve() {
                           {"tls", options.tls.enabled ? "on" : "off"},
                           {"config", config_path_},
                           {"version", buildVersion()}});
-  waitForTerminationRequest();
+  // SIGTERM, SIGINT and SIGQUIT end the process (draining first); SIGHUP
+  // reloads and waits again. A refused reload keeps the running config.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    log::info("SIGHUP: reloading the config", {{"config", config_path_}});
+    auto reloaded = handlers::reloadConfig(ctx);
+    if (!reloaded.ok())
+      log::error("config reload refused; the running config is kept",
+                 {{"config", config_path_}, {"error", reloaded.error().message}});
+  }
   shutDown(ctx, &server);
   return kExitOk;
 }

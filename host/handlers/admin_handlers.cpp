@@ -1,7 +1,8 @@
-// GET /api/admin/outbox.
+// GET /api/admin/outbox; POST /api/admin/reload.
 #include <fstream>
 #include <sstream>
 
+#include "handlers/config_reload.hpp"
 #include "handlers/order_handlers.hpp"
 #include "handlers/request_support.hpp"
 #include "orders/sdk/json.hpp"
@@ -40,6 +41,18 @@ http::Response adminOutbox(app::AppContext &ctx, http::Request &req) {
   out["items"] = items;
   out["nextAfter"] =
       rows.size() == static_cast<size_t>(limit) ? Json::Value(static_cast<Json::Int64>(rows.back().id)) : Json::Value();
+  return http::Response::json(200, out);
+}
+
+http::Response adminReload(app::AppContext &ctx, http::Request &req) {
+  requireRole(requirePrincipal(ctx, req), {auth::Role::admin});
+  auto reloaded = reloadConfig(ctx);
+  if (!reloaded.ok()) throw http::toApiError(reloaded.error());
+  Json::Value out(Json::objectValue);
+  out["generation"] = static_cast<Json::UInt64>(reloaded->generation);
+  out["replaced"] = Json::Value(Json::arrayValue);
+  for (const std::string &r : reloaded->replaced) out["replaced"].append(r);
+  out["logLevelChanged"] = reloaded->log_level_changed;
   return http::Response::json(200, out);
 }
 

@@ -36,10 +36,11 @@ const char *embeddedOpenApi();
 
 namespace {
 
-// YAML 1.2 core schema for plain scalars; quoted and block scalars stay strings.
+// YAML 1.2 core schema for plain scalars; quoted and block scalars, and
+// any explicitly tagged one, stay strings.
 Json::Value scalarToJson(const YAML::Node &node) {
   const std::string &s = node.Scalar();
-  if (node.Tag() == "!") return s;
+  if (!node.Tag().empty() && node.Tag() != "?") return s;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Json::Value();
@@ -102,7 +103,7 @@ constexpr const char *kPage =
     "<noscript><p>This reference is drawn by a script. The document itself: "
     "<a href=\"/api-docs/openapi.yaml\">openapi.yaml</a>, <a href=\"/api-docs/openapi.json\">openapi.json</a>.</p>"
     "</noscript>\n"
-    "<redoc spec-url=\"/api-docs/openapi.json\" expand-responses=\"200,201\" required-props-first=\"true\" "
+    "<redoc spec-url=\"/api-docs/openapi.yaml\" expand-responses=\"200,201\" required-props-first=\"true\" "
     "sort-props-alphabetically=\"false\" hide-hostname=\"true\"></redoc>\n"
     "<script src=\"/api-docs/redoc.standalone.js\"></script>\n"
     "</body>\n"

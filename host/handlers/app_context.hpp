@@ -7,7 +7,9 @@
 #include <json/json.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "auth/authenticator.hpp"
@@ -29,6 +31,12 @@ struct AppContext {
   std::unique_ptr<core::OrderCore> core;           // declared after plugins: destroyed before them
   std::unique_ptr<events::EventBridge> events;     // after core: stopped and destroyed first
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+  // Live reload (handlers/config_reload.hpp): one at a time; what the last
+  // load applied (the config, each named secret's value hash); a counter.
+  std::mutex reload_mutex;
+  Json::Value live_config;
+  std::map<std::string, size_t> live_secrets;
+  uint64_t reload_generation = 0;
 };
 
 // Version of this build (from CMake's project version).

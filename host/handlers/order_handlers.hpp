@@ -29,6 +29,8 @@ http::Response setShippingCost(app::AppContext &ctx, http::Request &req);
 http::Response paymentWebhook(app::AppContext &ctx, http::Request &req);
 http::Response shippingWebhook(app::AppContext &ctx, http::Request &req);
 http::Response adminOutbox(app::AppContext &ctx, http::Request &req);
+// POST /api/admin/reload: re-reads the config (handlers/config_reload.hpp); admin only.
+http::Response adminReload(app::AppContext &ctx, http::Request &req);
 http::Response apiDocsPage(app::AppContext &ctx, http::Request &req);
 http::Response apiDocsSpec(app::AppContext &ctx, http::Request &req);
 http::Response apiDocsSpecJson(app::AppContext &ctx, http::Request &req);

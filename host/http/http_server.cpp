@@ -152,13 +152,15 @@ public:
     // the front door, where waiting costs no thread.
     else if (out.getKeepAlive() && crowded_())
       out.setKeepAlive(false);
-    span.rename(req.method + " " + route_label);
-    span.set("http.request.method", req.method);
-    span.set("http.route", route_label);
-    span.set("url.path", req.path);
-    span.set("http.response.status_code", static_cast<int64_t>(res.status));
-    span.set("request.id", req.request_id);
-    if (res.status >= 500) span.fail("HTTP " + std::to_string(res.status));
+    if (span.recording()) {
+      span.rename(req.method + " " + route_label);
+      span.set("http.request.method", req.method);
+      span.set("http.route", route_label);
+      span.set("url.path", req.path);
+      span.set("http.response.status_code", static_cast<int64_t>(res.status));
+      span.set("request.id", req.request_id);
+      if (res.status >= 500) span.fail("HTTP " + std::to_string(res.status));
+    }
     send(out, req, res);
     if (too_large) lingeringClose(raw);
     if (options_.access_log)

@@ -1,5 +1,6 @@
 #include "log/trace.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -90,8 +91,11 @@ std::optional<Context> parseTraceparent(std::string_view header, std::string_vie
   Context ctx;
   ctx.trace_id = std::string(trace_id);
   ctx.span_id = std::string(span_id);
-  ctx.flags = static_cast<uint8_t>(hi * 16 + lo);
-  if (tracestate.size() <= 512) ctx.tracestate = std::string(tracestate);
+  ctx.flags = static_cast<uint8_t>((hi * 16 + lo) & 0x01); // only `sampled` is defined; others are passed on as 0
+  // tracestate: kept only when it is at most 512 bytes of printable ASCII
+  // (it goes on into HTTP headers and Kafka headers as it is).
+  const bool printable = std::all_of(tracestate.begin(), tracestate.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  if (tracestate.size() <= 512 && printable) ctx.tracestate = std::string(tracestate);
   return ctx;
 }
 
@@ -105,8 +109,7 @@ void setSink(Sink s) {
 
 Span::Span(std::string name, Kind kind) {
   if (!t_current.valid()) return;
-  const Context parent = t_current;
-  open(std::move(name), kind, &parent);
+  open(std::move(name), kind, &t_current); // open() reads the parent before it replaces t_current
 }
 
 Span::Span(std::string name, Kind kind, const std::optional<Context> &remote_parent) {
@@ -115,18 +118,17 @@ Span::Span(std::string name, Kind kind, const std::optional<Context> &remote_par
 
 void Span::open(std::string name, Kind kind, const Context *parent) {
   active_ = true;
-  previous_ = t_current;
+  const bool recording = g_recording.load(std::memory_order_relaxed);
   if (parent != nullptr) {
     ctx_.trace_id = parent->trace_id;
     ctx_.flags = parent->flags;
     ctx_.tracestate = parent->tracestate;
   } else {
     ctx_.trace_id = randomHex(32);
-    ctx_.flags = 1; // a trace we start is sampled
+    ctx_.flags = recording ? 1 : 0; // sampled when this process exports what it starts
   }
   ctx_.span_id = randomHex(16);
-  t_current = ctx_;
-  if (g_recording.load(std::memory_order_relaxed) && ctx_.sampled()) {
+  if (recording && ctx_.sampled()) {
     data_.name = std::move(name);
     data_.kind = kind;
     data_.start_unix_ns = nowUnixNs();
@@ -134,6 +136,8 @@ void Span::open(std::string name, Kind kind, const Context *parent) {
   } else {
     data_.start_unix_ns = 0; // not recorded
   }
+  previous_ = std::move(t_current); // `parent` may be t_current: read above, replaced now
+  t_current = ctx_;
 }
 
 Span::~Span() {

@@ -80,6 +80,8 @@ public:
   Span &operator=(const Span &) = delete;
 
   bool active() const { return active_; }
+  // Recorded for export (attributes and names matter only then).
+  bool recording() const { return data_.start_unix_ns != 0; }
   // This span's context (what a child or an outgoing request names as parent).
   const Context &context() const { return ctx_; }
   void rename(std::string name);

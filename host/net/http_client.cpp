@@ -21,8 +21,8 @@
 
 namespace orders::host::net {
 
-namespace {
-
+// The TLS client context of every outbound HTTPS session (plugins' HTTP,
+// the OTLP exporter): system CA store, peer verified.
 Poco::Net::Context::Ptr clientTlsContext() {
   static Poco::Net::Context::Ptr context = [] {
     Poco::Net::initializeSSL();
@@ -32,6 +32,8 @@ Poco::Net::Context::Ptr clientTlsContext() {
   }();
   return context;
 }
+
+namespace {
 
 bool methodIsIdempotent(const std::string &m) {
   return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
@@ -102,7 +104,7 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
   // A client span per attempt; its context goes out as the request's
   // traceparent (set after the plugin's headers: the host's wins).
   trace::Span span("HTTP " + request.method, trace::Kind::client);
-  if (span.active()) {
+  if (span.recording()) {
     span.set("http.request.method", request.method);
     span.set("server.address", origin.host);
     span.set("server.port", static_cast<int64_t>(origin.port));

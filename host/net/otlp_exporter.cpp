@@ -1,5 +1,6 @@
 #include "net/otlp_exporter.hpp"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -16,6 +17,8 @@
 #include "orders/sdk/json.hpp"
 
 namespace orders::host::net {
+
+Poco::Net::Context::Ptr clientTlsContext(); // net/http_client.cpp
 
 namespace {
 
@@ -118,7 +121,7 @@ bool OtlpExporter::post(const std::string &body, std::string &error) {
     Poco::URI uri(options_.endpoint);
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (uri.getScheme() == "https")
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort());
+      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), clientTlsContext());
     else
       session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
     session->setTimeout(Poco::Timespan(static_cast<long>(options_.timeout_ms) * 1000));
@@ -157,6 +160,13 @@ void OtlpExporter::loop() {
         queue_.pop_front();
       }
       if (last && !queue_.empty()) last = false; // drain the rest first
+      if (stopping_ && stop_deadline_ms_ == 0) stop_deadline_ms_ = nowMs() + 10000;
+      if (stopping_ && nowMs() > stop_deadline_ms_ && !queue_.empty()) { // a slow collector: stop waiting on it
+        metrics_.increment("orders_trace_spans_dropped_total", {{"reason", "export_failed"}},
+                           static_cast<double>(queue_.size()));
+        queue_.clear();
+        last = true;
+      }
     }
     if (!batch.empty()) {
       std::string error;

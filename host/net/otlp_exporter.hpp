@@ -59,6 +59,7 @@ private:
   std::deque<trace::SpanData> queue_;
   bool stopping_ = false;
   int64_t last_warning_ms_ = 0;
+  int64_t stop_deadline_ms_ = 0; // set when stopping: the queue is sent within 10 s, else dropped
   std::thread thread_;
 };
 

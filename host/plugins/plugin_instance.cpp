@@ -47,7 +47,13 @@ sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_
   return instance;
 }
 
+void PluginInstance::replaceWith(std::shared_ptr<PluginInstance> next) {
+  successor_.store(std::move(next));
+  replaced_.store(true, std::memory_order_release);
+}
+
 sdk::Status PluginInstance::ready() {
+  if (auto next = successor()) return next->ready();
   if (!library_->hasReady()) return sdk::Status();
   sdk::SinkBuffer sink;
   CallBudget budget(std::chrono::steady_clock::now() + std::chrono::milliseconds(spec_.timeout_ms));

@@ -69,18 +69,33 @@ public:
   const InstanceSpec &spec() const { return spec_; }
   std::string version() const { return library_->version(); }
   const PluginLibrary &library() const { return *library_; }
-  CircuitBreaker::State breakerState() const { return breaker_.state(); }
+  CircuitBreaker::State breakerState() const {
+    if (auto next = successor()) return next->breakerState();
+    return breaker_.state();
+  }
+
+  // Live reload: later calls go to `next`, an instance of the same kind, id
+  // and library created from the changed config; calls already running
+  // finish on this one. Pointers to this instance stay valid (it forwards),
+  // and a replaced successor is released when its last call returns.
+  void replaceWith(std::shared_ptr<PluginInstance> next);
+  // The instance calls go to when replaced (null until then).
+  std::shared_ptr<PluginInstance> successor() const {
+    if (!replaced_.load(std::memory_order_acquire)) return nullptr;
+    return successor_.load();
+  }
 
   // The kind's method table, e.g. methods<orders_payment_v1_t>().
   template <class Table> const Table &methods() const { return *static_cast<const Table *>(library_->methods()); }
 
   template <class Resp, class Req>
   sdk::Result<Resp> call(const char *method, orders_method_fn fn, const Req &request, std::string_view payload = {}) {
+    if (auto next = successor()) return next->template call<Resp>(method, fn, request, payload);
     const auto started = std::chrono::steady_clock::now();
     // One span per call, inside the request's (or event's) trace; the host's
     // HTTP client makes the calls' requests children of it.
     trace::Span span(spec_.id + " " + method);
-    if (span.active()) {
+    if (span.recording()) {
       span.set("plugin.instance", spec_.id);
       span.set("plugin.kind", spec_.kind);
       span.set("plugin.method", method);
@@ -140,6 +155,8 @@ private:
   const MethodSeries &seriesOf(const char *method);
 
   std::shared_ptr<PluginLibrary> library_; // declared first: released last
+  std::atomic<bool> replaced_{false};
+  std::atomic<std::shared_ptr<PluginInstance>> successor_;
   InstanceSpec spec_;
   metrics::MetricsRegistry &metrics_;
   std::unique_ptr<InstanceServices> services_;

@@ -232,13 +232,15 @@ private:
 
 sdk::Result<std::unique_ptr<PluginRegistry>>
 PluginRegistry::load(const Json::Value &config, const std::string &source_name, metrics::MetricsRegistry &metrics,
-                     std::shared_ptr<const SecretStore> secrets, CircuitBreaker::Clock breaker_clock) {
+                     std::shared_ptr<const SecretStore> secrets, CircuitBreaker::Clock breaker_clock,
+                     const InstanceFilter &only) {
   auto registry = std::make_unique<PluginRegistry>();
   Loader loader(config, source_name, metrics, std::move(secrets), registry->core_);
   for (const KindInfo &kind_info : allKinds()) {
     const std::string kind(kind_info.name);
     const Json::Value &entries = config["plugins"][kind];
     for (Json::ArrayIndex i = 0; i < entries.size(); ++i) {
+      if (only && !only(kind, entries[i])) continue;
       const std::string pointer = "/plugins/" + kind + "/" + std::to_string(i);
       if (auto instance = loader.load(kind, entries[i], pointer, breaker_clock))
         registry->instances_.push_back(std::move(instance));

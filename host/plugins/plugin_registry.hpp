@@ -12,6 +12,7 @@
 
 #include <json/json.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,16 +25,23 @@ namespace orders::host::plugins {
 
 class PluginRegistry {
 public:
+  // Which configured instances load() creates (all when empty): live reload
+  // creates only the changed ones.
+  using InstanceFilter = std::function<bool(const std::string &kind, const Json::Value &entry)>;
+
   // `config` is the validated server config (defaults applied);
   // `source_name` prefixes config errors (usually the file path).
   static sdk::Result<std::unique_ptr<PluginRegistry>> load(const Json::Value &config, const std::string &source_name,
                                                            metrics::MetricsRegistry &metrics,
                                                            std::shared_ptr<const SecretStore> secrets,
-                                                           CircuitBreaker::Clock breaker_clock = {});
+                                                           CircuitBreaker::Clock breaker_clock = {},
+                                                           const InstanceFilter &only = {});
 
   PluginInstance *find(const std::string &kind, const std::string &id) const;
   std::vector<PluginInstance *> ofKind(const std::string &kind) const;
   const std::vector<std::unique_ptr<PluginInstance>> &all() const { return instances_; }
+  // Hands the instances over (the registry is empty after).
+  std::vector<std::unique_ptr<PluginInstance>> release() { return std::move(instances_); }
 
   // Where dialect instances' `core` host service leads; set once by the
   // application before requests are served.

@@ -318,7 +318,7 @@ void Database::pipelined(const std::function<void(Poco::Data::Session &)> &work)
 void Database::run(const std::function<void(Poco::Data::Session &)> &work, bool pipelining) {
   // Inside a trace, one client span per transaction (all its attempts).
   trace::Span span(pipelining ? "db transaction (pipelined)" : "db transaction", trace::Kind::client);
-  if (span.active()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
+  if (span.recording()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
   try {
     for (int attempt = 1;; ++attempt) {
       pauseBefore(attempt);
@@ -394,7 +394,7 @@ void Database::autocommit(const std::function<void(Poco::Data::Session &)> &work
   if (engine_ == Engine::sqlite) return transaction(work);
   // Inside a trace, one client span per transaction (all its attempts).
   trace::Span span("db autocommit", trace::Kind::client);
-  if (span.active()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
+  if (span.recording()) span.set("db.system", engine_ == Engine::sqlite ? "sqlite" : "postgresql");
   try {
     for (int attempt = 1;; ++attempt) {
       pauseBefore(attempt);

@@ -76,6 +76,7 @@ const std::map<std::string, Rule> kRules = {
     {"GET /api/admin/orders/:id", {false, false, {C::admin}}},
     {"PUT /api/admin/orders/:id/status", {false, false, {C::admin}}},
     {"GET /api/admin/outbox", {false, false, {C::admin}}},
+    {"POST /api/admin/reload", {false, false, {C::admin}}},
 };
 
 std::string replaceAll(std::string s, const std::string &from, const std::string &to) {

@@ -59,6 +59,9 @@ public:
              "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0g",       // flags not hex
          })
       CPPUNIT_ASSERT_MESSAGE(bad, !trace::parseTraceparent(bad));
+    // Flag bits other than `sampled` are not passed on; a tracestate that is not printable ASCII is dropped.
+    auto flags = trace::parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03", "a=1\r\nX-Evil: 1");
+    CPPUNIT_ASSERT(flags && flags->flags == 1 && flags->tracestate.empty());
     // A tracestate beyond 512 bytes is dropped, the traceparent kept.
     auto big = trace::parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", std::string(600, 'a'));
     CPPUNIT_ASSERT(big && big->tracestate.empty());
@@ -107,6 +110,10 @@ public:
   }
 
   void childSpansStartNoTraceOfTheirOwn() {
+    { // without an exporter, a trace this process starts is passed on unsampled
+      trace::Span root("request", trace::Kind::server, std::nullopt);
+      CPPUNIT_ASSERT(root.context().valid() && !root.context().sampled());
+    }
     Recorder recorder;
     {
       trace::Span orphan("db transaction");
