@@ -623,10 +623,12 @@ int ServerApp::serve() {
   // SIGHUP reloads the config (handlers/config_reload.hpp): blocked here,
   // before any thread starts, so every thread inherits the mask and only
   // the wait below takes it (its default action would end the process).
-  sigset_t hangup;
-  sigemptyset(&hangup);
-  sigaddset(&hangup, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
+  // SIGTERM, SIGINT and SIGQUIT too: whatever the main thread is doing (a
+  // reload's create() calls), they wait for its sigwait and drain.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   AppContext ctx;
   if (!loadContext(ctx, config_path_)) return kExitConfig;
   handlers::rememberLoadedConfig(ctx);
@@ -669,10 +671,6 @@ int ServerApp::serve() {
                           {"version", buildVersion()}});
   // SIGTERM, SIGINT and SIGQUIT end the process (draining first); SIGHUP
   // reloads and waits again. A refused reload keeps the running config.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int s : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;

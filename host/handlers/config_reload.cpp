@@ -9,6 +9,7 @@
 #include "config/config_loader.hpp"
 #include "handlers/app_context.hpp"
 #include "log/logger.hpp"
+#include "orders/sdk/json.hpp"
 #include "plugins/plugin_registry.hpp"
 
 namespace orders::host::handlers {
@@ -69,6 +70,7 @@ std::string needsRestart(const Json::Value &old_config, const Json::Value &new_c
       const std::string pointer = "/plugins/" + kind + "/" + std::to_string(i);
       if (instanceId(a[i]) != instanceId(b[i])) return pointer + " (another instance id)";
       if (a[i]["name"] != b[i]["name"]) return pointer + "/name (another plugin)";
+      if (a[i]["path"] != b[i]["path"]) return pointer + "/path (another library)";
       if (a[i] != b[i]) changed.insert({kind, instanceId(b[i])});
     }
   }
@@ -101,6 +103,26 @@ sdk::Result<ReloadOutcome> reloadConfig(app::AppContext &ctx) {
     return sdk::Error{sdk::ErrorCode::rejected, ctx.config_path + ": " + refused.error().message, false};
   const std::map<std::string, size_t> secret_values = secretHashes(next);
   const bool secrets_changed = secret_values != ctx.live_secrets;
+  // A secret the inbound auth, the listener's TLS or a dialect reads is read
+  // once at start: a change to one of those needs a restart, and a reload
+  // that claimed it would mislead whoever is revoking a key.
+  if (secrets_changed) {
+    const std::string readers = sdk::writeJson(next["auth"]) + sdk::writeJson(next["http"]["tls"]) +
+                                sdk::writeJson(next["plugins"][kDialect]);
+    std::set<std::string> names;
+    for (const auto &[name, hash] : secret_values) names.insert(name);
+    for (const auto &[name, hash] : ctx.live_secrets) names.insert(name);
+    for (const std::string &name : names) {
+      auto was = ctx.live_secrets.find(name);
+      auto now = secret_values.find(name);
+      const bool differs = was == ctx.live_secrets.end() || now == secret_values.end() || was->second != now->second;
+      if (differs && readers.find("\"" + name + "\"") != std::string::npos)
+        return sdk::Error{sdk::ErrorCode::rejected,
+                          ctx.config_path + ": secret " + name +
+                              " changed; it is read by /auth, /http/tls or a dialect, so a restart applies it",
+                          false};
+    }
+  }
 
   // The instances to create anew: the changed entries, or every one but the
   // dialects when a secret changed (plugins read secrets in create()).
@@ -122,6 +144,14 @@ sdk::Result<ReloadOutcome> reloadConfig(app::AppContext &ctx) {
         return sdk::internalError("plugin " + instance->kind() + "/" + instance->id() + " is not running");
     }
   }
+  // The same library file, loaded once: calls forwarded to the new instance
+  // carry the method pointers of the library they were looked up in.
+  for (const auto &instance : fresh)
+    if (&instance->library().descriptor() != &ctx.plugins->find(instance->kind(), instance->id())->library().descriptor())
+      return sdk::Error{sdk::ErrorCode::rejected,
+                        "plugin " + instance->kind() + "/" + instance->id() +
+                            ": its library file changed (plugin_paths or the file itself); a restart applies it",
+                        false};
   // Everything checked: swap.
   for (auto &instance : fresh) {
     plugins::PluginInstance *slot = ctx.plugins->find(instance->kind(), instance->id());

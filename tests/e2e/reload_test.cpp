@@ -225,6 +225,25 @@ public:
     Reply again = reload("admin");
     CPPUNIT_ASSERT_EQUAL(0u, again.json()["replaced"].size());
     CPPUNIT_ASSERT(again.json()["generation"].asUInt64() > ok.json()["generation"].asUInt64());
+
+    // A rotated secret plugins read: every instance created anew. One the inbound auth reads: refused.
+    rewrite(path, replaced(good, "PAYMENT_WEBHOOK_SECRET: { value: test-webhook-secret }",
+                           "PAYMENT_WEBHOOK_SECRET: { value: rotated-webhook-secret }"));
+    Reply rotated = reload("admin");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(rotated.body, 200, rotated.status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(rotated.body, 4u, rotated.json()["replaced"].size());
+    rewrite(path, replaced(slurp(path), "GATEWAY_KEY: { value: test-gateway-key }", "GATEWAY_KEY: { value: new-key }"));
+    Reply gateway = reload("admin");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(gateway.body, 422, gateway.status);
+    CPPUNIT_ASSERT_MESSAGE(gateway.body, gateway.json()["detail"].asString().find("secret GATEWAY_KEY changed") !=
+                                             std::string::npos);
+    // Another library for an instance: refused.
+    rewrite(path, replaced(good, "    - name: static\n      id: catalog\n",
+                           "    - name: static\n      id: catalog\n      path: /nonexistent/orders-catalog-static.so\n"));
+    Reply library = reload("admin");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(library.body, 422, library.status);
+    CPPUNIT_ASSERT_MESSAGE(library.body, library.json()["detail"].asString().find("/path") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1400), price());
   }
 };
 
