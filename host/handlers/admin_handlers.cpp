@@ -51,7 +51,8 @@ http::Response adminReload(app::AppContext &ctx, http::Request &req) {
   Json::Value out(Json::objectValue);
   out["generation"] = static_cast<Json::UInt64>(reloaded->generation);
   out["replaced"] = Json::Value(Json::arrayValue);
-  for (const std::string &r : reloaded->replaced) out["replaced"].append(r);
+  for (const std::string &r : reloaded->replaced)
+    out["replaced"].append(r);
   out["logLevelChanged"] = reloaded->log_level_changed;
   return http::Response::json(200, out);
 }

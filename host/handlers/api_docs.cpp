@@ -48,8 +48,8 @@ Json::Value scalarToJson(const YAML::Node &node) {
   const char *end = begin + s.size();
   Json::Int64 whole = 0;
   if (auto [p, ec] = std::from_chars(begin, end, whole); ec == std::errc() && p == end) return whole;
-  const bool numeric = s.find_first_not_of("0123456789+-.eE") == std::string::npos &&
-                       s.find_first_of("0123456789") != std::string::npos;
+  const bool numeric =
+      s.find_first_not_of("0123456789+-.eE") == std::string::npos && s.find_first_of("0123456789") != std::string::npos;
   if (numeric) {
     char *stop = nullptr;
     const double d = std::strtod(begin, &stop);
@@ -62,12 +62,14 @@ Json::Value yamlToJson(const YAML::Node &node) {
   switch (node.Type()) {
   case YAML::NodeType::Map: {
     Json::Value out(Json::objectValue);
-    for (const auto &entry : node) out[entry.first.Scalar()] = yamlToJson(entry.second);
+    for (const auto &entry : node)
+      out[entry.first.Scalar()] = yamlToJson(entry.second);
     return out;
   }
   case YAML::NodeType::Sequence: {
     Json::Value out(Json::arrayValue);
-    for (const auto &item : node) out.append(yamlToJson(item));
+    for (const auto &item : node)
+      out.append(yamlToJson(item));
     return out;
   }
   case YAML::NodeType::Scalar: return scalarToJson(node);
@@ -120,7 +122,8 @@ http::Response apiDocsPage(app::AppContext &, http::Request &) {
 
 http::Response apiDocsRenderer(app::AppContext &, http::Request &) {
   http::Response res = http::Response::text(
-      200, std::string(orders_redoc_bundle_begin, static_cast<size_t>(orders_redoc_bundle_end - orders_redoc_bundle_begin)),
+      200,
+      std::string(orders_redoc_bundle_begin, static_cast<size_t>(orders_redoc_bundle_end - orders_redoc_bundle_begin)),
       "application/javascript; charset=utf-8");
   res.headers.emplace_back("Cache-Control", "public, max-age=86400");
   res.headers.emplace_back("ETag", std::string("\"") + ORDERS_REDOC_SHA256 + "\"");

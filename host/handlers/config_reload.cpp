@@ -40,8 +40,10 @@ std::map<std::string, size_t> secretHashes(const Json::Value &config) {
 std::string needsRestart(const Json::Value &old_config, const Json::Value &new_config,
                          std::set<std::pair<std::string, std::string>> &changed) {
   std::set<std::string> keys;
-  for (const auto &k : old_config.getMemberNames()) keys.insert(k);
-  for (const auto &k : new_config.getMemberNames()) keys.insert(k);
+  for (const auto &k : old_config.getMemberNames())
+    keys.insert(k);
+  for (const auto &k : new_config.getMemberNames())
+    keys.insert(k);
   for (const std::string &key : keys) {
     if (key == "plugins" || key == "secrets") continue;
     if (key == "log") {
@@ -56,8 +58,10 @@ std::string needsRestart(const Json::Value &old_config, const Json::Value &new_c
   const Json::Value &old_plugins = old_config["plugins"];
   const Json::Value &new_plugins = new_config["plugins"];
   std::set<std::string> kinds;
-  for (const auto &k : old_plugins.getMemberNames()) kinds.insert(k);
-  for (const auto &k : new_plugins.getMemberNames()) kinds.insert(k);
+  for (const auto &k : old_plugins.getMemberNames())
+    kinds.insert(k);
+  for (const auto &k : new_plugins.getMemberNames())
+    kinds.insert(k);
   for (const std::string &kind : kinds) {
     const Json::Value &a = old_plugins[kind];
     const Json::Value &b = new_plugins[kind];
@@ -107,11 +111,13 @@ sdk::Result<ReloadOutcome> reloadConfig(app::AppContext &ctx) {
   // once at start: a change to one of those needs a restart, and a reload
   // that claimed it would mislead whoever is revoking a key.
   if (secrets_changed) {
-    const std::string readers = sdk::writeJson(next["auth"]) + sdk::writeJson(next["http"]["tls"]) +
-                                sdk::writeJson(next["plugins"][kDialect]);
+    const std::string readers =
+        sdk::writeJson(next["auth"]) + sdk::writeJson(next["http"]["tls"]) + sdk::writeJson(next["plugins"][kDialect]);
     std::set<std::string> names;
-    for (const auto &[name, hash] : secret_values) names.insert(name);
-    for (const auto &[name, hash] : ctx.live_secrets) names.insert(name);
+    for (const auto &[name, hash] : secret_values)
+      names.insert(name);
+    for (const auto &[name, hash] : ctx.live_secrets)
+      names.insert(name);
     for (const std::string &name : names) {
       auto was = ctx.live_secrets.find(name);
       auto now = secret_values.find(name);
@@ -147,7 +153,8 @@ sdk::Result<ReloadOutcome> reloadConfig(app::AppContext &ctx) {
   // The same library file, loaded once: calls forwarded to the new instance
   // carry the method pointers of the library they were looked up in.
   for (const auto &instance : fresh)
-    if (&instance->library().descriptor() != &ctx.plugins->find(instance->kind(), instance->id())->library().descriptor())
+    if (&instance->library().descriptor() !=
+        &ctx.plugins->find(instance->kind(), instance->id())->library().descriptor())
       return sdk::Error{sdk::ErrorCode::rejected,
                         "plugin " + instance->kind() + "/" + instance->id() +
                             ": its library file changed (plugin_paths or the file itself); a restart applies it",
@@ -168,7 +175,8 @@ sdk::Result<ReloadOutcome> reloadConfig(app::AppContext &ctx) {
   ctx.live_secrets = secret_values;
   outcome.generation = ++ctx.reload_generation;
   std::string replaced;
-  for (const auto &r : outcome.replaced) replaced += (replaced.empty() ? "" : ", ") + r;
+  for (const auto &r : outcome.replaced)
+    replaced += (replaced.empty() ? "" : ", ") + r;
   log::info("config reloaded", {{"config", ctx.config_path},
                                 {"generation", std::to_string(outcome.generation)},
                                 {"replaced", replaced.empty() ? "none" : replaced},

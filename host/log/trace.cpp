@@ -68,8 +68,10 @@ std::string Context::traceparent() const {
 std::optional<Context> parseTraceparent(std::string_view header, std::string_view tracestate) {
   // version "-" trace-id "-" parent-id "-" flags; a later version may add
   // fields after another "-".
-  while (!header.empty() && (header.front() == ' ' || header.front() == '\t')) header.remove_prefix(1);
-  while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
+  while (!header.empty() && (header.front() == ' ' || header.front() == '\t'))
+    header.remove_prefix(1);
+  while (!header.empty() && (header.back() == ' ' || header.back() == '\t'))
+    header.remove_suffix(1);
   if (header.size() < 55) return std::nullopt;
   const std::string_view version = header.substr(0, 2);
   if (!(lowerHex(version, 2) || version == "00") || version == "ff") return std::nullopt;
@@ -94,7 +96,8 @@ std::optional<Context> parseTraceparent(std::string_view header, std::string_vie
   ctx.flags = static_cast<uint8_t>((hi * 16 + lo) & 0x01); // only `sampled` is defined; others are passed on as 0
   // tracestate: kept only when it is at most 512 bytes of printable ASCII
   // (it goes on into HTTP headers and Kafka headers as it is).
-  const bool printable = std::all_of(tracestate.begin(), tracestate.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  const bool printable =
+      std::all_of(tracestate.begin(), tracestate.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
   if (tracestate.size() <= 512 && printable) ctx.tracestate = std::string(tracestate);
   return ctx;
 }

@@ -157,9 +157,9 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       const size_t limit = options_.max_response_bytes;
       if (res.hasContentLength() && res.getContentLength64() > static_cast<Poco::Int64>(limit))
         return failed(sdk::Error{sdk::ErrorCode::unavailable,
-                          what + ": response of " + std::to_string(res.getContentLength64()) +
-                              " bytes exceeds max_response_bytes " + std::to_string(limit),
-                          false});
+                                 what + ": response of " + std::to_string(res.getContentLength64()) +
+                                     " bytes exceeds max_response_bytes " + std::to_string(limit),
+                                 false});
       char chunk[8192];
       while (is.good() && out.body.size() <= limit) {
         is.read(chunk, sizeof chunk);
@@ -167,12 +167,12 @@ sdk::Result<sdk::HttpResponse> HttpClient::attempt(const Origin &origin, const s
       }
       if (out.body.size() > limit)
         return failed(sdk::Error{sdk::ErrorCode::unavailable,
-                          what + ": response body exceeds max_response_bytes " + std::to_string(limit), false});
+                                 what + ": response body exceeds max_response_bytes " + std::to_string(limit), false});
       // A connection cut mid-answer is a transport failure, never a short
       // 200 (found by the provider chaos: half a JSON body reached plugins).
       if (res.hasContentLength() && static_cast<Poco::Int64>(out.body.size()) < res.getContentLength64())
-        return failed(sdk::unavailable(what + ": the connection closed after " + std::to_string(out.body.size()) + " of " +
-                                std::to_string(res.getContentLength64()) + " response bytes"));
+        return failed(sdk::unavailable(what + ": the connection closed after " + std::to_string(out.body.size()) +
+                                       " of " + std::to_string(res.getContentLength64()) + " response bytes"));
       if (res.getKeepAlive()) release(origin, std::move(session));
       return out;
     } catch (const Poco::TimeoutException &) {

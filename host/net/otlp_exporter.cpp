@@ -38,8 +38,7 @@ Json::Value stringAttribute(const std::string &key, const std::string &value) {
 
 OtlpExporter::OtlpExporter(Options options, metrics::MetricsRegistry &metrics)
     : options_(std::move(options)), metrics_(metrics) {
-  metrics_.describe("orders_trace_spans_exported_total", metrics::Type::counter,
-                    "Spans the OTLP collector accepted.");
+  metrics_.describe("orders_trace_spans_exported_total", metrics::Type::counter, "Spans the OTLP collector accepted.");
   metrics_.describe("orders_trace_spans_dropped_total", metrics::Type::counter,
                     "Spans not exported, by reason (queue_full, export_failed).");
   thread_ = std::thread([this] { loop(); });

@@ -174,7 +174,8 @@ public:
     // An invalid plugin config: refused with --check-config's words; the price stays.
     rewrite(path, replaced(original, "priceMinor: 1299", "priceMinor: -5"));
     const std::string checked = checkConfig(path);
-    CPPUNIT_ASSERT_MESSAGE(checked, checked.find("/plugins/catalog/0/config/products/0/priceMinor") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(checked,
+                           checked.find("/plugins/catalog/0/config/products/0/priceMinor") != std::string::npos);
     Reply bad = reload("admin");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(bad.body, 422, bad.status);
     CPPUNIT_ASSERT_EQUAL(std::string("rejected"), bad.json()["code"].asString());
@@ -198,16 +199,14 @@ public:
     rewrite(path, replaced(original, "threads: 96", "threads: 97"));
     Reply restart = reload("admin");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(restart.body, 422, restart.status);
-    CPPUNIT_ASSERT_MESSAGE(restart.body,
-                           restart.json()["detail"].asString().find("/http: changed; a restart applies it") !=
-                               std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(restart.body, restart.json()["detail"].asString().find(
+                                             "/http: changed; a restart applies it") != std::string::npos);
 
     // SIGHUP with a bad file: logged, the server goes on with its config.
     rewrite(path, replaced(original, "priceMinor: 1299", "priceMinor: -5"));
     CPPUNIT_ASSERT_EQUAL(0, ::kill(server.pid(), SIGHUP));
-    CPPUNIT_ASSERT_MESSAGE(server.log(), eventually([&] {
-                             return server.log().find("config reload refused") != std::string::npos;
-                           }));
+    CPPUNIT_ASSERT_MESSAGE(server.log(),
+                           eventually([&] { return server.log().find("config reload refused") != std::string::npos; }));
     CPPUNIT_ASSERT(server.alive());
     CPPUNIT_ASSERT_EQUAL(int64_t(1299), price());
 
@@ -235,11 +234,12 @@ public:
     rewrite(path, replaced(slurp(path), "GATEWAY_KEY: { value: test-gateway-key }", "GATEWAY_KEY: { value: new-key }"));
     Reply gateway = reload("admin");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(gateway.body, 422, gateway.status);
-    CPPUNIT_ASSERT_MESSAGE(gateway.body, gateway.json()["detail"].asString().find("secret GATEWAY_KEY changed") !=
-                                             std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(gateway.body,
+                           gateway.json()["detail"].asString().find("secret GATEWAY_KEY changed") != std::string::npos);
     // Another library for an instance: refused.
-    rewrite(path, replaced(good, "    - name: static\n      id: catalog\n",
-                           "    - name: static\n      id: catalog\n      path: /nonexistent/orders-catalog-static.so\n"));
+    rewrite(path,
+            replaced(good, "    - name: static\n      id: catalog\n",
+                     "    - name: static\n      id: catalog\n      path: /nonexistent/orders-catalog-static.so\n"));
     Reply library = reload("admin");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(library.body, 422, library.status);
     CPPUNIT_ASSERT_MESSAGE(library.body, library.json()["detail"].asString().find("/path") != std::string::npos);

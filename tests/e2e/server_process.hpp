@@ -61,7 +61,7 @@ struct ServerOptions {
   int stock_mug = 100;
   int stock_beans = 50;
   bool require_idempotency_key = false;
-  bool access_log = false;  // log.access_log: one line per request
+  bool access_log = false; // log.access_log: one line per request
   std::string split = "orders_per_seller";
   std::string checkout_extra;     // appended inside the checkout map, e.g. ", inventory_routes: [...]"
   std::string orders_extra;       // appended inside the orders map, e.g. ", retention: { ... }"

@@ -10,8 +10,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -51,8 +51,8 @@ std::vector<Span> received(const HttpPeer &collector, std::string *service_name 
           *service_name = a["value"]["stringValue"].asString();
       for (const Json::Value &ss : rs["scopeSpans"])
         for (const Json::Value &s : ss["spans"]) {
-          Span span{s["traceId"].asString(), s["spanId"].asString(), s["parentSpanId"].asString(),
-                    s["name"].asString(),    s["kind"].asInt(),      {},
+          Span span{s["traceId"].asString(),    s["spanId"].asString(), s["parentSpanId"].asString(),
+                    s["name"].asString(),       s["kind"].asInt(),      {},
                     s["status"]["code"].asInt()};
           for (const Json::Value &a : s["attributes"])
             span.attributes[a["key"].asString()] = a["value"].isMember("intValue")
@@ -146,10 +146,10 @@ public:
     // The collector has the checkout's spans, one tree under the caller's span.
     std::vector<Span> spans;
     std::string service;
-    const std::vector<std::string> steps = {"checkout.resolve_customer", "checkout.load_lines",
-                                            "checkout.price",            "checkout.reserve_stock",
-                                            "checkout.write_orders",     "checkout.create_payments",
-                                            "checkout.create_shipments", "checkout.complete"};
+    const std::vector<std::string> steps = {
+        "checkout.resolve_customer", "checkout.load_lines",   "checkout.price",
+        "checkout.reserve_stock",    "checkout.write_orders", "checkout.create_payments",
+        "checkout.create_shipments", "checkout.complete"};
     auto complete = [&] {
       spans = ofTrace(received(collector, &service), kTrace);
       for (const auto &step : steps)
@@ -181,7 +181,8 @@ public:
     for (const Span &s : spans)
       if (s.attributes.count("plugin.instance")) instances.insert(s.attributes.at("plugin.instance"));
     for (const char *instance : {"catalog", "stock", "payments"})
-      CPPUNIT_ASSERT_MESSAGE(std::string(instance) + " call not traced:\n" + describe(spans), instances.count(instance));
+      CPPUNIT_ASSERT_MESSAGE(std::string(instance) + " call not traced:\n" + describe(spans),
+                             instances.count(instance));
     // The payments service's request is the HTTP client span's child, itself the payment plugin call's.
     const Span *client = nullptr;
     for (const Span &s : spans)
@@ -214,13 +215,11 @@ public:
     };
     // The order is paid; the published events carry their traces: order.created the checkout's (its
     // traceparent names the publication span), order.paid the payment event's.
-    CPPUNIT_ASSERT_MESSAGE(state(), eventually(
-                                        [&] {
-                                          return server.as("u1", "buyer", "GET", "/api/orders/" + id)
-                                                     .json()["status"]
-                                                     .asString() == "paid";
-                                        },
-                                        30000));
+    CPPUNIT_ASSERT_MESSAGE(
+        state(),
+        eventually(
+            [&] { return server.as("u1", "buyer", "GET", "/api/orders/" + id).json()["status"].asString() == "paid"; },
+            30000));
     std::map<std::string, orders::testing::KafkaMessage> by_type;
     eventually(
         [&] {

@@ -63,7 +63,8 @@ public:
     auto flags = trace::parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03", "a=1\r\nX-Evil: 1");
     CPPUNIT_ASSERT(flags && flags->flags == 1 && flags->tracestate.empty());
     // A tracestate beyond 512 bytes is dropped, the traceparent kept.
-    auto big = trace::parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", std::string(600, 'a'));
+    auto big =
+        trace::parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", std::string(600, 'a'));
     CPPUNIT_ASSERT(big && big->tracestate.empty());
   }
 
