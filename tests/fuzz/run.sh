@@ -25,7 +25,7 @@ embed() {
 }
 auth=(-I"$root/host" -DVALIJSON_USE_EXCEPTIONS=1 -DORDERS_CONFIG_SCHEMA="\"$root/schemas/config.schema.json\""
       "$root"/host/auth/{authenticator,auth_util,jwks,jwt_verifier,secret_store,service_hmac}.cpp
-      "$root/host/config/schema_validator.cpp" "$root/host/log/logger.cpp"
+      "$root/host/config/schema_validator.cpp" "$root/host/log/logger.cpp" "$root/host/log/trace.cpp"
       -lPocoJWT -lPocoNetSSL -lPocoNet -lPocoCrypto -lPocoJSON -lPocoFoundation -lssl -lcrypto)
 extra=()
 case $name in
